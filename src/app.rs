@@ -1,0 +1,138 @@
+//! The one route table, shared by `main` and the tests, and the server around it.
+
+use std::net::TcpListener;
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{from_fn, Next};
+use actix_web::{web, App, HttpResponse, HttpServer};
+
+use crate::config::Settings;
+use crate::db::Pool;
+use crate::web::{audit, clients, error, health, home, sessions};
+
+/// Who may call a route; the security tests walk `ROUTES` and check each against its access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// A signed-in account of either role.
+    SignedIn,
+    /// Practitioners only; other roles get 404.
+    Practitioner,
+    /// A practitioner, for one of their own clients (`{client_id}`); anything else is 404.
+    OwnClient,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RouteSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+macro_rules! route_table {
+    ($( $method:ident $path:literal => $handler:path, $access:ident; )*) => {
+        pub const ROUTES: &[RouteSpec] = &[
+            $( RouteSpec { method: stringify!($method), path: $path, access: Access::$access }, )*
+        ];
+
+        pub fn configure(cfg: &mut web::ServiceConfig) {
+            $( cfg.route($path, web::$method().to($handler)); )*
+        }
+    };
+}
+
+route_table! {
+    get "/healthz" => health::healthz, Public;
+    get "/static/app.css" => stylesheet, Public;
+    get "/login" => sessions::show_login, Public;
+    post "/login" => sessions::submit_login, Public;
+    get "/setup" => sessions::show_setup, Public;
+    post "/setup" => sessions::submit_setup, Public;
+    post "/logout" => sessions::logout, SignedIn;
+    get "/" => home::dashboard, Practitioner;
+    get "/audit" => audit::list, Practitioner;
+    get "/clients" => clients::list, Practitioner;
+    get "/clients/new" => clients::new_form, Practitioner;
+    post "/clients" => clients::create, Practitioner;
+    get "/clients/{client_id}" => clients::show, OwnClient;
+    get "/clients/{client_id}/edit" => clients::edit_form, OwnClient;
+    post "/clients/{client_id}/edit" => clients::update, OwnClient;
+    post "/clients/{client_id}/archive" => clients::archive, OwnClient;
+    post "/clients/{client_id}/restore" => clients::restore, OwnClient;
+}
+
+const STYLESHEET: &str = include_str!("../static/app.css");
+
+/// The stylesheet is compiled into the binary, so the app works offline and from any directory.
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(STYLESHEET)
+}
+
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; \
+     frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/// Security headers on every response, and one log line per request (method, route pattern,
+/// status, time: never query strings or bodies, which may hold health data).
+async fn headers_and_log(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let pattern = req.match_pattern().unwrap_or_else(|| "<unmatched>".into());
+    let mut res = next.call(req).await?;
+    let headers = res.headers_mut();
+    let fixed = [
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::STRICT_TRANSPORT_SECURITY, "max-age=31536000"),
+        (header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+        (header::HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
+    ];
+    for (name, value) in fixed {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    // Health records must not linger in shared or browser caches.
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    tracing::info!(
+        %method,
+        route = %pattern,
+        status = res.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    Ok(res)
+}
+
+/// Builds the server on an already bound listener (port 0 in tests).
+pub fn run(listener: TcpListener, pool: Pool, settings: Settings) -> std::io::Result<Server> {
+    let pool = web::Data::new(pool);
+    let settings = web::Data::new(settings);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(pool.clone())
+            .app_data(settings.clone())
+            .app_data(web::PayloadConfig::new(256 * 1024))
+            .app_data(web::QueryConfig::default().error_handler(|err, _| {
+                crate::web::AppError::BadRequest(format!("The address has an unreadable parameter: {err}")).into()
+            }))
+            .wrap(from_fn(headers_and_log))
+            .configure(configure)
+            .default_service(web::to(error::not_found))
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,125 @@
+//! Access control, in one place. Handlers ask for a `Practitioner` or a `ScopedClient` and get
+//! either the record *as seen by the signed-in account* or an error that never reveals whether
+//! somebody else's record exists (404, like a missing one).
+
+use std::rc::Rc;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+
+use super::session::{pool_of, resolve, SessionInfo};
+use crate::db::accounts::{Account, ROLE_PRACTITIONER};
+use crate::db::clients::{self, ClientRow};
+use crate::web::{run_db, AppError};
+
+/// Any signed-in account.
+#[derive(Clone)]
+pub struct CurrentAccount(pub Rc<SessionInfo>);
+
+impl CurrentAccount {
+    pub fn account(&self) -> &Account {
+        &self.0.account
+    }
+    pub fn csrf_token(&self) -> &str {
+        &self.0.csrf_token
+    }
+}
+
+fn sign_in_required(req: &HttpRequest) -> AppError {
+    let next = match req.query_string() {
+        "" => req.path().to_string(),
+        q => format!("{}?{q}", req.path()),
+    };
+    AppError::SignInRequired { next }
+}
+
+impl FromRequest for CurrentAccount {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            match resolve(&req).await? {
+                Some(session) => Ok(CurrentAccount(session)),
+                None => Err(sign_in_required(&req)),
+            }
+        })
+    }
+}
+
+/// A signed-in practitioner. A client's session gets 404 from every practitioner URL.
+#[derive(Clone)]
+pub struct Practitioner(pub CurrentAccount);
+
+impl Practitioner {
+    pub fn id(&self) -> i64 {
+        self.0.account().id
+    }
+    pub fn account(&self) -> &Account {
+        self.0.account()
+    }
+    pub fn csrf_token(&self) -> &str {
+        self.0.csrf_token()
+    }
+}
+
+impl FromRequest for Practitioner {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let current = CurrentAccount::from_request(req, payload);
+        let path = req.path().to_string();
+        Box::pin(async move {
+            let current = current.await?;
+            if current.account().role == ROLE_PRACTITIONER {
+                Ok(Practitioner(current))
+            } else {
+                tracing::warn!(account = current.account().id, %path, "client account refused a practitioner URL");
+                Err(AppError::NotFound)
+            }
+        })
+    }
+}
+
+/// The client named by the `{client_id}` segment of the URL, loaded scoped to the signed-in
+/// practitioner.
+pub struct ScopedClient {
+    pub practitioner: Practitioner,
+    pub client: ClientRow,
+}
+
+impl FromRequest for ScopedClient {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let practitioner = Practitioner::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let practitioner = practitioner.await?;
+            let client_id = parse_id(req.match_info().get("client_id"))?;
+            let owner = practitioner.id();
+            let pool = pool_of(&req)?;
+            let found =
+                run_db(&pool, move |conn| clients::find_for_practitioner(conn, owner, client_id)).await?;
+            match found {
+                Some(client) => Ok(ScopedClient { practitioner, client }),
+                None => {
+                    tracing::info!(account = owner, client_id, "client not found for this practitioner");
+                    Err(AppError::NotFound)
+                }
+            }
+        })
+    }
+}
+
+/// Ids in URLs are positive integers; anything else is simply not found.
+pub fn parse_id(segment: Option<&str>) -> Result<i64, AppError> {
+    segment
+        .and_then(|s| s.parse::<i64>().ok())
+        .filter(|id| *id > 0)
+        .ok_or(AppError::NotFound)
+}

@@ -1,0 +1,11 @@
+//! Who is asking: passwords, sessions, anti-forgery tokens, sign-in throttling, and the
+//! extractors that are the only way a handler gets at the signed-in account or its records.
+
+pub mod csrf;
+pub mod extract;
+pub mod login;
+pub mod password;
+pub mod session;
+pub mod tokens;
+
+pub use extract::{CurrentAccount, Practitioner, ScopedClient};

@@ -1,0 +1,185 @@
+//! Server-side sessions: the cookie holds a random token, the database holds its hash, the
+//! account, the CSRF token and the expiry. Revoking is deleting the row, so logout is real and
+//! several app instances can share one database.
+
+use std::rc::Rc;
+
+use actix_web::cookie::{time, Cookie, SameSite};
+use actix_web::{HttpMessage, HttpRequest};
+use chrono::{Duration, NaiveDateTime};
+
+use crate::db::accounts::Account;
+use crate::db::sessions::{self, SessionRow};
+use crate::db::{now, DbConn, DbError, Pool};
+use crate::web::{run_db, AppError};
+
+use super::tokens::{new_token, sha256_hex};
+
+/// Automatic logoff after this long without a request (HIPAA 164.312(a)(2)(iii)).
+pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
+/// A session ends after this long however active it is.
+pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
+/// Writing `last_seen_at` on every request would turn every page view into a write.
+const TOUCH_EVERY: Duration = Duration::seconds(60);
+
+const COOKIE: &str = "htma_session";
+/// The `__Host-` prefix pins the cookie to this host and path, but browsers accept it only
+/// with `Secure`, so it is used only over TLS.
+const SECURE_COOKIE: &str = "__Host-htma_session";
+
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub token_hash: String,
+    pub csrf_token: String,
+    pub account: Account,
+}
+
+/// Whether this request reached us over TLS, directly or via a proxy that says so.
+pub fn is_secure(req: &HttpRequest) -> bool {
+    req.connection_info().scheme() == "https"
+}
+
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_COOKIE
+    } else {
+        COOKIE
+    }
+}
+
+fn token_from(req: &HttpRequest) -> Option<String> {
+    [SECURE_COOKIE, COOKIE]
+        .iter()
+        .find_map(|name| req.cookie(name).map(|c| c.value().to_string()))
+        .filter(|v| v.len() == 64 && v.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+pub fn session_cookie(req: &HttpRequest, token: &str) -> Cookie<'static> {
+    let secure = is_secure(req);
+    Cookie::build(cookie_name(secure), token.to_string())
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::seconds(ABSOLUTE_TIMEOUT.num_seconds()))
+        .finish()
+}
+
+pub fn removal_cookie(req: &HttpRequest) -> Cookie<'static> {
+    let secure = is_secure(req);
+    let mut cookie = Cookie::build(cookie_name(secure), "")
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .finish();
+    cookie.make_removal();
+    cookie
+}
+
+/// Creates a session for the account and returns the token for the cookie. A new token at every
+/// sign-in (ASVS V7.2.4): a token planted before sign-in is worthless after it.
+pub fn create(conn: &mut DbConn, account_id: i64) -> Result<String, DbError> {
+    let token = new_token();
+    let at = now();
+    sessions::insert(
+        conn,
+        &SessionRow {
+            token_hash: sha256_hex(&token),
+            account_id,
+            csrf_token: new_token(),
+            created_at: at,
+            last_seen_at: at,
+            expires_at: at + ABSOLUTE_TIMEOUT,
+        },
+    )?;
+    Ok(token)
+}
+
+fn is_live(row: &SessionRow, account: &Account, at: NaiveDateTime) -> bool {
+    account.disabled_at.is_none() && row.expires_at > at && row.last_seen_at + IDLE_TIMEOUT > at
+}
+
+#[derive(Clone)]
+struct Resolved(Option<Rc<SessionInfo>>);
+
+/// The signed-in session of this request, if any; looked up once per request and remembered in
+/// the request's extensions, so several extractors cost one query.
+pub async fn resolve(req: &HttpRequest) -> Result<Option<Rc<SessionInfo>>, AppError> {
+    if let Some(resolved) = req.extensions().get::<Resolved>() {
+        return Ok(resolved.0.clone());
+    }
+    let found = match token_from(req) {
+        None => None,
+        Some(token) => {
+            let pool = pool_of(req)?;
+            let token_hash = sha256_hex(&token);
+            run_db(&pool, move |conn| lookup(conn, &token_hash)).await?.map(Rc::new)
+        }
+    };
+    req.extensions_mut().insert(Resolved(found.clone()));
+    Ok(found)
+}
+
+fn lookup(conn: &mut DbConn, token_hash: &str) -> Result<Option<SessionInfo>, DbError> {
+    let Some((row, account)) = sessions::find_with_account(conn, token_hash)? else {
+        return Ok(None);
+    };
+    let at = now();
+    if !is_live(&row, &account, at) {
+        sessions::delete(conn, token_hash)?;
+        return Ok(None);
+    }
+    if at - row.last_seen_at > TOUCH_EVERY {
+        sessions::touch(conn, token_hash, at)?;
+    }
+    Ok(Some(SessionInfo { token_hash: row.token_hash, csrf_token: row.csrf_token, account }))
+}
+
+pub fn pool_of(req: &HttpRequest) -> Result<Pool, AppError> {
+    req.app_data::<actix_web::web::Data<Pool>>()
+        .map(|p| p.get_ref().clone())
+        .ok_or_else(|| AppError::Internal("database pool missing from app data".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::accounts::ROLE_PRACTITIONER;
+
+    fn account() -> Account {
+        Account {
+            id: 1,
+            role: ROLE_PRACTITIONER.into(),
+            email: "a@b.c".into(),
+            display_name: "A".into(),
+            password_hash: String::new(),
+            client_id: None,
+            created_at: now(),
+            disabled_at: None,
+        }
+    }
+
+    fn row(created: NaiveDateTime, seen: NaiveDateTime) -> SessionRow {
+        SessionRow {
+            token_hash: "h".into(),
+            account_id: 1,
+            csrf_token: "c".into(),
+            created_at: created,
+            last_seen_at: seen,
+            expires_at: created + ABSOLUTE_TIMEOUT,
+        }
+    }
+
+    #[test]
+    fn idle_and_absolute_expiry() {
+        let t0 = now();
+        assert!(is_live(&row(t0, t0), &account(), t0 + Duration::minutes(29)));
+        assert!(!is_live(&row(t0, t0), &account(), t0 + Duration::minutes(31)));
+        let busy = row(t0, t0 + Duration::hours(12));
+        assert!(!is_live(&busy, &account(), t0 + Duration::hours(12) + Duration::seconds(1)));
+        let mut disabled = account();
+        disabled.disabled_at = Some(t0);
+        assert!(!is_live(&row(t0, t0), &disabled, t0));
+    }
+}

@@ -1,0 +1,66 @@
+//! Command line: flags, environment variables and subcommands.
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Settings, DEFAULT_BIND, DEFAULT_DATABASE_URL};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "htma-tracker",
+    version,
+    about = "Hair tissue mineral analysis records for practitioners and their clients",
+    long_about = "Hair tissue mineral analysis records for practitioners and their clients.\n\n\
+        With no subcommand, serves the web application. Data lives in an embedded SQLite file \
+        (./data/htma.sqlite3) unless --database-url / DATABASE_URL names a postgres:// database."
+)]
+pub struct Cli {
+    /// Database: sqlite://PATH, a plain file path (SQLite), or postgres://USER@HOST/DB.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web application (the default).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit (serve also applies them at start).
+    Migrate,
+    /// Create a practitioner account; the password is read from standard input.
+    CreatePractitioner {
+        /// Sign-in email address.
+        #[arg(long)]
+        email: String,
+        /// Name shown in the app.
+        #[arg(long)]
+        name: String,
+    },
+    /// Load a small, realistic demo data set (practitioner demo@example.com).
+    SeedDemo,
+}
+
+#[derive(Debug, clap::Args, Default)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "HTMA_BIND", default_value = DEFAULT_BIND)]
+    pub bind: String,
+    /// Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy in front of the app.
+    #[arg(long, env = "HTMA_TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
+    /// Database connections in the pool.
+    #[arg(long, env = "HTMA_POOL_SIZE", default_value_t = 8)]
+    pub pool_size: u32,
+}
+
+impl ServeArgs {
+    pub fn settings(&self, database_url: &str) -> Settings {
+        Settings {
+            bind: self.bind.clone(),
+            database_url: database_url.to_string(),
+            trust_proxy: self.trust_proxy,
+            pool_size: self.pool_size.max(1),
+        }
+    }
+}

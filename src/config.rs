@@ -1,0 +1,14 @@
+//! Run-time settings, from flags and the environment.
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub bind: String,
+    pub database_url: String,
+    /// Believe `X-Forwarded-For` / `Forwarded` for the client address (only behind a proxy that
+    /// overwrites them).
+    pub trust_proxy: bool,
+    pub pool_size: u32,
+}
+
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/htma.sqlite3";

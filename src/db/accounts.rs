@@ -1,0 +1,64 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::accounts;
+use super::{DbConn, DbError};
+
+pub const ROLE_PRACTITIONER: &str = "practitioner";
+pub const ROLE_CLIENT: &str = "client";
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = accounts)]
+pub struct Account {
+    pub id: i64,
+    pub role: String,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub client_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub disabled_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = accounts)]
+pub struct NewAccount<'a> {
+    pub id: i64,
+    pub role: &'a str,
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub client_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, account: &NewAccount) -> Result<(), DbError> {
+    diesel::insert_into(accounts::table).values(account).execute(conn)?;
+    Ok(())
+}
+
+pub fn find_by_email(conn: &mut DbConn, email: &str) -> Result<Option<Account>, DbError> {
+    Ok(accounts::table
+        .filter(accounts::email.eq(email))
+        .select(Account::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> Result<Option<Account>, DbError> {
+    Ok(accounts::table.find(id).select(Account::as_select()).first(conn).optional()?)
+}
+
+pub fn count_practitioners(conn: &mut DbConn) -> Result<i64, DbError> {
+    Ok(accounts::table
+        .filter(accounts::role.eq(ROLE_PRACTITIONER))
+        .count()
+        .get_result(conn)?)
+}
+
+pub fn update_password_hash(conn: &mut DbConn, id: i64, hash: &str) -> Result<(), DbError> {
+    diesel::update(accounts::table.find(id))
+        .set(accounts::password_hash.eq(hash))
+        .execute(conn)?;
+    Ok(())
+}

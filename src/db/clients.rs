@@ -1,0 +1,237 @@
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::clients;
+use super::{DbConn, DbError};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = clients)]
+pub struct ClientRow {
+    pub id: i64,
+    pub practitioner_id: i64,
+    pub full_name: String,
+    pub search_key: String,
+    pub reference_code: Option<String>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub sex: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub notes: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub archived_at: Option<NaiveDateTime>,
+}
+
+/// The editable fields of a client, already validated.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = clients, treat_none_as_null = true)]
+pub struct ClientFields {
+    pub full_name: String,
+    pub search_key: String,
+    pub reference_code: Option<String>,
+    pub date_of_birth: Option<NaiveDate>,
+    pub sex: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub notes: String,
+}
+
+pub fn insert(
+    conn: &mut DbConn,
+    id: i64,
+    practitioner_id: i64,
+    fields: &ClientFields,
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::insert_into(clients::table)
+        .values((
+            clients::id.eq(id),
+            clients::practitioner_id.eq(practitioner_id),
+            clients::full_name.eq(&fields.full_name),
+            clients::search_key.eq(&fields.search_key),
+            clients::reference_code.eq(&fields.reference_code),
+            clients::date_of_birth.eq(fields.date_of_birth),
+            clients::sex.eq(&fields.sex),
+            clients::email.eq(&fields.email),
+            clients::phone.eq(&fields.phone),
+            clients::notes.eq(&fields.notes),
+            clients::created_at.eq(at),
+            clients::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn update(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+    id: i64,
+    fields: &ClientFields,
+    at: NaiveDateTime,
+) -> Result<usize, DbError> {
+    Ok(diesel::update(
+        clients::table
+            .filter(clients::id.eq(id))
+            .filter(clients::practitioner_id.eq(practitioner_id)),
+    )
+    .set((fields, clients::updated_at.eq(at)))
+    .execute(conn)?)
+}
+
+pub fn set_archived(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+    id: i64,
+    archived_at: Option<NaiveDateTime>,
+    at: NaiveDateTime,
+) -> Result<usize, DbError> {
+    Ok(diesel::update(
+        clients::table
+            .filter(clients::id.eq(id))
+            .filter(clients::practitioner_id.eq(practitioner_id)),
+    )
+    .set((clients::archived_at.eq(archived_at), clients::updated_at.eq(at)))
+    .execute(conn)?)
+}
+
+/// The one lookup every client-scoped page goes through: a client of another practitioner is
+/// indistinguishable from a missing one.
+pub fn find_for_practitioner(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+    id: i64,
+) -> Result<Option<ClientRow>, DbError> {
+    Ok(clients::table
+        .filter(clients::id.eq(id))
+        .filter(clients::practitioner_id.eq(practitioner_id))
+        .select(ClientRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn reference_code_taken(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+    code: &str,
+    except_id: Option<i64>,
+) -> Result<bool, DbError> {
+    let mut query = clients::table
+        .filter(clients::practitioner_id.eq(practitioner_id))
+        .filter(clients::reference_code.eq(code))
+        .into_boxed();
+    if let Some(id) = except_id {
+        query = query.filter(clients::id.ne(id));
+    }
+    Ok(query.count().get_result::<i64>(conn)? > 0)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArchiveFilter {
+    Active,
+    Archived,
+}
+
+pub struct ClientSearch<'a> {
+    pub practitioner_id: i64,
+    /// Lower-cased words; a client matches when its search key contains every one.
+    pub words: &'a [String],
+    pub archive: ArchiveFilter,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+pub fn search(conn: &mut DbConn, search: &ClientSearch) -> Result<(Vec<ClientRow>, i64), DbError> {
+    let build = || {
+        let mut query = clients::table
+            .filter(clients::practitioner_id.eq(search.practitioner_id))
+            .into_boxed();
+        query = match search.archive {
+            ArchiveFilter::Active => query.filter(clients::archived_at.is_null()),
+            ArchiveFilter::Archived => query.filter(clients::archived_at.is_not_null()),
+        };
+        for word in search.words {
+            query = query.filter(clients::search_key.like(format!("%{}%", escape_like(word))).escape('\\'));
+        }
+        query
+    };
+    let rows = build()
+        .order((clients::search_key.asc(), clients::id.asc()))
+        .offset(search.offset)
+        .limit(search.limit)
+        .select(ClientRow::as_select())
+        .load(conn)?;
+    let total = build().count().get_result(conn)?;
+    Ok((rows, total))
+}
+
+fn escape_like(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for ch in word.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// The changes a practitioner can make to a client, each written with its audit event in one
+/// transaction: the record and the trail never disagree.
+pub enum ClientChange<'a> {
+    Create(&'a ClientFields),
+    Update(&'a ClientFields),
+    Archive,
+    Restore,
+}
+
+#[derive(Debug)]
+pub enum ChangeOutcome {
+    Done(i64),
+    ReferenceCodeTaken,
+    Missing,
+}
+
+pub fn apply_change(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+    client_id: i64,
+    change: ClientChange,
+    remote_addr: &str,
+) -> Result<ChangeOutcome, DbError> {
+    use super::audit::{record, AuditEntry};
+    super::write_tx(conn, |conn| {
+        let at = super::now();
+        if let ClientChange::Create(fields) | ClientChange::Update(fields) = &change {
+            if let Some(code) = &fields.reference_code {
+                let except = matches!(change, ClientChange::Update(_)).then_some(client_id);
+                if reference_code_taken(conn, practitioner_id, code, except)? {
+                    return Ok(ChangeOutcome::ReferenceCodeTaken);
+                }
+            }
+        }
+        let (touched, action) = match &change {
+            ClientChange::Create(fields) => {
+                insert(conn, client_id, practitioner_id, fields, at)?;
+                (1, "create")
+            }
+            ClientChange::Update(fields) => (update(conn, practitioner_id, client_id, fields, at)?, "update"),
+            ClientChange::Archive => (set_archived(conn, practitioner_id, client_id, Some(at), at)?, "archive"),
+            ClientChange::Restore => (set_archived(conn, practitioner_id, client_id, None, at)?, "restore"),
+        };
+        if touched == 0 {
+            return Ok(ChangeOutcome::Missing);
+        }
+        record(
+            conn,
+            &AuditEntry {
+                account_id: Some(practitioner_id),
+                action,
+                record_kind: "client",
+                record_id: Some(client_id),
+                remote_addr: Some(remote_addr),
+                detail: "",
+            },
+        )?;
+        Ok(ChangeOutcome::Done(client_id))
+    })
+}

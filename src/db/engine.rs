@@ -1,0 +1,184 @@
+//! The engine seam: which database a URL names, how a pooled connection is opened and prepared,
+//! and the embedded migrations of each engine.
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
+}
+
+pub type Pool = r2d2::Pool<DbManager>;
+pub type PooledConn = r2d2::PooledConnection<DbManager>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// SQLite is opened for a web server: WAL so readers never wait for the writer, a busy timeout
+/// so concurrent writers queue instead of failing, enforced foreign keys, and FULL sync because
+/// these are health records (NORMAL may lose the last commits on power loss).
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; \
+     PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;";
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database query failed: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[from] diesel::ConnectionError),
+    #[error("no database connection available: {0}")]
+    Pool(#[from] r2d2::PoolError),
+    #[error("migrations failed: {0}")]
+    Migration(String),
+    #[error("invalid database url: {0}")]
+    Url(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Where the data lives, decided by the URL's scheme alone: never "try each engine", because
+/// SQLite would happily create a file named after a PostgreSQL URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabaseTarget {
+    pub backend: Backend,
+    pub location: String,
+}
+
+impl DatabaseTarget {
+    pub fn parse(url: &str) -> Result<Self, DbError> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Err(DbError::Url("the database URL is empty".into()));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Self { backend: Backend::Postgres, location: url.to_string() });
+        }
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        if path.contains("://") {
+            return Err(DbError::Url(format!(
+                "unsupported database URL scheme in {url:?}: use sqlite://PATH, a file path, or postgres://"
+            )));
+        }
+        Ok(Self { backend: Backend::Sqlite, location: path.to_string() })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DbManager {
+    target: DatabaseTarget,
+}
+
+impl ManageConnection for DbManager {
+    type Connection = DbConn;
+    type Error = DbError;
+
+    fn connect(&self) -> Result<DbConn, DbError> {
+        match self.target.backend {
+            Backend::Sqlite => {
+                let mut conn = SqliteConnection::establish(&self.target.location)?;
+                conn.batch_execute(SQLITE_PRAGMAS)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+            Backend::Postgres => Ok(DbConn::Postgres(PgConnection::establish(&self.target.location)?)),
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), DbError> {
+        conn.batch_execute("SELECT 1").map_err(DbError::from)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+/// Opens the pool, creating the SQLite file's directory if needed, and applies any pending
+/// migrations of the engine.
+pub fn connect(url: &str, max_size: u32) -> Result<Pool, DbError> {
+    let target = DatabaseTarget::parse(url)?;
+    if target.backend == Backend::Sqlite {
+        if let Some(dir) = std::path::Path::new(&target.location).parent() {
+            if !dir.as_os_str().is_empty() && target.location != ":memory:" {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| DbError::Url(format!("cannot create {}: {e}", dir.display())))?;
+            }
+        }
+    }
+    let pool = r2d2::Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(Duration::from_secs(10))
+        .test_on_check_out(target.backend == Backend::Postgres)
+        .build(DbManager { target })?;
+    let mut conn = pool.get()?;
+    run_migrations(&mut conn)?;
+    Ok(pool)
+}
+
+pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbError> {
+    let applied = match conn {
+        DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        DbConn::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+    };
+    applied.map_err(|e| DbError::Migration(e.to_string()))
+}
+
+pub fn backend_of(conn: &DbConn) -> Backend {
+    match conn {
+        DbConn::Sqlite(_) => Backend::Sqlite,
+        DbConn::Postgres(_) => Backend::Postgres,
+    }
+}
+
+/// A write transaction. On SQLite it takes the write lock up front (BEGIN IMMEDIATE): a deferred
+/// transaction that reads and then writes fails at once with "database is locked", bypassing the
+/// busy timeout.
+pub fn write_tx<T, F>(conn: &mut DbConn, f: F) -> Result<T, DbError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, DbError>,
+{
+    match conn {
+        DbConn::Sqlite(_) => {
+            conn.batch_execute("BEGIN IMMEDIATE")?;
+            match f(conn) {
+                Ok(value) => {
+                    conn.batch_execute("COMMIT")?;
+                    Ok(value)
+                }
+                Err(e) => {
+                    let _ = conn.batch_execute("ROLLBACK");
+                    Err(e)
+                }
+            }
+        }
+        DbConn::Postgres(_) => conn.transaction(f),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_scheme_decides_the_engine() {
+        let t = DatabaseTarget::parse("postgres://u@h/db").unwrap();
+        assert_eq!(t.backend, Backend::Postgres);
+        let t = DatabaseTarget::parse("sqlite://data/x.sqlite3").unwrap();
+        assert_eq!((t.backend, t.location.as_str()), (Backend::Sqlite, "data/x.sqlite3"));
+        let t = DatabaseTarget::parse("./data/htma.sqlite3").unwrap();
+        assert_eq!(t.backend, Backend::Sqlite);
+        assert!(DatabaseTarget::parse("mysql://x").is_err());
+        assert!(DatabaseTarget::parse("  ").is_err());
+    }
+}

@@ -1,0 +1,25 @@
+//! Storage: one connection type over SQLite and PostgreSQL, the pool, embedded migrations, and
+//! the queries of each aggregate. Nothing here knows about HTTP.
+
+pub mod accounts;
+pub mod audit;
+pub mod clients;
+pub mod engine;
+pub mod login_attempts;
+pub mod schema;
+pub mod sessions;
+
+pub use engine::{connect, write_tx, Backend, DbConn, DbError, Pool, PooledConn};
+
+/// A new random primary key. Ids are generated here rather than by the database because the
+/// connection shared by both engines cannot read back generated keys (no RETURNING through
+/// `MultiConnection`). 63 random bits make a collision vanishingly unlikely.
+pub fn new_id() -> i64 {
+    let mut bytes = [0u8; 8];
+    crate::auth::tokens::fill_random(&mut bytes);
+    (u64::from_le_bytes(bytes) >> 1) as i64
+}
+
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}

@@ -1,0 +1,56 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::accounts::Account;
+use super::schema::{accounts, sessions};
+use super::{DbConn, DbError};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = sessions)]
+pub struct SessionRow {
+    /// SHA-256 of the cookie's token: a copy of the database does not hand out live sessions.
+    pub token_hash: String,
+    pub account_id: i64,
+    pub csrf_token: String,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+pub fn insert(conn: &mut DbConn, row: &SessionRow) -> Result<(), DbError> {
+    diesel::insert_into(sessions::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+pub fn find_with_account(
+    conn: &mut DbConn,
+    token_hash: &str,
+) -> Result<Option<(SessionRow, Account)>, DbError> {
+    Ok(sessions::table
+        .inner_join(accounts::table)
+        .filter(sessions::token_hash.eq(token_hash))
+        .select((SessionRow::as_select(), Account::as_select()))
+        .first(conn)
+        .optional()?)
+}
+
+pub fn touch(conn: &mut DbConn, token_hash: &str, at: NaiveDateTime) -> Result<(), DbError> {
+    diesel::update(sessions::table.find(token_hash))
+        .set(sessions::last_seen_at.eq(at))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn delete(conn: &mut DbConn, token_hash: &str) -> Result<(), DbError> {
+    diesel::delete(sessions::table.find(token_hash)).execute(conn)?;
+    Ok(())
+}
+
+pub fn delete_for_account(conn: &mut DbConn, account_id: i64) -> Result<(), DbError> {
+    diesel::delete(sessions::table.filter(sessions::account_id.eq(account_id))).execute(conn)?;
+    Ok(())
+}
+
+pub fn delete_expired(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, DbError> {
+    Ok(diesel::delete(sessions::table.filter(sessions::expires_at.le(now))).execute(conn)?)
+}

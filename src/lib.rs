@@ -1,0 +1,11 @@
+//! htma-tracker: practitioners' records of hair tissue mineral analysis, with the analysis
+//! engine (`domain`), storage on SQLite or PostgreSQL (`db`), accounts and access control
+//! (`auth`) and the server-rendered pages (`web`).
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod seed;
+pub mod web;

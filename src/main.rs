@@ -1,0 +1,99 @@
+use std::io::BufRead;
+use std::net::TcpListener;
+use std::process::ExitCode;
+
+use clap::Parser;
+use htma_tracker::cli::{Cli, Command, ServeArgs};
+use htma_tracker::{app, auth, db};
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => serve(&cli.database_url, &ServeArgs::parse_default()),
+        Some(Command::Serve(args)) => serve(&cli.database_url, &args),
+        Some(Command::Migrate) => migrate(&cli.database_url),
+        Some(Command::CreatePractitioner { email, name }) => create_practitioner(&cli.database_url, &email, &name),
+        Some(Command::SeedDemo) => seed_demo(&cli.database_url),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("htma-tracker: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+trait ParseDefault {
+    fn parse_default() -> Self;
+}
+
+impl ParseDefault for ServeArgs {
+    /// `htma-tracker` with no subcommand serves with the defaults and environment.
+    fn parse_default() -> Self {
+        #[derive(clap::Parser)]
+        struct Wrapper {
+            #[command(flatten)]
+            args: ServeArgs,
+        }
+        Wrapper::parse_from(["htma-tracker"]).args
+    }
+}
+
+fn serve(database_url: &str, args: &ServeArgs) -> Result<(), String> {
+    let settings = args.settings(database_url);
+    let pool = db::connect(&settings.database_url, settings.pool_size).map_err(|e| e.to_string())?;
+    let listener =
+        TcpListener::bind(&settings.bind).map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
+    tracing::info!(address = %settings.bind, "htma-tracker listening on http://{}", settings.bind);
+    actix_web::rt::System::new().block_on(async move {
+        app::run(listener, pool, settings).map_err(|e| e.to_string())?.await.map_err(|e| e.to_string())
+    })
+}
+
+fn migrate(database_url: &str) -> Result<(), String> {
+    db::connect(database_url, 1).map_err(|e| e.to_string())?;
+    println!("database is up to date");
+    Ok(())
+}
+
+fn read_password_from_stdin() -> Result<String, String> {
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| format!("cannot read the password: {e}"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+fn create_practitioner(database_url: &str, email: &str, name: &str) -> Result<(), String> {
+    let password = read_password_from_stdin()?;
+    let errors = htma_tracker::web::sessions::validate_new_account(name, email, &password, None);
+    for field in ["name", "email", "password"] {
+        if let Some(message) = errors.get(field) {
+            return Err(format!("{field}: {message}"));
+        }
+    }
+    let pool = db::connect(database_url, 1).map_err(|e| e.to_string())?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    if db::accounts::find_by_email(&mut conn, &auth::login::normalize_email(email))
+        .map_err(|e| e.to_string())?
+        .is_some()
+    {
+        return Err(format!("an account with the email {email} already exists"));
+    }
+    let hash = auth::password::hash(&password)?;
+    let id = auth::login::create_practitioner(&mut conn, email, name, &hash).map_err(|e| e.to_string())?;
+    println!("created practitioner {id} <{}>", auth::login::normalize_email(email));
+    Ok(())
+}
+
+fn seed_demo(database_url: &str) -> Result<(), String> {
+    let pool = db::connect(database_url, 1).map_err(|e| e.to_string())?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    let summary = htma_tracker::seed::seed_demo(&mut conn).map_err(|e| e.to_string())?;
+    println!("{summary}");
+    Ok(())
+}

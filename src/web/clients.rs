@@ -1,0 +1,376 @@
+//! Clients: list and search, create, edit, archive and restore. Nothing is ever deleted.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use chrono::{Datelike, NaiveDate, Utc};
+use serde::Deserialize;
+
+use super::forms::{optional_date, optional_text, page_number, redirect, FieldErrors};
+use super::sessions::{looks_like_email, EmptyForm};
+use super::{remote_addr, run_db, AppError, AppResult, Layout};
+use crate::auth::csrf::CsrfForm;
+use crate::auth::{Practitioner, ScopedClient};
+use crate::db::clients::{self, ArchiveFilter, ChangeOutcome, ClientChange, ClientFields, ClientRow, ClientSearch};
+use crate::db::{new_id, Pool};
+
+pub const PAGE_SIZE: i64 = 25;
+
+fn html(status: StatusCode, page: &impl Template) -> AppResult<HttpResponse> {
+    let body = page.render().map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    page: Option<String>,
+    #[serde(default)]
+    archived: String,
+}
+
+#[derive(Template)]
+#[template(path = "clients/list.html")]
+struct ListPage {
+    layout: Layout,
+    q: String,
+    archived: bool,
+    clients: Vec<ClientRow>,
+    total: i64,
+    page: i64,
+    pages: i64,
+}
+
+impl ListPage {
+    fn page_link(&self, page: i64) -> String {
+        let mut link = format!("/clients?page={page}");
+        if !self.q.is_empty() {
+            link.push_str("&q=");
+            link.push_str(&super::forms::url_encode(&self.q));
+        }
+        if self.archived {
+            link.push_str("&archived=1");
+        }
+        link
+    }
+}
+
+pub async fn list(
+    practitioner: Practitioner,
+    pool: web::Data<Pool>,
+    query: web::Query<ListQuery>,
+) -> AppResult<HttpResponse> {
+    let query = query.into_inner();
+    let page = page_number(query.page.as_deref());
+    let archived = query.archived == "1";
+    let words: Vec<String> = query.q.split_whitespace().take(8).map(str::to_lowercase).collect();
+    let owner = practitioner.id();
+    let (clients, total) = run_db(&pool, move |conn| {
+        clients::search(
+            conn,
+            &ClientSearch {
+                practitioner_id: owner,
+                words: &words,
+                archive: if archived { ArchiveFilter::Archived } else { ArchiveFilter::Active },
+                offset: (page - 1) * PAGE_SIZE,
+                limit: PAGE_SIZE,
+            },
+        )
+    })
+    .await?;
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    html(
+        StatusCode::OK,
+        &ListPage {
+            layout: Layout::for_practitioner(&practitioner, "clients"),
+            q: query.q,
+            archived,
+            clients,
+            total,
+            page,
+            pages,
+        },
+    )
+}
+
+/// The client form as typed, kept verbatim so a page with errors shows exactly what was entered.
+#[derive(Deserialize, Default, Clone)]
+pub struct ClientForm {
+    #[serde(default)]
+    pub full_name: String,
+    #[serde(default)]
+    pub reference_code: String,
+    #[serde(default)]
+    pub date_of_birth: String,
+    #[serde(default)]
+    pub sex: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+impl ClientForm {
+    fn from_row(row: &ClientRow) -> Self {
+        ClientForm {
+            full_name: row.full_name.clone(),
+            reference_code: row.reference_code.clone().unwrap_or_default(),
+            date_of_birth: row.date_of_birth.map(|d| d.to_string()).unwrap_or_default(),
+            sex: row.sex.clone().unwrap_or_default(),
+            email: row.email.clone().unwrap_or_default(),
+            phone: row.phone.clone().unwrap_or_default(),
+            notes: row.notes.clone(),
+        }
+    }
+
+    /// Parses every field, collecting all problems at once rather than one per submit.
+    pub fn parse(&self, today: NaiveDate) -> Result<ClientFields, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let full_name = self.full_name.trim().to_string();
+        if full_name.is_empty() {
+            errors.add("full_name", "Enter the client's name.");
+        } else if full_name.chars().count() > 200 {
+            errors.add("full_name", "Use at most 200 characters.");
+        }
+        let reference_code = optional_text(&self.reference_code);
+        if reference_code.as_ref().is_some_and(|c| c.chars().count() > 50) {
+            errors.add("reference_code", "Use at most 50 characters.");
+        }
+        let date_of_birth = match optional_date(&self.date_of_birth) {
+            Ok(Some(d)) if d > today => {
+                errors.add("date_of_birth", "The date of birth is in the future.");
+                None
+            }
+            Ok(Some(d)) if d.year() < 1900 => {
+                errors.add("date_of_birth", "The date of birth is before 1900.");
+                None
+            }
+            Ok(d) => d,
+            Err(message) => {
+                errors.add("date_of_birth", message);
+                None
+            }
+        };
+        let sex = match self.sex.trim() {
+            "" => None,
+            "F" | "M" => Some(self.sex.trim().to_string()),
+            _ => {
+                errors.add("sex", "Choose female, male or not recorded.");
+                None
+            }
+        };
+        let email = optional_text(&self.email);
+        if email.as_deref().is_some_and(|e| !looks_like_email(e)) {
+            errors.add("email", "Enter an email address like name@example.com, or leave it blank.");
+        }
+        let phone = optional_text(&self.phone);
+        if phone.as_ref().is_some_and(|p| p.chars().count() > 50) {
+            errors.add("phone", "Use at most 50 characters.");
+        }
+        let notes = self.notes.trim().to_string();
+        if notes.chars().count() > 20_000 {
+            errors.add("notes", "Notes are limited to 20,000 characters.");
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let search_key = [Some(&full_name), reference_code.as_ref(), email.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|s| s.to_lowercase())
+            .collect::<Vec<_>>()
+            .join(" ");
+        Ok(ClientFields { full_name, search_key, reference_code, date_of_birth, sex, email, phone, notes })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "clients/form.html")]
+struct FormPage {
+    layout: Layout,
+    /// None when creating.
+    client_id: Option<i64>,
+    form: ClientForm,
+    errors: FieldErrors,
+}
+
+impl FormPage {
+    fn action(&self) -> String {
+        match self.client_id {
+            Some(id) => format!("/clients/{id}/edit"),
+            None => "/clients".into(),
+        }
+    }
+}
+
+pub async fn new_form(practitioner: Practitioner) -> AppResult<HttpResponse> {
+    html(
+        StatusCode::OK,
+        &FormPage {
+            layout: Layout::for_practitioner(&practitioner, "clients"),
+            client_id: None,
+            form: ClientForm::default(),
+            errors: FieldErrors::default(),
+        },
+    )
+}
+
+async fn save(
+    req: &HttpRequest,
+    pool: &Pool,
+    practitioner: &Practitioner,
+    client_id: Option<i64>,
+    form: ClientForm,
+) -> AppResult<HttpResponse> {
+    let fields = match form.parse(Utc::now().date_naive()) {
+        Ok(fields) => fields,
+        Err(errors) => return rerender(practitioner, client_id, form, errors),
+    };
+    let owner = practitioner.id();
+    let addr = remote_addr(req);
+    let id = client_id.unwrap_or_else(new_id);
+    let outcome = run_db(pool, move |conn| {
+        let change = if client_id.is_some() { ClientChange::Update(&fields) } else { ClientChange::Create(&fields) };
+        clients::apply_change(conn, owner, id, change, &addr)
+    })
+    .await?;
+    match outcome {
+        ChangeOutcome::Done(id) => Ok(redirect(&format!("/clients/{id}"))),
+        ChangeOutcome::Missing => Err(AppError::NotFound),
+        ChangeOutcome::ReferenceCodeTaken => {
+            let mut errors = FieldErrors::default();
+            errors.add("reference_code", "Another of your clients already has this reference code.");
+            rerender(practitioner, client_id, form, errors)
+        }
+    }
+}
+
+fn rerender(
+    practitioner: &Practitioner,
+    client_id: Option<i64>,
+    form: ClientForm,
+    errors: FieldErrors,
+) -> AppResult<HttpResponse> {
+    html(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &FormPage { layout: Layout::for_practitioner(practitioner, "clients"), client_id, form, errors },
+    )
+}
+
+pub async fn create(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    practitioner: Practitioner,
+    CsrfForm(form): CsrfForm<ClientForm>,
+) -> AppResult<HttpResponse> {
+    save(&req, &pool, &practitioner, None, form).await
+}
+
+pub async fn edit_form(scoped: ScopedClient) -> AppResult<HttpResponse> {
+    html(
+        StatusCode::OK,
+        &FormPage {
+            layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
+            client_id: Some(scoped.client.id),
+            form: ClientForm::from_row(&scoped.client),
+            errors: FieldErrors::default(),
+        },
+    )
+}
+
+pub async fn update(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedClient,
+    CsrfForm(form): CsrfForm<ClientForm>,
+) -> AppResult<HttpResponse> {
+    save(&req, &pool, &scoped.practitioner, Some(scoped.client.id), form).await
+}
+
+async fn set_archived(req: &HttpRequest, pool: &Pool, scoped: &ScopedClient, archive: bool) -> AppResult<HttpResponse> {
+    let (owner, id, addr) = (scoped.practitioner.id(), scoped.client.id, remote_addr(req));
+    let outcome = run_db(pool, move |conn| {
+        let change = if archive { ClientChange::Archive } else { ClientChange::Restore };
+        clients::apply_change(conn, owner, id, change, &addr)
+    })
+    .await?;
+    match outcome {
+        ChangeOutcome::Done(id) => Ok(redirect(&format!("/clients/{id}"))),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+pub async fn archive(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedClient,
+    _form: CsrfForm<EmptyForm>,
+) -> AppResult<HttpResponse> {
+    set_archived(&req, &pool, &scoped, true).await
+}
+
+pub async fn restore(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedClient,
+    _form: CsrfForm<EmptyForm>,
+) -> AppResult<HttpResponse> {
+    set_archived(&req, &pool, &scoped, false).await
+}
+
+#[derive(Template)]
+#[template(path = "clients/show.html")]
+struct ShowPage {
+    layout: Layout,
+    client: ClientRow,
+}
+
+pub async fn show(scoped: ScopedClient) -> AppResult<HttpResponse> {
+    html(
+        StatusCode::OK,
+        &ShowPage { layout: Layout::for_practitioner(&scoped.practitioner, "clients"), client: scoped.client },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+    }
+
+    #[test]
+    fn parses_a_complete_form() {
+        let form = ClientForm {
+            full_name: "  Ada Lovelace ".into(),
+            reference_code: "AL-1".into(),
+            date_of_birth: "1980-02-29".into(),
+            sex: "F".into(),
+            email: "ada@example.com".into(),
+            phone: "".into(),
+            notes: "cramps at night".into(),
+        };
+        let fields = form.parse(today()).unwrap();
+        assert_eq!(fields.full_name, "Ada Lovelace");
+        assert_eq!(fields.search_key, "ada lovelace al-1 ada@example.com");
+        assert_eq!(fields.phone, None);
+    }
+
+    #[test]
+    fn collects_every_error() {
+        let form = ClientForm {
+            date_of_birth: "2030-01-01".into(),
+            sex: "X".into(),
+            email: "nope".into(),
+            ..ClientForm::default()
+        };
+        let errors = form.parse(today()).unwrap_err();
+        for field in ["full_name", "date_of_birth", "sex", "email"] {
+            assert!(errors.get(field).is_some(), "{field}");
+        }
+    }
+}

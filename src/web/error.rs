@@ -1,0 +1,106 @@
+//! The web layer's one error type, mapped to HTTP here and nowhere else.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+use crate::db::DbError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Also what another practitioner's record looks like: never reveal that it exists.
+    #[error("not found")]
+    NotFound,
+    #[error("sign-in required")]
+    SignInRequired { next: String },
+    #[error("the form was stale or forged (CSRF check failed)")]
+    CsrfRejected,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("payload too large")]
+    TooLarge,
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    layout: crate::web::Layout,
+    status: u16,
+    title: &'a str,
+    message: &'a str,
+}
+
+impl AppError {
+    fn title_and_message(&self) -> (&'static str, String) {
+        match self {
+            AppError::NotFound => ("Not found", "There is nothing here, or it is not yours to see.".into()),
+            AppError::SignInRequired { .. } => ("Sign-in required", "Please sign in.".into()),
+            AppError::CsrfRejected => (
+                "Form expired",
+                "This form was stale or did not come from this site, so nothing was changed. Go back, reload the page and try again.".into(),
+            ),
+            AppError::BadRequest(msg) => ("Bad request", msg.clone()),
+            AppError::TooLarge => ("Too large", "The upload is larger than this server accepts.".into()),
+            AppError::Db(DbError::Pool(_)) | AppError::Db(DbError::Connect(_)) => (
+                "Database unavailable",
+                "The database cannot be reached right now. Nothing was saved; please try again in a moment.".into(),
+            ),
+            AppError::Db(_) | AppError::Internal(_) => (
+                "Something went wrong",
+                "The server could not complete this request. Nothing was lost; please try again.".into(),
+            ),
+        }
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::CsrfRejected => StatusCode::FORBIDDEN,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Db(DbError::Pool(_)) | AppError::Db(DbError::Connect(_)) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let AppError::SignInRequired { next } = self {
+            let location = format!("/login?next={}", crate::web::forms::url_encode(next));
+            return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
+        }
+        let status = self.status_code();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        } else if matches!(self, AppError::CsrfRejected) {
+            tracing::warn!("rejected a state-changing request without a valid CSRF token");
+        }
+        let (title, message) = self.title_and_message();
+        let body = ErrorPage { layout: crate::web::Layout::default(), status: status.as_u16(), title, message: &message }
+            .render()
+            .unwrap_or_else(|_| format!("{} {title}", status.as_u16()));
+        HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body)
+    }
+}
+
+/// The 404 page for URLs no route matches, in the same layout as every other error.
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+impl actix_web::Responder for AppError {
+    type Body = actix_web::body::BoxBody;
+    fn respond_to(self, _req: &actix_web::HttpRequest) -> HttpResponse {
+        self.error_response()
+    }
+}

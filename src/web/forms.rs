@@ -1,0 +1,96 @@
+//! Helpers shared by the form handlers: per-field error messages and small parsers that turn
+//! text fields into typed values with a message a person can act on.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::header;
+use actix_web::HttpResponse;
+use chrono::NaiveDate;
+
+/// Messages keyed by form field name, shown next to the field.
+#[derive(Debug, Default, Clone)]
+pub struct FieldErrors(BTreeMap<&'static str, String>);
+
+impl FieldErrors {
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.entry(field).or_insert_with(|| message.into());
+    }
+    pub fn get(&self, field: &str) -> Option<&String> {
+        self.0.get(field)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+pub fn redirect(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, location.to_string())).finish()
+}
+
+/// Trimmed text, or None when blank.
+pub fn optional_text(value: &str) -> Option<String> {
+    let trimmed = value.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_string())
+}
+
+pub fn optional_date(value: &str) -> Result<Option<NaiveDate>, String> {
+    match value.trim() {
+        "" => Ok(None),
+        text => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| format!("“{text}” is not a date: use YYYY-MM-DD.")),
+    }
+}
+
+/// A `next=` target is followed only when it is a path on this site, never another host.
+pub fn safe_next(next: &str) -> &str {
+    let is_local = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\");
+    if is_local && !next.contains(['\r', '\n']) {
+        next
+    } else {
+        "/"
+    }
+}
+
+pub fn url_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// The page number of a `?page=` parameter: 1-based, anything unreadable is page 1.
+pub fn page_number(raw: Option<&str>) -> i64 {
+    raw.and_then(|p| p.parse::<i64>().ok()).filter(|p| *p >= 1).unwrap_or(1).min(1_000_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_never_leaves_the_site() {
+        assert_eq!(safe_next("/clients?q=a"), "/clients?q=a");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
+    }
+
+    #[test]
+    fn dates_and_pages() {
+        assert_eq!(optional_date(" "), Ok(None));
+        assert!(optional_date("2025-02-30").is_err());
+        assert_eq!(page_number(Some("x")), 1);
+        assert_eq!(page_number(Some("3")), 3);
+        assert_eq!(url_encode("/a b?c=d"), "/a%20b%3Fc%3Dd");
+    }
+}

@@ -1,0 +1,271 @@
+//! Sign-in, sign-out and the one-time setup of the first practitioner.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::forms::{redirect, safe_next, FieldErrors};
+use super::{remote_addr, run_db, AppError, AppResult, Layout};
+use crate::auth::csrf::{token_for_page, CsrfForm};
+use crate::auth::login::{self, LoginOutcome};
+use crate::auth::session::{self, resolve};
+use crate::auth::{password, CurrentAccount};
+use crate::db::{accounts, sessions as session_rows, write_tx, DbError, Pool};
+
+#[derive(Template)]
+#[template(path = "sessions/login.html")]
+struct LoginPage {
+    layout: Layout,
+    email: String,
+    next: String,
+    message: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+fn html(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body)
+}
+
+fn render<T: Template>(page: &T) -> AppResult<String> {
+    page.render().map_err(|e| AppError::Internal(format!("template: {e}")))
+}
+
+async fn login_page(
+    req: &HttpRequest,
+    status: actix_web::http::StatusCode,
+    email: String,
+    next: String,
+    message: Option<String>,
+) -> AppResult<HttpResponse> {
+    let (csrf, cookie) = token_for_page(req).await?;
+    let body = render(&LoginPage { layout: Layout::anonymous(csrf), email, next, message })?;
+    let mut response = html(status, body);
+    if let Some(cookie) = cookie {
+        response.add_cookie(&cookie).map_err(|e| AppError::Internal(e.to_string()))?;
+    }
+    Ok(response)
+}
+
+pub async fn show_login(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    query: web::Query<NextQuery>,
+) -> AppResult<HttpResponse> {
+    if resolve(&req).await?.is_some() {
+        return Ok(redirect(safe_next(&query.next)));
+    }
+    let practitioners = run_db(&pool, accounts::count_practitioners).await?;
+    if practitioners == 0 {
+        return Ok(redirect("/setup"));
+    }
+    login_page(&req, actix_web::http::StatusCode::OK, String::new(), query.next.clone(), None).await
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn submit_login(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    CsrfForm(form): CsrfForm<LoginForm>,
+) -> AppResult<HttpResponse> {
+    let addr = remote_addr(&req);
+    let (email, password_attempt) = (form.email.clone(), form.password);
+    let outcome =
+        run_db(&pool, move |conn| login::attempt(conn, &email, &password_attempt, &addr)).await?;
+    match outcome {
+        LoginOutcome::SignedIn { token, role, .. } => {
+            let default_target = if role == accounts::ROLE_PRACTITIONER { "/" } else { "/portal" };
+            let target = if form.next.is_empty() { default_target } else { safe_next(&form.next) };
+            let mut response = redirect(target);
+            response
+                .add_cookie(&session::session_cookie(&req, &token))
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok(response)
+        }
+        LoginOutcome::Rejected => {
+            login_page(
+                &req,
+                actix_web::http::StatusCode::UNAUTHORIZED,
+                form.email,
+                form.next,
+                Some("The email or password is incorrect.".into()),
+            )
+            .await
+        }
+        LoginOutcome::Throttled => {
+            login_page(
+                &req,
+                actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+                form.email,
+                form.next,
+                Some(format!(
+                    "Too many failed sign-in attempts. For your security, sign-in is paused: try again in {} minutes.",
+                    login::WINDOW.num_minutes()
+                )),
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EmptyForm {}
+
+pub async fn logout(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    current: CurrentAccount,
+    _form: CsrfForm<EmptyForm>,
+) -> AppResult<HttpResponse> {
+    let token_hash = current.0.token_hash.clone();
+    let account_id = current.account().id;
+    let addr = remote_addr(&req);
+    run_db(&pool, move |conn| {
+        session_rows::delete(conn, &token_hash)?;
+        crate::db::audit::record(
+            conn,
+            &crate::db::audit::AuditEntry {
+                account_id: Some(account_id),
+                action: "sign_out",
+                record_kind: "account",
+                record_id: Some(account_id),
+                remote_addr: Some(&addr),
+                detail: "",
+            },
+        )
+    })
+    .await?;
+    let mut response = redirect("/login");
+    response
+        .add_cookie(&session::removal_cookie(&req))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "sessions/setup.html")]
+struct SetupPage {
+    layout: Layout,
+    form: SetupForm,
+    errors: FieldErrors,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct SetupForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    password_confirm: String,
+}
+
+async fn setup_page(
+    req: &HttpRequest,
+    status: actix_web::http::StatusCode,
+    mut form: SetupForm,
+    errors: FieldErrors,
+) -> AppResult<HttpResponse> {
+    // Passwords are never echoed back into a page.
+    form.password.clear();
+    form.password_confirm.clear();
+    let (csrf, cookie) = token_for_page(req).await?;
+    let body = render(&SetupPage { layout: Layout::anonymous(csrf), form, errors })?;
+    let mut response = html(status, body);
+    if let Some(cookie) = cookie {
+        response.add_cookie(&cookie).map_err(|e| AppError::Internal(e.to_string()))?;
+    }
+    Ok(response)
+}
+
+/// The setup page exists only while there is no practitioner at all.
+async fn ensure_setup_open(pool: &Pool) -> AppResult<()> {
+    match run_db(pool, accounts::count_practitioners).await? {
+        0 => Ok(()),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+pub async fn show_setup(req: HttpRequest, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
+    ensure_setup_open(&pool).await?;
+    setup_page(&req, actix_web::http::StatusCode::OK, SetupForm::default(), FieldErrors::default()).await
+}
+
+pub fn validate_new_account(name: &str, email: &str, password_value: &str, confirm: Option<&str>) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    if name.trim().is_empty() {
+        errors.add("name", "Enter your name.");
+    } else if name.trim().chars().count() > 200 {
+        errors.add("name", "Use at most 200 characters.");
+    }
+    let email = email.trim();
+    if !looks_like_email(email) {
+        errors.add("email", "Enter an email address like name@example.com.");
+    }
+    if let Err(e) = password::check_policy(password_value) {
+        errors.add("password", e.to_string());
+    } else if confirm.is_some_and(|c| c != password_value) {
+        errors.add("password_confirm", "The two passwords differ.");
+    }
+    errors
+}
+
+pub fn looks_like_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else { return false };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && email.len() <= 254
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+pub async fn submit_setup(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    CsrfForm(form): CsrfForm<SetupForm>,
+) -> AppResult<HttpResponse> {
+    ensure_setup_open(&pool).await?;
+    let errors = validate_new_account(&form.name, &form.email, &form.password, Some(&form.password_confirm));
+    if !errors.is_empty() {
+        return setup_page(&req, actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, form, errors).await;
+    }
+    let password_value = form.password.clone();
+    let hash = web::block(move || password::hash(&password_value))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(AppError::Internal)?;
+    let (name, email) = (form.name.clone(), form.email.clone());
+    let created = run_db(&pool, move |conn| {
+        write_tx(conn, |conn| {
+            // Re-checked inside the write lock: two browsers racing on setup create one account.
+            if accounts::count_practitioners(conn)? > 0 {
+                return Ok(None);
+            }
+            let id = login::create_practitioner(conn, &email, &name, &hash)?;
+            Ok::<_, DbError>(Some(crate::auth::session::create(conn, id)?))
+        })
+    })
+    .await?;
+    let Some(token) = created else { return Err(AppError::NotFound) };
+    let mut response = redirect("/");
+    response
+        .add_cookie(&session::session_cookie(&req, &token))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(response)
+}
