@@ -96,8 +96,14 @@ async fn headers_and_log(
         (header::REFERRER_POLICY, "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::STRICT_TRANSPORT_SECURITY, "max-age=31536000"),
-        (header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
-        (header::HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
+        (
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+        (
+            header::HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=()",
+        ),
     ];
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
@@ -126,7 +132,10 @@ pub fn run(listener: TcpListener, pool: Pool, settings: Settings) -> std::io::Re
             .app_data(settings.clone())
             .app_data(web::PayloadConfig::new(256 * 1024))
             .app_data(web::QueryConfig::default().error_handler(|err, _| {
-                crate::web::AppError::BadRequest(format!("The address has an unreadable parameter: {err}")).into()
+                crate::web::AppError::BadRequest(format!(
+                    "The address has an unreadable parameter: {err}"
+                ))
+                .into()
             }))
             .wrap(from_fn(headers_and_log))
             .configure(configure)

@@ -9,7 +9,9 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
@@ -17,7 +19,9 @@ fn main() -> ExitCode {
         None => serve(&cli.database_url, &ServeArgs::parse_default()),
         Some(Command::Serve(args)) => serve(&cli.database_url, &args),
         Some(Command::Migrate) => migrate(&cli.database_url),
-        Some(Command::CreatePractitioner { email, name }) => create_practitioner(&cli.database_url, &email, &name),
+        Some(Command::CreatePractitioner { email, name }) => {
+            create_practitioner(&cli.database_url, &email, &name)
+        }
         Some(Command::SeedDemo) => seed_demo(&cli.database_url),
     };
     match result {
@@ -47,12 +51,16 @@ impl ParseDefault for ServeArgs {
 
 fn serve(database_url: &str, args: &ServeArgs) -> Result<(), String> {
     let settings = args.settings(database_url);
-    let pool = db::connect(&settings.database_url, settings.pool_size).map_err(|e| e.to_string())?;
-    let listener =
-        TcpListener::bind(&settings.bind).map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
+    let pool =
+        db::connect(&settings.database_url, settings.pool_size).map_err(|e| e.to_string())?;
+    let listener = TcpListener::bind(&settings.bind)
+        .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
     tracing::info!(address = %settings.bind, "htma-tracker listening on http://{}", settings.bind);
     actix_web::rt::System::new().block_on(async move {
-        app::run(listener, pool, settings).map_err(|e| e.to_string())?.await.map_err(|e| e.to_string())
+        app::run(listener, pool, settings)
+            .map_err(|e| e.to_string())?
+            .await
+            .map_err(|e| e.to_string())
     })
 }
 
@@ -64,7 +72,10 @@ fn migrate(database_url: &str) -> Result<(), String> {
 
 fn read_password_from_stdin() -> Result<String, String> {
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).map_err(|e| format!("cannot read the password: {e}"))?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the password: {e}"))?;
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
@@ -85,8 +96,12 @@ fn create_practitioner(database_url: &str, email: &str, name: &str) -> Result<()
         return Err(format!("an account with the email {email} already exists"));
     }
     let hash = auth::password::hash(&password)?;
-    let id = auth::login::create_practitioner(&mut conn, email, name, &hash).map_err(|e| e.to_string())?;
-    println!("created practitioner {id} <{}>", auth::login::normalize_email(email));
+    let id = auth::login::create_practitioner(&mut conn, email, name, &hash)
+        .map_err(|e| e.to_string())?;
+    println!(
+        "created practitioner {id} <{}>",
+        auth::login::normalize_email(email)
+    );
     Ok(())
 }
 

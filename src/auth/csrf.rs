@@ -67,7 +67,10 @@ pub fn check_origin(req: &HttpRequest) -> Result<(), AppError> {
 pub async fn verify(req: &HttpRequest, submitted: &str) -> Result<(), AppError> {
     let expected = match resolve(req).await? {
         Some(session) => session.csrf_token.clone(),
-        None => req.cookie(ANON_COOKIE).map(|c| c.value().to_string()).unwrap_or_default(),
+        None => req
+            .cookie(ANON_COOKIE)
+            .map(|c| c.value().to_string())
+            .unwrap_or_default(),
     };
     if expected.len() == 64 && constant_time_eq(submitted, &expected) {
         Ok(())
@@ -78,7 +81,9 @@ pub async fn verify(req: &HttpRequest, submitted: &str) -> Result<(), AppError> 
 
 /// The token to embed in a form on a page: the session's when signed in, else the pre-session
 /// cookie's (returned with the cookie to set when the browser has none yet).
-pub async fn token_for_page(req: &HttpRequest) -> Result<(String, Option<Cookie<'static>>), AppError> {
+pub async fn token_for_page(
+    req: &HttpRequest,
+) -> Result<(String, Option<Cookie<'static>>), AppError> {
     if let Some(session) = resolve(req).await? {
         return Ok((session.csrf_token.clone(), None));
     }

@@ -103,12 +103,21 @@ impl FromRequest for ScopedClient {
             let client_id = parse_id(req.match_info().get("client_id"))?;
             let owner = practitioner.id();
             let pool = pool_of(&req)?;
-            let found =
-                run_db(&pool, move |conn| clients::find_for_practitioner(conn, owner, client_id)).await?;
+            let found = run_db(&pool, move |conn| {
+                clients::find_for_practitioner(conn, owner, client_id)
+            })
+            .await?;
             match found {
-                Some(client) => Ok(ScopedClient { practitioner, client }),
+                Some(client) => Ok(ScopedClient {
+                    practitioner,
+                    client,
+                }),
                 None => {
-                    tracing::info!(account = owner, client_id, "client not found for this practitioner");
+                    tracing::info!(
+                        account = owner,
+                        client_id,
+                        "client not found for this practitioner"
+                    );
                     Err(AppError::NotFound)
                 }
             }

@@ -14,7 +14,11 @@ pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
 
 #[derive(Debug)]
 pub enum LoginOutcome {
-    SignedIn { token: String, account_id: i64, role: String },
+    SignedIn {
+        token: String,
+        account_id: i64,
+        role: String,
+    },
     Rejected,
     Throttled,
 }
@@ -92,7 +96,11 @@ pub fn attempt(
         },
     )?;
     tracing::info!(account = account.id, "signed in");
-    Ok(LoginOutcome::SignedIn { token, account_id: account.id, role: account.role })
+    Ok(LoginOutcome::SignedIn {
+        token,
+        account_id: account.id,
+        role: account.role,
+    })
 }
 
 /// Creates a practitioner account; used by the CLI and the one-time setup page.

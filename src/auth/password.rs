@@ -53,7 +53,9 @@ pub fn verify(password: &str, stored: &str) -> bool {
         return false;
     }
     match PasswordHash::new(stored) {
-        Ok(parsed) => hasher().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => hasher()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -67,8 +69,12 @@ pub fn verify_dummy(password: &str) {
 }
 
 pub fn needs_rehash(stored: &str) -> bool {
-    let Ok(parsed) = PasswordHash::new(stored) else { return true };
-    let Ok(params) = Params::try_from(&parsed) else { return true };
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return true;
+    };
+    let Ok(params) = Params::try_from(&parsed) else {
+        return true;
+    };
     parsed.algorithm.as_str() != "argon2id"
         || params.m_cost() < MEMORY_KIB
         || params.t_cost() < ITERATIONS
@@ -97,7 +103,10 @@ mod tests {
     #[test]
     fn policy_bounds() {
         assert_eq!(check_policy("short"), Err(PasswordPolicyError::TooShort));
-        assert_eq!(check_policy(&"x".repeat(MAX_LENGTH + 1)), Err(PasswordPolicyError::TooLong));
+        assert_eq!(
+            check_policy(&"x".repeat(MAX_LENGTH + 1)),
+            Err(PasswordPolicyError::TooLong)
+        );
         assert!(check_policy("long enough pass").is_ok());
     }
 }

@@ -114,7 +114,9 @@ pub async fn resolve(req: &HttpRequest) -> Result<Option<Rc<SessionInfo>>, AppEr
         Some(token) => {
             let pool = pool_of(req)?;
             let token_hash = sha256_hex(&token);
-            run_db(&pool, move |conn| lookup(conn, &token_hash)).await?.map(Rc::new)
+            run_db(&pool, move |conn| lookup(conn, &token_hash))
+                .await?
+                .map(Rc::new)
         }
     };
     req.extensions_mut().insert(Resolved(found.clone()));
@@ -133,7 +135,11 @@ fn lookup(conn: &mut DbConn, token_hash: &str) -> Result<Option<SessionInfo>, Db
     if at - row.last_seen_at > TOUCH_EVERY {
         sessions::touch(conn, token_hash, at)?;
     }
-    Ok(Some(SessionInfo { token_hash: row.token_hash, csrf_token: row.csrf_token, account }))
+    Ok(Some(SessionInfo {
+        token_hash: row.token_hash,
+        csrf_token: row.csrf_token,
+        account,
+    }))
 }
 
 pub fn pool_of(req: &HttpRequest) -> Result<Pool, AppError> {
@@ -174,10 +180,22 @@ mod tests {
     #[test]
     fn idle_and_absolute_expiry() {
         let t0 = now();
-        assert!(is_live(&row(t0, t0), &account(), t0 + Duration::minutes(29)));
-        assert!(!is_live(&row(t0, t0), &account(), t0 + Duration::minutes(31)));
+        assert!(is_live(
+            &row(t0, t0),
+            &account(),
+            t0 + Duration::minutes(29)
+        ));
+        assert!(!is_live(
+            &row(t0, t0),
+            &account(),
+            t0 + Duration::minutes(31)
+        ));
         let busy = row(t0, t0 + Duration::hours(12));
-        assert!(!is_live(&busy, &account(), t0 + Duration::hours(12) + Duration::seconds(1)));
+        assert!(!is_live(
+            &busy,
+            &account(),
+            t0 + Duration::hours(12) + Duration::seconds(1)
+        ));
         let mut disabled = account();
         disabled.disabled_at = Some(t0);
         assert!(!is_live(&row(t0, t0), &disabled, t0));

@@ -33,7 +33,9 @@ pub struct NewAccount<'a> {
 }
 
 pub fn insert(conn: &mut DbConn, account: &NewAccount) -> Result<(), DbError> {
-    diesel::insert_into(accounts::table).values(account).execute(conn)?;
+    diesel::insert_into(accounts::table)
+        .values(account)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -46,7 +48,11 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> Result<Option<Account>, 
 }
 
 pub fn find(conn: &mut DbConn, id: i64) -> Result<Option<Account>, DbError> {
-    Ok(accounts::table.find(id).select(Account::as_select()).first(conn).optional()?)
+    Ok(accounts::table
+        .find(id)
+        .select(Account::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 pub fn count_practitioners(conn: &mut DbConn) -> Result<i64, DbError> {

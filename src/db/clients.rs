@@ -90,7 +90,10 @@ pub fn set_archived(
             .filter(clients::id.eq(id))
             .filter(clients::practitioner_id.eq(practitioner_id)),
     )
-    .set((clients::archived_at.eq(archived_at), clients::updated_at.eq(at)))
+    .set((
+        clients::archived_at.eq(archived_at),
+        clients::updated_at.eq(at),
+    ))
     .execute(conn)?)
 }
 
@@ -150,7 +153,11 @@ pub fn search(conn: &mut DbConn, search: &ClientSearch) -> Result<(Vec<ClientRow
             ArchiveFilter::Archived => query.filter(clients::archived_at.is_not_null()),
         };
         for word in search.words {
-            query = query.filter(clients::search_key.like(format!("%{}%", escape_like(word))).escape('\\'));
+            query = query.filter(
+                clients::search_key
+                    .like(format!("%{}%", escape_like(word)))
+                    .escape('\\'),
+            );
         }
         query
     };
@@ -214,9 +221,18 @@ pub fn apply_change(
                 insert(conn, client_id, practitioner_id, fields, at)?;
                 (1, "create")
             }
-            ClientChange::Update(fields) => (update(conn, practitioner_id, client_id, fields, at)?, "update"),
-            ClientChange::Archive => (set_archived(conn, practitioner_id, client_id, Some(at), at)?, "archive"),
-            ClientChange::Restore => (set_archived(conn, practitioner_id, client_id, None, at)?, "restore"),
+            ClientChange::Update(fields) => (
+                update(conn, practitioner_id, client_id, fields, at)?,
+                "update",
+            ),
+            ClientChange::Archive => (
+                set_archived(conn, practitioner_id, client_id, Some(at), at)?,
+                "archive",
+            ),
+            ClientChange::Restore => (
+                set_archived(conn, practitioner_id, client_id, None, at)?,
+                "restore",
+            ),
         };
         if touched == 0 {
             return Ok(ChangeOutcome::Missing);

@@ -63,15 +63,24 @@ impl DatabaseTarget {
             return Err(DbError::Url("the database URL is empty".into()));
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Ok(Self { backend: Backend::Postgres, location: url.to_string() });
+            return Ok(Self {
+                backend: Backend::Postgres,
+                location: url.to_string(),
+            });
         }
-        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+            .unwrap_or(url);
         if path.contains("://") {
             return Err(DbError::Url(format!(
                 "unsupported database URL scheme in {url:?}: use sqlite://PATH, a file path, or postgres://"
             )));
         }
-        Ok(Self { backend: Backend::Sqlite, location: path.to_string() })
+        Ok(Self {
+            backend: Backend::Sqlite,
+            location: path.to_string(),
+        })
     }
 }
 
@@ -91,7 +100,9 @@ impl ManageConnection for DbManager {
                 conn.batch_execute(SQLITE_PRAGMAS)?;
                 Ok(DbConn::Sqlite(conn))
             }
-            Backend::Postgres => Ok(DbConn::Postgres(PgConnection::establish(&self.target.location)?)),
+            Backend::Postgres => Ok(DbConn::Postgres(PgConnection::establish(
+                &self.target.location,
+            )?)),
         }
     }
 
@@ -126,10 +137,22 @@ pub fn connect(url: &str, max_size: u32) -> Result<Pool, DbError> {
     Ok(pool)
 }
 
+/// A pool that connects on first use and gives up after `timeout`: for a server that must start
+/// (and answer /healthz with 503) while its database is down.
+pub fn connect_lazy(url: &str, max_size: u32, timeout: Duration) -> Result<Pool, DbError> {
+    let target = DatabaseTarget::parse(url)?;
+    Ok(r2d2::Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(timeout)
+        .build_unchecked(DbManager { target }))
+}
+
 pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbError> {
     let applied = match conn {
         DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-        DbConn::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        DbConn::Postgres(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
     };
     applied.map_err(|e| DbError::Migration(e.to_string()))
 }
@@ -175,7 +198,10 @@ mod tests {
         let t = DatabaseTarget::parse("postgres://u@h/db").unwrap();
         assert_eq!(t.backend, Backend::Postgres);
         let t = DatabaseTarget::parse("sqlite://data/x.sqlite3").unwrap();
-        assert_eq!((t.backend, t.location.as_str()), (Backend::Sqlite, "data/x.sqlite3"));
+        assert_eq!(
+            (t.backend, t.location.as_str()),
+            (Backend::Sqlite, "data/x.sqlite3")
+        );
         let t = DatabaseTarget::parse("./data/htma.sqlite3").unwrap();
         assert_eq!(t.backend, Backend::Sqlite);
         assert!(DatabaseTarget::parse("mysql://x").is_err());

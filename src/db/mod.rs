@@ -9,7 +9,7 @@ pub mod login_attempts;
 pub mod schema;
 pub mod sessions;
 
-pub use engine::{connect, write_tx, Backend, DbConn, DbError, Pool, PooledConn};
+pub use engine::{connect, connect_lazy, write_tx, Backend, DbConn, DbError, Pool, PooledConn};
 
 /// A new random primary key. Ids are generated here rather than by the database because the
 /// connection shared by both engines cannot read back generated keys (no RETURNING through

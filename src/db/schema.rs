@@ -68,4 +68,10 @@ diesel::table! {
 
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(clients -> accounts (practitioner_id));
-diesel::allow_tables_to_appear_in_same_query!(accounts, sessions, login_attempts, clients, audit_events);
+diesel::allow_tables_to_appear_in_same_query!(
+    accounts,
+    sessions,
+    login_attempts,
+    clients,
+    audit_events
+);

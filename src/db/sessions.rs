@@ -18,7 +18,9 @@ pub struct SessionRow {
 }
 
 pub fn insert(conn: &mut DbConn, row: &SessionRow) -> Result<(), DbError> {
-    diesel::insert_into(sessions::table).values(row).execute(conn)?;
+    diesel::insert_into(sessions::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 

@@ -39,8 +39,10 @@ pub async fn list(
 ) -> AppResult<HttpResponse> {
     let page = page_number(query.page.as_deref());
     let owner = practitioner.id();
-    let (events, total) =
-        run_db(&pool, move |conn| audit::page_for_account(conn, owner, (page - 1) * PAGE_SIZE, PAGE_SIZE)).await?;
+    let (events, total) = run_db(&pool, move |conn| {
+        audit::page_for_account(conn, owner, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    })
+    .await?;
     let body = AuditPage {
         layout: Layout::for_practitioner(&practitioner, "audit"),
         events,
@@ -49,5 +51,7 @@ pub async fn list(
     }
     .render()
     .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(body))
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body))
 }

@@ -11,14 +11,20 @@ use super::sessions::{looks_like_email, EmptyForm};
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Practitioner, ScopedClient};
-use crate::db::clients::{self, ArchiveFilter, ChangeOutcome, ClientChange, ClientFields, ClientRow, ClientSearch};
+use crate::db::clients::{
+    self, ArchiveFilter, ChangeOutcome, ClientChange, ClientFields, ClientRow, ClientSearch,
+};
 use crate::db::{new_id, Pool};
 
 pub const PAGE_SIZE: i64 = 25;
 
 fn html(status: StatusCode, page: &impl Template) -> AppResult<HttpResponse> {
-    let body = page.render().map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body))
+    let body = page
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body))
 }
 
 #[derive(Deserialize, Default)]
@@ -64,7 +70,12 @@ pub async fn list(
     let query = query.into_inner();
     let page = page_number(query.page.as_deref());
     let archived = query.archived == "1";
-    let words: Vec<String> = query.q.split_whitespace().take(8).map(str::to_lowercase).collect();
+    let words: Vec<String> = query
+        .q
+        .split_whitespace()
+        .take(8)
+        .map(str::to_lowercase)
+        .collect();
     let owner = practitioner.id();
     let (clients, total) = run_db(&pool, move |conn| {
         clients::search(
@@ -72,7 +83,11 @@ pub async fn list(
             &ClientSearch {
                 practitioner_id: owner,
                 words: &words,
-                archive: if archived { ArchiveFilter::Archived } else { ArchiveFilter::Active },
+                archive: if archived {
+                    ArchiveFilter::Archived
+                } else {
+                    ArchiveFilter::Active
+                },
                 offset: (page - 1) * PAGE_SIZE,
                 limit: PAGE_SIZE,
             },
@@ -136,7 +151,10 @@ impl ClientForm {
             errors.add("full_name", "Use at most 200 characters.");
         }
         let reference_code = optional_text(&self.reference_code);
-        if reference_code.as_ref().is_some_and(|c| c.chars().count() > 50) {
+        if reference_code
+            .as_ref()
+            .is_some_and(|c| c.chars().count() > 50)
+        {
             errors.add("reference_code", "Use at most 50 characters.");
         }
         let date_of_birth = match optional_date(&self.date_of_birth) {
@@ -164,7 +182,10 @@ impl ClientForm {
         };
         let email = optional_text(&self.email);
         if email.as_deref().is_some_and(|e| !looks_like_email(e)) {
-            errors.add("email", "Enter an email address like name@example.com, or leave it blank.");
+            errors.add(
+                "email",
+                "Enter an email address like name@example.com, or leave it blank.",
+            );
         }
         let phone = optional_text(&self.phone);
         if phone.as_ref().is_some_and(|p| p.chars().count() > 50) {
@@ -183,7 +204,16 @@ impl ClientForm {
             .map(|s| s.to_lowercase())
             .collect::<Vec<_>>()
             .join(" ");
-        Ok(ClientFields { full_name, search_key, reference_code, date_of_birth, sex, email, phone, notes })
+        Ok(ClientFields {
+            full_name,
+            search_key,
+            reference_code,
+            date_of_birth,
+            sex,
+            email,
+            phone,
+            notes,
+        })
     }
 }
 
@@ -233,7 +263,11 @@ async fn save(
     let addr = remote_addr(req);
     let id = client_id.unwrap_or_else(new_id);
     let outcome = run_db(pool, move |conn| {
-        let change = if client_id.is_some() { ClientChange::Update(&fields) } else { ClientChange::Create(&fields) };
+        let change = if client_id.is_some() {
+            ClientChange::Update(&fields)
+        } else {
+            ClientChange::Create(&fields)
+        };
         clients::apply_change(conn, owner, id, change, &addr)
     })
     .await?;
@@ -242,7 +276,10 @@ async fn save(
         ChangeOutcome::Missing => Err(AppError::NotFound),
         ChangeOutcome::ReferenceCodeTaken => {
             let mut errors = FieldErrors::default();
-            errors.add("reference_code", "Another of your clients already has this reference code.");
+            errors.add(
+                "reference_code",
+                "Another of your clients already has this reference code.",
+            );
             rerender(practitioner, client_id, form, errors)
         }
     }
@@ -256,7 +293,12 @@ fn rerender(
 ) -> AppResult<HttpResponse> {
     html(
         StatusCode::UNPROCESSABLE_ENTITY,
-        &FormPage { layout: Layout::for_practitioner(practitioner, "clients"), client_id, form, errors },
+        &FormPage {
+            layout: Layout::for_practitioner(practitioner, "clients"),
+            client_id,
+            form,
+            errors,
+        },
     )
 }
 
@@ -287,13 +329,29 @@ pub async fn update(
     scoped: ScopedClient,
     CsrfForm(form): CsrfForm<ClientForm>,
 ) -> AppResult<HttpResponse> {
-    save(&req, &pool, &scoped.practitioner, Some(scoped.client.id), form).await
+    save(
+        &req,
+        &pool,
+        &scoped.practitioner,
+        Some(scoped.client.id),
+        form,
+    )
+    .await
 }
 
-async fn set_archived(req: &HttpRequest, pool: &Pool, scoped: &ScopedClient, archive: bool) -> AppResult<HttpResponse> {
+async fn set_archived(
+    req: &HttpRequest,
+    pool: &Pool,
+    scoped: &ScopedClient,
+    archive: bool,
+) -> AppResult<HttpResponse> {
     let (owner, id, addr) = (scoped.practitioner.id(), scoped.client.id, remote_addr(req));
     let outcome = run_db(pool, move |conn| {
-        let change = if archive { ClientChange::Archive } else { ClientChange::Restore };
+        let change = if archive {
+            ClientChange::Archive
+        } else {
+            ClientChange::Restore
+        };
         clients::apply_change(conn, owner, id, change, &addr)
     })
     .await?;
@@ -331,7 +389,10 @@ struct ShowPage {
 pub async fn show(scoped: ScopedClient) -> AppResult<HttpResponse> {
     html(
         StatusCode::OK,
-        &ShowPage { layout: Layout::for_practitioner(&scoped.practitioner, "clients"), client: scoped.client },
+        &ShowPage {
+            layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
+            client: scoped.client,
+        },
     )
 }
 

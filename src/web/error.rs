@@ -77,7 +77,9 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         if let AppError::SignInRequired { next } = self {
             let location = format!("/login?next={}", crate::web::forms::url_encode(next));
-            return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, location))
+                .finish();
         }
         let status = self.status_code();
         if status.is_server_error() {
@@ -86,10 +88,17 @@ impl ResponseError for AppError {
             tracing::warn!("rejected a state-changing request without a valid CSRF token");
         }
         let (title, message) = self.title_and_message();
-        let body = ErrorPage { layout: crate::web::Layout::default(), status: status.as_u16(), title, message: &message }
-            .render()
-            .unwrap_or_else(|_| format!("{} {title}", status.as_u16()));
-        HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body)
+        let body = ErrorPage {
+            layout: crate::web::Layout::default(),
+            status: status.as_u16(),
+            title,
+            message: &message,
+        }
+        .render()
+        .unwrap_or_else(|_| format!("{} {title}", status.as_u16()));
+        HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(body)
     }
 }
 

@@ -27,7 +27,9 @@ impl FieldErrors {
 }
 
 pub fn redirect(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, location.to_string())).finish()
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location.to_string()))
+        .finish()
 }
 
 /// Trimmed text, or None when blank.
@@ -70,7 +72,10 @@ pub fn url_encode(value: &str) -> String {
 
 /// The page number of a `?page=` parameter: 1-based, anything unreadable is page 1.
 pub fn page_number(raw: Option<&str>) -> i64 {
-    raw.and_then(|p| p.parse::<i64>().ok()).filter(|p| *p >= 1).unwrap_or(1).min(1_000_000)
+    raw.and_then(|p| p.parse::<i64>().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1)
+        .min(1_000_000)
 }
 
 #[cfg(test)]

@@ -13,7 +13,10 @@ pub struct Layout {
 
 impl Layout {
     pub fn anonymous(csrf_token: String) -> Self {
-        Layout { csrf_token, ..Layout::default() }
+        Layout {
+            csrf_token,
+            ..Layout::default()
+        }
     }
 
     pub fn for_account(current: &CurrentAccount, section: &'static str) -> Self {

@@ -28,11 +28,14 @@ pub struct NextQuery {
 }
 
 fn html(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
-    HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body)
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body)
 }
 
 fn render<T: Template>(page: &T) -> AppResult<String> {
-    page.render().map_err(|e| AppError::Internal(format!("template: {e}")))
+    page.render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))
 }
 
 async fn login_page(
@@ -43,10 +46,17 @@ async fn login_page(
     message: Option<String>,
 ) -> AppResult<HttpResponse> {
     let (csrf, cookie) = token_for_page(req).await?;
-    let body = render(&LoginPage { layout: Layout::anonymous(csrf), email, next, message })?;
+    let body = render(&LoginPage {
+        layout: Layout::anonymous(csrf),
+        email,
+        next,
+        message,
+    })?;
     let mut response = html(status, body);
     if let Some(cookie) = cookie {
-        response.add_cookie(&cookie).map_err(|e| AppError::Internal(e.to_string()))?;
+        response
+            .add_cookie(&cookie)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
     }
     Ok(response)
 }
@@ -63,7 +73,14 @@ pub async fn show_login(
     if practitioners == 0 {
         return Ok(redirect("/setup"));
     }
-    login_page(&req, actix_web::http::StatusCode::OK, String::new(), query.next.clone(), None).await
+    login_page(
+        &req,
+        actix_web::http::StatusCode::OK,
+        String::new(),
+        query.next.clone(),
+        None,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -83,8 +100,10 @@ pub async fn submit_login(
 ) -> AppResult<HttpResponse> {
     let addr = remote_addr(&req);
     let (email, password_attempt) = (form.email.clone(), form.password);
-    let outcome =
-        run_db(&pool, move |conn| login::attempt(conn, &email, &password_attempt, &addr)).await?;
+    let outcome = run_db(&pool, move |conn| {
+        login::attempt(conn, &email, &password_attempt, &addr)
+    })
+    .await?;
     match outcome {
         LoginOutcome::SignedIn { token, role, .. } => {
             let default_target = if role == accounts::ROLE_PRACTITIONER { "/" } else { "/portal" };
@@ -185,10 +204,16 @@ async fn setup_page(
     form.password.clear();
     form.password_confirm.clear();
     let (csrf, cookie) = token_for_page(req).await?;
-    let body = render(&SetupPage { layout: Layout::anonymous(csrf), form, errors })?;
+    let body = render(&SetupPage {
+        layout: Layout::anonymous(csrf),
+        form,
+        errors,
+    })?;
     let mut response = html(status, body);
     if let Some(cookie) = cookie {
-        response.add_cookie(&cookie).map_err(|e| AppError::Internal(e.to_string()))?;
+        response
+            .add_cookie(&cookie)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
     }
     Ok(response)
 }
@@ -203,10 +228,21 @@ async fn ensure_setup_open(pool: &Pool) -> AppResult<()> {
 
 pub async fn show_setup(req: HttpRequest, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
     ensure_setup_open(&pool).await?;
-    setup_page(&req, actix_web::http::StatusCode::OK, SetupForm::default(), FieldErrors::default()).await
+    setup_page(
+        &req,
+        actix_web::http::StatusCode::OK,
+        SetupForm::default(),
+        FieldErrors::default(),
+    )
+    .await
 }
 
-pub fn validate_new_account(name: &str, email: &str, password_value: &str, confirm: Option<&str>) -> FieldErrors {
+pub fn validate_new_account(
+    name: &str,
+    email: &str,
+    password_value: &str,
+    confirm: Option<&str>,
+) -> FieldErrors {
     let mut errors = FieldErrors::default();
     if name.trim().is_empty() {
         errors.add("name", "Enter your name.");
@@ -226,7 +262,9 @@ pub fn validate_new_account(name: &str, email: &str, password_value: &str, confi
 }
 
 pub fn looks_like_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else { return false };
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && domain.contains('.')
         && !domain.starts_with('.')
@@ -241,9 +279,20 @@ pub async fn submit_setup(
     CsrfForm(form): CsrfForm<SetupForm>,
 ) -> AppResult<HttpResponse> {
     ensure_setup_open(&pool).await?;
-    let errors = validate_new_account(&form.name, &form.email, &form.password, Some(&form.password_confirm));
+    let errors = validate_new_account(
+        &form.name,
+        &form.email,
+        &form.password,
+        Some(&form.password_confirm),
+    );
     if !errors.is_empty() {
-        return setup_page(&req, actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, form, errors).await;
+        return setup_page(
+            &req,
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            form,
+            errors,
+        )
+        .await;
     }
     let password_value = form.password.clone();
     let hash = web::block(move || password::hash(&password_value))
@@ -262,7 +311,9 @@ pub async fn submit_setup(
         })
     })
     .await?;
-    let Some(token) = created else { return Err(AppError::NotFound) };
+    let Some(token) = created else {
+        return Err(AppError::NotFound);
+    };
     let mut response = redirect("/");
     response
         .add_cookie(&session::session_cookie(&req, &token))

@@ -1,0 +1,253 @@
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::net::TcpListener;
+use std::time::Duration;
+
+use awc::http::StatusCode;
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use htma_tracker::config::Settings;
+use htma_tracker::db::{self, Pool};
+
+pub struct TestApp {
+    pub address: String,
+    pub pool: Pool,
+    client: awc::Client,
+    cookies: RefCell<BTreeMap<String, String>>,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: awc::http::header::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+    /// The CSRF token embedded in the page's forms.
+    pub fn csrf_token(&self) -> String {
+        let marker = "name=\"csrf_token\" value=\"";
+        let start = self
+            .body
+            .find(marker)
+            .map(|i| i + marker.len())
+            .unwrap_or_else(|| {
+                panic!(
+                    "no csrf_token in page (status {}):\n{}",
+                    self.status, self.body
+                )
+            });
+        self.body[start..start + 64].to_string()
+    }
+}
+
+/// A fresh database URL: a SQLite file in a new temporary directory, or a new schema in the
+/// PostgreSQL database named by HTMA_TEST_DATABASE_URL.
+pub fn fresh_database_url() -> String {
+    let suffix = format!("{:x}", htma_tracker::db::new_id());
+    match std::env::var("HTMA_TEST_DATABASE_URL") {
+        Ok(base) if base.starts_with("postgres") => {
+            let schema = format!("t_{suffix}");
+            let mut conn =
+                diesel::pg::PgConnection::establish(&base).expect("connect to the test PostgreSQL");
+            conn.batch_execute(&format!("CREATE SCHEMA {schema}"))
+                .expect("create test schema");
+            let sep = if base.contains('?') { '&' } else { '?' };
+            format!("{base}{sep}options=-csearch_path%3D{schema}")
+        }
+        _ => {
+            let dir = std::env::temp_dir().join(format!("htma-test-{suffix}"));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            dir.join("htma.sqlite3").display().to_string()
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let url = fresh_database_url();
+    let pool = db::connect(&url, 4).expect("open and migrate the test database");
+    spawn_with_pool(pool, url)
+}
+
+pub fn spawn_with_pool(pool: Pool, database_url: String) -> TestApp {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    let port = listener.local_addr().unwrap().port();
+    let settings = Settings {
+        bind: format!("127.0.0.1:{port}"),
+        database_url,
+        trust_proxy: false,
+        pool_size: 4,
+    };
+    let server = htma_tracker::app::run(listener, pool.clone(), settings).expect("start server");
+    actix_web::rt::spawn(server);
+    let client = awc::Client::builder()
+        .disable_redirects()
+        .timeout(Duration::from_secs(30))
+        .finish();
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        pool,
+        client,
+        cookies: RefCell::default(),
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .borrow()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn finish(
+        &self,
+        mut response: awc::ClientResponse<
+            impl futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>>
+                + Unpin,
+        >,
+    ) -> Reply {
+        if let Ok(cookies) = response.cookies() {
+            let mut jar = self.cookies.borrow_mut();
+            for c in cookies.iter() {
+                if c.value().is_empty()
+                    || c.max_age().is_some_and(|a| a.is_zero() || a.is_negative())
+                {
+                    jar.remove(c.name());
+                } else {
+                    jar.insert(c.name().to_string(), c.value().to_string());
+                }
+            }
+        }
+        let bytes = response
+            .body()
+            .limit(20 * 1024 * 1024)
+            .await
+            .expect("read body");
+        Reply {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        let response = self
+            .client
+            .get(self.url(path))
+            .insert_header(("Cookie", self.cookie_header()))
+            .send()
+            .await
+            .expect("GET");
+        self.finish(response).await
+    }
+
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        self.post_form_with_headers(path, fields, &[]).await
+    }
+
+    pub async fn post_form_with_headers(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut request = self
+            .client
+            .post(self.url(path))
+            .insert_header(("Cookie", self.cookie_header()));
+        for (k, v) in headers {
+            request = request.insert_header((*k, *v));
+        }
+        let response = request.send_form(&fields).await.expect("POST");
+        self.finish(response).await
+    }
+
+    /// POSTs a form with the CSRF token of the page at `form_page`.
+    pub async fn submit(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> Reply {
+        let token = self.get(form_page).await.csrf_token();
+        let mut all = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_form(action, &all).await
+    }
+
+    pub fn forget_cookies(&self) {
+        self.cookies.borrow_mut().clear();
+    }
+
+    pub fn cookies(&self) -> BTreeMap<String, String> {
+        self.cookies.borrow().clone()
+    }
+
+    pub fn set_cookies(&self, cookies: BTreeMap<String, String>) {
+        *self.cookies.borrow_mut() = cookies;
+    }
+
+    pub fn create_practitioner(&self, email: &str, password: &str) -> i64 {
+        let hash = htma_tracker::auth::password::hash(password).unwrap();
+        let mut conn = self.pool.get().unwrap();
+        htma_tracker::auth::login::create_practitioner(&mut conn, email, "Test Practitioner", &hash)
+            .unwrap()
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Reply {
+        self.submit(
+            "/login",
+            "/login",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    /// A practitioner, signed in; returns their account id.
+    pub async fn signed_in_practitioner(&self, email: &str) -> i64 {
+        let id = self.create_practitioner(email, "correct horse battery");
+        let reply = self.login(email, "correct horse battery").await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "login failed: {}",
+            reply.body
+        );
+        id
+    }
+
+    /// Creates a client through the form and returns its id.
+    pub async fn create_client(&self, name: &str) -> i64 {
+        let reply = self
+            .submit(
+                "/clients/new",
+                "/clients",
+                &[("full_name", name), ("sex", "F")],
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "create client failed: {}",
+            reply.body
+        );
+        reply
+            .location()
+            .trim_start_matches("/clients/")
+            .parse()
+            .expect("client id in location")
+    }
+}

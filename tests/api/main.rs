@@ -1,0 +1,10 @@
+//! One integration test crate (one link) with a module per area. Every test starts the real
+//! application on a real database (a fresh SQLite file, or a fresh PostgreSQL schema when
+//! HTMA_TEST_DATABASE_URL is a postgres:// URL) and speaks HTTP to it.
+
+mod helpers;
+
+mod accounts;
+mod browser;
+mod clients;
+mod security;

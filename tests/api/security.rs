@@ -1,0 +1,235 @@
+//! Walks the app's own route table, so a new route is covered the day it is added.
+
+use awc::http::StatusCode;
+use htma_tracker::app::{Access, ROUTES};
+
+use crate::helpers::{spawn_app, TestApp};
+
+fn concrete(path: &str, client_id: i64) -> String {
+    path.replace("{client_id}", &client_id.to_string())
+}
+
+async fn call(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+) -> crate::helpers::Reply {
+    match method {
+        "get" => app.get(path).await,
+        _ => match token {
+            Some(t) => app.post_form(path, &[("csrf_token", t)]).await,
+            None => app.post_form(path, &[]).await,
+        },
+    }
+}
+
+#[actix_web::test]
+async fn every_response_carries_the_security_headers() {
+    let app = spawn_app().await;
+    app.signed_in_practitioner("pat@example.com").await;
+    for path in ["/healthz", "/clients", "/no-such-page", "/static/app.css"] {
+        let reply = app.get(path).await;
+        let csp = reply.header("content-security-policy");
+        assert!(
+            csp.contains("default-src 'none'")
+                && csp.contains("object-src 'none'")
+                && !csp.contains("unsafe-inline"),
+            "{path}: {csp}"
+        );
+        assert_eq!(reply.header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(reply.header("x-frame-options"), "DENY", "{path}");
+        assert!(!reply.header("referrer-policy").is_empty(), "{path}");
+    }
+    let missing = app.get("/no-such-page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing.body.contains("Not found") && missing.body.contains("/static/app.css"),
+        "404 in the layout"
+    );
+}
+
+#[actix_web::test]
+async fn anonymous_requests_to_protected_routes_go_to_sign_in() {
+    let app = spawn_app().await;
+    app.create_practitioner("pat@example.com", "correct horse battery");
+    for route in ROUTES.iter().filter(|r| r.access != Access::Public) {
+        let path = concrete(route.path, 1);
+        let reply = call(&app, route.method, &path, None).await;
+        if route.method == "get" {
+            assert_eq!(
+                reply.status,
+                StatusCode::SEE_OTHER,
+                "{} {path}",
+                route.method
+            );
+            assert!(reply.location().starts_with("/login?next="), "{path}");
+        } else {
+            // A POST without a session has no valid token either: it is refused before anything.
+            assert!(
+                reply.status == StatusCode::SEE_OTHER || reply.status == StatusCode::FORBIDDEN,
+                "{} {path}: {}",
+                route.method,
+                reply.status
+            );
+        }
+    }
+}
+
+#[actix_web::test]
+async fn another_practitioners_client_is_not_found_on_every_client_url() {
+    let app = spawn_app().await;
+    app.signed_in_practitioner("alice@example.com").await;
+    let alices_client = app.create_client("Alice's Client").await;
+    let alice_cookies = app.cookies();
+    app.forget_cookies();
+    app.signed_in_practitioner("bob@example.com").await;
+    let token = app.get("/clients").await.csrf_token();
+    let missing = htma_tracker::db::new_id();
+    let routes: Vec<_> = ROUTES
+        .iter()
+        .filter(|r| r.access == Access::OwnClient)
+        .collect();
+    assert!(routes.len() >= 5);
+    for route in routes {
+        for id in [alices_client, missing] {
+            let path = concrete(route.path, id);
+            let reply = call(&app, route.method, &path, Some(&token)).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::NOT_FOUND,
+                "{} {path}",
+                route.method
+            );
+            assert!(!reply.body.contains("Alice's Client"));
+        }
+    }
+    // And nothing was changed: Alice still sees her client, not archived.
+    app.set_cookies(alice_cookies);
+    let page = app.get(&format!("/clients/{alices_client}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("This client is archived"));
+}
+
+#[actix_web::test]
+async fn a_client_account_gets_404_from_every_practitioner_route() {
+    let app = spawn_app().await;
+    let practitioner = app.signed_in_practitioner("pat@example.com").await;
+    let client_id = app.create_client("Portal Person").await;
+    app.forget_cookies();
+    {
+        let mut conn = app.pool.get().unwrap();
+        let hash = htma_tracker::auth::password::hash("client password 1").unwrap();
+        htma_tracker::db::accounts::insert(
+            &mut conn,
+            &htma_tracker::db::accounts::NewAccount {
+                id: htma_tracker::db::new_id(),
+                role: htma_tracker::db::accounts::ROLE_CLIENT,
+                email: "client@example.com",
+                display_name: "Portal Person",
+                password_hash: &hash,
+                client_id: Some(client_id),
+                created_at: htma_tracker::db::now(),
+            },
+        )
+        .unwrap();
+    }
+    let _ = practitioner;
+    {
+        use diesel::prelude::*;
+        let mut conn = app.pool.get().unwrap();
+        diesel::delete(htma_tracker::db::schema::sessions::table)
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let signed_in = app.login("client@example.com", "client password 1").await;
+    assert_eq!(
+        signed_in.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        signed_in.body
+    );
+    // With the client's own valid token, so that only the role check can refuse.
+    let token = {
+        use diesel::prelude::*;
+        use htma_tracker::db::schema::sessions;
+        let mut conn = app.pool.get().unwrap();
+        sessions::table
+            .select(sessions::csrf_token)
+            .order(sessions::created_at.desc())
+            .first::<String>(&mut conn)
+            .unwrap()
+    };
+    for route in ROUTES
+        .iter()
+        .filter(|r| matches!(r.access, Access::Practitioner | Access::OwnClient))
+    {
+        let path = concrete(route.path, client_id);
+        let reply = call(&app, route.method, &path, Some(&token)).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::NOT_FOUND,
+            "{} {path}",
+            route.method
+        );
+    }
+}
+
+#[actix_web::test]
+async fn state_changing_posts_without_a_valid_token_are_403_and_change_nothing() {
+    let app = spawn_app().await;
+    app.signed_in_practitioner("pat@example.com").await;
+    let id = app.create_client("Keep Me").await;
+    let token = app.get("/clients").await.csrf_token();
+    for route in ROUTES
+        .iter()
+        .filter(|r| r.method == "post" && r.access != Access::Public)
+    {
+        let path = concrete(route.path, id);
+        let none = app.post_form(&path, &[("full_name", "Changed")]).await;
+        assert_eq!(none.status, StatusCode::FORBIDDEN, "no token: POST {path}");
+        let wrong = app
+            .post_form(
+                &path,
+                &[("csrf_token", &"0".repeat(64)), ("full_name", "Changed")],
+            )
+            .await;
+        assert_eq!(
+            wrong.status,
+            StatusCode::FORBIDDEN,
+            "wrong token: POST {path}"
+        );
+        let cross = app
+            .post_form_with_headers(
+                &path,
+                &[("csrf_token", &token), ("full_name", "Changed")],
+                &[("Origin", "https://evil.example")],
+            )
+            .await;
+        assert_eq!(
+            cross.status,
+            StatusCode::FORBIDDEN,
+            "cross-origin: POST {path}"
+        );
+    }
+    let page = app.get(&format!("/clients/{id}")).await;
+    assert!(page.body.contains("Keep Me") && !page.body.contains("Changed"));
+    assert!(!page.body.contains("This client is archived"));
+    assert_eq!(
+        app.get("/clients").await.status,
+        StatusCode::OK,
+        "still signed in"
+    );
+    // Public POSTs (sign-in, setup) need the pre-session token too.
+    app.forget_cookies();
+    let reply = app
+        .post_form(
+            "/login",
+            &[
+                ("email", "pat@example.com"),
+                ("password", "correct horse battery"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+}
