@@ -1,0 +1,1 @@
+// Headless Chromium tests live here (see the README test section).
