@@ -68,10 +68,80 @@ diesel::table! {
 
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(clients -> accounts (practitioner_id));
+
+diesel::table! {
+    hair_tests (id) {
+        id -> BigInt,
+        client_id -> BigInt,
+        sample_date -> Date,
+        entered_at -> Timestamp,
+        lab -> Text,
+        lab_sample_id -> Nullable<Text>,
+        washed -> Bool,
+        entry_unit -> Text,
+        printed_ratios -> Text,
+        notes -> Text,
+        oxidation_type -> Text,
+        oxidation_degree -> Nullable<Text>,
+        pattern_ids -> Text,
+        reference_set -> Text,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    hair_test_levels (hair_test_id, element) {
+        hair_test_id -> BigInt,
+        element -> Text,
+        mg_pct -> Double,
+        below_limit -> Bool,
+    }
+}
+
+diesel::table! {
+    pending_imports (id) {
+        id -> BigInt,
+        practitioner_id -> BigInt,
+        client_id -> Nullable<BigInt>,
+        file_name -> Text,
+        default_unit -> Text,
+        content -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    flags (id) {
+        id -> BigInt,
+        client_id -> BigInt,
+        flag_key -> Text,
+        kind -> Text,
+        rule -> Text,
+        summary -> Text,
+        from_test_id -> Nullable<BigInt>,
+        to_test_id -> Nullable<BigInt>,
+        raised_at -> Timestamp,
+        active -> Bool,
+        acknowledged_at -> Nullable<Timestamp>,
+        acknowledged_by -> Nullable<BigInt>,
+        ack_note -> Text,
+    }
+}
+
+diesel::joinable!(hair_tests -> clients (client_id));
+diesel::joinable!(hair_test_levels -> hair_tests (hair_test_id));
+diesel::joinable!(flags -> clients (client_id));
+
+// Every table, in ONE invocation (diesel 2.3 rejects a table named in two): add new tables here.
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     sessions,
     login_attempts,
     clients,
-    audit_events
+    audit_events,
+    hair_tests,
+    hair_test_levels,
+    pending_imports,
+    flags,
 );

@@ -1,0 +1,1 @@
+DROP TABLE flags; DROP TABLE pending_imports; DROP TABLE hair_test_levels; DROP TABLE hair_tests;
