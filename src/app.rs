@@ -11,7 +11,7 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 
 use crate::config::Settings;
 use crate::db::Pool;
-use crate::web::{audit, clients, error, health, home, sessions};
+use crate::web::{audit, clients, error, hair_tests, health, home, sessions};
 
 /// Who may call a route; the security tests walk `ROUTES` and check each against its access.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +63,13 @@ route_table! {
     post "/clients/{client_id}/edit" => clients::update, OwnClient;
     post "/clients/{client_id}/archive" => clients::archive, OwnClient;
     post "/clients/{client_id}/restore" => clients::restore, OwnClient;
+    get "/clients/{client_id}/tests/new" => hair_tests::new_form, OwnClient;
+    post "/clients/{client_id}/tests" => hair_tests::create, OwnClient;
+    get "/clients/{client_id}/tests/{test_id}" => hair_tests::show, OwnClient;
+    get "/clients/{client_id}/tests/{test_id}/edit" => hair_tests::edit_form, OwnClient;
+    post "/clients/{client_id}/tests/{test_id}/edit" => hair_tests::update, OwnClient;
+    post "/clients/{client_id}/tests/{test_id}/delete" => hair_tests::delete, OwnClient;
+    post "/clients/{client_id}/tests/{test_id}/restore" => hair_tests::restore, OwnClient;
 }
 
 const STYLESHEET: &str = include_str!("../static/app.css");

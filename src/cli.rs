@@ -39,6 +39,16 @@ pub enum Command {
     },
     /// Load a small, realistic demo data set (practitioner demo@example.com).
     SeedDemo,
+    /// Analyse a lab CSV file (the import format) and print levels, ratios, oxidation type and
+    /// patterns per row. Exit code 0: all rows valid; 1: some rows have errors; 2: unreadable file
+    /// or header.
+    Analyze {
+        /// The CSV file (`-` for standard input).
+        file: std::path::PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
+        format: AnalyzeFormat,
+    },
 }
 
 #[derive(Debug, clap::Args, Default)]
@@ -63,4 +73,10 @@ impl ServeArgs {
             pool_size: self.pool_size.max(1),
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum AnalyzeFormat {
+    Json,
+    Text,
 }

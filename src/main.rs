@@ -3,7 +3,7 @@ use std::net::TcpListener;
 use std::process::ExitCode;
 
 use clap::Parser;
-use htma_tracker::cli::{Cli, Command, ServeArgs};
+use htma_tracker::cli::{AnalyzeFormat, Cli, Command, ServeArgs};
 use htma_tracker::{app, auth, db};
 use tracing_subscriber::EnvFilter;
 
@@ -23,6 +23,7 @@ fn main() -> ExitCode {
             create_practitioner(&cli.database_url, &email, &name)
         }
         Some(Command::SeedDemo) => seed_demo(&cli.database_url),
+        Some(Command::Analyze { file, format }) => return analyze(&file, format),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -111,4 +112,30 @@ fn seed_demo(database_url: &str) -> Result<(), String> {
     let summary = htma_tracker::seed::seed_demo(&mut conn).map_err(|e| e.to_string())?;
     println!("{summary}");
     Ok(())
+}
+
+/// `analyze` prints to stdout/stderr and exits with the codes HTMA.md specifies; it never opens
+/// the database.
+fn analyze(file: &std::path::Path, format: AnalyzeFormat) -> ExitCode {
+    use std::io::{Read, Write};
+    let mut bytes = Vec::new();
+    let read = if file.as_os_str() == "-" {
+        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+    } else {
+        std::fs::File::open(file)
+            .and_then(|mut f| f.read_to_end(&mut bytes))
+            .map(|_| ())
+    };
+    if let Err(e) = read {
+        eprintln!("htma-tracker: cannot read {}: {e}", file.display());
+        return ExitCode::from(2);
+    }
+    let format = match format {
+        AnalyzeFormat::Json => htma_tracker::analyze::OutputFormat::Json,
+        AnalyzeFormat::Text => htma_tracker::analyze::OutputFormat::Text,
+    };
+    let outcome = htma_tracker::analyze::analyze_csv(&bytes, format);
+    let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
+    let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
+    ExitCode::from(u8::try_from(outcome.exit_code).unwrap_or(2))
 }

@@ -132,3 +132,34 @@ pub fn parse_id(segment: Option<&str>) -> Result<i64, AppError> {
         .filter(|id| *id > 0)
         .ok_or(AppError::NotFound)
 }
+
+/// A hair test named by `{test_id}` of the client named by `{client_id}`, both scoped to the
+/// signed-in practitioner. Deleted tests are found too (their page offers restore).
+pub struct ScopedHairTest {
+    pub scope: ScopedClient,
+    pub test: crate::db::hair_tests::HairTestRow,
+}
+
+impl FromRequest for ScopedHairTest {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let scope = ScopedClient::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let scope = scope.await?;
+            let test_id = parse_id(req.match_info().get("test_id"))?;
+            let client_id = scope.client.id;
+            let pool = pool_of(&req)?;
+            let found = run_db(&pool, move |conn| {
+                crate::db::hair_tests::find_for_client(conn, client_id, test_id)
+            })
+            .await?;
+            match found {
+                Some(test) => Ok(ScopedHairTest { scope, test }),
+                None => Err(AppError::NotFound),
+            }
+        })
+    }
+}

@@ -8,4 +8,4 @@ pub mod password;
 pub mod session;
 pub mod tokens;
 
-pub use extract::{CurrentAccount, Practitioner, ScopedClient};
+pub use extract::{CurrentAccount, Practitioner, ScopedClient, ScopedHairTest};

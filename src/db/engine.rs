@@ -164,29 +164,22 @@ pub fn backend_of(conn: &DbConn) -> Backend {
     }
 }
 
-/// A write transaction. On SQLite it takes the write lock up front (BEGIN IMMEDIATE): a deferred
-/// transaction that reads and then writes fails at once with "database is locked", bypassing the
-/// busy timeout.
+/// A write transaction. On SQLite its first statement is a write, so the write lock is taken
+/// up front (like BEGIN IMMEDIATE): a deferred transaction that reads and then writes fails at
+/// once with "database is locked", bypassing the busy timeout. It goes through diesel's
+/// transaction manager so that nested work (diesel's own SQLite batch inserts) becomes savepoints.
 pub fn write_tx<T, F>(conn: &mut DbConn, f: F) -> Result<T, DbError>
 where
     F: FnOnce(&mut DbConn) -> Result<T, DbError>,
 {
-    match conn {
-        DbConn::Sqlite(_) => {
-            conn.batch_execute("BEGIN IMMEDIATE")?;
-            match f(conn) {
-                Ok(value) => {
-                    conn.batch_execute("COMMIT")?;
-                    Ok(value)
-                }
-                Err(e) => {
-                    let _ = conn.batch_execute("ROLLBACK");
-                    Err(e)
-                }
-            }
+    let is_sqlite = matches!(conn, DbConn::Sqlite(_));
+    conn.transaction(|conn| {
+        if is_sqlite {
+            // Matches no row, but a write statement takes SQLite's RESERVED lock.
+            conn.batch_execute("DELETE FROM login_attempts WHERE 0")?;
         }
-        DbConn::Postgres(_) => conn.transaction(f),
-    }
+        f(conn)
+    })
 }
 
 #[cfg(test)]

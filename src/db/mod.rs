@@ -2,12 +2,25 @@
 //! the queries of each aggregate. Nothing here knows about HTTP.
 
 pub mod accounts;
+pub mod analysis;
 pub mod audit;
 pub mod clients;
 pub mod engine;
+pub mod flags;
+pub mod hair_test_changes;
+pub mod hair_tests;
 pub mod login_attempts;
 pub mod schema;
 pub mod sessions;
+
+// portal and diary
+pub mod client_accounts;
+pub mod client_portal;
+pub mod client_symptoms;
+pub mod diary;
+pub mod diary_stats;
+pub mod invitations;
+pub mod pending_entries;
 
 pub use engine::{connect, connect_lazy, write_tx, Backend, DbConn, DbError, Pool, PooledConn};
 

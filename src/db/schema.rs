@@ -50,6 +50,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         archived_at -> Nullable<Timestamp>,
+        share_results -> Bool,
+        utc_offset_minutes -> Nullable<BigInt>,
     }
 }
 
@@ -144,4 +146,75 @@ diesel::allow_tables_to_appear_in_same_query!(
     hair_test_levels,
     pending_imports,
     flags,
+    // portal and diary
+    invitations,
+    client_symptoms,
+    diary_entries,
+    diary_symptoms,
+    pending_diary_entries,
 );
+
+// portal and diary
+diesel::table! {
+    invitations (id) {
+        id -> BigInt,
+        client_id -> BigInt,
+        created_by -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    client_symptoms (id) {
+        id -> BigInt,
+        client_id -> BigInt,
+        label -> Text,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    diary_entries (id) {
+        id -> BigInt,
+        client_id -> BigInt,
+        entry_date -> Date,
+        note -> Text,
+        triggers -> Text,
+        revision -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        annotation -> Text,
+        annotated_at -> Nullable<Timestamp>,
+        annotated_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    diary_symptoms (entry_id, symptom_key) {
+        entry_id -> BigInt,
+        symptom_key -> Text,
+        severity -> BigInt,
+        time_of_day -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    pending_diary_entries (token_hash) {
+        token_hash -> Text,
+        account_id -> Nullable<BigInt>,
+        remote_addr -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(invitations -> clients (client_id));
+diesel::joinable!(client_symptoms -> clients (client_id));
+diesel::joinable!(diary_entries -> clients (client_id));
+diesel::joinable!(diary_symptoms -> diary_entries (entry_id));

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod clients;
 pub mod error;
 pub mod forms;
+pub mod hair_tests;
 pub mod health;
 pub mod home;
 pub mod layout;

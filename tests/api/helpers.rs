@@ -74,7 +74,21 @@ pub fn fresh_database_url() -> String {
     }
 }
 
+/// Logs of the app under test, when RUST_LOG asks for them (captured per test by the harness).
+fn init_logging() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if let Ok(filter) = std::env::var("RUST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
+    });
+}
+
 pub async fn spawn_app() -> TestApp {
+    init_logging();
     let url = fresh_database_url();
     let pool = db::connect(&url, 4).expect("open and migrate the test database");
     spawn_with_pool(pool, url)
@@ -249,5 +263,26 @@ impl TestApp {
             .trim_start_matches("/clients/")
             .parse()
             .expect("client id in location")
+    }
+
+    /// Enters a hair test through the form and returns its id.
+    pub async fn create_test(&self, client_id: i64, fields: &[(&str, &str)]) -> i64 {
+        let new = format!("/clients/{client_id}/tests/new");
+        let reply = self
+            .submit(&new, &format!("/clients/{client_id}/tests"), fields)
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "create test failed: {}",
+            reply.body
+        );
+        reply
+            .location()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .parse()
+            .expect("test id in location")
     }
 }

@@ -5,9 +5,18 @@ use htma_tracker::app::{Access, ROUTES};
 
 use crate::helpers::{spawn_app, TestApp};
 
-fn concrete(path: &str, client_id: i64) -> String {
+fn concrete(path: &str, client_id: i64, test_id: i64) -> String {
     path.replace("{client_id}", &client_id.to_string())
+        .replace("{test_id}", &test_id.to_string())
 }
+
+const A_TEST: &[(&str, &str)] = &[
+    ("sample_date", "2025-03-01"),
+    ("Ca", "160"),
+    ("Mg", "18"),
+    ("Na", "8"),
+    ("K", "2"),
+];
 
 async fn call(
     app: &TestApp,
@@ -54,7 +63,7 @@ async fn anonymous_requests_to_protected_routes_go_to_sign_in() {
     let app = spawn_app().await;
     app.create_practitioner("pat@example.com", "correct horse battery");
     for route in ROUTES.iter().filter(|r| r.access != Access::Public) {
-        let path = concrete(route.path, 1);
+        let path = concrete(route.path, 1, 1);
         let reply = call(&app, route.method, &path, None).await;
         if route.method == "get" {
             assert_eq!(
@@ -81,6 +90,7 @@ async fn another_practitioners_client_is_not_found_on_every_client_url() {
     let app = spawn_app().await;
     app.signed_in_practitioner("alice@example.com").await;
     let alices_client = app.create_client("Alice's Client").await;
+    let alices_test = app.create_test(alices_client, A_TEST).await;
     let alice_cookies = app.cookies();
     app.forget_cookies();
     app.signed_in_practitioner("bob@example.com").await;
@@ -92,8 +102,12 @@ async fn another_practitioners_client_is_not_found_on_every_client_url() {
         .collect();
     assert!(routes.len() >= 5);
     for route in routes {
-        for id in [alices_client, missing] {
-            let path = concrete(route.path, id);
+        for (id, test) in [
+            (alices_client, alices_test),
+            (missing, alices_test),
+            (alices_client, missing),
+        ] {
+            let path = concrete(route.path, id, test);
             let reply = call(&app, route.method, &path, Some(&token)).await;
             assert_eq!(
                 reply.status,
@@ -116,6 +130,7 @@ async fn a_client_account_gets_404_from_every_practitioner_route() {
     let app = spawn_app().await;
     let practitioner = app.signed_in_practitioner("pat@example.com").await;
     let client_id = app.create_client("Portal Person").await;
+    let test_id = app.create_test(client_id, A_TEST).await;
     app.forget_cookies();
     {
         let mut conn = app.pool.get().unwrap();
@@ -164,7 +179,7 @@ async fn a_client_account_gets_404_from_every_practitioner_route() {
         .iter()
         .filter(|r| matches!(r.access, Access::Practitioner | Access::OwnClient))
     {
-        let path = concrete(route.path, client_id);
+        let path = concrete(route.path, client_id, test_id);
         let reply = call(&app, route.method, &path, Some(&token)).await;
         assert_eq!(
             reply.status,
@@ -180,12 +195,13 @@ async fn state_changing_posts_without_a_valid_token_are_403_and_change_nothing()
     let app = spawn_app().await;
     app.signed_in_practitioner("pat@example.com").await;
     let id = app.create_client("Keep Me").await;
+    let test_id = app.create_test(id, A_TEST).await;
     let token = app.get("/clients").await.csrf_token();
     for route in ROUTES
         .iter()
         .filter(|r| r.method == "post" && r.access != Access::Public)
     {
-        let path = concrete(route.path, id);
+        let path = concrete(route.path, id, test_id);
         let none = app.post_form(&path, &[("full_name", "Changed")]).await;
         assert_eq!(none.status, StatusCode::FORBIDDEN, "no token: POST {path}");
         let wrong = app

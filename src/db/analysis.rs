@@ -1,0 +1,75 @@
+//! Stored rows to domain values and back: a stored test becomes a `HairSample`, its analysis
+//! becomes the summary columns. The rules themselves live in `crate::domain`.
+
+use std::collections::BTreeMap;
+
+use crate::domain::analysis::{analyze, Analysis, HairSample};
+use crate::domain::element::Element;
+use crate::domain::level::MineralLevel;
+use crate::domain::reference::ReferenceSet;
+use crate::domain::sex::Sex;
+
+use super::hair_tests::{AnalysisSummary, HairTestRow, LevelRow};
+
+/// The reference set analyses use. Practitioner-edited sets are stored as JSON later; until
+/// then every analysis names `eck-wilson@1`.
+pub fn reference_set() -> ReferenceSet {
+    ReferenceSet::eck_wilson()
+}
+
+pub fn sex_of(code: Option<&str>) -> Sex {
+    code.and_then(|c| Sex::parse(c).ok())
+        .unwrap_or(Sex::Unrecorded)
+}
+
+/// Levels of one test. A stored row that no longer parses (an element removed from the panel,
+/// a value edited by hand into something invalid) is skipped rather than failing the page.
+pub fn levels_from_rows<'a>(
+    rows: impl IntoIterator<Item = &'a LevelRow>,
+) -> BTreeMap<Element, MineralLevel> {
+    rows.into_iter()
+        .filter_map(|row| {
+            let element = Element::parse(&row.element)?;
+            let level = MineralLevel::new(row.mg_pct, row.below_limit).ok()?;
+            Some((element, level))
+        })
+        .collect()
+}
+
+pub fn level_rows(test_id: i64, levels: &BTreeMap<Element, MineralLevel>) -> Vec<LevelRow> {
+    levels
+        .iter()
+        .map(|(element, level)| LevelRow {
+            hair_test_id: test_id,
+            element: element.symbol().to_string(),
+            mg_pct: level.mg_pct(),
+            below_limit: level.below_limit(),
+        })
+        .collect()
+}
+
+pub fn sample_of(test: &HairTestRow, levels: &[LevelRow], sex: Option<&str>) -> HairSample {
+    HairSample {
+        sex: sex_of(sex),
+        washed: test.washed,
+        levels: levels_from_rows(levels.iter().filter(|l| l.hair_test_id == test.id)),
+    }
+}
+
+pub fn summary_of(analysis: &Analysis) -> AnalysisSummary {
+    let mut pattern_ids = String::from(" ");
+    for pattern in &analysis.patterns {
+        pattern_ids.push_str(&pattern.id);
+        pattern_ids.push(' ');
+    }
+    AnalysisSummary {
+        oxidation_type: analysis.oxidation.oxidation_type.as_str().to_string(),
+        oxidation_degree: analysis.oxidation.degree.map(|d| d.as_str().to_string()),
+        pattern_ids,
+        reference_set: analysis.reference_set.clone(),
+    }
+}
+
+pub fn analyze_sample(sample: &HairSample) -> Analysis {
+    analyze(sample, &reference_set())
+}

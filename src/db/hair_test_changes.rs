@@ -1,0 +1,169 @@
+//! Every change to a client's hair tests, in one write transaction with its audit event and the
+//! re-derivation of the client's flags: tests, flags and the trail never disagree.
+
+use std::collections::BTreeMap;
+
+use chrono::Duration;
+
+use crate::domain::element::Element;
+use crate::domain::level::MineralLevel;
+
+use super::analysis::{analyze_sample, level_rows, sex_of, summary_of};
+use super::audit::{record, AuditEntry};
+use super::hair_tests::{self, HairTestFields};
+use super::{flags, now, write_tx, DbConn, DbError};
+
+/// How long a deleted test can be restored.
+pub const RESTORE_WINDOW: Duration = Duration::days(30);
+
+/// A test as entered, parsed and valid.
+#[derive(Debug, Clone)]
+pub struct TestInput {
+    pub fields: HairTestFields,
+    pub levels: BTreeMap<Element, MineralLevel>,
+}
+
+pub enum TestChange<'a> {
+    Create(&'a TestInput),
+    Update(&'a TestInput),
+    Delete,
+    Restore,
+}
+
+pub struct Actor<'a> {
+    pub account_id: i64,
+    pub remote_addr: &'a str,
+}
+
+/// Applies one change. Returns false when the test is not there to change (or, for a restore,
+/// is past the restore window).
+pub fn apply(
+    conn: &mut DbConn,
+    actor: &Actor,
+    client_id: i64,
+    client_sex: Option<&str>,
+    test_id: i64,
+    change: TestChange,
+) -> Result<bool, DbError> {
+    write_tx(conn, |conn| {
+        let at = now();
+        let action = match &change {
+            TestChange::Create(input) => {
+                let summary = summary_for(input, client_sex);
+                hair_tests::insert(
+                    conn,
+                    test_id,
+                    client_id,
+                    &input.fields,
+                    &summary,
+                    &level_rows(test_id, &input.levels),
+                    at,
+                )?;
+                "create"
+            }
+            TestChange::Update(input) => {
+                let Some(existing) = hair_tests::find_for_client(conn, client_id, test_id)? else {
+                    return Ok(false);
+                };
+                if existing.deleted_at.is_some() {
+                    return Ok(false);
+                }
+                let summary = summary_for(input, client_sex);
+                hair_tests::update(
+                    conn,
+                    test_id,
+                    &input.fields,
+                    &summary,
+                    &level_rows(test_id, &input.levels),
+                    at,
+                )?;
+                "update"
+            }
+            TestChange::Delete => {
+                let Some(existing) = hair_tests::find_for_client(conn, client_id, test_id)? else {
+                    return Ok(false);
+                };
+                if existing.deleted_at.is_some() {
+                    return Ok(false);
+                }
+                hair_tests::set_deleted(conn, test_id, Some(at))?;
+                "delete"
+            }
+            TestChange::Restore => {
+                let Some(existing) = hair_tests::find_for_client(conn, client_id, test_id)? else {
+                    return Ok(false);
+                };
+                match existing.deleted_at {
+                    Some(deleted) if at - deleted <= RESTORE_WINDOW => {}
+                    _ => return Ok(false),
+                }
+                hair_tests::set_deleted(conn, test_id, None)?;
+                "restore"
+            }
+        };
+        record(
+            conn,
+            &AuditEntry {
+                account_id: Some(actor.account_id),
+                action,
+                record_kind: "hair_test",
+                record_id: Some(test_id),
+                remote_addr: Some(actor.remote_addr),
+                detail: "",
+            },
+        )?;
+        flags::recompute_for_client(conn, client_id)?;
+        Ok(true)
+    })
+}
+
+fn summary_for(input: &TestInput, client_sex: Option<&str>) -> hair_tests::AnalysisSummary {
+    let sample = crate::domain::analysis::HairSample {
+        sex: sex_of(client_sex),
+        washed: input.fields.washed,
+        levels: input.levels.clone(),
+    };
+    summary_of(&analyze_sample(&sample))
+}
+
+/// Imports many tests for one or more clients: all or nothing, one audit event per test, flags
+/// re-derived once per client.
+pub fn import_all(
+    conn: &mut DbConn,
+    actor: &Actor,
+    tests: &[(i64, Option<String>, TestInput)],
+) -> Result<usize, DbError> {
+    write_tx(conn, |conn| {
+        let at = now();
+        let mut clients_touched = std::collections::BTreeSet::new();
+        for (client_id, client_sex, input) in tests {
+            let id = super::new_id();
+            let summary = summary_for(input, client_sex.as_deref());
+            hair_tests::insert(
+                conn,
+                id,
+                *client_id,
+                &input.fields,
+                &summary,
+                &level_rows(id, &input.levels),
+                at,
+            )?;
+            record(
+                conn,
+                &AuditEntry {
+                    account_id: Some(actor.account_id),
+                    action: "import",
+                    record_kind: "hair_test",
+                    record_id: Some(id),
+                    remote_addr: Some(actor.remote_addr),
+                    detail: "",
+                },
+            )?;
+            clients_touched.insert(*client_id);
+        }
+        for client_id in clients_touched {
+            flags::recompute_for_client(conn, client_id)?;
+        }
+        Ok(tests.len())
+    })
+}

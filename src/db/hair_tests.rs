@@ -1,0 +1,220 @@
+//! Hair tests and their levels. Levels are stored in mg% as entered (unrounded), one row per
+//! measured element; the analysis summary on the test row is derived and rewritten with it.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{hair_test_levels, hair_tests};
+use super::{DbConn, DbError};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = hair_tests)]
+pub struct HairTestRow {
+    pub id: i64,
+    pub client_id: i64,
+    pub sample_date: NaiveDate,
+    pub entered_at: NaiveDateTime,
+    pub lab: String,
+    pub lab_sample_id: Option<String>,
+    pub washed: bool,
+    pub entry_unit: String,
+    pub printed_ratios: String,
+    pub notes: String,
+    pub oxidation_type: String,
+    pub oxidation_degree: Option<String>,
+    pub pattern_ids: String,
+    pub reference_set: String,
+    pub updated_at: NaiveDateTime,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = hair_test_levels)]
+pub struct LevelRow {
+    pub hair_test_id: i64,
+    /// The element's symbol (`Ca`, `Pb`, ...).
+    pub element: String,
+    pub mg_pct: f64,
+    pub below_limit: bool,
+}
+
+/// The facts of a test as entered; the levels travel separately.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = hair_tests, treat_none_as_null = true)]
+pub struct HairTestFields {
+    pub sample_date: NaiveDate,
+    pub lab: String,
+    pub lab_sample_id: Option<String>,
+    pub washed: bool,
+    pub entry_unit: String,
+    pub printed_ratios: String,
+    pub notes: String,
+}
+
+/// The derived analysis columns, written whenever levels or the reference set change.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = hair_tests, treat_none_as_null = true)]
+pub struct AnalysisSummary {
+    pub oxidation_type: String,
+    pub oxidation_degree: Option<String>,
+    /// Space-delimited, with a leading and trailing space, so `LIKE '% P-K-LOW %'` filters.
+    pub pattern_ids: String,
+    pub reference_set: String,
+}
+
+pub fn insert(
+    conn: &mut DbConn,
+    id: i64,
+    client_id: i64,
+    fields: &HairTestFields,
+    summary: &AnalysisSummary,
+    levels: &[LevelRow],
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::insert_into(hair_tests::table)
+        .values((
+            hair_tests::id.eq(id),
+            hair_tests::client_id.eq(client_id),
+            hair_tests::entered_at.eq(at),
+            hair_tests::updated_at.eq(at),
+            hair_tests::sample_date.eq(fields.sample_date),
+            hair_tests::lab.eq(&fields.lab),
+            hair_tests::lab_sample_id.eq(&fields.lab_sample_id),
+            hair_tests::washed.eq(fields.washed),
+            hair_tests::entry_unit.eq(&fields.entry_unit),
+            hair_tests::printed_ratios.eq(&fields.printed_ratios),
+            hair_tests::notes.eq(&fields.notes),
+            hair_tests::oxidation_type.eq(&summary.oxidation_type),
+            hair_tests::oxidation_degree.eq(&summary.oxidation_degree),
+            hair_tests::pattern_ids.eq(&summary.pattern_ids),
+            hair_tests::reference_set.eq(&summary.reference_set),
+        ))
+        .execute(conn)?;
+    insert_levels(conn, levels)
+}
+
+fn insert_levels(conn: &mut DbConn, levels: &[LevelRow]) -> Result<(), DbError> {
+    // Chunked: SQLite limits the number of bound parameters per statement.
+    // Batch inserts do not go through the shared connection type, so each engine runs its own.
+    for chunk in levels.chunks(200) {
+        let insert = diesel::insert_into(hair_test_levels::table).values(chunk);
+        match conn {
+            DbConn::Sqlite(c) => insert.execute(c)?,
+            DbConn::Postgres(c) => insert.execute(c)?,
+        };
+    }
+    Ok(())
+}
+
+pub fn update(
+    conn: &mut DbConn,
+    id: i64,
+    fields: &HairTestFields,
+    summary: &AnalysisSummary,
+    levels: &[LevelRow],
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::update(hair_tests::table.find(id))
+        .set((fields, summary, hair_tests::updated_at.eq(at)))
+        .execute(conn)?;
+    diesel::delete(hair_test_levels::table.filter(hair_test_levels::hair_test_id.eq(id)))
+        .execute(conn)?;
+    insert_levels(conn, levels)
+}
+
+pub fn set_summary(conn: &mut DbConn, id: i64, summary: &AnalysisSummary) -> Result<(), DbError> {
+    diesel::update(hair_tests::table.find(id))
+        .set(summary)
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn set_deleted(
+    conn: &mut DbConn,
+    id: i64,
+    deleted_at: Option<NaiveDateTime>,
+) -> Result<(), DbError> {
+    diesel::update(hair_tests::table.find(id))
+        .set(hair_tests::deleted_at.eq(deleted_at))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A test of this client (deleted or not); the caller has already scoped the client to the
+/// signed-in practitioner.
+pub fn find_for_client(
+    conn: &mut DbConn,
+    client_id: i64,
+    id: i64,
+) -> Result<Option<HairTestRow>, DbError> {
+    Ok(hair_tests::table
+        .filter(hair_tests::id.eq(id))
+        .filter(hair_tests::client_id.eq(client_id))
+        .select(HairTestRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The client's live tests in comparison order: sample date, then entry time (HTMA.md CMP).
+pub fn list_for_client(conn: &mut DbConn, client_id: i64) -> Result<Vec<HairTestRow>, DbError> {
+    Ok(hair_tests::table
+        .filter(hair_tests::client_id.eq(client_id))
+        .filter(hair_tests::deleted_at.is_null())
+        .order((
+            hair_tests::sample_date.asc(),
+            hair_tests::entered_at.asc(),
+            hair_tests::id.asc(),
+        ))
+        .select(HairTestRow::as_select())
+        .load(conn)?)
+}
+
+pub fn list_deleted_for_client(
+    conn: &mut DbConn,
+    client_id: i64,
+    since: NaiveDateTime,
+) -> Result<Vec<HairTestRow>, DbError> {
+    Ok(hair_tests::table
+        .filter(hair_tests::client_id.eq(client_id))
+        .filter(hair_tests::deleted_at.gt(since))
+        .order(hair_tests::deleted_at.desc())
+        .select(HairTestRow::as_select())
+        .load(conn)?)
+}
+
+pub fn levels_of(conn: &mut DbConn, test_ids: &[i64]) -> Result<Vec<LevelRow>, DbError> {
+    let mut rows = Vec::new();
+    for chunk in test_ids.chunks(500) {
+        rows.extend(
+            hair_test_levels::table
+                .filter(hair_test_levels::hair_test_id.eq_any(chunk))
+                .select(LevelRow::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(rows)
+}
+
+/// Tests deleted more than 30 days ago are gone for good.
+pub fn purge_deleted_before(conn: &mut DbConn, before: NaiveDateTime) -> Result<usize, DbError> {
+    let doomed: Vec<i64> = hair_tests::table
+        .filter(hair_tests::deleted_at.lt(before))
+        .select(hair_tests::id)
+        .load(conn)?;
+    for chunk in doomed.chunks(500) {
+        diesel::delete(
+            hair_test_levels::table.filter(hair_test_levels::hair_test_id.eq_any(chunk)),
+        )
+        .execute(conn)?;
+        diesel::delete(
+            super::schema::flags::table.filter(
+                super::schema::flags::from_test_id
+                    .eq_any(chunk)
+                    .or(super::schema::flags::to_test_id.eq_any(chunk)),
+            ),
+        )
+        .execute(conn)?;
+        diesel::delete(hair_tests::table.filter(hair_tests::id.eq_any(chunk))).execute(conn)?;
+    }
+    Ok(doomed.len())
+}

@@ -1,0 +1,35 @@
+//! Caveats attached to results whose reading depends on how the sample was handled.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Caveat {
+    /// HTMA.md: the oxidation rules are read on unwashed hair and washing lowers sodium and
+    /// potassium, so a washed test's oxidation type and Na/K patterns carry this caveat.
+    WashedSample,
+}
+
+impl Caveat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Caveat::WashedSample => "washed_sample",
+        }
+    }
+
+    /// What a person reading the result should know.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Caveat::WashedSample => {
+                "the lab washed the hair; washing lowers sodium and potassium, and the oxidation \
+                 rules are read on unwashed hair"
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Caveat {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,53 @@
+//! The HTMA analysis engine: the rules of `HTMA.md` (hair tissue mineral analysis conventions
+//! of the Eck / Wilson nutritional-balancing school), as pure functions over plain data.
+//!
+//! These are practitioners' conventions, not established medicine: everything here feeds an
+//! educational record for practitioners, never a diagnosis (see [`DISCLAIMER`]).
+//!
+//! Map of the rules:
+//! - units and levels: [`units`] (1 mg% = 10 ppm), [`level`] (finite ≥ 0, below-limit marks,
+//!   TEI `<<` and `QNS`);
+//! - data: [`element`], [`sex`], [`reference`] (the `eck-wilson@1` reference set, serde-able so
+//!   an edited copy can be stored);
+//! - per test: [`ratio`] (R-*), [`oxidation`] (OX-1 … OX-6), [`pattern`] (P-*), assembled by
+//!   [`analysis::analyze`] together with the washed-sample caveat and the printed-ratio check;
+//! - between tests: [`compare`] (CMP-1 … CMP-3, flags with stable keys), [`retest`] (CMP-4).
+//!
+//! Rules that need data the test lacks neither fire nor fail: they are listed in
+//! `Analysis::not_evaluated` with the reason. Nothing here does IO, and no input makes it panic.
+
+pub mod analysis;
+pub mod caveat;
+pub mod compare;
+pub mod element;
+pub mod level;
+pub mod numbers;
+pub mod oxidation;
+pub mod pattern;
+pub mod ratio;
+pub mod reference;
+pub mod retest;
+pub mod sex;
+mod truth;
+pub mod units;
+
+pub use analysis::{analyze, check_printed_ratios, Analysis, HairSample, PrintedRatioWarning};
+pub use caveat::Caveat;
+pub use compare::{
+    compare, compare_analyzed, compare_consecutive, Comparison, DatedTest, Direction, Flag,
+    FlagDetail, FlagKind, MineralChange, PairComparison, RatioChange,
+};
+pub use element::{Element, ElementKind};
+pub use level::{parse_level_cell, LevelError, MineralLevel};
+pub use oxidation::{Degree, OxidationResult, OxidationType, Side, SideEvidence};
+pub use pattern::{NotEvaluated, Pattern};
+pub use ratio::{NotComputableReason, RatioId, RatioValue};
+pub use reference::ReferenceSet;
+pub use retest::{is_retest_due, retest_due_date, DEFAULT_RETEST_INTERVAL_MONTHS};
+pub use sex::Sex;
+pub use units::Unit;
+
+/// Shown in the footer and in every export (HTMA.md, introduction).
+pub const DISCLAIMER: &str = "Educational record of hair tissue mineral analysis conventions \
+(Eck / Wilson nutritional balancing) for practitioners; not established medicine and not a \
+diagnosis.";

@@ -1,0 +1,853 @@
+//! The Lab CSV format of HTMA.md ("Lab CSV format"): one header row, one row per hair test.
+//! Header problems reject the whole file; cell problems are reported per row and cell so the
+//! import form can show all of them (the import itself is all-or-nothing, decided by the
+//! caller). No input makes this module panic.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::domain::analysis::HairSample;
+use crate::domain::element::Element;
+use crate::domain::level::{parse_level_cell, MineralLevel};
+use crate::domain::sex::Sex;
+use crate::domain::units::Unit;
+
+/// One data row: its 1-based line in the file (the header is line 1) and what it holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabRow {
+    pub line: usize,
+    pub result: Result<ParsedTest, Vec<CellError>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedTest {
+    /// When the hair was cut.
+    pub sample_date: NaiveDate,
+    pub lab: Option<String>,
+    pub lab_sample_id: Option<String>,
+    /// The practitioner's reference code for the client.
+    pub client_ref: Option<String>,
+    pub sex: Sex,
+    pub washed: bool,
+    /// In mg%, measured elements only.
+    pub levels: BTreeMap<Element, MineralLevel>,
+}
+
+impl ParsedTest {
+    pub fn hair_sample(&self) -> HairSample {
+        HairSample {
+            sex: self.sex,
+            washed: self.washed,
+            levels: self.levels.clone(),
+        }
+    }
+}
+
+/// A problem with one cell; `column` is the header as written in the file, or `(row)` for a
+/// problem with the row as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CellError {
+    pub column: String,
+    pub message: String,
+}
+
+/// Name used in `CellError::column` for problems of a whole row.
+pub const WHOLE_ROW: &str = "(row)";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeaderProblem {
+    Empty,
+    NotUtf8 { column: usize },
+    Unreadable(String),
+    UnknownColumns(Vec<String>),
+    UnknownUnit { column: String, unit: String },
+    DuplicateColumns(Vec<String>),
+    MissingSampleDate,
+}
+
+impl std::fmt::Display for HeaderProblem {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HeaderProblem::Empty => formatter.write_str("the file is empty: it needs a header row"),
+            HeaderProblem::NotUtf8 { column } => write!(
+                formatter,
+                "the header of column {column} is not valid UTF-8 text; save the file as UTF-8"
+            ),
+            HeaderProblem::Unreadable(reason) => {
+                write!(formatter, "the header row cannot be read: {reason}")
+            }
+            HeaderProblem::UnknownColumns(names) => write!(
+                formatter,
+                "unknown columns: {}. Expected sample_date, lab, lab_sample_id, client_ref, sex, \
+                 units, washed, or an element symbol or name (Ca, Calcium), optionally with a \
+                 unit such as \"Ca (ppm)\"",
+                names.join(", ")
+            ),
+            HeaderProblem::UnknownUnit { column, unit } => write!(
+                formatter,
+                "column \"{column}\" has an unknown unit \"{unit}\": use mg% or ppm"
+            ),
+            HeaderProblem::DuplicateColumns(descriptions) => {
+                write!(formatter, "duplicate columns: {}", descriptions.join("; "))
+            }
+            HeaderProblem::MissingSampleDate => {
+                formatter.write_str("the required column sample_date is missing")
+            }
+        }
+    }
+}
+
+/// Everything wrong with the header row, reported together.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+pub struct HeaderError {
+    pub problems: Vec<HeaderProblem>,
+}
+
+impl HeaderError {
+    fn single(problem: HeaderProblem) -> HeaderError {
+        HeaderError {
+            problems: vec![problem],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    SampleDate,
+    Lab,
+    LabSampleId,
+    ClientRef,
+    Sex,
+    Units,
+    Washed,
+}
+
+impl Field {
+    const ALL: [(Field, &'static str); 7] = [
+        (Field::SampleDate, "sample_date"),
+        (Field::Lab, "lab"),
+        (Field::LabSampleId, "lab_sample_id"),
+        (Field::ClientRef, "client_ref"),
+        (Field::Sex, "sex"),
+        (Field::Units, "units"),
+        (Field::Washed, "washed"),
+    ];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ColumnRole {
+    Field(Field),
+    Element {
+        element: Element,
+        unit_override: Option<Unit>,
+    },
+}
+
+#[derive(Debug, Clone)]
+struct Column {
+    header: String,
+    role: ColumnRole,
+}
+
+/// Parses a Lab CSV file. `default_unit` applies to rows with a blank `units` cell (the
+/// file-level choice of the import form; `mg%` for `analyze`).
+pub fn parse_lab_csv(bytes: &[u8], default_unit: Unit) -> Result<Vec<LabRow>, HeaderError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut records = reader.byte_records();
+    let header = loop {
+        match records.next() {
+            None => return Err(HeaderError::single(HeaderProblem::Empty)),
+            Some(Err(error)) => {
+                return Err(HeaderError::single(HeaderProblem::Unreadable(
+                    error.to_string(),
+                )))
+            }
+            Some(Ok(record)) if is_blank(&record) => continue,
+            Some(Ok(record)) => break record,
+        }
+    };
+    let columns = parse_header(&header)?;
+
+    let mut lines = LineCounter::new(bytes);
+    let mut rows = Vec::new();
+    for record in records {
+        match record {
+            Ok(record) => {
+                if is_blank(&record) {
+                    continue;
+                }
+                let line = lines.line_of_record(record.position());
+                rows.push(LabRow {
+                    line,
+                    result: parse_row(&record, &columns, default_unit),
+                });
+            }
+            Err(error) => {
+                // Reading from memory with flexible rows leaves no recoverable errors, but a
+                // reader error must still surface as a row error, not a panic or a lost row.
+                let line = lines.line_of_record(error.position());
+                rows.push(LabRow {
+                    line,
+                    result: Err(vec![CellError {
+                        column: WHOLE_ROW.to_string(),
+                        message: format!("this row cannot be read: {error}"),
+                    }]),
+                });
+                break;
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// File line numbers for records. The csv reader's own line number points at the empty lines
+/// it skipped before a record, so the line is counted here from the byte offset instead.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> LineCounter<'a> {
+        LineCounter {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// Records arrive in file order, so counting resumes where the previous record started.
+    fn line_of_record(&mut self, position: Option<&csv::Position>) -> usize {
+        let Some(start) = position.and_then(|position| usize::try_from(position.byte()).ok())
+        else {
+            return self.line;
+        };
+        let start = start.clamp(self.offset, self.bytes.len());
+        while self.offset < start {
+            self.step();
+        }
+        // Skip the empty lines the reader passed over to reach the record.
+        while matches!(self.bytes.get(self.offset), Some(b'\r' | b'\n')) {
+            self.step();
+        }
+        self.line
+    }
+
+    /// Advances one byte; `\n`, `\r\n` and a lone `\r` each end one line, as for the reader.
+    fn step(&mut self) {
+        let ends_line = match self.bytes.get(self.offset) {
+            Some(b'\n') => true,
+            Some(b'\r') => self.bytes.get(self.offset + 1) != Some(&b'\n'),
+            _ => false,
+        };
+        if ends_line {
+            self.line += 1;
+        }
+        self.offset += 1;
+    }
+}
+
+/// Spreadsheets leave rows of empty cells (`,,,,`) at the end of exports; they are no tests.
+fn is_blank(record: &csv::ByteRecord) -> bool {
+    record
+        .iter()
+        .all(|cell| cell.iter().all(|byte| byte.is_ascii_whitespace()))
+}
+
+fn parse_header(header: &csv::ByteRecord) -> Result<Vec<Column>, HeaderError> {
+    let mut problems = Vec::new();
+    let mut unknown = Vec::new();
+    let mut columns = Vec::new();
+    for (index, raw) in header.iter().enumerate() {
+        let Ok(text) = std::str::from_utf8(raw) else {
+            problems.push(HeaderProblem::NotUtf8 { column: index + 1 });
+            continue;
+        };
+        let header_text = text.trim().to_string();
+        match column_role(&header_text) {
+            Ok(Some(role)) => columns.push(Column {
+                header: header_text,
+                role,
+            }),
+            Ok(None) if header_text.is_empty() => {
+                unknown.push(format!("(column {} has no name)", index + 1));
+            }
+            Ok(None) => unknown.push(format!("\"{header_text}\"")),
+            Err(unit) => problems.push(HeaderProblem::UnknownUnit {
+                column: header_text,
+                unit,
+            }),
+        }
+    }
+    if !unknown.is_empty() {
+        problems.push(HeaderProblem::UnknownColumns(unknown));
+    }
+
+    let mut duplicates = Vec::new();
+    for (index, column) in columns.iter().enumerate() {
+        let same_thing = |other: &Column| match (column.role, other.role) {
+            (ColumnRole::Field(a), ColumnRole::Field(b)) => a == b,
+            (ColumnRole::Element { element: a, .. }, ColumnRole::Element { element: b, .. }) => {
+                a == b
+            }
+            _ => false,
+        };
+        let earlier = columns[..index].iter().any(same_thing);
+        if !earlier {
+            let all: Vec<String> = columns
+                .iter()
+                .filter(|other| same_thing(other))
+                .map(|other| format!("\"{}\"", other.header))
+                .collect();
+            if all.len() > 1 {
+                let what = match column.role {
+                    ColumnRole::Element { element, .. } => {
+                        format!("{} ({})", element.symbol(), element.name())
+                    }
+                    ColumnRole::Field(_) => column.header.to_ascii_lowercase(),
+                };
+                duplicates.push(format!("{} all give {what}", all.join(", ")));
+            }
+        }
+    }
+    if !duplicates.is_empty() {
+        problems.push(HeaderProblem::DuplicateColumns(duplicates));
+    }
+    let has_sample_date = columns
+        .iter()
+        .any(|column| column.role == ColumnRole::Field(Field::SampleDate));
+    let header_is_readable = !problems
+        .iter()
+        .any(|problem| matches!(problem, HeaderProblem::NotUtf8 { .. }));
+    if !has_sample_date && header_is_readable {
+        problems.push(HeaderProblem::MissingSampleDate);
+    }
+    if problems.is_empty() {
+        // Column positions must match the record's cells, so keep every column: the header
+        // had no problems, hence one entry per header cell.
+        Ok(columns)
+    } else {
+        Err(HeaderError { problems })
+    }
+}
+
+/// `Ok(None)` for an unknown name, `Err(unit)` for an element with an unknown unit.
+fn column_role(header: &str) -> Result<Option<ColumnRole>, String> {
+    let (name, unit) = split_unit(header);
+    if unit.is_none() {
+        let normalized: String = name
+            .chars()
+            .map(|character| match character {
+                ' ' | '-' => '_',
+                other => other.to_ascii_lowercase(),
+            })
+            .collect();
+        if let Some((field, _)) = Field::ALL
+            .iter()
+            .find(|(_, field_name)| *field_name == normalized)
+        {
+            return Ok(Some(ColumnRole::Field(*field)));
+        }
+    }
+    let Some(element) = Element::parse(name) else {
+        return Ok(None);
+    };
+    let unit_override = match unit {
+        None => None,
+        Some(unit) => Some(Unit::parse(unit).map_err(|_| unit.trim().to_string())?),
+    };
+    Ok(Some(ColumnRole::Element {
+        element,
+        unit_override,
+    }))
+}
+
+/// `Ca (ppm)` → (`Ca`, `Some("ppm")`); square brackets work too.
+fn split_unit(header: &str) -> (&str, Option<&str>) {
+    for (open, close) in [('(', ')'), ('[', ']')] {
+        if let Some(without_close) = header.strip_suffix(close) {
+            if let Some((name, unit)) = without_close.split_once(open) {
+                return (name.trim(), Some(unit));
+            }
+        }
+    }
+    (header.trim(), None)
+}
+
+fn parse_row(
+    record: &csv::ByteRecord,
+    columns: &[Column],
+    default_unit: Unit,
+) -> Result<ParsedTest, Vec<CellError>> {
+    let mut errors = Vec::new();
+    let extra_cells_hold_data = record
+        .iter()
+        .skip(columns.len())
+        .any(|cell| cell.iter().any(|byte| !byte.is_ascii_whitespace()));
+    if record.len() < columns.len() || extra_cells_hold_data {
+        errors.push(CellError {
+            column: WHOLE_ROW.to_string(),
+            message: format!(
+                "this row has {} cells but the header has {} columns",
+                record.len(),
+                columns.len()
+            ),
+        });
+        return Err(errors);
+    }
+
+    let mut cells: Vec<(&Column, &str)> = Vec::with_capacity(columns.len());
+    for (column, raw) in columns.iter().zip(record.iter()) {
+        match std::str::from_utf8(raw) {
+            Ok(text) => cells.push((column, text.trim())),
+            Err(_) => errors.push(CellError {
+                column: column.header.clone(),
+                message: "this cell is not valid UTF-8 text; save the file as UTF-8".to_string(),
+            }),
+        }
+    }
+    let field = |wanted: Field| {
+        cells
+            .iter()
+            .find(|(column, _)| column.role == ColumnRole::Field(wanted))
+            .map(|(column, text)| (column.header.as_str(), *text))
+    };
+    let mut error = |column: &str, message: String| {
+        errors.push(CellError {
+            column: column.to_string(),
+            message,
+        })
+    };
+
+    let row_unit = match field(Field::Units) {
+        Some((_, "")) | None => Some(default_unit),
+        Some((header, text)) => match Unit::parse(text) {
+            Ok(unit) => Some(unit),
+            Err(problem) => {
+                error(header, problem.to_string());
+                None
+            }
+        },
+    };
+    let sample_date = match field(Field::SampleDate) {
+        Some((header, "")) => {
+            error(
+                header,
+                "the sample date is required (YYYY-MM-DD, the day the hair was cut)".to_string(),
+            );
+            None
+        }
+        Some((header, text)) => match parse_date(text) {
+            Some(date) => Some(date),
+            None => {
+                error(
+                    header,
+                    format!("\"{text}\" is not a date: write it as YYYY-MM-DD, e.g. 2025-03-01"),
+                );
+                None
+            }
+        },
+        // The header check guarantees the column; a non-UTF-8 cell was reported above.
+        None => None,
+    };
+    let text_field = |wanted: Field| {
+        field(wanted)
+            .map(|(_, text)| text.to_string())
+            .filter(|text| !text.is_empty())
+    };
+    let sex = match field(Field::Sex) {
+        Some((header, text)) => Sex::parse(text).unwrap_or_else(|problem| {
+            error(header, problem.to_string());
+            Sex::Unrecorded
+        }),
+        None => Sex::Unrecorded,
+    };
+    let washed = match field(Field::Washed) {
+        Some((header, text)) => parse_washed(text).unwrap_or_else(|| {
+            error(
+                header,
+                format!("\"{text}\" is not yes or no: write yes if the lab washed the hair"),
+            );
+            false
+        }),
+        None => false,
+    };
+    let mut levels = BTreeMap::new();
+    for (column, text) in &cells {
+        let ColumnRole::Element {
+            element,
+            unit_override,
+        } = column.role
+        else {
+            continue;
+        };
+        // A bad `units` cell was reported already; the element cells are still checked.
+        let unit = unit_override.or(row_unit).unwrap_or(default_unit);
+        match parse_level_cell(text, unit) {
+            Ok(Some(level)) => {
+                levels.insert(element, level);
+            }
+            Ok(None) => {}
+            Err(problem) => error(&column.header, problem.to_string()),
+        }
+    }
+
+    match (sample_date, errors.is_empty()) {
+        (Some(sample_date), true) => Ok(ParsedTest {
+            sample_date,
+            lab: text_field(Field::Lab),
+            lab_sample_id: text_field(Field::LabSampleId),
+            client_ref: text_field(Field::ClientRef),
+            sex,
+            washed,
+            levels,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Strictly `YYYY-MM-DD` (chrono alone would also take `2025-3-1`).
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    let shape_ok = text.len() == 10
+        && text.bytes().enumerate().all(|(index, byte)| match index {
+            4 | 7 => byte == b'-',
+            _ => byte.is_ascii_digit(),
+        });
+    if !shape_ok {
+        return None;
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+fn parse_washed(text: &str) -> Option<bool> {
+    if text.is_empty() || text.eq_ignore_ascii_case("no") {
+        Some(false)
+    } else if text.eq_ignore_ascii_case("yes") {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn parse(text: &str) -> Result<Vec<LabRow>, HeaderError> {
+        parse_lab_csv(text.as_bytes(), Unit::MgPercent)
+    }
+
+    fn only_test(text: &str) -> ParsedTest {
+        let rows = parse(text).unwrap();
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        rows[0].result.clone().unwrap()
+    }
+
+    fn row_errors(text: &str) -> Vec<CellError> {
+        let rows = parse(text).unwrap();
+        rows[0].result.clone().unwrap_err()
+    }
+
+    fn mg_pct(test: &ParsedTest, element: Element) -> Option<f64> {
+        test.levels.get(&element).map(MineralLevel::mg_pct)
+    }
+
+    #[test]
+    fn a_complete_row() {
+        let test = only_test(
+            "sample_date,lab,lab_sample_id,client_ref,sex,units,washed,Ca,Mg,Na,K\n\
+             2025-03-01,ARL,A123,C-7,F,mg%,no,160,18,8,2\n",
+        );
+        assert_eq!(
+            test.sample_date,
+            NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()
+        );
+        assert_eq!(test.lab.as_deref(), Some("ARL"));
+        assert_eq!(test.lab_sample_id.as_deref(), Some("A123"));
+        assert_eq!(test.client_ref.as_deref(), Some("C-7"));
+        assert_eq!(test.sex, Sex::Female);
+        assert!(!test.washed);
+        assert_eq!(mg_pct(&test, Element::Ca), Some(160.0));
+        assert_eq!(mg_pct(&test, Element::K), Some(2.0));
+        assert_eq!(test.levels.len(), 4);
+    }
+
+    #[test]
+    fn header_table() {
+        // (header, accepted)
+        let cases: &[(&str, bool)] = &[
+            ("sample_date,Ca", true),
+            (" Sample_Date , CA ", true),
+            ("SAMPLE_DATE,calcium,Potassium", true),
+            ("sample date,Ca", true),
+            ("sample_date,Ca (ppm),Mg (mg%),Na [ppm]", true),
+            ("sample_date,Ca(ppm)", true),
+            ("sample_date,Ca (mg)", false),
+            ("sample_date,Ca,Foo", false),
+            ("sample_date,Ca,Calcium", false),
+            ("sample_date,Ca,Ca (ppm)", false),
+            ("sample_date,lab,Lab", false),
+            ("lab,Ca", false),
+            ("sample_date,,Ca", false),
+            ("sample_date,lab (ppm)", false),
+        ];
+        for (header, accepted) in cases {
+            let result = parse(&format!("{header}\n"));
+            assert_eq!(result.is_ok(), *accepted, "{header:?}: {result:?}");
+        }
+    }
+
+    #[test]
+    fn header_errors_name_the_columns() {
+        let error = parse("sample_date,Ca,Foo,Bar baz,Calcium\n").unwrap_err();
+        assert_eq!(
+            error.problems,
+            [
+                HeaderProblem::UnknownColumns(vec!["\"Foo\"".into(), "\"Bar baz\"".into()]),
+                HeaderProblem::DuplicateColumns(vec![
+                    "\"Ca\", \"Calcium\" all give Ca (calcium)".into()
+                ]),
+            ]
+        );
+        let message = error.to_string();
+        assert!(
+            message.starts_with("unknown columns: \"Foo\", \"Bar baz\"."),
+            "{message}"
+        );
+        assert!(
+            message.contains("duplicate columns: \"Ca\", \"Calcium\""),
+            "{message}"
+        );
+        assert_eq!(
+            parse("lab,Ca\n").unwrap_err().problems,
+            [HeaderProblem::MissingSampleDate]
+        );
+        assert_eq!(
+            parse("sample_date,Ca (mg)\n").unwrap_err().problems,
+            [HeaderProblem::UnknownUnit {
+                column: "Ca (mg)".into(),
+                unit: "mg".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn empty_and_unreadable_files() {
+        for empty in ["", "\n\n", "\u{feff}", " , ,\n"] {
+            assert_eq!(
+                parse(empty).unwrap_err().problems,
+                [HeaderProblem::Empty],
+                "{empty:?}"
+            );
+        }
+        let error = parse_lab_csv(b"sample_date,C\xffa\n", Unit::MgPercent).unwrap_err();
+        assert_eq!(error.problems, [HeaderProblem::NotUtf8 { column: 2 }]);
+        assert_eq!(parse("sample_date,Ca\n").unwrap(), []);
+        // A UTF-8 byte order mark from a spreadsheet is not part of the first header.
+        assert!(parse("\u{feff}sample_date,Ca\n2025-01-01,1\n").is_ok());
+    }
+
+    #[test]
+    fn units_table() {
+        // (header, units cell, Ca cell, file default, expected Ca mg%)
+        let cases: &[(&str, &str, &str, Unit, f64)] = &[
+            ("Ca", "", "160", Unit::MgPercent, 160.0),
+            ("Ca", "", "1600", Unit::Ppm, 160.0),
+            ("Ca", "ppm", "1600", Unit::MgPercent, 160.0),
+            ("Ca", "PPM", "1600", Unit::MgPercent, 160.0),
+            ("Ca", "mg%", "160", Unit::Ppm, 160.0),
+            ("Ca (ppm)", "mg%", "1600", Unit::MgPercent, 160.0),
+            ("Ca (mg%)", "ppm", "160", Unit::Ppm, 160.0),
+            ("Ca (ppm)", "", "12.3", Unit::MgPercent, 1.23),
+        ];
+        for (header, units, cell, default_unit, expected) in cases {
+            let text = format!("sample_date,units,{header}\n2025-01-01,{units},{cell}\n");
+            let rows = parse_lab_csv(text.as_bytes(), *default_unit).unwrap();
+            let test = rows[0].result.clone().unwrap();
+            assert_eq!(mg_pct(&test, Element::Ca), Some(*expected), "{text:?}");
+        }
+        let errors = row_errors("sample_date,units,Ca\n2025-01-01,mg,160\n");
+        assert_eq!(errors[0].column, "units");
+        assert_eq!(errors[0].message, "unknown unit \"mg\": use mg% or ppm");
+    }
+
+    #[test]
+    fn level_cells_table() {
+        // (cell, expected: Some((mg%, below_limit)) / None for not measured / Err)
+        type Expected = Result<Option<(f64, bool)>, ()>;
+        let cases: &[(&str, Expected)] = &[
+            ("2.5", Ok(Some((2.5, false)))),
+            (" 2.5 ", Ok(Some((2.5, false)))),
+            ("<0.001", Ok(Some((0.001, true)))),
+            ("<<", Ok(Some((0.0, true)))),
+            ("<<0.002", Ok(Some((0.002, true)))),
+            ("QNS", Ok(None)),
+            ("", Ok(None)),
+            ("\"1,5\"", Err(())),
+            ("-3", Err(())),
+            ("n/a", Err(())),
+        ];
+        for (cell, expected) in cases {
+            let rows = parse(&format!("sample_date,Zn\n2025-01-01,{cell}\n")).unwrap();
+            match (&rows[0].result, expected) {
+                (Ok(test), Ok(expected)) => {
+                    let actual = test
+                        .levels
+                        .get(&Element::Zn)
+                        .map(|level| (level.mg_pct(), level.below_limit()));
+                    assert_eq!(actual, *expected, "{cell:?}");
+                }
+                (Err(errors), Err(())) => {
+                    assert_eq!(errors.len(), 1);
+                    assert_eq!(errors[0].column, "Zn");
+                }
+                (actual, _) => panic!("{cell:?}: unexpected {actual:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn field_cells_table() {
+        // (sample_date, sex, washed, expected error columns)
+        let cases: &[(&str, &str, &str, &[&str])] = &[
+            ("2025-03-01", "F", "no", &[]),
+            ("2025-03-01", "m", "YES", &[]),
+            ("2025-03-01", "", "", &[]),
+            ("", "F", "no", &["sample_date"]),
+            ("2025-3-1", "F", "no", &["sample_date"]),
+            ("03/01/2025", "F", "no", &["sample_date"]),
+            ("2025-02-30", "F", "no", &["sample_date"]),
+            ("2025-03-01", "X", "no", &["Sex"]),
+            ("2025-03-01", "F", "maybe", &["Washed"]),
+            ("bad", "X", "maybe", &["sample_date", "Sex", "Washed"]),
+        ];
+        for (date, sex, washed, expected) in cases {
+            let rows = parse(&format!(
+                "sample_date,Sex,Washed,Ca\n{date},{sex},{washed},10\n"
+            ))
+            .unwrap();
+            let columns: Vec<String> = match &rows[0].result {
+                Ok(_) => Vec::new(),
+                Err(errors) => errors.iter().map(|error| error.column.clone()).collect(),
+            };
+            assert_eq!(columns, *expected, "{date:?} {sex:?} {washed:?}");
+        }
+        let test = only_test("sample_date,sex,washed\n2025-03-01,M,yes\n");
+        assert_eq!((test.sex, test.washed), (Sex::Male, true));
+        let errors = row_errors("sample_date\n2025-3-1\n");
+        assert_eq!(
+            errors[0].message,
+            "\"2025-3-1\" is not a date: write it as YYYY-MM-DD, e.g. 2025-03-01"
+        );
+    }
+
+    #[test]
+    fn all_errors_of_a_row_are_reported() {
+        let errors = row_errors("sample_date,Ca,Mg,K\n,abc,-1,5\n");
+        let columns: Vec<&str> = errors.iter().map(|error| error.column.as_str()).collect();
+        assert_eq!(columns, ["sample_date", "Ca", "Mg"]);
+    }
+
+    #[test]
+    fn ragged_rows_and_line_numbers() {
+        let text = "sample_date,Ca,K\n\
+                    2025-01-01,1,2\n\
+                    2025-01-02,1\n\
+                    \n\
+                    2025-01-03,1,2,3\n\
+                    2025-01-04,1,2,,\n\
+                    ,,\n\
+                    2025-01-05,\"1\",2\n";
+        let rows = parse(text).unwrap();
+        let summary: Vec<(usize, bool)> = rows
+            .iter()
+            .map(|row| (row.line, row.result.is_ok()))
+            .collect();
+        assert_eq!(
+            summary,
+            [(2, true), (3, false), (5, false), (6, true), (8, true)]
+        );
+        let errors = rows[1].result.clone().unwrap_err();
+        assert_eq!(errors[0].column, WHOLE_ROW);
+        assert_eq!(
+            errors[0].message,
+            "this row has 2 cells but the header has 3 columns"
+        );
+        let crlf = "sample_date,Ca\r\n\r\n2025-01-01,1\r\n2025-01-02,1\r\n";
+        let rows = parse(crlf).unwrap();
+        assert_eq!(rows.iter().map(|row| row.line).collect::<Vec<_>>(), [3, 4]);
+        let old_mac = "sample_date,Ca\r2025-01-01,1\r\r2025-01-02,1";
+        let rows = parse(old_mac).unwrap();
+        assert_eq!(rows.iter().map(|row| row.line).collect::<Vec<_>>(), [2, 4]);
+        // A quoted cell spanning lines: the next row's line number still counts file lines.
+        let rows = parse("sample_date,lab,Ca\n2025-01-01,\"A\nB\",1\n2025-01-02,C,1\n").unwrap();
+        assert_eq!(rows.iter().map(|row| row.line).collect::<Vec<_>>(), [2, 4]);
+        assert_eq!(rows[0].result.clone().unwrap().lab.as_deref(), Some("A\nB"));
+    }
+
+    #[test]
+    fn non_utf8_cell_is_a_cell_error() {
+        let rows = parse_lab_csv(
+            b"sample_date,lab,Ca\n2025-01-01,AR\xffL,1\n",
+            Unit::MgPercent,
+        )
+        .unwrap();
+        let errors = rows[0].result.clone().unwrap_err();
+        assert_eq!(errors[0].column, "lab");
+        assert!(errors[0].message.contains("UTF-8"));
+    }
+
+    #[test]
+    fn five_thousand_rows() {
+        let mut text = String::from("sample_date,client_ref,sex,Ca,Mg,Na,K,P,Zn,Cu,Fe,Pb,Hg\n");
+        for index in 0..5000 {
+            text.push_str(&format!(
+                "2025-01-01,C{index},F,{},18,8,2,<0.5,16,2.5,1.6,0.01,QNS\n",
+                index % 300
+            ));
+        }
+        let started = std::time::Instant::now();
+        let rows = parse(&text).unwrap();
+        assert_eq!(rows.len(), 5000);
+        assert!(rows.iter().all(|row| row.result.is_ok()));
+        assert_eq!(rows[4999].line, 5001);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _ = parse_lab_csv(&bytes, Unit::MgPercent);
+        }
+
+        #[test]
+        fn never_panics_on_csv_like_text(
+            body in proptest::collection::vec(
+                proptest::collection::vec("[0-9<.QNS \",a-z%-]{0,8}", 0..8),
+                0..8,
+            ),
+        ) {
+            let mut text = String::from("sample_date,sex,units,washed,Ca,K (ppm),Pb\n");
+            for row in body {
+                text.push_str(&row.join(","));
+                text.push('\n');
+            }
+            if let Ok(rows) = parse(&text) {
+                for row in rows {
+                    prop_assert!(row.line >= 2);
+                    if let Err(errors) = row.result {
+                        prop_assert!(!errors.is_empty());
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,372 @@
+//! Hair tests of a client: enter, read (the report), edit, delete and restore.
+
+pub mod form;
+pub mod report;
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use chrono::Utc;
+
+use super::forms::{redirect, FieldErrors};
+use super::sessions::EmptyForm;
+use super::{remote_addr, run_db, AppError, AppResult, Layout};
+use crate::auth::csrf::CsrfForm;
+use crate::auth::{Practitioner, ScopedClient, ScopedHairTest};
+use crate::db::analysis::{analyze_sample, reference_set, sample_of};
+use crate::db::clients::ClientRow;
+use crate::db::hair_test_changes::{self, Actor, TestChange, RESTORE_WINDOW};
+use crate::db::hair_tests::{self, HairTestRow};
+use crate::db::{new_id, Pool};
+use crate::domain::compare::compare;
+use crate::domain::element::Element;
+use crate::domain::ratio::RatioId;
+use form::{element_groups, HairTestForm, LABS};
+use report::{ChangeLine, MineralGroup, RatioLine};
+
+fn html(status: StatusCode, page: &impl Template) -> AppResult<HttpResponse> {
+    let body = page
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}
+
+#[derive(Template)]
+#[template(path = "hair_tests/form.html")]
+struct FormPage {
+    layout: Layout,
+    client: ClientRow,
+    test_id: Option<i64>,
+    form: HairTestForm,
+    errors: FieldErrors,
+    groups: Vec<(&'static str, Vec<Element>)>,
+    ratios: Vec<RatioId>,
+    labs: [&'static str; 3],
+}
+
+impl FormPage {
+    fn new(
+        practitioner: &Practitioner,
+        client: ClientRow,
+        test_id: Option<i64>,
+        form: HairTestForm,
+        errors: FieldErrors,
+    ) -> Self {
+        FormPage {
+            layout: Layout::for_practitioner(practitioner, "clients"),
+            client,
+            test_id,
+            form,
+            errors,
+            groups: element_groups(),
+            ratios: RatioId::ALL.to_vec(),
+            labs: LABS,
+        }
+    }
+
+    fn action(&self) -> String {
+        match self.test_id {
+            Some(id) => format!("/clients/{}/tests/{id}/edit", self.client.id),
+            None => format!("/clients/{}/tests", self.client.id),
+        }
+    }
+
+    fn reference_text(&self, element: &Element) -> String {
+        let reference = reference_set();
+        match (
+            reference.ideal(*element),
+            reference.toxic_threshold(*element),
+        ) {
+            (Some(ideal), _) => {
+                format!("ideal {}", crate::domain::numbers::format_threshold(ideal))
+            }
+            (None, Some(high)) => {
+                format!("high > {}", crate::domain::numbers::format_threshold(high))
+            }
+            _ => String::new(),
+        }
+    }
+}
+
+pub async fn new_form(scoped: ScopedClient) -> AppResult<HttpResponse> {
+    let form = HairTestForm::blank(Utc::now().date_naive());
+    html(
+        StatusCode::OK,
+        &FormPage::new(
+            &scoped.practitioner,
+            scoped.client,
+            None,
+            form,
+            FieldErrors::default(),
+        ),
+    )
+}
+
+async fn save(
+    req: &HttpRequest,
+    pool: &Pool,
+    scoped: ScopedClient,
+    test_id: Option<i64>,
+    values: HashMap<String, String>,
+) -> AppResult<HttpResponse> {
+    let form = HairTestForm::from_submitted(values);
+    let input = match form.parse(Utc::now().date_naive()) {
+        Ok(input) => input,
+        Err(errors) => {
+            return html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &FormPage::new(&scoped.practitioner, scoped.client, test_id, form, errors),
+            )
+        }
+    };
+    let (account_id, addr) = (scoped.practitioner.id(), remote_addr(req));
+    let (client_id, sex) = (scoped.client.id, scoped.client.sex.clone());
+    let id = test_id.unwrap_or_else(new_id);
+    let saved = run_db(pool, move |conn| {
+        let change = if test_id.is_some() {
+            TestChange::Update(&input)
+        } else {
+            TestChange::Create(&input)
+        };
+        hair_test_changes::apply(
+            conn,
+            &Actor {
+                account_id,
+                remote_addr: &addr,
+            },
+            client_id,
+            sex.as_deref(),
+            id,
+            change,
+        )
+    })
+    .await?;
+    if !saved {
+        return Err(AppError::NotFound);
+    }
+    Ok(redirect(&format!("/clients/{client_id}/tests/{id}")))
+}
+
+pub async fn create(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedClient,
+    CsrfForm(values): CsrfForm<HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
+    save(&req, &pool, scoped, None, values).await
+}
+
+pub async fn edit_form(pool: web::Data<Pool>, scoped: ScopedHairTest) -> AppResult<HttpResponse> {
+    if scoped.test.deleted_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    let test_id = scoped.test.id;
+    let levels = run_db(&pool, move |conn| hair_tests::levels_of(conn, &[test_id])).await?;
+    let form = HairTestForm::from_stored(&scoped.test, &levels);
+    let ScopedHairTest { scope, test } = scoped;
+    html(
+        StatusCode::OK,
+        &FormPage::new(
+            &scope.practitioner,
+            scope.client,
+            Some(test.id),
+            form,
+            FieldErrors::default(),
+        ),
+    )
+}
+
+pub async fn update(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedHairTest,
+    CsrfForm(values): CsrfForm<HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
+    if scoped.test.deleted_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    let test_id = scoped.test.id;
+    save(&req, &pool, scoped.scope, Some(test_id), values).await
+}
+
+async fn change_deleted(
+    req: &HttpRequest,
+    pool: &Pool,
+    scoped: &ScopedHairTest,
+    change: fn() -> TestChange<'static>,
+) -> AppResult<HttpResponse> {
+    let (account_id, addr) = (scoped.scope.practitioner.id(), remote_addr(req));
+    let (client_id, sex, test_id) = (
+        scoped.scope.client.id,
+        scoped.scope.client.sex.clone(),
+        scoped.test.id,
+    );
+    let done = run_db(pool, move |conn| {
+        hair_test_changes::apply(
+            conn,
+            &Actor {
+                account_id,
+                remote_addr: &addr,
+            },
+            client_id,
+            sex.as_deref(),
+            test_id,
+            change(),
+        )
+    })
+    .await?;
+    if !done {
+        return Err(AppError::NotFound);
+    }
+    Ok(redirect(&format!("/clients/{client_id}/tests/{test_id}")))
+}
+
+pub async fn delete(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedHairTest,
+    _form: CsrfForm<EmptyForm>,
+) -> AppResult<HttpResponse> {
+    change_deleted(&req, &pool, &scoped, || TestChange::Delete).await
+}
+
+pub async fn restore(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedHairTest,
+    _form: CsrfForm<EmptyForm>,
+) -> AppResult<HttpResponse> {
+    change_deleted(&req, &pool, &scoped, || TestChange::Restore).await
+}
+
+pub struct PatternView {
+    pub id: String,
+    pub title: String,
+    pub multiple: Option<u8>,
+    pub evidence: String,
+    pub caveat: Option<&'static str>,
+}
+
+pub struct PreviousView {
+    pub id: i64,
+    pub sample_date: String,
+    pub minerals: Vec<ChangeLine>,
+    pub ratios: Vec<ChangeLine>,
+    pub flags: Vec<String>,
+    pub washing_note: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "hair_tests/show.html")]
+struct ShowPage {
+    layout: Layout,
+    client: ClientRow,
+    test: HairTestRow,
+    oxidation_type: String,
+    degree: Option<String>,
+    oxidation_evidence: Vec<String>,
+    oxidation_caveat: Option<&'static str>,
+    patterns: Vec<PatternView>,
+    not_evaluated: Vec<(String, String)>,
+    groups: Vec<MineralGroup>,
+    ratios: Vec<RatioLine>,
+    warnings: Vec<String>,
+    previous: Option<PreviousView>,
+    restorable: bool,
+}
+
+pub async fn show(pool: web::Data<Pool>, scoped: ScopedHairTest) -> AppResult<HttpResponse> {
+    let ScopedHairTest { scope, test } = scoped;
+    let client_id = scope.client.id;
+    let (all_tests, levels) = run_db(&pool, move |conn| {
+        let tests = hair_tests::list_for_client(conn, client_id)?;
+        let mut ids: Vec<i64> = tests.iter().map(|t| t.id).collect();
+        ids.push(test.id);
+        let levels = hair_tests::levels_of(conn, &ids)?;
+        Ok((tests, levels))
+    })
+    .await?;
+    let test = scope_test(test, &all_tests);
+    let reference = reference_set();
+    let sex = scope.client.sex.as_deref();
+    let sample = sample_of(&test, &levels, sex);
+    let analysis = analyze_sample(&sample);
+    let previous = all_tests
+        .iter()
+        .take_while(|t| t.id != test.id)
+        .last()
+        .filter(|_| test.deleted_at.is_none())
+        .map(|prev| {
+            let comparison = compare(&sample_of(prev, &levels, sex), &sample, &reference);
+            let (minerals, ratios) = report::change_lines(&comparison);
+            PreviousView {
+                id: prev.id,
+                sample_date: prev.sample_date.to_string(),
+                minerals,
+                ratios,
+                flags: comparison
+                    .flags
+                    .iter()
+                    .map(|f| {
+                        format!(
+                            "{} ({}): {}",
+                            f.kind.as_str().replace('_', " "),
+                            f.rule,
+                            f.summary
+                        )
+                    })
+                    .collect(),
+                washing_note: comparison.washing_note.clone(),
+            }
+        });
+    let ox = &analysis.oxidation;
+    let page = ShowPage {
+        layout: Layout::for_practitioner(&scope.practitioner, "clients"),
+        oxidation_type: ox.oxidation_type.as_str().replace('_', " "),
+        degree: ox.degree.map(|d| d.as_str().to_string()),
+        oxidation_evidence: vec![ox.ca_k.describe(), ox.na_mg.describe(), ox.evidence.clone()]
+            .into_iter()
+            .chain(ox.undetermined_reason.clone())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        oxidation_caveat: ox.caveats.first().map(|c| c.explanation()),
+        patterns: analysis
+            .patterns
+            .iter()
+            .map(|p| PatternView {
+                id: p.id.clone(),
+                title: report::pattern_title(&p.id),
+                multiple: p.multiple,
+                evidence: p.evidence.clone(),
+                caveat: p.caveats.first().map(|c| c.explanation()),
+            })
+            .collect(),
+        not_evaluated: analysis
+            .not_evaluated
+            .iter()
+            .map(|n| (n.rule_id.clone(), n.reason.clone()))
+            .collect(),
+        groups: report::mineral_groups(&sample, &reference),
+        ratios: report::ratio_lines(&analysis, &reference),
+        warnings: report::printed_ratio_warnings(&test, &analysis, &reference),
+        previous,
+        restorable: test
+            .deleted_at
+            .is_some_and(|d| crate::db::now() - d <= RESTORE_WINDOW),
+        client: scope.client,
+        test,
+    };
+    html(StatusCode::OK, &page)
+}
+
+/// The freshest copy of the test (the list was read after the extractor's lookup).
+fn scope_test(test: HairTestRow, all: &[HairTestRow]) -> HairTestRow {
+    all.iter()
+        .find(|t| t.id == test.id)
+        .cloned()
+        .unwrap_or(test)
+}
