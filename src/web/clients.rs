@@ -384,14 +384,18 @@ pub async fn restore(
 struct ShowPage {
     layout: Layout,
     client: ClientRow,
+    timeline: super::timeline::Timeline,
 }
 
-pub async fn show(scoped: ScopedClient) -> AppResult<HttpResponse> {
+/// The client's page is their timeline: details, trends, tests, flags.
+pub async fn show(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<HttpResponse> {
+    let timeline = super::timeline::load(&pool, &scoped.client, super::timeline::today()).await?;
     html(
         StatusCode::OK,
         &ShowPage {
             layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
             client: scoped.client,
+            timeline,
         },
     )
 }

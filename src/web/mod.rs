@@ -10,6 +10,7 @@ pub mod health;
 pub mod home;
 pub mod layout;
 pub mod sessions;
+pub mod timeline;
 
 use actix_web::{web, HttpRequest};
 

@@ -1,0 +1,353 @@
+//! The client timeline: trends of every test on one time axis, the table of tests with changes
+//! since the previous one, the flags raised between tests, and when the next test is due.
+
+pub mod chart;
+
+use std::collections::HashMap;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{NaiveDate, Utc};
+use serde::Deserialize;
+
+use super::forms::redirect;
+use super::{remote_addr, run_db, AppError, AppResult};
+use crate::auth::csrf::CsrfForm;
+use crate::auth::ScopedClient;
+use crate::db::analysis::{analyze_sample, reference_set, sample_of};
+use crate::db::clients::ClientRow;
+use crate::db::flags::{self, FlagRow};
+use crate::db::hair_tests::{self, HairTestRow};
+use crate::db::{audit, DbConn, DbError, Pool};
+use crate::domain::compare::{compare_analyzed, Direction};
+use crate::domain::element::Element;
+use crate::domain::numbers::format_value;
+use crate::domain::ratio::RatioId;
+use crate::domain::retest::{retest_due_date, DEFAULT_RETEST_INTERVAL_MONTHS};
+use chart::{line_chart, Marker, Point, Series, TimeAxis};
+
+/// One value in the tests table, with its movement since the previous test (CMP-1).
+#[derive(Debug, Clone, Default)]
+pub struct Cell {
+    pub text: String,
+    pub arrow: &'static str,
+    pub direction: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub struct TestLine {
+    pub id: i64,
+    pub sample_date: NaiveDate,
+    pub lab: String,
+    pub washed: bool,
+    pub oxidation: String,
+    pub changed_type: bool,
+    pub cells: Vec<Cell>,
+    pub patterns: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct FlagLine {
+    pub row: FlagRow,
+    pub from_date: Option<NaiveDate>,
+    pub to_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Retest {
+    pub due: NaiveDate,
+    pub overdue: bool,
+    pub interval_months: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Timeline {
+    pub columns: Vec<&'static str>,
+    pub tests: Vec<TestLine>,
+    pub charts: Vec<String>,
+    pub flags: Vec<FlagLine>,
+    pub deleted: Vec<HairTestRow>,
+    pub retest: Option<Retest>,
+}
+
+impl Timeline {
+    pub fn open_flags(&self) -> usize {
+        self.flags
+            .iter()
+            .filter(|f| f.row.acknowledged_at.is_none())
+            .count()
+    }
+}
+
+const TABLE_ELEMENTS: [Element; 4] = [Element::Ca, Element::Mg, Element::Na, Element::K];
+const TABLE_RATIOS: [RatioId; 4] = [RatioId::NaK, RatioId::CaK, RatioId::CaMg, RatioId::NaMg];
+
+fn arrow(direction: Option<Direction>) -> (&'static str, &'static str) {
+    match direction {
+        Some(Direction::Toward) => ("↗", "toward"),
+        Some(Direction::Away) => ("↘", "away"),
+        Some(Direction::Unchanged) => ("→", "unchanged"),
+        None => ("", ""),
+    }
+}
+
+struct Loaded {
+    tests: Vec<HairTestRow>,
+    levels: Vec<hair_tests::LevelRow>,
+    flags: Vec<FlagRow>,
+    deleted: Vec<HairTestRow>,
+}
+
+fn load_rows(conn: &mut DbConn, client_id: i64) -> Result<Loaded, DbError> {
+    let tests = hair_tests::list_for_client(conn, client_id)?;
+    let ids: Vec<i64> = tests.iter().map(|t| t.id).collect();
+    let levels = hair_tests::levels_of(conn, &ids)?;
+    let flags = flags::active_for_client(conn, client_id)?;
+    let since = crate::db::now() - crate::db::hair_test_changes::RESTORE_WINDOW;
+    let deleted = hair_tests::list_deleted_for_client(conn, client_id, since)?;
+    Ok(Loaded {
+        tests,
+        levels,
+        flags,
+        deleted,
+    })
+}
+
+/// Everything the timeline shows for one client, in a handful of queries whatever the number of
+/// tests.
+pub async fn load(pool: &Pool, client: &ClientRow, today: NaiveDate) -> AppResult<Timeline> {
+    let client_id = client.id;
+    let loaded = run_db(pool, move |conn| load_rows(conn, client_id)).await?;
+    Ok(build(client, loaded, today))
+}
+
+fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
+    let reference = reference_set();
+    let sex = client.sex.as_deref();
+    let samples: Vec<_> = loaded
+        .tests
+        .iter()
+        .map(|t| sample_of(t, &loaded.levels, sex))
+        .collect();
+    let analyses: Vec<_> = samples.iter().map(analyze_sample).collect();
+    let mut lines = Vec::with_capacity(loaded.tests.len());
+    for (i, test) in loaded.tests.iter().enumerate() {
+        let comparison = (i > 0).then(|| {
+            compare_analyzed(
+                &samples[i - 1],
+                &analyses[i - 1],
+                &samples[i],
+                &analyses[i],
+                &reference,
+            )
+        });
+        let mut cells = Vec::new();
+        for element in TABLE_ELEMENTS {
+            let text = samples[i]
+                .levels
+                .get(&element)
+                .map(|l| l.display())
+                .unwrap_or_else(|| "—".into());
+            let direction = comparison
+                .as_ref()
+                .and_then(|c| c.mineral_changes.iter().find(|m| m.element == element))
+                .and_then(|m| m.direction);
+            let (arrow, direction) = arrow(direction);
+            cells.push(Cell {
+                text,
+                arrow,
+                direction,
+            });
+        }
+        for ratio in TABLE_RATIOS {
+            let text = analyses[i]
+                .ratios
+                .get(&ratio)
+                .and_then(|r| r.value())
+                .map(format_value)
+                .unwrap_or_else(|| "—".into());
+            let direction = comparison
+                .as_ref()
+                .and_then(|c| c.ratio_changes.iter().find(|r| r.ratio == ratio))
+                .and_then(|r| r.direction);
+            let (arrow, direction) = arrow(direction);
+            cells.push(Cell {
+                text,
+                arrow,
+                direction,
+            });
+        }
+        let ox = &analyses[i].oxidation;
+        let oxidation = match ox.degree {
+            Some(d) => format!(
+                "{} {}",
+                ox.oxidation_type.as_str().replace('_', " "),
+                d.as_str()
+            ),
+            None => ox.oxidation_type.as_str().replace('_', " "),
+        };
+        let changed_type = i > 0 && analyses[i - 1].oxidation.oxidation_type != ox.oxidation_type;
+        lines.push(TestLine {
+            id: test.id,
+            sample_date: test.sample_date,
+            lab: test.lab.clone(),
+            washed: test.washed,
+            oxidation,
+            changed_type,
+            cells,
+            patterns: analyses[i]
+                .patterns
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        });
+    }
+    let dates: HashMap<i64, NaiveDate> =
+        loaded.tests.iter().map(|t| (t.id, t.sample_date)).collect();
+    let charts = charts(client.id, &loaded.tests, &samples, &analyses, &[]);
+    let retest = loaded.tests.last().and_then(|last| {
+        let interval = DEFAULT_RETEST_INTERVAL_MONTHS;
+        retest_due_date(last.sample_date, interval).map(|due| Retest {
+            due,
+            overdue: today >= due,
+            interval_months: interval,
+        })
+    });
+    Timeline {
+        columns: vec!["Ca", "Mg", "Na", "K", "Na/K", "Ca/K", "Ca/Mg", "Na/Mg"],
+        tests: lines,
+        charts,
+        flags: loaded
+            .flags
+            .into_iter()
+            .map(|row| FlagLine {
+                from_date: row.from_test_id.and_then(|id| dates.get(&id).copied()),
+                to_date: row.to_test_id.and_then(|id| dates.get(&id).copied()),
+                row,
+            })
+            .collect(),
+        deleted: loaded.deleted,
+        retest,
+    }
+}
+
+/// The trend charts: Na, K, Ca, Mg levels, then the Na/K, Ca/K, Ca/Mg, Na/Mg ratios.
+pub fn charts(
+    client_id: i64,
+    tests: &[HairTestRow],
+    samples: &[crate::domain::analysis::HairSample],
+    analyses: &[crate::domain::analysis::Analysis],
+    markers: &[Marker],
+) -> Vec<String> {
+    let reference = reference_set();
+    let Some(axis) = TimeAxis::spanning(
+        tests
+            .iter()
+            .map(|t| t.sample_date)
+            .chain(markers.iter().map(|m| m.date)),
+    ) else {
+        return Vec::new();
+    };
+    let href = |t: &HairTestRow| Some(format!("/clients/{client_id}/tests/{}", t.id));
+    let mut charts = Vec::new();
+    for element in [Element::Na, Element::K, Element::Ca, Element::Mg] {
+        let points = tests
+            .iter()
+            .zip(samples)
+            .filter_map(|(t, s)| {
+                s.levels.get(&element).map(|l| Point {
+                    date: t.sample_date,
+                    value: l.mg_pct(),
+                    href: href(t),
+                })
+            })
+            .collect();
+        let series = Series {
+            id: element.symbol().to_lowercase(),
+            title: format!("{} ({}) mg%", capitalize(element.name()), element.symbol()),
+            unit: "mg%".into(),
+            points,
+            ideal: reference.ideal(element),
+        };
+        charts.push(line_chart(&series, &axis, markers));
+    }
+    for ratio in TABLE_RATIOS {
+        let points = tests
+            .iter()
+            .zip(analyses)
+            .filter_map(|(t, a)| {
+                a.ratios.get(&ratio).and_then(|r| r.value()).map(|v| Point {
+                    date: t.sample_date,
+                    value: v,
+                    href: href(t),
+                })
+            })
+            .collect();
+        let series = Series {
+            id: ratio.id().to_lowercase(),
+            title: format!("{} ratio", ratio.label()),
+            unit: String::new(),
+            points,
+            ideal: reference.ratio_ideal(ratio),
+        };
+        charts.push(line_chart(&series, &axis, markers));
+    }
+    charts
+}
+
+fn capitalize(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AcknowledgeForm {
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn acknowledge_flag(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedClient,
+    CsrfForm(form): CsrfForm<AcknowledgeForm>,
+) -> AppResult<HttpResponse> {
+    let flag_id = crate::auth::extract::parse_id(req.match_info().get("flag_id"))?;
+    let note: String = form.note.trim().chars().take(2000).collect();
+    let (client_id, account_id, addr) = (
+        scoped.client.id,
+        scoped.practitioner.id(),
+        remote_addr(&req),
+    );
+    let updated = run_db(&pool, move |conn| {
+        crate::db::write_tx(conn, |conn| {
+            let updated = flags::acknowledge(conn, client_id, flag_id, account_id, &note)?;
+            if updated > 0 {
+                audit::record(
+                    conn,
+                    &audit::AuditEntry {
+                        account_id: Some(account_id),
+                        action: "acknowledge",
+                        record_kind: "flag",
+                        record_id: Some(flag_id),
+                        remote_addr: Some(&addr),
+                        detail: "",
+                    },
+                )?;
+            }
+            Ok(updated)
+        })
+    })
+    .await?;
+    if updated == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(redirect(&format!("/clients/{client_id}#flags")))
+}
+
+pub fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
