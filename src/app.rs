@@ -11,7 +11,7 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 
 use crate::config::Settings;
 use crate::db::Pool;
-use crate::web::{audit, clients, error, hair_tests, health, home, sessions, timeline};
+use crate::web::{audit, clients, error, hair_tests, health, home, imports, sessions, timeline};
 
 /// Who may call a route; the security tests walk `ROUTES` and check each against its access.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +71,10 @@ route_table! {
     post "/clients/{client_id}/tests/{test_id}/delete" => hair_tests::delete, OwnClient;
     post "/clients/{client_id}/tests/{test_id}/restore" => hair_tests::restore, OwnClient;
     post "/clients/{client_id}/flags/{flag_id}/acknowledge" => timeline::acknowledge_flag, OwnClient;
+    get "/clients/{client_id}/import" => imports::upload_form, OwnClient;
+    post "/clients/{client_id}/import" => imports::upload, OwnClient;
+    get "/clients/{client_id}/import/{import_id}" => imports::preview, OwnClient;
+    post "/clients/{client_id}/import/{import_id}/confirm" => imports::confirm, OwnClient;
 }
 
 const STYLESHEET: &str = include_str!("../static/app.css");

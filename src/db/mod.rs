@@ -10,6 +10,7 @@ pub mod flags;
 pub mod hair_test_changes;
 pub mod hair_tests;
 pub mod login_attempts;
+pub mod pending_imports;
 pub mod schema;
 pub mod sessions;
 

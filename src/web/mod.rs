@@ -8,6 +8,7 @@ pub mod forms;
 pub mod hair_tests;
 pub mod health;
 pub mod home;
+pub mod imports;
 pub mod layout;
 pub mod sessions;
 pub mod timeline;

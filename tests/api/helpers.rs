@@ -285,4 +285,38 @@ impl TestApp {
             .parse()
             .expect("test id in location")
     }
+
+    /// Uploads a CSV to a client's import form (multipart, with the page's CSRF token).
+    pub async fn upload_csv(
+        &self,
+        client_id: i64,
+        file_name: &str,
+        csv: &str,
+        unit: &str,
+    ) -> Reply {
+        let token = self
+            .get(&format!("/clients/{client_id}/import"))
+            .await
+            .csrf_token();
+        let boundary = "----htma-test-boundary";
+        let mut body = String::new();
+        for (name, value) in [("csrf_token", token.as_str()), ("unit", unit)] {
+            body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+        }
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+        ));
+        let response = self
+            .client
+            .post(self.url(&format!("/clients/{client_id}/import")))
+            .insert_header(("Cookie", self.cookie_header()))
+            .insert_header((
+                "Content-Type",
+                format!("multipart/form-data; boundary={boundary}"),
+            ))
+            .send_body(body)
+            .await
+            .expect("POST multipart");
+        self.finish(response).await
+    }
 }

@@ -7,4 +7,5 @@ mod helpers;
 mod accounts;
 mod browser;
 mod clients;
+mod hair_tests;
 mod security;

@@ -1,0 +1,351 @@
+//! Lab CSV import for one client: upload, preview every row with its errors per cell, then
+//! confirm to import all rows in one transaction, or nothing.
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use futures_util::StreamExt;
+
+use super::forms::redirect;
+use super::sessions::EmptyForm;
+use super::{remote_addr, run_db, AppError, AppResult, Layout};
+use crate::auth::csrf::{self, CsrfForm};
+use crate::auth::extract::parse_id;
+use crate::auth::ScopedClient;
+use crate::db::analysis::{analyze_sample, sex_of};
+use crate::db::clients::ClientRow;
+use crate::db::hair_test_changes::{self, Actor, TestInput};
+use crate::db::hair_tests::HairTestFields;
+use crate::db::pending_imports::{self, PendingImport};
+use crate::db::{new_id, now, Pool};
+use crate::domain::units::Unit;
+use crate::labcsv::{parse_lab_csv, LabRow, ParsedTest};
+
+/// A year of tests is a few KB; 5,000 rows of a full panel about 1.5 MB.
+pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+
+fn html(status: StatusCode, page: &impl Template) -> AppResult<HttpResponse> {
+    let body = page
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}
+
+#[derive(Template)]
+#[template(path = "imports/upload.html")]
+struct UploadPage {
+    layout: Layout,
+    client: ClientRow,
+    error: Option<String>,
+}
+
+pub async fn upload_form(scoped: ScopedClient) -> AppResult<HttpResponse> {
+    html(
+        StatusCode::OK,
+        &UploadPage {
+            layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
+            client: scoped.client,
+            error: None,
+        },
+    )
+}
+
+struct Upload {
+    csrf_token: String,
+    unit: String,
+    file_name: String,
+    content: Vec<u8>,
+}
+
+/// Reads the multipart body, refusing anything over the limit as it streams in.
+async fn read_upload(mut multipart: Multipart) -> AppResult<Upload> {
+    let mut upload = Upload {
+        csrf_token: String::new(),
+        unit: String::new(),
+        file_name: String::new(),
+        content: Vec::new(),
+    };
+    while let Some(field) = multipart.next().await {
+        let mut field = field
+            .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            upload.file_name = field
+                .content_disposition()
+                .and_then(|d| d.get_filename())
+                .unwrap_or("upload.csv")
+                .to_string();
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk
+                .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?;
+            if bytes.len() + chunk.len() > MAX_UPLOAD_BYTES {
+                return Err(AppError::TooLarge);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        match name.as_str() {
+            "csrf_token" => upload.csrf_token = String::from_utf8_lossy(&bytes).into_owned(),
+            "unit" => upload.unit = String::from_utf8_lossy(&bytes).into_owned(),
+            "file" => upload.content = bytes,
+            _ => {}
+        }
+    }
+    Ok(upload)
+}
+
+pub async fn upload(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedClient,
+    multipart: Multipart,
+) -> AppResult<HttpResponse> {
+    csrf::check_origin(&req)?;
+    let upload = read_upload(multipart).await;
+    // A body that is not a readable form carries no valid token: refused like any forgery.
+    let upload = match upload {
+        Ok(upload) => upload,
+        Err(AppError::TooLarge) => return Err(AppError::TooLarge),
+        Err(_) => return Err(AppError::CsrfRejected),
+    };
+    csrf::verify(&req, &upload.csrf_token).await?;
+    let fail = |message: &str| {
+        html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &UploadPage {
+                layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
+                client: scoped.client.clone(),
+                error: Some(message.to_string()),
+            },
+        )
+    };
+    if upload.content.is_empty() {
+        return fail("Choose a CSV file to upload.");
+    }
+    let unit = match Unit::parse(if upload.unit.is_empty() {
+        "mg%"
+    } else {
+        &upload.unit
+    }) {
+        Ok(unit) => unit,
+        Err(_) => return fail("Choose mg% or ppm as the file's default unit."),
+    };
+    let content = match String::from_utf8(upload.content) {
+        Ok(text) => text,
+        Err(_) => return fail("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” and upload again."),
+    };
+    let pending = PendingImport {
+        id: new_id(),
+        practitioner_id: scoped.practitioner.id(),
+        client_id: Some(scoped.client.id),
+        file_name: upload.file_name.chars().take(200).collect(),
+        default_unit: unit.as_str().to_string(),
+        content,
+        created_at: now(),
+    };
+    let (client_id, id) = (scoped.client.id, pending.id);
+    run_db(&pool, move |conn| {
+        pending_imports::purge_older_than(conn, now() - chrono::Duration::days(1))?;
+        pending_imports::insert(conn, &pending)
+    })
+    .await?;
+    Ok(redirect(&format!("/clients/{client_id}/import/{id}")))
+}
+
+pub struct RowView {
+    pub line: usize,
+    pub sample_date: String,
+    pub summary: String,
+    pub errors: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "imports/preview.html")]
+struct PreviewPage {
+    layout: Layout,
+    client: ClientRow,
+    import_id: i64,
+    file_name: String,
+    header_error: Option<String>,
+    rows: Vec<RowView>,
+    bad_rows: usize,
+}
+
+/// The rows of an upload for this client: parse errors, plus a `client_ref` that names another
+/// client (a file meant for someone else must not land here).
+fn checked_rows(pending: &PendingImport, client: &ClientRow) -> Result<Vec<LabRow>, String> {
+    let unit = Unit::parse(&pending.default_unit).unwrap_or(Unit::MgPercent);
+    let mut rows = parse_lab_csv(pending.content.as_bytes(), unit).map_err(|e| e.to_string())?;
+    for row in &mut rows {
+        if let Ok(test) = &row.result {
+            if let Some(reference) = test.client_ref.as_deref().filter(|r| !r.trim().is_empty()) {
+                if client.reference_code.as_deref() != Some(reference.trim()) {
+                    row.result = Err(vec![crate::labcsv::CellError {
+                        column: "client_ref".into(),
+                        message: format!(
+                            "“{reference}” is not this client's reference code ({})",
+                            client.reference_code.as_deref().unwrap_or("none recorded")
+                        ),
+                    }]);
+                }
+            }
+        }
+    }
+    Ok(rows)
+}
+
+async fn load_pending(
+    req: &HttpRequest,
+    pool: &Pool,
+    scoped: &ScopedClient,
+) -> AppResult<PendingImport> {
+    let id = parse_id(req.match_info().get("import_id"))?;
+    let (owner, client_id) = (scoped.practitioner.id(), scoped.client.id);
+    run_db(pool, move |conn| {
+        pending_imports::find(conn, owner, client_id, id)
+    })
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
+pub async fn preview(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedClient,
+) -> AppResult<HttpResponse> {
+    let pending = load_pending(&req, &pool, &scoped).await?;
+    let sex = scoped.client.sex.clone();
+    let (header_error, rows) = match checked_rows(&pending, &scoped.client) {
+        Ok(rows) => (
+            None,
+            rows.iter()
+                .map(|r| row_view(r, sex.as_deref()))
+                .collect::<Vec<_>>(),
+        ),
+        Err(message) => (Some(message), Vec::new()),
+    };
+    let bad_rows = rows.iter().filter(|r| !r.errors.is_empty()).count();
+    let status = if header_error.is_some() || bad_rows > 0 {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    html(
+        status,
+        &PreviewPage {
+            layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
+            import_id: pending.id,
+            file_name: pending.file_name,
+            header_error,
+            rows,
+            bad_rows,
+            client: scoped.client,
+        },
+    )
+}
+
+fn row_view(row: &LabRow, sex: Option<&str>) -> RowView {
+    match &row.result {
+        Ok(test) => {
+            let analysis = analyze_sample(&sample_for(test, sex));
+            let ox = &analysis.oxidation;
+            let oxidation = match ox.degree {
+                Some(d) => format!(
+                    "{} {}",
+                    ox.oxidation_type.as_str().replace('_', " "),
+                    d.as_str()
+                ),
+                None => ox.oxidation_type.as_str().replace('_', " "),
+            };
+            RowView {
+                line: row.line,
+                sample_date: test.sample_date.to_string(),
+                summary: format!(
+                    "{} elements · {oxidation} · {} patterns",
+                    test.levels.len(),
+                    analysis.patterns.len()
+                ),
+                errors: Vec::new(),
+            }
+        }
+        Err(errors) => RowView {
+            line: row.line,
+            sample_date: String::new(),
+            summary: String::new(),
+            errors: errors
+                .iter()
+                .map(|e| (e.column.clone(), e.message.clone()))
+                .collect(),
+        },
+    }
+}
+
+/// The client's recorded sex decides the calcium shell threshold; a row's own `sex` column is
+/// for `analyze` on files without clients.
+fn sample_for(test: &ParsedTest, client_sex: Option<&str>) -> crate::domain::analysis::HairSample {
+    let mut sample = test.hair_sample();
+    sample.sex = sex_of(client_sex);
+    sample
+}
+
+pub async fn confirm(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedClient,
+    _form: CsrfForm<EmptyForm>,
+) -> AppResult<HttpResponse> {
+    let pending = load_pending(&req, &pool, &scoped).await?;
+    let rows = checked_rows(&pending, &scoped.client).map_err(AppError::BadRequest)?;
+    let mut inputs = Vec::with_capacity(rows.len());
+    for row in rows {
+        let Ok(test) = row.result else {
+            // The preview offered no confirmation; a forged confirm still imports nothing.
+            return Err(AppError::BadRequest(
+                "This file has rows with errors, so nothing was imported.".into(),
+            ));
+        };
+        inputs.push((
+            scoped.client.id,
+            scoped.client.sex.clone(),
+            TestInput {
+                fields: HairTestFields {
+                    sample_date: test.sample_date,
+                    lab: test.lab.unwrap_or_default(),
+                    lab_sample_id: test.lab_sample_id,
+                    washed: test.washed,
+                    entry_unit: pending.default_unit.clone(),
+                    printed_ratios: String::new(),
+                    notes: format!("Imported from {}", pending.file_name),
+                },
+                levels: test.levels,
+            },
+        ));
+    }
+    let (account_id, addr, client_id, import_id) = (
+        scoped.practitioner.id(),
+        remote_addr(&req),
+        scoped.client.id,
+        pending.id,
+    );
+    let count = run_db(&pool, move |conn| {
+        let count = hair_test_changes::import_all(
+            conn,
+            &Actor {
+                account_id,
+                remote_addr: &addr,
+            },
+            &inputs,
+        )?;
+        pending_imports::delete(conn, import_id)?;
+        Ok(count)
+    })
+    .await?;
+    tracing::info!(client_id, count, "imported hair tests");
+    Ok(redirect(&format!(
+        "/clients/{client_id}?imported={count}#tests"
+    )))
+}
