@@ -163,3 +163,70 @@ impl FromRequest for ScopedHairTest {
         })
     }
 }
+
+// portal and diary
+
+/// A signed-in client account with its own client record: the only way into the portal pages,
+/// which therefore never name a client in the URL and cannot reach another client's data.
+/// A practitioner's session gets 404 here, as a client's does on practitioner URLs.
+pub struct PortalClient {
+    pub current: CurrentAccount,
+    pub client: ClientRow,
+    pub settings: crate::db::client_portal::PortalSettings,
+}
+
+impl PortalClient {
+    pub fn account(&self) -> &Account {
+        self.current.account()
+    }
+
+    /// The client's chosen UTC offset, or the server's while they have not chosen one.
+    pub fn offset(&self) -> crate::diary::UtcOffset {
+        self.settings
+            .utc_offset_minutes
+            .and_then(|m| crate::diary::UtcOffset::from_minutes(m).ok())
+            .unwrap_or_else(crate::diary::UtcOffset::server_default)
+    }
+
+    /// Today's date where the client lives.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.offset().local_date(crate::db::now())
+    }
+
+    /// Resolves the portal client of an already signed-in account (the diary form, which must
+    /// read its body before deciding, cannot use the extractor).
+    pub async fn for_account(req: &HttpRequest, current: CurrentAccount) -> Result<Self, AppError> {
+        let account = current.account();
+        let client_id = match (account.role.as_str(), account.client_id) {
+            (crate::db::accounts::ROLE_CLIENT, Some(id)) => id,
+            _ => {
+                tracing::warn!(account = account.id, path = %req.path(), "non-client account refused a portal URL");
+                return Err(AppError::NotFound);
+            }
+        };
+        let pool = pool_of(req)?;
+        let found = run_db(&pool, move |conn| {
+            crate::db::client_portal::find_with_settings(conn, client_id)
+        })
+        .await?;
+        match found {
+            Some((client, settings)) => Ok(PortalClient {
+                current,
+                client,
+                settings,
+            }),
+            None => Err(AppError::NotFound),
+        }
+    }
+}
+
+impl FromRequest for PortalClient {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let current = CurrentAccount::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move { PortalClient::for_account(&req, current.await?).await })
+    }
+}

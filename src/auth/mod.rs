@@ -8,4 +8,8 @@ pub mod password;
 pub mod session;
 pub mod tokens;
 
+// portal and diary
+pub mod invite;
+
 pub use extract::{CurrentAccount, Practitioner, ScopedClient, ScopedHairTest};
+pub use extract::PortalClient;

@@ -60,3 +60,23 @@ pub fn set_utc_offset(
         .set(clients::utc_offset_minutes.eq(minutes))
         .execute(conn)?)
 }
+
+/// The program prescribed to a client, as the portal shows it (read-only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramSummary {
+    pub title: String,
+    pub items: Vec<String>,
+}
+
+/// The client's current program, for the portal's "Your program" section.
+///
+/// TODO(issue #4, programs): read the client's current program here once programs exist. This
+/// hook is the only place the portal asks, so the portal page needs no change: return
+/// `Some(ProgramSummary { .. })` and the section lists it. Until then every client has none
+/// and the portal says "No program yet".
+pub fn current_program(
+    _conn: &mut DbConn,
+    _client_id: i64,
+) -> Result<Option<ProgramSummary>, DbError> {
+    Ok(None)
+}

@@ -1,0 +1,232 @@
+//! Invitations to the client portal: a practitioner creates a one-time link (only its SHA-256
+//! is stored), the client opens it, chooses a sign-in email and password and is signed in. The
+//! same link on a client who already has an account is "reset access": accepting replaces the
+//! password and ends every session of that account. All state is in the database, so any app
+//! instance can serve any step, and each step is one transaction with its audit events.
+
+use super::{login::normalize_email, session, tokens};
+use crate::db::accounts::{self, Account, NewAccount, ROLE_CLIENT};
+use crate::db::audit::{record, AuditEntry};
+use crate::db::clients::ClientRow;
+use crate::db::invitations::{self, InvitationRow, InvitationState, LIFETIME};
+use crate::db::{client_accounts, client_portal, new_id, now, sessions, write_tx, DbConn, DbError};
+
+fn audit(
+    conn: &mut DbConn,
+    account_id: i64,
+    action: &str,
+    record_kind: &str,
+    record_id: i64,
+    remote_addr: &str,
+    detail: &str,
+) -> Result<(), DbError> {
+    record(
+        conn,
+        &AuditEntry {
+            account_id: Some(account_id),
+            action,
+            record_kind,
+            record_id: Some(record_id),
+            remote_addr: Some(remote_addr),
+            detail,
+        },
+    )
+}
+
+/// A new link. The token is returned once, to be shown to the practitioner; it is not stored.
+pub struct CreatedInvitation {
+    pub token: String,
+    pub row: InvitationRow,
+    /// The client already has an account: accepting will reset its password.
+    pub reset: bool,
+}
+
+/// Creates a link for the client, revoking any earlier link still open (only the newest link
+/// works, so a practitioner who sends a second one need not remember to withdraw the first).
+pub fn create(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+    client_id: i64,
+    remote_addr: &str,
+) -> Result<CreatedInvitation, DbError> {
+    write_tx(conn, |conn| {
+        let at = now();
+        for id in invitations::revoke_open(conn, client_id, at)? {
+            audit(
+                conn,
+                practitioner_id,
+                "revoke",
+                "invitation",
+                id,
+                remote_addr,
+                "replaced by a new invitation",
+            )?;
+        }
+        let token = tokens::new_token();
+        let row = InvitationRow {
+            id: new_id(),
+            client_id,
+            created_by: practitioner_id,
+            token_hash: tokens::sha256_hex(&token),
+            created_at: at,
+            expires_at: at + LIFETIME,
+            accepted_at: None,
+            revoked_at: None,
+        };
+        invitations::insert(conn, &row)?;
+        let reset = client_accounts::find_for_client(conn, client_id)?.is_some();
+        let detail = if reset {
+            "reset-access link for a client"
+        } else {
+            "portal invitation for a client"
+        };
+        audit(conn, practitioner_id, "create", "invitation", row.id, remote_addr, detail)?;
+        Ok(CreatedInvitation { token, row, reset })
+    })
+}
+
+/// Revokes the client's open link(s); returns how many there were.
+pub fn revoke(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+    client_id: i64,
+    remote_addr: &str,
+) -> Result<usize, DbError> {
+    write_tx(conn, |conn| {
+        let ids = invitations::revoke_open(conn, client_id, now())?;
+        for id in &ids {
+            audit(conn, practitioner_id, "revoke", "invitation", *id, remote_addr, "")?;
+        }
+        Ok(ids.len())
+    })
+}
+
+/// What the invitation page needs to know about a link.
+pub struct InvitationView {
+    pub row: InvitationRow,
+    pub state: InvitationState,
+    pub client: ClientRow,
+    /// The client's existing account (the link then resets its access).
+    pub account: Option<Account>,
+}
+
+/// Tokens are 64 hex digits; anything else cannot be a link of ours and is not looked up.
+pub fn is_well_formed(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+pub fn lookup(conn: &mut DbConn, token: &str) -> Result<Option<InvitationView>, DbError> {
+    if !is_well_formed(token) {
+        return Ok(None);
+    }
+    let Some(row) = invitations::find_by_hash(conn, &tokens::sha256_hex(token))? else {
+        return Ok(None);
+    };
+    let Some((client, _)) = client_portal::find_with_settings(conn, row.client_id)? else {
+        return Ok(None);
+    };
+    let account = client_accounts::find_for_client(conn, client.id)?;
+    Ok(Some(InvitationView {
+        state: row.state(now()),
+        row,
+        client,
+        account,
+    }))
+}
+
+/// The client's answer to the link, already validated (email format, password policy) and the
+/// password already hashed (slow work stays outside the write transaction).
+pub struct Acceptance<'a> {
+    pub token: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub remote_addr: &'a str,
+    /// The session of whoever was signed in in this browser: it ends, since the browser now
+    /// belongs to the client.
+    pub replaced_session: Option<&'a str>,
+}
+
+#[derive(Debug)]
+pub enum AcceptOutcome {
+    SignedIn {
+        session_token: String,
+        account_id: i64,
+        reset: bool,
+    },
+    Gone(InvitationState),
+    Missing,
+    EmailTaken,
+}
+
+pub fn accept(conn: &mut DbConn, answer: &Acceptance) -> Result<AcceptOutcome, DbError> {
+    let email = normalize_email(answer.email);
+    write_tx(conn, |conn| {
+        let at = now();
+        let Some(view) = lookup(conn, answer.token)? else {
+            return Ok(AcceptOutcome::Missing);
+        };
+        if view.state != InvitationState::Open {
+            return Ok(AcceptOutcome::Gone(view.state));
+        }
+        let existing = view.account.as_ref().map(|a| a.id);
+        if client_accounts::email_taken(conn, &email, existing)? {
+            return Ok(AcceptOutcome::EmailTaken);
+        }
+        // Conditional on the link still being open: of two racing acceptances, one wins.
+        if !invitations::mark_accepted(conn, view.row.id, at)? {
+            return Ok(AcceptOutcome::Gone(InvitationState::Accepted));
+        }
+        let account_id = match existing {
+            Some(id) => {
+                client_accounts::update_credentials(conn, id, &email, answer.password_hash)?;
+                sessions::delete_for_account(conn, id)?;
+                audit(
+                    conn,
+                    id,
+                    "reset_access",
+                    "account",
+                    id,
+                    answer.remote_addr,
+                    "password replaced and every session ended by a reset-access link",
+                )?;
+                id
+            }
+            None => {
+                let id = new_id();
+                accounts::insert(
+                    conn,
+                    &NewAccount {
+                        id,
+                        role: ROLE_CLIENT,
+                        email: &email,
+                        display_name: view.client.full_name.trim(),
+                        password_hash: answer.password_hash,
+                        client_id: Some(view.client.id),
+                        created_at: at,
+                    },
+                )?;
+                audit(
+                    conn,
+                    id,
+                    "create",
+                    "account",
+                    id,
+                    answer.remote_addr,
+                    "client account created from an invitation",
+                )?;
+                id
+            }
+        };
+        audit(conn, account_id, "accept", "invitation", view.row.id, answer.remote_addr, "")?;
+        if let Some(hash) = answer.replaced_session {
+            sessions::delete(conn, hash)?;
+        }
+        let session_token = session::create(conn, account_id)?;
+        audit(conn, account_id, "sign_in", "account", account_id, answer.remote_addr, "")?;
+        Ok(AcceptOutcome::SignedIn {
+            session_token,
+            account_id,
+            reset: existing.is_some(),
+        })
+    })
+}

@@ -1,0 +1,20 @@
+//! The symptom diary's rules, without IO: the severity scale, the symptom vocabulary, the
+//! client's calendar (local "today" from a UTC offset, the edit window) and the weekly
+//! statistics the practitioner's timeline plots (averages, the rising-symptom flag, adherence).
+//!
+//! Nothing here touches the database or HTTP, so every rule is unit-tested on plain values.
+
+pub mod calendar;
+pub mod entry;
+pub mod severity;
+pub mod vocabulary;
+pub mod weekly;
+
+pub use calendar::{day_status, DayStatus, UtcOffset, EDIT_WINDOW_DAYS};
+pub use entry::{EntryInput, SymptomReading};
+pub use severity::{Severity, SeverityError, TimeOfDay};
+pub use vocabulary::{Symptom, DEFAULT_SYMPTOMS};
+pub use weekly::{
+    adherence, rising_flags, weekly_averages, Adherence, DayLog, RisingFlag, SymptomWeeks,
+    WeekAverage,
+};

@@ -1,0 +1,359 @@
+//! The diary page of one day (today by default) and saving it. The form is one screen on a
+//! phone and needs no JavaScript; whatever goes wrong (a typo, a stale form, an ended session,
+//! an edit made meanwhile on another device) the client gets back exactly what they typed.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use chrono::{Duration, NaiveDate};
+use serde::Deserialize;
+
+use super::form::{EntryErrors, RawEntry, SymptomRow};
+use super::{day_name, long_date, render, resume, Notice};
+use crate::auth::csrf::{check_origin, verify};
+use crate::auth::session::resolve;
+use crate::auth::{CurrentAccount, PortalClient};
+use crate::db::accounts::ROLE_CLIENT;
+use crate::db::client_portal::{self, ProgramSummary};
+use crate::db::diary::{self, Author, Entry, SaveOutcome};
+use crate::db::{client_symptoms, pending_entries, now, Pool};
+use crate::diary::calendar::{last_editable_day, parse_date};
+use crate::diary::vocabulary::label_of;
+use crate::diary::{day_status, DayStatus, Symptom, EDIT_WINDOW_DAYS};
+use crate::web::forms::redirect;
+use crate::web::{remote_addr, run_db, AppError, AppResult, Layout};
+
+/// A symptom of a read-only day, as shown.
+pub struct ReadOnlyLine {
+    pub label: String,
+    pub severity: u8,
+    pub time: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "portal/day.html")]
+struct DayPage {
+    layout: Layout,
+    heading: String,
+    long_date: String,
+    prev_link: String,
+    next_link: Option<String>,
+    editable: bool,
+    is_today: bool,
+    last_editable: String,
+    raw: RawEntry,
+    rows: Vec<SymptomRow>,
+    errors: EntryErrors,
+    notice: Option<Notice>,
+    /// The date of an entry kept while signed out, waiting to be reviewed.
+    pending: Option<String>,
+    read_only: Vec<ReadOnlyLine>,
+    has_entry: bool,
+    program: Option<ProgramSummary>,
+    window_days: i64,
+}
+
+fn day_link(date: NaiveDate, today: NaiveDate) -> String {
+    if date == today {
+        "/portal".into()
+    } else {
+        format!("/portal?date={date}")
+    }
+}
+
+/// Everything a day page shows besides the form values.
+pub(crate) struct DayContext {
+    pub vocabulary: Vec<Symptom>,
+    pub entry: Option<Entry>,
+    pub program: Option<ProgramSummary>,
+    pub pending: Option<NaiveDate>,
+}
+
+pub(crate) async fn load_context(
+    req: &HttpRequest,
+    pool: &Pool,
+    portal: &PortalClient,
+    date: NaiveDate,
+) -> AppResult<DayContext> {
+    let client_id = portal.client.id;
+    let account_id = portal.account().id;
+    let pending_hash = resume::cookie_hash(req);
+    run_db(pool, move |conn| {
+        let pending = match pending_hash {
+            Some(hash) => pending_entries::find(conn, &hash, now())?
+                .filter(|p| p.account_id.is_none_or(|a| a == account_id))
+                .map(|p| RawEntry::from_payload(&p.payload).parsed_date()),
+            None => None,
+        };
+        Ok(DayContext {
+            vocabulary: client_symptoms::vocabulary(conn, client_id)?,
+            entry: diary::find(conn, client_id, date)?,
+            program: client_portal::current_program(conn, client_id)?,
+            pending: pending.map(|d| d.unwrap_or(date)),
+        })
+    })
+    .await
+}
+
+/// A form as it is to be shown: the values, their problems, a message and the status.
+pub(crate) struct Shown {
+    pub raw: RawEntry,
+    pub errors: EntryErrors,
+    pub notice: Option<Notice>,
+    pub status: StatusCode,
+}
+
+/// Renders the page of `date` showing `shown.raw` (the stored entry, or what was posted).
+pub(crate) fn render_day(
+    portal: &PortalClient,
+    layout: Layout,
+    date: NaiveDate,
+    context: DayContext,
+    shown: Shown,
+) -> AppResult<HttpResponse> {
+    let Shown {
+        raw,
+        errors,
+        notice,
+        status,
+    } = shown;
+    let today = portal.today();
+    // Posted values are always shown back in the form, even for a day that just left the window:
+    // the client can still copy what they wrote.
+    let editable = day_status(date, today) == DayStatus::Editable
+        || status != StatusCode::OK
+        || !errors.is_empty();
+    let read_only = match (&context.entry, editable) {
+        (Some(entry), false) => entry
+            .symptoms
+            .iter()
+            .map(|s| ReadOnlyLine {
+                label: label_of(&context.vocabulary, &s.key).to_string(),
+                severity: s.severity.get(),
+                time: s.time_of_day.map_or("", |t| t.label()),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let next = date + Duration::days(1);
+    render(
+        status,
+        &DayPage {
+            layout,
+            heading: day_name(date, today),
+            long_date: long_date(date),
+            prev_link: day_link(date - Duration::days(1), today),
+            next_link: (next <= today).then(|| day_link(next, today)),
+            editable,
+            is_today: date == today,
+            last_editable: long_date(last_editable_day(date)),
+            rows: raw.rows(&context.vocabulary, &errors),
+            raw,
+            errors,
+            notice,
+            pending: context.pending.map(|d| d.to_string()),
+            read_only,
+            has_entry: context.entry.is_some(),
+            program: context.program,
+            window_days: EDIT_WINDOW_DAYS,
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct DayQuery {
+    date: Option<String>,
+    saved: Option<String>,
+}
+
+/// GET /portal: today's entry, or `?date=` any earlier day (read-only once out of the window).
+pub async fn today(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    portal: PortalClient,
+    query: web::Query<DayQuery>,
+) -> AppResult<HttpResponse> {
+    let today = portal.today();
+    let date = match query.date.as_deref().map(str::trim) {
+        None | Some("") => today,
+        Some(text) => parse_date(text).map_err(AppError::BadRequest)?,
+    };
+    if date > today {
+        return Ok(redirect("/portal"));
+    }
+    let context = load_context(&req, &pool, &portal, date).await?;
+    let raw = context
+        .entry
+        .as_ref()
+        .map(RawEntry::from_entry)
+        .unwrap_or_else(|| RawEntry::blank(date));
+    let notice = query.saved.is_some().then(|| {
+        Notice::ok(format!(
+            "Saved. You can change this day until {}.",
+            long_date(last_editable_day(date))
+        ))
+    });
+    let layout = Layout::for_account(&portal.current, "portal-today");
+    let shown = Shown {
+        raw,
+        errors: EntryErrors::default(),
+        notice,
+        status: StatusCode::OK,
+    };
+    render_day(&portal, layout, date, context, shown)
+}
+
+/// The result of trying to save a posted form.
+pub(crate) enum Attempt {
+    Saved(NaiveDate),
+    /// Not saved; the page to show again, with why.
+    Refused(Shown),
+}
+
+/// Checks a posted form against the vocabulary and the client's edit window.
+fn check(
+    raw: &RawEntry,
+    vocabulary: &[Symptom],
+    today: NaiveDate,
+) -> Result<(crate::diary::EntryInput, i64), EntryErrors> {
+    let (input, revision) = raw.parse(vocabulary)?;
+    let mut errors = EntryErrors::default();
+    match day_status(input.date, today) {
+        DayStatus::Editable => return Ok((input, revision)),
+        DayStatus::Future => errors.fields.add(
+            "date",
+            format!(
+                "{} has not begun yet where you are. If your time zone is wrong, change it in Settings.",
+                long_date(input.date)
+            ),
+        ),
+        DayStatus::ReadOnly => errors.fields.add(
+            "date",
+            format!("Entries can be changed for {EDIT_WINDOW_DAYS} days; this day is now read-only."),
+        ),
+    }
+    Err(errors)
+}
+
+/// The problems of a posted form without saving it (for a form shown back after sign-in).
+pub(crate) fn problems(raw: &RawEntry, vocabulary: &[Symptom], today: NaiveDate) -> EntryErrors {
+    check(raw, vocabulary, today).err().unwrap_or_default()
+}
+
+pub(crate) async fn attempt_save(
+    req: &HttpRequest,
+    pool: &Pool,
+    portal: &PortalClient,
+    mut raw: RawEntry,
+) -> AppResult<Attempt> {
+    let client_id = portal.client.id;
+    let vocabulary = run_db(pool, move |conn| client_symptoms::vocabulary(conn, client_id)).await?;
+    let (input, revision) = match check(&raw, &vocabulary, portal.today()) {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            return Ok(Attempt::Refused(Shown {
+                raw,
+                errors,
+                notice: None,
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+            }))
+        }
+    };
+    let (account_id, addr, date) = (portal.account().id, remote_addr(req), input.date);
+    let outcome = run_db(pool, move |conn| {
+        let author = Author {
+            account_id,
+            remote_addr: &addr,
+        };
+        let outcome = diary::save(conn, client_id, &input, revision, &author)?;
+        // After a conflict the form carries the current revision, so saving again replaces it.
+        let current = match outcome {
+            SaveOutcome::Conflict(_) => diary::find(conn, client_id, date)?.map(|e| e.row.revision),
+            _ => None,
+        };
+        Ok((outcome, current))
+    })
+    .await?;
+    match outcome {
+        (SaveOutcome::Created(_) | SaveOutcome::Updated(_), _) => Ok(Attempt::Saved(date)),
+        (SaveOutcome::Conflict(_), current) => {
+            raw.revision = current.unwrap_or(0).to_string();
+            Ok(Attempt::Refused(Shown {
+                raw,
+                errors: EntryErrors::default(),
+                notice: Some(Notice::problem(format!(
+                    "This day was changed on another device or in another window after you opened this form, so nothing was saved. Your version is below: tap Save to keep it instead, or open {} again to see the other.",
+                    day_name(date, portal.today()).to_lowercase()
+                ))),
+                status: StatusCode::CONFLICT,
+            }))
+        }
+    }
+}
+
+pub(crate) fn saved_location(date: NaiveDate, today: NaiveDate) -> String {
+    if date == today {
+        "/portal?saved=1".into()
+    } else {
+        format!("/portal?date={date}&saved=1")
+    }
+}
+
+/// Shows a refused attempt again (the date of the page is the posted one when it reads).
+pub(crate) async fn show_refused(
+    req: &HttpRequest,
+    pool: &Pool,
+    portal: &PortalClient,
+    layout: Layout,
+    attempt: Attempt,
+) -> AppResult<HttpResponse> {
+    match attempt {
+        Attempt::Saved(date) => Ok(redirect(&saved_location(date, portal.today()))),
+        Attempt::Refused(shown) => {
+            let date = shown.raw.parsed_date().unwrap_or_else(|| portal.today());
+            let context = load_context(req, pool, portal, date).await?;
+            render_day(portal, layout, date, context, shown)
+        }
+    }
+}
+
+/// POST /portal/diary. Reads the body before deciding who is asking, because a form posted
+/// after its session ended must be kept rather than refused (see `resume`).
+pub async fn save(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    check_origin(&req)?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
+        .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
+    let raw = RawEntry::from_pairs(&pairs);
+    // Looked up before `resolve`, which deletes an ended session's row.
+    let ended = resume::session_row_owner(&req, &pool).await?;
+    let Some(session) = resolve(&req).await? else {
+        return resume::stash(&req, &pool, &raw, ended).await;
+    };
+    let current = CurrentAccount(session);
+    let token_ok = verify(&req, &raw.csrf_token).await.is_ok();
+    if !token_ok && current.account().role != ROLE_CLIENT {
+        return Err(AppError::CsrfRejected);
+    }
+    let portal = PortalClient::for_account(&req, current).await?;
+    let layout = Layout::for_account(&portal.current, "portal-today");
+    if !token_ok {
+        // A form from before the last sign-in (another tab signed out and in): refused like any
+        // stale form, but shown back with a fresh token instead of thrown away.
+        tracing::warn!("stale diary form refused and shown back");
+        let attempt = Attempt::Refused(Shown {
+            raw,
+            errors: EntryErrors::default(),
+            notice: Some(Notice::problem(
+                "This form had expired, so nothing was saved yet. Your entry is below: check it and tap Save.",
+            )),
+            status: StatusCode::FORBIDDEN,
+        });
+        return show_refused(&req, &pool, &portal, layout, attempt).await;
+    }
+    let attempt = attempt_save(&req, &pool, &portal, raw).await?;
+    show_refused(&req, &pool, &portal, layout, attempt).await
+}

@@ -1,0 +1,359 @@
+//! Keeping a diary entry posted after its session ended (30 minutes idle is short when a
+//! client writes slowly on a phone). The form is stored server-side under a random token held
+//! in a cookie, the client is sent to a sign-in page that shows what is kept, and signing in
+//! there saves it. Signing in the ordinary way instead offers it for review on the diary page.
+//!
+//! Nothing is saved without the client's password: the kept form is inert until then. When
+//! the ended session's anti-forgery token proves which account wrote the form, the entry is
+//! bound to that account and never offered to anyone else signing in on the same browser.
+
+use std::rc::Rc;
+
+use actix_web::cookie::{time, Cookie, SameSite};
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::day::{self, Attempt, Shown};
+use super::form::RawEntry;
+use super::{long_date, render, Notice};
+use crate::auth::csrf::{token_for_page, CsrfForm};
+use crate::auth::login::{self, LoginOutcome};
+use crate::auth::session::{cookie_name, is_secure, resolve, session_cookie, SessionInfo};
+use crate::auth::tokens::{constant_time_eq, new_token, sha256_hex};
+use crate::auth::{CurrentAccount, PortalClient};
+use crate::db::accounts::ROLE_CLIENT;
+use crate::db::pending_entries::{self, PendingRow, LIFETIME};
+use crate::db::{now, sessions, Pool};
+use crate::diary::vocabulary::DEFAULT_SYMPTOMS;
+use crate::diary::Severity;
+use crate::web::forms::redirect;
+use crate::web::{remote_addr, run_db, AppError, AppResult, Layout};
+
+const COOKIE: &str = "htma_pending";
+/// A kept form larger than this is not a diary entry.
+const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
+
+fn well_formed(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The SHA-256 of the pending-entry cookie, when the browser holds one.
+pub(crate) fn cookie_hash(req: &HttpRequest) -> Option<String> {
+    req.cookie(COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|v| well_formed(v))
+        .map(|v| sha256_hex(&v))
+}
+
+fn pending_cookie(req: &HttpRequest, token: &str) -> Cookie<'static> {
+    Cookie::build(COOKIE, token.to_string())
+        .path("/portal")
+        .http_only(true)
+        .secure(is_secure(req))
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::seconds(LIFETIME.num_seconds()))
+        .finish()
+}
+
+fn removal_cookie(req: &HttpRequest) -> Cookie<'static> {
+    let mut cookie = pending_cookie(req, "");
+    cookie.make_removal();
+    cookie
+}
+
+fn add_cookie(response: &mut HttpResponse, cookie: &Cookie<'static>) -> AppResult<()> {
+    response
+        .add_cookie(cookie)
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// The account and anti-forgery token of the session row the browser's cookie names, live or
+/// ended (`resolve` deletes an ended row, so this must run first).
+pub(crate) async fn session_row_owner(
+    req: &HttpRequest,
+    pool: &Pool,
+) -> AppResult<Option<(i64, String)>> {
+    let token = [cookie_name(true), cookie_name(false)]
+        .iter()
+        .find_map(|name| req.cookie(name).map(|c| c.value().to_string()))
+        .filter(|v| well_formed(v));
+    let Some(token) = token else {
+        return Ok(None);
+    };
+    let hash = sha256_hex(&token);
+    let found = run_db(pool, move |conn| sessions::find_with_account(conn, &hash)).await?;
+    Ok(found.map(|(row, account)| (account.id, row.csrf_token)))
+}
+
+/// Keeps a form posted without a live session and sends the browser to sign in.
+pub(crate) async fn stash(
+    req: &HttpRequest,
+    pool: &Pool,
+    raw: &RawEntry,
+    ended: Option<(i64, String)>,
+) -> AppResult<HttpResponse> {
+    // A post without any token did not come from our form: refused like any forged request.
+    if !well_formed(&raw.csrf_token) {
+        return Err(AppError::CsrfRejected);
+    }
+    let payload = raw.to_payload();
+    if payload.len() > MAX_PAYLOAD_BYTES {
+        return Err(AppError::TooLarge);
+    }
+    let account_id = ended
+        .filter(|(_, csrf)| constant_time_eq(csrf, &raw.csrf_token))
+        .map(|(id, _)| id);
+    let token = new_token();
+    let at = now();
+    let row = PendingRow {
+        token_hash: sha256_hex(&token),
+        account_id,
+        remote_addr: remote_addr(req),
+        payload,
+        created_at: at,
+        expires_at: at + LIFETIME,
+    };
+    let kept = run_db(pool, move |conn| pending_entries::insert(conn, &row)).await?;
+    if !kept {
+        return Err(AppError::BadRequest(
+            "Too many unsaved entries came from this address today. Sign in and enter the day again."
+                .into(),
+        ));
+    }
+    tracing::info!(bound = account_id.is_some(), "diary entry kept after its session ended");
+    let mut response = redirect("/portal/resume");
+    add_cookie(&mut response, &pending_cookie(req, &token))?;
+    Ok(response)
+}
+
+async fn load_pending(req: &HttpRequest, pool: &Pool) -> AppResult<Option<PendingRow>> {
+    let Some(hash) = cookie_hash(req) else {
+        return Ok(None);
+    };
+    run_db(pool, move |conn| pending_entries::find(conn, &hash, now())).await
+}
+
+async fn forget_pending(pool: &Pool, row: &PendingRow) -> AppResult<()> {
+    let hash = row.token_hash.clone();
+    run_db(pool, move |conn| pending_entries::delete(conn, &hash)).await
+}
+
+/// One line of the kept entry's summary.
+pub struct SummaryLine {
+    pub label: String,
+    pub severity: u8,
+}
+
+#[derive(Template)]
+#[template(path = "portal/resume.html")]
+struct ResumePage {
+    layout: Layout,
+    date: Option<String>,
+    lines: Vec<SummaryLine>,
+    other_symptoms: usize,
+    note: String,
+    triggers: String,
+    email: String,
+    message: Option<String>,
+}
+
+async fn resume_page(
+    req: &HttpRequest,
+    row: &PendingRow,
+    email: String,
+    message: Option<String>,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let raw = RawEntry::from_payload(&row.payload);
+    let present: Vec<(&String, u8)> = raw
+        .severities
+        .iter()
+        .filter_map(|(k, v)| Severity::parse(v).ok().map(|s| (k, s.get())))
+        .filter(|(_, s)| *s > 0)
+        .collect();
+    // The page is shown before sign-in, so only the default labels are known here.
+    let lines: Vec<SummaryLine> = present
+        .iter()
+        .filter_map(|(key, severity)| {
+            DEFAULT_SYMPTOMS
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, label)| SummaryLine {
+                    label: (*label).to_string(),
+                    severity: *severity,
+                })
+        })
+        .collect();
+    let (csrf, cookie) = token_for_page(req).await?;
+    let mut response = render(
+        status,
+        &ResumePage {
+            layout: Layout::anonymous(csrf),
+            date: raw.parsed_date().map(long_date),
+            other_symptoms: present.len() - lines.len(),
+            lines,
+            note: raw.note.trim().to_string(),
+            triggers: raw.triggers.trim().to_string(),
+            email,
+            message,
+        },
+    )?;
+    if let Some(cookie) = cookie {
+        add_cookie(&mut response, &cookie)?;
+    }
+    Ok(response)
+}
+
+/// GET /portal/resume: what was kept, and a sign-in form that saves it.
+pub async fn resume_form(req: HttpRequest, pool: web::Data<Pool>) -> AppResult<HttpResponse> {
+    if resolve(&req).await?.is_some() {
+        // Signed in again meanwhile (another tab): the diary offers the kept entry.
+        return Ok(redirect("/portal/pending"));
+    }
+    match load_pending(&req, &pool).await? {
+        Some(row) => resume_page(&req, &row, String::new(), None, StatusCode::OK).await,
+        None => Ok(redirect("/login?next=/portal")),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ResumeForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// The new session as the extractors would see it on the next request.
+async fn current_for(pool: &Pool, token: &str) -> AppResult<Option<CurrentAccount>> {
+    let hash = sha256_hex(token);
+    let found = run_db(pool, move |conn| sessions::find_with_account(conn, &hash)).await?;
+    Ok(found.map(|(row, account)| {
+        CurrentAccount(Rc::new(SessionInfo {
+            token_hash: row.token_hash,
+            csrf_token: row.csrf_token,
+            account,
+        }))
+    }))
+}
+
+/// POST /portal/resume: signs in (with the usual throttling and audit) and saves the kept
+/// entry. A form that cannot be saved as it is comes back as the diary page, still unsaved.
+pub async fn resume(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    CsrfForm(form): CsrfForm<ResumeForm>,
+) -> AppResult<HttpResponse> {
+    let pending = load_pending(&req, &pool).await?;
+    let addr = remote_addr(&req);
+    let (email, password) = (form.email.clone(), form.password);
+    let outcome =
+        run_db(&pool, move |conn| login::attempt(conn, &email, &password, &addr)).await?;
+    let (token, account_id, role) = match outcome {
+        LoginOutcome::SignedIn {
+            token,
+            account_id,
+            role,
+        } => (token, account_id, role),
+        LoginOutcome::Rejected | LoginOutcome::Throttled => {
+            let (message, status) = match outcome {
+                LoginOutcome::Throttled => (
+                    format!(
+                        "Too many failed sign-in attempts. For your security, sign-in is paused: try again in {} minutes. Your entry stays kept for a day.",
+                        login::WINDOW.num_minutes()
+                    ),
+                    StatusCode::TOO_MANY_REQUESTS,
+                ),
+                _ => (
+                    "The email or password is incorrect. Your entry is still kept.".to_string(),
+                    StatusCode::UNAUTHORIZED,
+                ),
+            };
+            return match pending {
+                Some(row) => resume_page(&req, &row, form.email, Some(message), status).await,
+                None => Ok(redirect("/login?next=/portal")),
+            };
+        }
+    };
+    let session = session_cookie(&req, &token);
+    let mut response = match pending {
+        Some(row) if role == ROLE_CLIENT && row.account_id.is_none_or(|a| a == account_id) => {
+            save_kept(&req, &pool, &token, row).await?
+        }
+        // Someone else signed in on this browser: the kept entry is not theirs to see.
+        _ if role == ROLE_CLIENT => redirect("/portal"),
+        _ => redirect("/"),
+    };
+    add_cookie(&mut response, &session)?;
+    Ok(response)
+}
+
+async fn save_kept(
+    req: &HttpRequest,
+    pool: &Pool,
+    token: &str,
+    row: PendingRow,
+) -> AppResult<HttpResponse> {
+    let Some(current) = current_for(pool, token).await? else {
+        return Err(AppError::Internal("the new session vanished".into()));
+    };
+    let portal = PortalClient::for_account(req, current).await?;
+    let layout = Layout::for_account(&portal.current, "portal-today");
+    let raw = RawEntry::from_payload(&row.payload);
+    let attempt = day::attempt_save(req, pool, &portal, raw).await?;
+    // Saved, or about to be shown in the page: either way the copy has done its job.
+    forget_pending(pool, &row).await?;
+    let attempt = match attempt {
+        Attempt::Refused(mut shown) => {
+            shown.notice = shown.notice.or_else(|| Some(kept_notice()));
+            Attempt::Refused(shown)
+        }
+        saved => saved,
+    };
+    let mut response = day::show_refused(req, pool, &portal, layout, attempt).await?;
+    add_cookie(&mut response, &removal_cookie(req))?;
+    Ok(response)
+}
+
+fn kept_notice() -> Notice {
+    Notice::info(
+        "You were signed out before this entry was saved. It was kept: check it and tap Save.",
+    )
+}
+
+/// GET /portal/pending: an entry kept while signed out, back in the diary form (not saved
+/// until the client taps Save). Offered after an ordinary sign-in.
+pub async fn pending(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    portal: PortalClient,
+) -> AppResult<HttpResponse> {
+    let account_id = portal.account().id;
+    let row = load_pending(&req, &pool)
+        .await?
+        .filter(|row| row.account_id.is_none_or(|a| a == account_id));
+    let Some(row) = row else {
+        let mut response = redirect("/portal");
+        add_cookie(&mut response, &removal_cookie(&req))?;
+        return Ok(response);
+    };
+    let raw = RawEntry::from_payload(&row.payload);
+    let date: NaiveDate = raw.parsed_date().unwrap_or_else(|| portal.today());
+    let mut context = day::load_context(&req, &pool, &portal, date).await?;
+    context.pending = None;
+    let errors = day::problems(&raw, &context.vocabulary, portal.today());
+    forget_pending(&pool, &row).await?;
+    let layout = Layout::for_account(&portal.current, "portal-today");
+    let shown = Shown {
+        raw,
+        errors,
+        notice: Some(kept_notice()),
+        status: StatusCode::OK,
+    };
+    let mut response = day::render_day(&portal, layout, date, context, shown)?;
+    add_cookie(&mut response, &removal_cookie(&req))?;
+    Ok(response)
+}
