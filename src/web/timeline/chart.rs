@@ -173,7 +173,7 @@ fn time_ticks(axis: &TimeAxis) -> Vec<(NaiveDate, String)> {
     let mut date =
         NaiveDate::from_ymd_opt(axis.start.year(), axis.start.month(), 1).unwrap_or(axis.start);
     while date <= axis.end {
-        if date >= axis.start && (date.month0() % step) == 0 {
+        if date >= axis.start && date.month0().is_multiple_of(step) {
             let label = if date.month() == 1 || ticks.is_empty() {
                 date.format("%b %Y").to_string()
             } else {
