@@ -6,6 +6,7 @@ mod helpers;
 
 mod accounts;
 mod browser;
+mod browser_timeline;
 mod clients;
 mod hair_tests;
 mod security;

@@ -328,8 +328,10 @@ pub async fn show(pool: web::Data<Pool>, scoped: ScopedHairTest) -> AppResult<Ht
         layout: Layout::for_practitioner(&scope.practitioner, "clients"),
         oxidation_type: ox.oxidation_type.as_str().replace('_', " "),
         degree: ox.degree.map(|d| d.as_str().to_string()),
-        oxidation_evidence: vec![ox.ca_k.describe(), ox.na_mg.describe(), ox.evidence.clone()]
-            .into_iter()
+        oxidation_evidence: ox
+            .evidence
+            .split("; ")
+            .map(str::to_string)
             .chain(ox.undetermined_reason.clone())
             .filter(|s| !s.is_empty())
             .collect(),
