@@ -11,7 +11,11 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 
 use crate::config::Settings;
 use crate::db::Pool;
-use crate::web::{audit, clients, error, hair_tests, health, home, imports, sessions, timeline};
+use crate::web::{audit, clients, error, hair_tests, health, home, imports, programs, sessions, timeline};
+// portal and diary
+use crate::web::{client_diary, invitations, portal};
+// exports
+use crate::web::exports;
 
 /// Who may call a route; the security tests walk `ROUTES` and check each against its access.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +28,9 @@ pub enum Access {
     Practitioner,
     /// A practitioner, for one of their own clients (`{client_id}`); anything else is 404.
     OwnClient,
+    /// A client account, for its own record only (portal URLs name no client); practitioners
+    /// get 404.
+    Portal,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -71,10 +78,35 @@ route_table! {
     post "/clients/{client_id}/tests/{test_id}/delete" => hair_tests::delete, OwnClient;
     post "/clients/{client_id}/tests/{test_id}/restore" => hair_tests::restore, OwnClient;
     post "/clients/{client_id}/flags/{flag_id}/acknowledge" => timeline::acknowledge_flag, OwnClient;
+    get "/clients/{client_id}/program/new" => programs::new_form, OwnClient;
+    post "/clients/{client_id}/program" => programs::create, OwnClient;
+    post "/clients/{client_id}/retest-interval" => programs::set_retest_interval, OwnClient;
     get "/clients/{client_id}/import" => imports::upload_form, OwnClient;
     post "/clients/{client_id}/import" => imports::upload, OwnClient;
     get "/clients/{client_id}/import/{import_id}" => imports::preview, OwnClient;
     post "/clients/{client_id}/import/{import_id}/confirm" => imports::confirm, OwnClient;
+    // portal and diary
+    post "/clients/{client_id}/invitations" => invitations::create, OwnClient;
+    post "/clients/{client_id}/invitations/revoke" => invitations::revoke, OwnClient;
+    post "/clients/{client_id}/share-results" => client_diary::set_share_results, OwnClient;
+    get "/clients/{client_id}/diary" => client_diary::diary_page, OwnClient;
+    post "/clients/{client_id}/diary/annotations" => client_diary::annotate, OwnClient;
+    post "/clients/{client_id}/symptoms" => client_diary::add_symptom, OwnClient;
+    get "/invite/{token}" => invitations::show, Public;
+    post "/invite/{token}" => invitations::accept, Public;
+    get "/portal" => portal::today, Portal;
+    post "/portal/diary" => portal::save, Portal;
+    get "/portal/history" => portal::history, Portal;
+    get "/portal/settings" => portal::settings_form, Portal;
+    post "/portal/settings" => portal::save_settings, Portal;
+    get "/portal/pending" => portal::pending, Portal;
+    get "/portal/resume" => portal::resume_form, Public;
+    post "/portal/resume" => portal::resume, Public;
+    // exports
+    get "/clients/{client_id}/export/tests.csv" => exports::tests_csv, OwnClient;
+    get "/clients/{client_id}/export/diary.csv" => exports::diary_csv, OwnClient;
+    get "/clients/{client_id}/export/fhir.json" => exports::fhir_json, OwnClient;
+    get "/export/all.zip" => exports::all_zip, Practitioner;
 }
 
 const STYLESHEET: &str = include_str!("../static/app.css");

@@ -38,7 +38,7 @@ pub enum Command {
         name: String,
     },
     /// Load a small, realistic demo data set (practitioner demo@example.com).
-    SeedDemo,
+    SeedDemo(SeedDemoArgs),
     /// Analyse a lab CSV file (the import format) and print levels, ratios, oxidation type and
     /// patterns per row. Exit code 0: all rows valid; 1: some rows have errors; 2: unreadable file
     /// or header.
@@ -48,6 +48,23 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
         format: AnalyzeFormat,
+    },
+    // exports
+    /// Write a consistent copy of the SQLite database to FILE while the server keeps running
+    /// (VACUUM INTO). Never overwrites a file. On PostgreSQL use pg_dump instead.
+    Backup {
+        /// The new backup file; it must not exist yet.
+        file: std::path::PathBuf,
+    },
+    /// Restore a backup made by `backup` into the configured SQLite database (migrating it to
+    /// this version). Refuses a database that has accounts unless --force; sessions are not
+    /// restored, so everyone signs in again. On PostgreSQL use pg_restore instead.
+    Restore {
+        /// The backup file (only read).
+        file: std::path::PathBuf,
+        /// Replace the data of a database that already has accounts.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -79,4 +96,19 @@ impl ServeArgs {
 pub enum AnalyzeFormat {
     Json,
     Text,
+}
+
+/// `seed-demo` flags: none gives the small demo; `--clients` adds a generated data set.
+#[derive(Debug, clap::Args, Default)]
+pub struct SeedDemoArgs {
+    /// Also generate this many clients for the demo practitioner, each with hair tests every
+    /// 3–4 months and a daily symptom diary (e.g. 1000 for the benchmark).
+    #[arg(long)]
+    pub clients: Option<u32>,
+    /// Years of history to generate (with --clients).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub years: u32,
+    /// Seed of the generator: the same seed gives the same data set.
+    #[arg(long, default_value_t = crate::seed::scale::DEFAULT_SEED)]
+    pub seed: u64,
 }

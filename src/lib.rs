@@ -15,3 +15,6 @@ pub mod web;
 
 // portal and diary
 pub mod diary;
+
+// exports
+pub mod export;

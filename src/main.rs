@@ -22,8 +22,11 @@ fn main() -> ExitCode {
         Some(Command::CreatePractitioner { email, name }) => {
             create_practitioner(&cli.database_url, &email, &name)
         }
-        Some(Command::SeedDemo) => seed_demo(&cli.database_url),
+        Some(Command::SeedDemo(args)) => seed_demo(&cli.database_url, &args),
         Some(Command::Analyze { file, format }) => return analyze(&file, format),
+        // exports
+        Some(Command::Backup { file }) => backup(&cli.database_url, &file),
+        Some(Command::Restore { file, force }) => restore(&cli.database_url, &file, force),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -106,10 +109,21 @@ fn create_practitioner(database_url: &str, email: &str, name: &str) -> Result<()
     Ok(())
 }
 
-fn seed_demo(database_url: &str) -> Result<(), String> {
+fn seed_demo(database_url: &str, args: &htma_tracker::cli::SeedDemoArgs) -> Result<(), String> {
     let pool = db::connect(database_url, 1).map_err(|e| e.to_string())?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
-    let summary = htma_tracker::seed::seed_demo(&mut conn).map_err(|e| e.to_string())?;
+    let summary = match args.clients {
+        None => htma_tracker::seed::seed_demo(&mut conn),
+        Some(clients) => htma_tracker::seed::seed_demo_scale(
+            &mut conn,
+            htma_tracker::seed::scale::ScaleOptions {
+                clients,
+                years: args.years,
+                seed: args.seed,
+            },
+        ),
+    }
+    .map_err(|e| e.to_string())?;
     println!("{summary}");
     Ok(())
 }
@@ -138,4 +152,17 @@ fn analyze(file: &std::path::Path, format: AnalyzeFormat) -> ExitCode {
     let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
     let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
     ExitCode::from(u8::try_from(outcome.exit_code).unwrap_or(2))
+}
+
+// exports
+fn backup(database_url: &str, file: &std::path::Path) -> Result<(), String> {
+    let summary = db::backup::backup(database_url, file).map_err(|e| e.to_string())?;
+    println!("backup written to {}: {summary}", file.display());
+    Ok(())
+}
+
+fn restore(database_url: &str, file: &std::path::Path, force: bool) -> Result<(), String> {
+    let summary = db::backup::restore(database_url, file, force).map_err(|e| e.to_string())?;
+    println!("restored {}: {summary}", file.display());
+    Ok(())
 }

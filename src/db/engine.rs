@@ -1,7 +1,11 @@
 //! The engine seam: which database a URL names, how a pooled connection is opened and prepared,
 //! and the embedded migrations of each engine.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
+
+use diesel::connection::{Instrumentation, InstrumentationEvent};
 
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
@@ -87,6 +91,28 @@ impl DatabaseTarget {
 #[derive(Debug, Clone)]
 pub struct DbManager {
     target: DatabaseTarget,
+    /// Statements run on this pool's connections, so tests can bound a page's query count.
+    queries: Arc<AtomicU64>,
+}
+
+/// How many statements a pool's connections have run (tests bound a page's query count).
+#[derive(Debug, Clone, Default)]
+pub struct QueryCount(Arc<AtomicU64>);
+
+impl QueryCount {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+struct QueryCounter(Arc<AtomicU64>);
+
+impl Instrumentation for QueryCounter {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
 }
 
 impl ManageConnection for DbManager {
@@ -98,11 +124,14 @@ impl ManageConnection for DbManager {
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.target.location)?;
                 conn.batch_execute(SQLITE_PRAGMAS)?;
+                conn.set_instrumentation(QueryCounter(self.queries.clone()));
                 Ok(DbConn::Sqlite(conn))
             }
-            Backend::Postgres => Ok(DbConn::Postgres(PgConnection::establish(
-                &self.target.location,
-            )?)),
+            Backend::Postgres => {
+                let mut conn = PgConnection::establish(&self.target.location)?;
+                conn.set_instrumentation(QueryCounter(self.queries.clone()));
+                Ok(DbConn::Postgres(conn))
+            }
         }
     }
 
@@ -118,6 +147,11 @@ impl ManageConnection for DbManager {
 /// Opens the pool, creating the SQLite file's directory if needed, and applies any pending
 /// migrations of the engine.
 pub fn connect(url: &str, max_size: u32) -> Result<Pool, DbError> {
+    connect_counted(url, max_size).map(|(pool, _)| pool)
+}
+
+/// `connect`, also returning the pool's statement counter.
+pub fn connect_counted(url: &str, max_size: u32) -> Result<(Pool, QueryCount), DbError> {
     let target = DatabaseTarget::parse(url)?;
     if target.backend == Backend::Sqlite {
         if let Some(dir) = std::path::Path::new(&target.location).parent() {
@@ -127,14 +161,15 @@ pub fn connect(url: &str, max_size: u32) -> Result<Pool, DbError> {
             }
         }
     }
+    let count = QueryCount::default();
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
         .connection_timeout(Duration::from_secs(10))
         .test_on_check_out(target.backend == Backend::Postgres)
-        .build(DbManager { target })?;
+        .build(DbManager { target, queries: count.0.clone() })?;
     let mut conn = pool.get()?;
     run_migrations(&mut conn)?;
-    Ok(pool)
+    Ok((pool, count))
 }
 
 /// A pool that connects on first use and gives up after `timeout`: for a server that must start
@@ -144,7 +179,7 @@ pub fn connect_lazy(url: &str, max_size: u32, timeout: Duration) -> Result<Pool,
     Ok(r2d2::Pool::builder()
         .max_size(max_size)
         .connection_timeout(timeout)
-        .build_unchecked(DbManager { target }))
+        .build_unchecked(DbManager { target, queries: Arc::default() }))
 }
 
 pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbError> {

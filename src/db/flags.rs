@@ -92,7 +92,8 @@ pub fn recompute_for_client(conn: &mut DbConn, client_id: i64) -> Result<(), DbE
             );
         }
     }
-    store(conn, client_id, derived)
+    store(conn, client_id, derived)?;
+    super::client_summaries::write(conn, client_id, &tests)
 }
 
 fn store(

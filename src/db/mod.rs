@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod analysis;
 pub mod audit;
+pub mod client_summaries;
 pub mod clients;
 pub mod engine;
 pub mod flags;
@@ -11,6 +12,7 @@ pub mod hair_test_changes;
 pub mod hair_tests;
 pub mod login_attempts;
 pub mod pending_imports;
+pub mod programs;
 pub mod schema;
 pub mod sessions;
 
@@ -23,7 +25,11 @@ pub mod diary_stats;
 pub mod invitations;
 pub mod pending_entries;
 
-pub use engine::{connect, connect_lazy, write_tx, Backend, DbConn, DbError, Pool, PooledConn};
+// exports
+pub mod backup;
+pub mod exports;
+
+pub use engine::{connect, connect_counted, connect_lazy, QueryCount, write_tx, Backend, DbConn, DbError, Pool, PooledConn};
 
 /// A new random primary key. Ids are generated here rather than by the database because the
 /// connection shared by both engines cannot read back generated keys (no RETURNING through

@@ -52,6 +52,7 @@ diesel::table! {
         archived_at -> Nullable<Timestamp>,
         share_results -> Bool,
         utc_offset_minutes -> Nullable<BigInt>,
+        retest_interval_months -> Nullable<BigInt>,
     }
 }
 
@@ -136,6 +137,47 @@ diesel::joinable!(hair_test_levels -> hair_tests (hair_test_id));
 diesel::joinable!(flags -> clients (client_id));
 
 // Every table, in ONE invocation (diesel 2.3 rejects a table named in two): add new tables here.
+diesel::table! {
+    program_versions (id) {
+        id -> BigInt,
+        client_id -> BigInt,
+        starts_on -> Date,
+        diet -> Text,
+        lifestyle -> Text,
+        created_at -> Timestamp,
+        created_by -> BigInt,
+    }
+}
+
+diesel::table! {
+    program_supplements (id) {
+        id -> BigInt,
+        version_id -> BigInt,
+        position -> BigInt,
+        name -> Text,
+        dose -> Text,
+        unit -> Text,
+        frequency -> Text,
+    }
+}
+
+diesel::table! {
+    client_summaries (client_id) {
+        client_id -> BigInt,
+        practitioner_id -> BigInt,
+        test_count -> BigInt,
+        last_sample_date -> Nullable<Date>,
+        oxidation_type -> Nullable<Text>,
+        oxidation_degree -> Nullable<Text>,
+        pattern_ids -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(client_summaries -> clients (client_id));
+diesel::joinable!(program_versions -> clients (client_id));
+diesel::joinable!(program_supplements -> program_versions (version_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     sessions,
@@ -146,6 +188,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     hair_test_levels,
     pending_imports,
     flags,
+    program_versions,
+    program_supplements,
+    client_summaries,
     // portal and diary
     invitations,
     client_symptoms,

@@ -385,17 +385,21 @@ struct ShowPage {
     layout: Layout,
     client: ClientRow,
     timeline: super::timeline::Timeline,
+    portal: super::client_diary::PortalSection,
 }
 
 /// The client's page is their timeline: details, trends, tests, flags.
 pub async fn show(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<HttpResponse> {
     let timeline = super::timeline::load(&pool, &scoped.client, super::timeline::today()).await?;
+    let client_id = scoped.client.id;
+    let portal = run_db(&pool, move |conn| super::client_diary::load_section(conn, client_id)).await?;
     html(
         StatusCode::OK,
         &ShowPage {
             layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
             client: scoped.client,
             timeline,
+            portal,
         },
     )
 }

@@ -1,47 +1,129 @@
-//! The practitioner's start page.
+//! The practitioner's dashboard: open flags across all clients, retests due, recent activity,
+//! counts, and clients filtered by their current oxidation type or pattern. A fixed handful of
+//! indexed queries, whatever the number of clients.
 
 use actix_web::{web, HttpResponse};
 use askama::Template;
+use chrono::{Duration, NaiveDate};
+use serde::Deserialize;
 
-use super::{run_db, AppError, AppResult, Layout};
+use super::{run_db, timeline, AppError, AppResult, Layout};
 use crate::auth::Practitioner;
-use crate::db::clients::{self, ArchiveFilter, ClientRow, ClientSearch};
+use crate::db::client_summaries::{self, ClientOverview, OpenFlag};
 use crate::db::Pool;
+use crate::domain::retest::{retest_due_date, DEFAULT_RETEST_INTERVAL_MONTHS};
+
+/// Retests due within this many days are listed as "coming up".
+const DUE_SOON_DAYS: i64 = 14;
+
+pub const OXIDATION_TYPES: [&str; 5] = ["fast", "slow", "mixed", "four_lows", "undetermined"];
+pub const FILTER_PATTERNS: [&str; 12] = [
+    "P-NAK-INV",
+    "P-NAK-INV-SEVERE",
+    "P-CA-SHELL",
+    "P-K-LOW",
+    "P-K-VLOW",
+    "P-FOUR-HIGHS",
+    "P-THREE-HIGHS",
+    "P-SYMP-DOM",
+    "P-BIOUNAVAIL-CA",
+    "P-FAST-DEPLETION",
+    "P-ZNCU-LOW",
+    "P-P-LOW",
+];
+
+#[derive(Deserialize, Default)]
+pub struct DashboardQuery {
+    #[serde(default)]
+    oxidation: String,
+    #[serde(default)]
+    pattern: String,
+}
+
+pub struct DueLine {
+    pub client: ClientOverview,
+    pub due: NaiveDate,
+    pub overdue: bool,
+}
 
 #[derive(Template)]
 #[template(path = "home/dashboard.html")]
 struct Dashboard {
     layout: Layout,
     active_clients: i64,
-    recent: Vec<ClientRow>,
+    open_flags: Vec<OpenFlag>,
+    open_flag_count: i64,
+    due: Vec<DueLine>,
+    overdue_count: usize,
+    recent: Vec<ClientOverview>,
+    oxidation: String,
+    pattern: String,
+    filtered: Option<(Vec<ClientOverview>, i64)>,
+    oxidation_types: [&'static str; 5],
+    patterns: [&'static str; 12],
 }
 
 pub async fn dashboard(
     practitioner: Practitioner,
     pool: web::Data<Pool>,
+    query: web::Query<DashboardQuery>,
 ) -> AppResult<HttpResponse> {
     let owner = practitioner.id();
-    let (recent, active_clients) = run_db(&pool, move |conn| {
-        clients::search(
-            conn,
-            &ClientSearch {
-                practitioner_id: owner,
-                words: &[],
-                archive: ArchiveFilter::Active,
-                offset: 0,
-                limit: 10,
-            },
-        )
+    let query = query.into_inner();
+    // Only known values reach the query; anything else means "no filter".
+    let oxidation = OXIDATION_TYPES.iter().find(|t| **t == query.oxidation).map(|t| t.to_string());
+    let pattern = FILTER_PATTERNS
+        .iter()
+        .find(|p| **p == query.pattern)
+        .map(|p| p.to_string())
+        .or_else(|| query.pattern.strip_prefix("P-TOXIC-").filter(|s| s.len() <= 2 && s.chars().all(|c| c.is_ascii_alphabetic())).map(|s| format!("P-TOXIC-{s}")));
+    let (ox, pat) = (oxidation.clone(), pattern.clone());
+    let (active_clients, (open_flags, open_flag_count), with_tests, recent, filtered) = run_db(&pool, move |conn| {
+        let filtered = if ox.is_some() || pat.is_some() {
+            Some(client_summaries::filtered(conn, owner, ox.as_deref(), pat.as_deref(), 200)?)
+        } else {
+            None
+        };
+        Ok((
+            client_summaries::active_client_count(conn, owner)?,
+            client_summaries::open_flags(conn, owner, 25)?,
+            client_summaries::with_tests(conn, owner)?,
+            client_summaries::recently_active(conn, owner, 8)?,
+            filtered,
+        ))
     })
     .await?;
+    let today = timeline::today();
+    let mut due: Vec<DueLine> = with_tests
+        .into_iter()
+        .filter_map(|client| {
+            let last = client.last_sample_date?;
+            let months = client
+                .retest_interval_months
+                .and_then(|m| u32::try_from(m).ok())
+                .filter(|m| *m > 0)
+                .unwrap_or(DEFAULT_RETEST_INTERVAL_MONTHS);
+            let due = retest_due_date(last, months)?;
+            (due <= today + Duration::days(DUE_SOON_DAYS)).then_some(DueLine { overdue: today >= due, due, client })
+        })
+        .collect();
+    due.sort_by_key(|d| d.due);
+    let overdue_count = due.iter().filter(|d| d.overdue).count();
     let body = Dashboard {
         layout: Layout::for_practitioner(&practitioner, "home"),
         active_clients,
+        open_flags,
+        open_flag_count,
+        due,
+        overdue_count,
         recent,
+        oxidation: oxidation.unwrap_or_default(),
+        pattern: pattern.unwrap_or_default(),
+        filtered,
+        oxidation_types: OXIDATION_TYPES,
+        patterns: FILTER_PATTERNS,
     }
     .render()
     .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(body))
+    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(body))
 }

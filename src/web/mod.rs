@@ -10,8 +10,17 @@ pub mod health;
 pub mod home;
 pub mod imports;
 pub mod layout;
+pub mod programs;
 pub mod sessions;
 pub mod timeline;
+
+// portal and diary
+pub mod client_diary;
+pub mod invitations;
+pub mod portal;
+
+// exports
+pub mod exports;
 
 use actix_web::{web, HttpRequest};
 

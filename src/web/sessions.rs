@@ -66,7 +66,11 @@ pub async fn show_login(
     pool: web::Data<Pool>,
     query: web::Query<NextQuery>,
 ) -> AppResult<HttpResponse> {
-    if resolve(&req).await?.is_some() {
+    if let Some(session) = resolve(&req).await? {
+        // A client's start page is the portal ("/" is a practitioner URL).
+        if query.next.is_empty() && session.account.role != accounts::ROLE_PRACTITIONER {
+            return Ok(redirect("/portal"));
+        }
         return Ok(redirect(safe_next(&query.next)));
     }
     let practitioners = run_db(&pool, accounts::count_practitioners).await?;

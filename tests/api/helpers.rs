@@ -12,6 +12,8 @@ use htma_tracker::db::{self, Pool};
 pub struct TestApp {
     pub address: String,
     pub pool: Pool,
+    /// Statements run by the app's pool since it started.
+    pub queries: htma_tracker::db::QueryCount,
     client: awc::Client,
     cookies: RefCell<BTreeMap<String, String>>,
 }
@@ -90,8 +92,10 @@ fn init_logging() {
 pub async fn spawn_app() -> TestApp {
     init_logging();
     let url = fresh_database_url();
-    let pool = db::connect(&url, 4).expect("open and migrate the test database");
-    spawn_with_pool(pool, url)
+    let (pool, queries) = db::connect_counted(&url, 4).expect("open and migrate the test database");
+    let mut app = spawn_with_pool(pool, url);
+    app.queries = queries;
+    app
 }
 
 pub fn spawn_with_pool(pool: Pool, database_url: String) -> TestApp {
@@ -112,6 +116,7 @@ pub fn spawn_with_pool(pool: Pool, database_url: String) -> TestApp {
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         pool,
+        queries: Default::default(),
         client,
         cookies: RefCell::default(),
     }

@@ -10,3 +10,11 @@ mod browser_timeline;
 mod clients;
 mod hair_tests;
 mod security;
+mod timeline;
+
+// portal and diary
+mod diary;
+mod portal;
+
+// exports
+mod exports;

@@ -196,10 +196,12 @@ impl RawEntry {
                         .collect(),
                     times: TimeOfDay::ALL
                         .into_iter()
-                        .map(|t| Choice {
-                            value: t.as_str().to_string(),
-                            label: t.short_label().to_string(),
-                            checked: time == t.as_str(),
+                        .map(|t| (t.as_str(), t.short_label()))
+                        .chain([("", "Not noted")])
+                        .map(|(value, label)| Choice {
+                            value: value.to_string(),
+                            label: label.to_string(),
+                            checked: time.trim() == value,
                         })
                         .collect(),
                     severity,

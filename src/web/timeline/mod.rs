@@ -17,6 +17,7 @@ use crate::db::analysis::{analyze_sample, reference_set, sample_of};
 use crate::db::clients::ClientRow;
 use crate::db::flags::{self, FlagRow};
 use crate::db::hair_tests::{self, HairTestRow};
+use crate::db::programs::{self, VersionWithSupplements};
 use crate::db::{audit, DbConn, DbError, Pool};
 use crate::domain::compare::{compare_analyzed, Direction};
 use crate::domain::element::Element;
@@ -67,9 +68,19 @@ pub struct Timeline {
     pub flags: Vec<FlagLine>,
     pub deleted: Vec<HairTestRow>,
     pub retest: Option<Retest>,
+    /// Program versions, newest first.
+    pub program: Vec<VersionWithSupplements>,
+    /// The version in force today, if any.
+    pub current_program: Option<i64>,
+    /// The client's own retest interval, when set (else the default).
+    pub retest_interval: Option<i64>,
 }
 
 impl Timeline {
+    pub fn is_current(&self, version_id: &i64) -> bool {
+        self.current_program == Some(*version_id)
+    }
+
     pub fn open_flags(&self) -> usize {
         self.flags
             .iter()
@@ -95,6 +106,8 @@ struct Loaded {
     levels: Vec<hair_tests::LevelRow>,
     flags: Vec<FlagRow>,
     deleted: Vec<HairTestRow>,
+    program: Vec<VersionWithSupplements>,
+    retest_interval: Option<i64>,
 }
 
 fn load_rows(conn: &mut DbConn, client_id: i64) -> Result<Loaded, DbError> {
@@ -104,12 +117,9 @@ fn load_rows(conn: &mut DbConn, client_id: i64) -> Result<Loaded, DbError> {
     let flags = flags::active_for_client(conn, client_id)?;
     let since = crate::db::now() - crate::db::hair_test_changes::RESTORE_WINDOW;
     let deleted = hair_tests::list_deleted_for_client(conn, client_id, since)?;
-    Ok(Loaded {
-        tests,
-        levels,
-        flags,
-        deleted,
-    })
+    let program = programs::history(conn, client_id)?;
+    let retest_interval = programs::retest_interval(conn, client_id)?;
+    Ok(Loaded { tests, levels, flags, deleted, program, retest_interval })
 }
 
 /// Everything the timeline shows for one client, in a handful of queries whatever the number of
@@ -204,9 +214,19 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
     }
     let dates: HashMap<i64, NaiveDate> =
         loaded.tests.iter().map(|t| (t.id, t.sample_date)).collect();
-    let charts = charts(client.id, &loaded.tests, &samples, &analyses, &[]);
+    let markers: Vec<Marker> = loaded
+        .program
+        .iter()
+        .enumerate()
+        .map(|(i, v)| Marker { date: v.version.starts_on, label: format!("program version {}", i + 1) })
+        .collect();
+    let charts = charts(client.id, &loaded.tests, &samples, &analyses, &markers);
+    let interval = loaded
+        .retest_interval
+        .and_then(|m| u32::try_from(m).ok())
+        .filter(|m| *m > 0)
+        .unwrap_or(DEFAULT_RETEST_INTERVAL_MONTHS);
     let retest = loaded.tests.last().and_then(|last| {
-        let interval = DEFAULT_RETEST_INTERVAL_MONTHS;
         retest_due_date(last.sample_date, interval).map(|due| Retest {
             due,
             overdue: today >= due,
@@ -228,6 +248,9 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
             .collect(),
         deleted: loaded.deleted,
         retest,
+        current_program: programs::current(&loaded.program, today).map(|v| v.version.id),
+        program: loaded.program.into_iter().rev().collect(),
+        retest_interval: loaded.retest_interval,
     }
 }
 

@@ -1,4 +1,9 @@
-//! `seed-demo`: a small, realistic data set so a new user sees a populated app at once.
+//! `seed-demo`: a small, realistic data set so a new user sees a populated app at once, and with
+//! `--clients N --years Y` a large generated one (`scale`) for benchmarks.
+
+pub mod plan;
+pub mod rng;
+pub mod scale;
 
 use chrono::NaiveDate;
 
@@ -99,4 +104,18 @@ pub fn seed_demo(conn: &mut DbConn) -> Result<String, DbError> {
         "seeded {} demo clients: sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}",
         DEMO_CLIENTS.len()
     ))
+}
+
+/// `seed-demo --clients N --years Y`: the small demo (idempotent, as without flags), then the
+/// generated clients for the demo practitioner (also idempotent).
+pub fn seed_demo_scale(conn: &mut DbConn, options: scale::ScaleOptions) -> Result<String, DbError> {
+    let demo = seed_demo(conn)?;
+    let practitioner = accounts::find_by_email(conn, DEMO_EMAIL)?
+        .ok_or_else(|| DbError::Migration("the demo practitioner is missing".into()))?;
+    // One hash for every portal account: they share the demo password, and hashing it dozens of
+    // times would only make seeding slower.
+    let portal_hash = password::hash(DEMO_PASSWORD).map_err(DbError::Migration)?;
+    let today = chrono::Utc::now().date_naive();
+    let generated = scale::seed_scale(conn, practitioner.id, options, &portal_hash, today)?;
+    Ok(format!("{demo}\n{generated}"))
 }

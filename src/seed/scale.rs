@@ -1,0 +1,394 @@
+//! `seed-demo --clients N --years Y`: a large generated data set for the demo practitioner, for
+//! benchmarks and for seeing the app with years of data.
+//!
+//! Speed over ceremony, because 1,000 clients × 3 years is about two million rows: rows are
+//! written in multi-row batches inside one transaction per block of clients, without the
+//! per-change audit events of the app (one audit event records the whole seeding instead), and
+//! each client's flags are derived once, after their tests are in.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+use super::plan::{plan_client, PlannedClient};
+use crate::db::analysis::{analyze_sample, level_rows, sex_of};
+use crate::db::hair_tests::LevelRow;
+use crate::db::schema::{
+    accounts, clients, diary_entries, diary_symptoms, hair_test_levels, hair_tests,
+};
+use crate::db::{audit, flags, new_id, write_tx, DbConn, DbError};
+use crate::domain::analysis::HairSample;
+
+/// Default seed of the generator: the published benchmark figures use this data set.
+pub const DEFAULT_SEED: u64 = 0x5EED_2026_0007;
+/// Clients written per transaction: few enough transactions that commits cost nothing, small
+/// enough that one block's rows (~80,000 diary entries) sit comfortably in memory.
+const CLIENTS_PER_TRANSACTION: u32 = 100;
+/// Clients that get a portal account (to write their diary), e.g. for the diary benchmark.
+pub const PORTAL_ACCOUNTS: u32 = 64;
+/// Rows per INSERT: under SQLite's 32,766 bound parameters at 8 columns per row.
+const ROWS_PER_INSERT: usize = 1000;
+
+#[derive(Debug, Clone, Copy)]
+pub struct ScaleOptions {
+    pub clients: u32,
+    pub years: u32,
+    pub seed: u64,
+}
+
+/// Sequential ids from a random base. Ids elsewhere are fully random (`db::new_id`); seeding
+/// millions of rows in key order instead turns every index insert into an append, which is
+/// several times faster on both engines. Collisions stay as unlikely: a block of a few million
+/// ids in a 2^62 space. Ids are not secrets (access goes through the scoped extractors).
+struct IdBlock {
+    next: i64,
+}
+
+impl IdBlock {
+    fn new() -> IdBlock {
+        IdBlock {
+            next: new_id() >> 1,
+        }
+    }
+    fn take(&mut self) -> i64 {
+        self.next += 1;
+        self.next
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = clients, treat_none_as_default_value = false)]
+struct NewClient {
+    id: i64,
+    practitioner_id: i64,
+    full_name: String,
+    search_key: String,
+    reference_code: Option<String>,
+    date_of_birth: Option<NaiveDate>,
+    sex: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    notes: String,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = accounts, treat_none_as_default_value = false)]
+struct NewPortalAccount {
+    id: i64,
+    role: &'static str,
+    email: String,
+    display_name: String,
+    password_hash: String,
+    client_id: Option<i64>,
+    created_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = hair_tests, treat_none_as_default_value = false)]
+struct NewHairTest {
+    id: i64,
+    client_id: i64,
+    sample_date: NaiveDate,
+    entered_at: NaiveDateTime,
+    lab: String,
+    lab_sample_id: Option<String>,
+    washed: bool,
+    entry_unit: String,
+    printed_ratios: String,
+    notes: String,
+    oxidation_type: String,
+    oxidation_degree: Option<String>,
+    pattern_ids: String,
+    reference_set: String,
+    updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = diary_entries)]
+struct NewDiaryEntry {
+    id: i64,
+    client_id: i64,
+    entry_date: NaiveDate,
+    note: String,
+    triggers: String,
+    revision: i64,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = diary_symptoms, treat_none_as_default_value = false)]
+struct NewDiarySymptom {
+    entry_id: i64,
+    symptom_key: String,
+    severity: i64,
+    time_of_day: Option<String>,
+}
+
+/// Multi-row INSERTs in chunks. The shared connection type does not take batch inserts, so
+/// each engine runs its own (as `db::hair_tests` does).
+macro_rules! insert_batches {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let mut written = 0usize;
+        for chunk in $rows.chunks(ROWS_PER_INSERT) {
+            let insert = diesel::insert_into($table).values(chunk);
+            written += match &mut *$conn {
+                DbConn::Sqlite(c) => insert.execute(c)?,
+                DbConn::Postgres(c) => insert.execute(c)?,
+            };
+        }
+        written
+    }};
+}
+
+/// The rows of one block of clients, built before the transaction opens so it stays short.
+#[derive(Default)]
+struct Block {
+    client_ids: Vec<i64>,
+    clients: Vec<NewClient>,
+    accounts: Vec<NewPortalAccount>,
+    tests: Vec<NewHairTest>,
+    levels: Vec<LevelRow>,
+    entries: Vec<NewDiaryEntry>,
+    symptoms: Vec<NewDiarySymptom>,
+}
+
+#[derive(Debug, Default)]
+pub struct Totals {
+    pub clients: usize,
+    pub portal_accounts: usize,
+    pub tests: usize,
+    pub levels: usize,
+    pub diary_entries: usize,
+    pub diary_symptoms: usize,
+    /// Oxidation types of the seeded tests, as the domain engine classifies them.
+    pub oxidation_types: BTreeMap<String, usize>,
+}
+
+fn at(date: NaiveDate, hour: u32, minute: u32) -> NaiveDateTime {
+    date.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or(NaiveTime::MIN))
+}
+
+fn search_key(client: &PlannedClient) -> String {
+    // As `ClientForm::parse` builds it, so search finds generated clients like typed ones.
+    [
+        Some(&client.full_name),
+        Some(&client.reference_code),
+        client.email.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|s| s.to_lowercase())
+    .collect::<Vec<_>>()
+    .join(" ")
+}
+
+fn add_client(
+    block: &mut Block,
+    totals: &mut Totals,
+    ids: &mut IdBlock,
+    practitioner_id: i64,
+    client: &PlannedClient,
+    portal_hash: &str,
+) {
+    let client_id = ids.take();
+    let created = at(client.starts_on, 9, 0);
+    block.client_ids.push(client_id);
+    block.clients.push(NewClient {
+        id: client_id,
+        practitioner_id,
+        full_name: client.full_name.clone(),
+        search_key: search_key(client),
+        reference_code: Some(client.reference_code.clone()),
+        date_of_birth: Some(client.date_of_birth),
+        sex: client.sex.map(str::to_string),
+        email: client.email.clone(),
+        phone: client.phone.clone(),
+        notes: client.notes.clone(),
+        created_at: created,
+        updated_at: created,
+    });
+    if client.index < PORTAL_ACCOUNTS {
+        block.accounts.push(NewPortalAccount {
+            id: ids.take(),
+            role: crate::db::accounts::ROLE_CLIENT,
+            email: portal_email(client.index),
+            display_name: client.full_name.clone(),
+            password_hash: portal_hash.to_string(),
+            client_id: Some(client_id),
+            created_at: created,
+        });
+    }
+    for test in &client.tests {
+        let test_id = ids.take();
+        let sample = HairSample {
+            sex: sex_of(client.sex),
+            washed: false,
+            levels: test.levels.clone(),
+        };
+        // The derived columns exactly as the app writes them (`db::analysis::summary_of`).
+        let analysis = analyze_sample(&sample);
+        let summary = crate::db::analysis::summary_of(&analysis);
+        *totals
+            .oxidation_types
+            .entry(summary.oxidation_type.clone())
+            .or_default() += 1;
+        let entered = at(test.sample_date + Duration::days(10), 10, 30);
+        block.tests.push(NewHairTest {
+            id: test_id,
+            client_id,
+            sample_date: test.sample_date,
+            entered_at: entered,
+            lab: test.lab.to_string(),
+            lab_sample_id: Some(test.lab_sample_id.clone()),
+            washed: false,
+            entry_unit: "mg%".into(),
+            printed_ratios: String::new(),
+            notes: test.notes.clone(),
+            oxidation_type: summary.oxidation_type,
+            oxidation_degree: summary.oxidation_degree,
+            pattern_ids: summary.pattern_ids,
+            reference_set: summary.reference_set,
+            updated_at: entered,
+        });
+        block.levels.extend(level_rows(test_id, &test.levels));
+    }
+    for day in &client.diary {
+        let entry_id = ids.take();
+        let written = at(day.date, 20, (entry_id % 60) as u32);
+        block.entries.push(NewDiaryEntry {
+            id: entry_id,
+            client_id,
+            entry_date: day.date,
+            note: day.note.to_string(),
+            triggers: day.triggers.to_string(),
+            revision: 1,
+            created_at: written,
+            updated_at: written,
+        });
+        for symptom in &day.symptoms {
+            block.symptoms.push(NewDiarySymptom {
+                entry_id,
+                symptom_key: symptom.key.to_string(),
+                severity: i64::from(symptom.severity),
+                time_of_day: symptom.time_of_day.map(str::to_string),
+            });
+        }
+    }
+}
+
+/// The sign-in of the portal account of generated client `index` (0-based).
+pub fn portal_email(index: u32) -> String {
+    format!("client-{:05}@example.com", index + 1)
+}
+
+fn write_block(conn: &mut DbConn, block: &Block, totals: &mut Totals) -> Result<(), DbError> {
+    write_tx(conn, |conn| {
+        totals.clients += insert_batches!(conn, clients::table, &block.clients);
+        totals.portal_accounts += insert_batches!(conn, accounts::table, &block.accounts);
+        totals.tests += insert_batches!(conn, hair_tests::table, &block.tests);
+        totals.levels += insert_batches!(conn, hair_test_levels::table, &block.levels);
+        totals.diary_entries += insert_batches!(conn, diary_entries::table, &block.entries);
+        totals.diary_symptoms += insert_batches!(conn, diary_symptoms::table, &block.symptoms);
+        for client_id in &block.client_ids {
+            flags::recompute_for_client(conn, *client_id)?;
+        }
+        Ok(())
+    })
+}
+
+/// How many generated clients (reference code `S-…`) the practitioner already has.
+fn generated_clients(conn: &mut DbConn, practitioner_id: i64) -> Result<i64, DbError> {
+    Ok(clients::table
+        .filter(clients::practitioner_id.eq(practitioner_id))
+        .filter(clients::reference_code.like("S-%"))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Seeds the generated clients for `practitioner_id`. Running it again on a database that has
+/// them changes nothing. `portal_hash` is the password hash given to every portal account.
+pub fn seed_scale(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+    options: ScaleOptions,
+    portal_hash: &str,
+    today: NaiveDate,
+) -> Result<String, DbError> {
+    let existing = generated_clients(conn, practitioner_id)?;
+    if existing > 0 {
+        return Ok(format!(
+            "generated data already present ({existing} clients): nothing added"
+        ));
+    }
+    if let DbConn::Sqlite(c) = conn {
+        // This connection only: a large page cache keeps the indexes being filled in memory.
+        c.batch_execute("PRAGMA cache_size = -262144")?;
+    }
+    let started = Instant::now();
+    let mut totals = Totals::default();
+    let mut ids = IdBlock::new();
+    let mut first = 0;
+    while first < options.clients {
+        let last = (first + CLIENTS_PER_TRANSACTION).min(options.clients);
+        let mut block = Block::default();
+        for index in first..last {
+            let client = plan_client(options.seed, index, today, options.years);
+            add_client(
+                &mut block,
+                &mut totals,
+                &mut ids,
+                practitioner_id,
+                &client,
+                portal_hash,
+            );
+        }
+        write_block(conn, &block, &mut totals)?;
+        first = last;
+    }
+    // TODO(issue #4): nutritional program versions per client, added by the program's author.
+    audit::record(
+        conn,
+        &audit::AuditEntry {
+            account_id: Some(practitioner_id),
+            action: "seed",
+            record_kind: "practitioner",
+            record_id: Some(practitioner_id),
+            remote_addr: None,
+            detail: "seed-demo generated data set",
+        },
+    )?;
+    let elapsed = started.elapsed();
+    let tests = totals.tests.max(1) as f64;
+    let types = totals
+        .oxidation_types
+        .iter()
+        .map(|(kind, n)| format!("{kind} {:.0}%", 100.0 * *n as f64 / tests))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let portal = match totals.portal_accounts {
+        0 => String::new(),
+        n => format!(
+            "\nportal sign-in of the first {n} clients: {} … {} (same password)",
+            portal_email(0),
+            portal_email(n as u32 - 1)
+        ),
+    };
+    Ok(format!(
+        "generated {} clients over {} years (seed {:#x}): {} hair tests ({} levels), {} diary \
+         entries ({} symptoms) in {:.1} s\noxidation types of the tests: {types}{portal}",
+        totals.clients,
+        options.years,
+        options.seed,
+        totals.tests,
+        totals.levels,
+        totals.diary_entries,
+        totals.diary_symptoms,
+        elapsed.as_secs_f64(),
+    ))
+}

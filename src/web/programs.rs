@@ -1,0 +1,232 @@
+//! The nutritional program: a new dated version from a form prefilled with the current one,
+//! and the per-client retest interval.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::forms::{redirect, FieldErrors};
+use super::{remote_addr, run_db, timeline, AppError, AppResult, Layout};
+use crate::auth::csrf::CsrfForm;
+use crate::auth::ScopedClient;
+use crate::db::clients::ClientRow;
+use crate::db::programs::{self, SupplementInput, VersionInput};
+use crate::db::Pool;
+
+/// Blank supplement rows offered below the prescribed ones (no script adds rows).
+const SPARE_ROWS: usize = 3;
+pub const MAX_ROWS: usize = 40;
+
+#[derive(Debug, Clone, Default)]
+pub struct SupplementRow {
+    pub name: String,
+    pub dose: String,
+    pub unit: String,
+    pub frequency: String,
+}
+
+#[derive(Template)]
+#[template(path = "programs/form.html")]
+struct ProgramPage {
+    layout: Layout,
+    client: ClientRow,
+    starts_on: String,
+    diet: String,
+    lifestyle: String,
+    rows: Vec<SupplementRow>,
+    errors: FieldErrors,
+    row_errors: Vec<String>,
+    suggestions: Vec<String>,
+}
+
+fn html(status: StatusCode, page: &impl Template) -> AppResult<HttpResponse> {
+    let body = page.render().map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body))
+}
+
+pub async fn new_form(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<HttpResponse> {
+    let (client_id, owner) = (scoped.client.id, scoped.practitioner.id());
+    let today = timeline::today();
+    let (history, suggestions) = run_db(&pool, move |conn| {
+        Ok((programs::history(conn, client_id)?, programs::supplement_names(conn, owner)?))
+    })
+    .await?;
+    let current = programs::current(&history, today).or(history.last());
+    let mut rows: Vec<SupplementRow> = current
+        .map(|v| {
+            v.supplements
+                .iter()
+                .map(|s| SupplementRow { name: s.name.clone(), dose: s.dose.clone(), unit: s.unit.clone(), frequency: s.frequency.clone() })
+                .collect()
+        })
+        .unwrap_or_default();
+    rows.extend(std::iter::repeat_with(SupplementRow::default).take(SPARE_ROWS));
+    let page = ProgramPage {
+        layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
+        starts_on: today.to_string(),
+        diet: current.map(|v| v.version.diet.clone()).unwrap_or_default(),
+        lifestyle: current.map(|v| v.version.lifestyle.clone()).unwrap_or_default(),
+        row_errors: vec![String::new(); rows.len()],
+        rows,
+        errors: FieldErrors::default(),
+        suggestions,
+        client: scoped.client,
+    };
+    html(StatusCode::OK, &page)
+}
+
+fn limited(text: &str, max: usize, field: &'static str, label: &str, errors: &mut FieldErrors) -> String {
+    let text = text.trim();
+    if text.chars().count() > max {
+        errors.add(field, format!("{label} is limited to {max} characters."));
+    }
+    text.to_string()
+}
+
+/// Parses the form into a version, or the rows and messages to show again.
+fn parse(values: &HashMap<String, String>) -> (Result<VersionInput, FieldErrors>, Vec<SupplementRow>, Vec<String>) {
+    let get = |name: &str| values.get(name).map(String::as_str).unwrap_or("");
+    let mut errors = FieldErrors::default();
+    let starts_on = match NaiveDate::parse_from_str(get("starts_on").trim(), "%Y-%m-%d") {
+        Ok(date) => Some(date),
+        Err(_) => {
+            errors.add("starts_on", "Enter the date this version starts (YYYY-MM-DD).");
+            None
+        }
+    };
+    let diet = limited(get("diet"), 20_000, "diet", "Diet guidance", &mut errors);
+    let lifestyle = limited(get("lifestyle"), 20_000, "lifestyle", "Lifestyle notes", &mut errors);
+    let mut rows = Vec::new();
+    let mut row_errors = Vec::new();
+    let mut supplements = Vec::new();
+    for i in 0..MAX_ROWS {
+        let field = |part: &str| get(&format!("supplement_{part}_{i}")).trim().to_string();
+        let row = SupplementRow { name: field("name"), dose: field("dose"), unit: field("unit"), frequency: field("frequency") };
+        let present = !(row.name.is_empty() && row.dose.is_empty() && row.unit.is_empty() && row.frequency.is_empty());
+        if !present {
+            continue;
+        }
+        let mut message = String::new();
+        if row.name.is_empty() {
+            message = "Name the supplement, or clear the row.".into();
+        } else if [&row.name, &row.dose, &row.unit, &row.frequency].iter().any(|v| v.chars().count() > 200) {
+            message = "Each entry is limited to 200 characters.".into();
+        }
+        if message.is_empty() {
+            supplements.push(SupplementInput {
+                name: row.name.clone(),
+                dose: row.dose.clone(),
+                unit: row.unit.clone(),
+                frequency: row.frequency.clone(),
+            });
+        } else {
+            errors.add("supplements", "Some supplement rows need attention.");
+        }
+        rows.push(row);
+        row_errors.push(message);
+    }
+    let result = match (starts_on, errors.is_empty()) {
+        (Some(starts_on), true) => Ok(VersionInput { starts_on, diet, lifestyle, supplements }),
+        _ => Err(errors),
+    };
+    (result, rows, row_errors)
+}
+
+pub async fn create(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedClient,
+    CsrfForm(values): CsrfForm<HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
+    let (result, mut rows, mut row_errors) = parse(&values);
+    let input = match result {
+        Ok(input) => input,
+        Err(errors) => {
+            let owner = scoped.practitioner.id();
+            let suggestions = run_db(&pool, move |conn| programs::supplement_names(conn, owner)).await?;
+            rows.extend(std::iter::repeat_with(SupplementRow::default).take(SPARE_ROWS));
+            row_errors.resize(rows.len(), String::new());
+            let get = |name: &str| values.get(name).cloned().unwrap_or_default();
+            return html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ProgramPage {
+                    layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
+                    starts_on: get("starts_on"),
+                    diet: get("diet"),
+                    lifestyle: get("lifestyle"),
+                    rows,
+                    row_errors,
+                    errors,
+                    suggestions,
+                    client: scoped.client,
+                },
+            );
+        }
+    };
+    let (owner, client_id, addr) = (scoped.practitioner.id(), scoped.client.id, remote_addr(&req));
+    run_db(&pool, move |conn| programs::add_version(conn, owner, client_id, &input, &addr)).await?;
+    Ok(redirect(&format!("/clients/{client_id}#program")))
+}
+
+#[derive(Deserialize)]
+pub struct IntervalForm {
+    #[serde(default)]
+    months: String,
+}
+
+pub async fn set_retest_interval(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedClient,
+    CsrfForm(form): CsrfForm<IntervalForm>,
+) -> AppResult<HttpResponse> {
+    let months = match form.months.trim() {
+        "" => None,
+        text => match text.parse::<i64>() {
+            Ok(m) if (1..=24).contains(&m) => Some(m),
+            _ => return Err(AppError::BadRequest("The retest interval is a whole number of months from 1 to 24.".into())),
+        },
+    };
+    let (owner, client_id, addr) = (scoped.practitioner.id(), scoped.client.id, remote_addr(&req));
+    run_db(&pool, move |conn| programs::set_retest_interval(conn, owner, client_id, months, &addr)).await?;
+    Ok(redirect(&format!("/clients/{client_id}#tests")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn parses_rows_in_order_and_skips_blank_ones() {
+        let (result, rows, _) = parse(&values(&[
+            ("starts_on", "2026-01-05"),
+            ("supplement_name_0", "Magnesium glycinate"),
+            ("supplement_dose_0", "200"),
+            ("supplement_unit_0", "mg"),
+            ("supplement_frequency_0", "twice daily"),
+            ("supplement_name_2", "Zinc"),
+        ]));
+        let input = result.unwrap();
+        assert_eq!(input.supplements.len(), 2);
+        assert_eq!(input.supplements[1].name, "Zinc");
+        assert_eq!(rows.len(), 2);
+    }
+
+    #[test]
+    fn a_row_without_a_name_is_an_error_and_is_kept() {
+        let (result, rows, row_errors) = parse(&values(&[("starts_on", "2026-01-05"), ("supplement_dose_0", "200")]));
+        assert!(result.is_err());
+        assert_eq!(rows[0].dose, "200");
+        assert!(!row_errors[0].is_empty());
+        let (result, _, _) = parse(&values(&[("starts_on", "soon")]));
+        assert!(result.unwrap_err().get("starts_on").is_some());
+    }
+}
