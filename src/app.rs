@@ -11,7 +11,7 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 
 use crate::config::Settings;
 use crate::db::Pool;
-use crate::web::{audit, clients, error, hair_tests, health, home, imports, programs, sessions, timeline};
+use crate::web::{audit, clients, error, hair_tests, health, home, imports, programs, sessions, summaries, timeline};
 // portal and diary
 use crate::web::{client_diary, invitations, portal};
 // exports
@@ -81,6 +81,12 @@ route_table! {
     get "/clients/{client_id}/program/new" => programs::new_form, OwnClient;
     post "/clients/{client_id}/program" => programs::create, OwnClient;
     post "/clients/{client_id}/retest-interval" => programs::set_retest_interval, OwnClient;
+    get "/clients/{client_id}/summaries/new" => summaries::new_form, OwnClient;
+    post "/clients/{client_id}/summaries" => summaries::create, OwnClient;
+    get "/clients/{client_id}/summaries/{summary_id}" => summaries::show, OwnClient;
+    get "/clients/{client_id}/summaries/{summary_id}/pdf" => summaries::pdf, OwnClient;
+    post "/clients/{client_id}/summaries/{summary_id}/share" => summaries::share, OwnClient;
+    get "/portal/summaries/{summary_id}/pdf" => summaries::portal_pdf, Portal;
     get "/clients/{client_id}/import" => imports::upload_form, OwnClient;
     post "/clients/{client_id}/import" => imports::upload, OwnClient;
     get "/clients/{client_id}/import/{import_id}" => imports::preview, OwnClient;

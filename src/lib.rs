@@ -5,6 +5,7 @@
 pub mod analyze;
 pub mod app;
 pub mod auth;
+pub mod charts;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -80,7 +80,15 @@ pub fn create(
         } else {
             "portal invitation for a client"
         };
-        audit(conn, practitioner_id, "create", "invitation", row.id, remote_addr, detail)?;
+        audit(
+            conn,
+            practitioner_id,
+            "create",
+            "invitation",
+            row.id,
+            remote_addr,
+            detail,
+        )?;
         Ok(CreatedInvitation { token, row, reset })
     })
 }
@@ -95,7 +103,15 @@ pub fn revoke(
     write_tx(conn, |conn| {
         let ids = invitations::revoke_open(conn, client_id, now())?;
         for id in &ids {
-            audit(conn, practitioner_id, "revoke", "invitation", *id, remote_addr, "")?;
+            audit(
+                conn,
+                practitioner_id,
+                "revoke",
+                "invitation",
+                *id,
+                remote_addr,
+                "",
+            )?;
         }
         Ok(ids.len())
     })
@@ -217,12 +233,28 @@ pub fn accept(conn: &mut DbConn, answer: &Acceptance) -> Result<AcceptOutcome, D
                 id
             }
         };
-        audit(conn, account_id, "accept", "invitation", view.row.id, answer.remote_addr, "")?;
+        audit(
+            conn,
+            account_id,
+            "accept",
+            "invitation",
+            view.row.id,
+            answer.remote_addr,
+            "",
+        )?;
         if let Some(hash) = answer.replaced_session {
             sessions::delete(conn, hash)?;
         }
         let session_token = session::create(conn, account_id)?;
-        audit(conn, account_id, "sign_in", "account", account_id, answer.remote_addr, "")?;
+        audit(
+            conn,
+            account_id,
+            "sign_in",
+            "account",
+            account_id,
+            answer.remote_addr,
+            "",
+        )?;
         Ok(AcceptOutcome::SignedIn {
             session_token,
             account_id,

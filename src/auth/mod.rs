@@ -12,4 +12,5 @@ pub mod tokens;
 pub mod invite;
 
 pub use extract::{CurrentAccount, Practitioner, ScopedClient, ScopedHairTest};
+// portal and diary
 pub use extract::PortalClient;

@@ -64,19 +64,45 @@ pub fn set_utc_offset(
 /// The program prescribed to a client, as the portal shows it (read-only).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProgramSummary {
-    pub title: String,
-    pub items: Vec<String>,
+    pub since: chrono::NaiveDate,
+    pub diet: String,
+    pub lifestyle: String,
+    /// "Magnesium glycinate: 200 mg, twice a day", in prescription order.
+    pub supplements: Vec<String>,
 }
 
-/// The client's current program, for the portal's "Your program" section.
-///
-/// TODO(issue #4, programs): read the client's current program here once programs exist. This
-/// hook is the only place the portal asks, so the portal page needs no change: return
-/// `Some(ProgramSummary { .. })` and the section lists it. Until then every client has none
-/// and the portal says "No program yet".
+/// The program in force for the client on `today` (their local date), for the portal's "Your
+/// program" section; None shows "No program yet". This is the one place the portal reads the
+/// program (issue 4's `db::programs`), so a change there is absorbed here.
 pub fn current_program(
-    _conn: &mut DbConn,
-    _client_id: i64,
+    conn: &mut DbConn,
+    client_id: i64,
+    today: chrono::NaiveDate,
 ) -> Result<Option<ProgramSummary>, DbError> {
-    Ok(None)
+    let history = super::programs::history(conn, client_id)?;
+    Ok(super::programs::current(&history, today).map(|current| ProgramSummary {
+        since: current.version.starts_on,
+        diet: current.version.diet.trim().to_string(),
+        lifestyle: current.version.lifestyle.trim().to_string(),
+        supplements: current
+            .supplements
+            .iter()
+            .map(|s| {
+                let amount = [s.dose.trim(), s.unit.trim()]
+                    .into_iter()
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let details = [amount.as_str(), s.frequency.trim()]
+                    .into_iter()
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                match details.is_empty() {
+                    true => s.name.trim().to_string(),
+                    false => format!("{}: {details}", s.name.trim()),
+                }
+            })
+            .collect(),
+    }))
 }

@@ -15,6 +15,7 @@ pub mod pending_imports;
 pub mod programs;
 pub mod schema;
 pub mod sessions;
+pub mod summaries;
 
 // portal and diary
 pub mod client_accounts;

@@ -174,6 +174,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    summaries (id) {
+        id -> BigInt,
+        client_id -> BigInt,
+        created_by -> BigInt,
+        period_start -> Date,
+        period_end -> Date,
+        comment -> Text,
+        created_at -> Timestamp,
+        shared_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(summaries -> clients (client_id));
 diesel::joinable!(client_summaries -> clients (client_id));
 diesel::joinable!(program_versions -> clients (client_id));
 diesel::joinable!(program_supplements -> program_versions (version_id));
@@ -191,6 +205,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     program_versions,
     program_supplements,
     client_summaries,
+    summaries,
     // portal and diary
     invitations,
     client_symptoms,

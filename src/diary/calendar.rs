@@ -178,7 +178,10 @@ mod tests {
         assert_eq!(UtcOffset::from_minutes(-210).unwrap().label(), "UTC−03:30");
         assert_eq!(UtcOffset::UTC.label(), "UTC");
         let choices = UtcOffset::choices();
-        assert!(choices.windows(2).all(|w| w[0] < w[1]), "sorted, no repeats");
+        assert!(
+            choices.windows(2).all(|w| w[0] < w[1]),
+            "sorted, no repeats"
+        );
         assert!(choices.contains(&UtcOffset::from_minutes(345).unwrap()));
         assert_eq!(choices.first().map(|o| o.minutes()), Some(-720));
         assert_eq!(choices.last().map(|o| o.minutes()), Some(840));

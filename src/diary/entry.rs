@@ -44,7 +44,10 @@ mod tests {
 
     #[test]
     fn text_is_trimmed_and_bounded() {
-        assert_eq!(parse_text("  bread \r\n cheese ", 100), Ok("bread \n cheese".into()));
+        assert_eq!(
+            parse_text("  bread \r\n cheese ", 100),
+            Ok("bread \n cheese".into())
+        );
         assert!(parse_text(&"é".repeat(11), 10).is_err());
         assert_eq!(parse_text(&"é".repeat(10), 10).map(|s| s.len()), Ok(20));
     }

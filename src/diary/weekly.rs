@@ -169,7 +169,8 @@ pub fn adherence(logged: &[NaiveDate], from: NaiveDate, to: NaiveDate) -> Adhere
             days_in_period: 0,
         };
     }
-    let distinct: BTreeSet<&NaiveDate> = logged.iter().filter(|d| **d >= from && **d <= to).collect();
+    let distinct: BTreeSet<&NaiveDate> =
+        logged.iter().filter(|d| **d >= from && **d <= to).collect();
     Adherence {
         days_logged: distinct.len() as u32,
         days_in_period: ((to - from).num_days() + 1) as u32,
@@ -225,7 +226,10 @@ mod tests {
         ];
         let weeks = weekly_averages(&days, date(11, 16), date(11, 29));
         assert_eq!(weeks.len(), 2, "fatigue and leg cramps");
-        let cramps = weeks.iter().find(|s| s.symptom_key == "leg_cramps").unwrap();
+        let cramps = weeks
+            .iter()
+            .find(|s| s.symptom_key == "leg_cramps")
+            .unwrap();
         assert_eq!(cramps.weeks.len(), 2);
         assert_eq!(cramps.weeks[0].days_logged, 3);
         assert_eq!(cramps.weeks[0].average(), Some(3.0));
@@ -321,7 +325,13 @@ mod tests {
 
     #[test]
     fn adherence_counts_distinct_days_in_the_period() {
-        let logged = [date(11, 1), date(11, 2), date(11, 2), date(11, 30), date(12, 1)];
+        let logged = [
+            date(11, 1),
+            date(11, 2),
+            date(11, 2),
+            date(11, 30),
+            date(12, 1),
+        ];
         let a = adherence(&logged, date(11, 1), date(11, 30));
         assert_eq!(
             a,

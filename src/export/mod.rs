@@ -24,3 +24,7 @@ pub enum ExportError {
 pub fn file_name(client_id: i64, what: &str) -> String {
     format!("client-{client_id}-{what}")
 }
+
+// progress summaries
+pub mod pdf;
+pub mod summary;

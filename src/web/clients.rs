@@ -392,7 +392,10 @@ struct ShowPage {
 pub async fn show(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<HttpResponse> {
     let timeline = super::timeline::load(&pool, &scoped.client, super::timeline::today()).await?;
     let client_id = scoped.client.id;
-    let portal = run_db(&pool, move |conn| super::client_diary::load_section(conn, client_id)).await?;
+    let portal = run_db(&pool, move |conn| {
+        super::client_diary::load_section(conn, client_id)
+    })
+    .await?;
     html(
         StatusCode::OK,
         &ShowPage {

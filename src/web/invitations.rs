@@ -41,10 +41,22 @@ pub async fn create(
     scoped: ScopedClient,
     _form: CsrfForm<EmptyForm>,
 ) -> AppResult<HttpResponse> {
-    let (owner, client_id, addr) = (scoped.practitioner.id(), scoped.client.id, remote_addr(&req));
-    let created = run_db(&pool, move |conn| invite::create(conn, owner, client_id, &addr)).await?;
+    let (owner, client_id, addr) = (
+        scoped.practitioner.id(),
+        scoped.client.id,
+        remote_addr(&req),
+    );
+    let created = run_db(&pool, move |conn| {
+        invite::create(conn, owner, client_id, &addr)
+    })
+    .await?;
     let info = req.connection_info();
-    let link = format!("{}://{}/invite/{}", info.scheme(), info.host(), created.token);
+    let link = format!(
+        "{}://{}/invite/{}",
+        info.scheme(),
+        info.host(),
+        created.token
+    );
     render(
         StatusCode::OK,
         &CreatedPage {
@@ -64,8 +76,15 @@ pub async fn revoke(
     scoped: ScopedClient,
     _form: CsrfForm<EmptyForm>,
 ) -> AppResult<HttpResponse> {
-    let (owner, client_id, addr) = (scoped.practitioner.id(), scoped.client.id, remote_addr(&req));
-    run_db(&pool, move |conn| invite::revoke(conn, owner, client_id, &addr)).await?;
+    let (owner, client_id, addr) = (
+        scoped.practitioner.id(),
+        scoped.client.id,
+        remote_addr(&req),
+    );
+    run_db(&pool, move |conn| {
+        invite::revoke(conn, owner, client_id, &addr)
+    })
+    .await?;
     Ok(redirect(&format!("/clients/{client_id}#portal")))
 }
 
@@ -192,7 +211,15 @@ pub async fn show(
     pool: web::Data<Pool>,
     token: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    accept_page(&req, &pool, token.into_inner(), None, FieldErrors::default(), StatusCode::OK).await
+    accept_page(
+        &req,
+        &pool,
+        token.into_inner(),
+        None,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 fn validate(form: &AcceptForm) -> FieldErrors {

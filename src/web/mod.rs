@@ -12,6 +12,7 @@ pub mod imports;
 pub mod layout;
 pub mod programs;
 pub mod sessions;
+pub mod summaries;
 pub mod timeline;
 
 // portal and diary

@@ -42,8 +42,13 @@ async fn a_client_logs_today_and_edits_it() {
     let today = server_today().to_string();
     let form = app.get("/portal").await;
     assert!(form.body.contains("Today") && form.body.contains("Leg cramps"));
-    assert!(form.body.contains(&format!("name=\"date\" value=\"{today}\"")));
-    assert!(checked(&form.body, "sev_leg_cramps", "0"), "0 = none by default");
+    assert!(form
+        .body
+        .contains(&format!("name=\"date\" value=\"{today}\"")));
+    assert!(
+        checked(&form.body, "sev_leg_cramps", "0"),
+        "0 = none by default"
+    );
     let saved = post_entry(
         &app,
         &[
@@ -89,7 +94,11 @@ async fn a_client_logs_today_and_edits_it() {
     // The practitioner sees it on the client page, with adherence, and annotates it.
     app.set_cookies(setup.practitioner.clone());
     let client_page = app.get(&format!("/clients/{}", setup.client_id)).await;
-    assert!(client_page.body.contains("1 of 30 days"), "{}", client_page.body);
+    assert!(
+        client_page.body.contains("1 of 30 days"),
+        "{}",
+        client_page.body
+    );
     assert!(client_page.body.contains("Leg cramps") && client_page.body.contains("better"));
     let annotated = app
         .submit(
@@ -102,7 +111,12 @@ async fn a_client_logs_today_and_edits_it() {
             ],
         )
         .await;
-    assert_eq!(annotated.status, StatusCode::SEE_OTHER, "{}", annotated.body);
+    assert_eq!(
+        annotated.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        annotated.body
+    );
     assert_eq!(
         annotated.location(),
         format!("/clients/{}#entry-{today}", setup.client_id)
@@ -121,7 +135,11 @@ async fn a_client_logs_today_and_edits_it() {
 
     // The client never sees the annotation.
     app.set_cookies(setup.client);
-    assert!(!app.get("/portal").await.body.contains("Check magnesium timing"));
+    assert!(!app
+        .get("/portal")
+        .await
+        .body
+        .contains("Check magnesium timing"));
 
     let mut conn = app.pool.get().unwrap();
     let actions: Vec<String> = audit_events::table
@@ -146,10 +164,21 @@ async fn entries_can_be_changed_for_seven_days_then_are_read_only() {
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     assert_eq!(ok.location(), format!("/portal?date={six_ago}&saved=1"));
 
-    let late = post_entry(&app, &[("date", &seven_ago), ("sev_fatigue", "5"), ("note", "late note")]).await;
+    let late = post_entry(
+        &app,
+        &[
+            ("date", &seven_ago),
+            ("sev_fatigue", "5"),
+            ("note", "late note"),
+        ],
+    )
+    .await;
     assert_eq!(late.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(late.body.contains("this day is now read-only"));
-    assert!(late.body.contains("late note"), "what was typed is shown back");
+    assert!(
+        late.body.contains("late note"),
+        "what was typed is shown back"
+    );
     let early = post_entry(&app, &[("date", &tomorrow), ("sev_fatigue", "5")]).await;
     assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(early.body.contains("has not begun yet"));
@@ -176,8 +205,16 @@ async fn entries_can_be_changed_for_seven_days_then_are_read_only() {
     assert!(old.body.contains("Fatigue"));
     assert!(!old.body.contains("action=\"/portal/diary\""));
     // Future days redirect to today; a bad date is a 400 with a page.
-    assert_eq!(app.get(&format!("/portal?date={tomorrow}")).await.location(), "/portal");
-    assert_eq!(app.get("/portal?date=yesterday").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.get(&format!("/portal?date={tomorrow}"))
+            .await
+            .location(),
+        "/portal"
+    );
+    assert_eq!(
+        app.get("/portal?date=yesterday").await.status,
+        StatusCode::BAD_REQUEST
+    );
 }
 
 #[actix_web::test]
@@ -190,30 +227,59 @@ async fn today_follows_the_clients_time_zone_near_midnight() {
     assert!(east > west);
 
     let saved = app
-        .submit("/portal/settings", "/portal/settings", &[("utc_offset", "840")])
+        .submit(
+            "/portal/settings",
+            "/portal/settings",
+            &[("utc_offset", "840")],
+        )
         .await;
     assert_eq!(saved.location(), "/portal/settings?saved=1");
     let settings = app.get("/portal/settings?saved=1").await;
-    assert!(settings.body.contains("<option value=\"840\" selected>UTC+14:00</option>"));
+    assert!(settings
+        .body
+        .contains("<option value=\"840\" selected>UTC+14:00</option>"));
     let page = app.get("/portal").await;
     assert!(
-        page.body.contains(&format!("name=\"date\" value=\"{east}\"")),
+        page.body
+            .contains(&format!("name=\"date\" value=\"{east}\"")),
         "today is the east's date"
     );
-    let logged = post_entry(&app, &[("date", &east.to_string()), ("sev_leg_cramps", "2")]).await;
+    let logged = post_entry(
+        &app,
+        &[("date", &east.to_string()), ("sev_leg_cramps", "2")],
+    )
+    .await;
     assert_eq!(logged.status, StatusCode::SEE_OTHER, "{}", logged.body);
 
-    app.submit("/portal/settings", "/portal/settings", &[("utc_offset", "-720")])
-        .await;
+    app.submit(
+        "/portal/settings",
+        "/portal/settings",
+        &[("utc_offset", "-720")],
+    )
+    .await;
     let page = app.get("/portal").await;
-    assert!(page.body.contains(&format!("name=\"date\" value=\"{west}\"")));
+    assert!(page
+        .body
+        .contains(&format!("name=\"date\" value=\"{west}\"")));
     // In the west, the east's date has not begun: a new entry for it is refused.
-    let refused = post_entry(&app, &[("date", &east.to_string()), ("revision", "1"), ("sev_leg_cramps", "3")]).await;
+    let refused = post_entry(
+        &app,
+        &[
+            ("date", &east.to_string()),
+            ("revision", "1"),
+            ("sev_leg_cramps", "3"),
+        ],
+    )
+    .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("has not begun yet"));
 
     let bad = app
-        .submit("/portal/settings", "/portal/settings", &[("utc_offset", "17")])
+        .submit(
+            "/portal/settings",
+            "/portal/settings",
+            &[("utc_offset", "17")],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("Choose a time zone"));
@@ -243,7 +309,9 @@ async fn a_validation_error_keeps_everything_that_was_typed() {
     assert!(reply.body.contains("0 (none) to 10 (worst)"));
     assert!(checked(&reply.body, "sev_fatigue", "4"));
     assert!(checked(&reply.body, "tod_fatigue", "day"));
-    assert!(reply.body.contains("wine &amp; chocolate") || reply.body.contains("wine &#38; chocolate"));
+    assert!(
+        reply.body.contains("wine &amp; chocolate") || reply.body.contains("wine &#38; chocolate")
+    );
     assert!(reply.body.contains("the end"));
     assert_eq!(entry_count(&app), 0);
 }
@@ -270,15 +338,32 @@ async fn a_stale_form_and_a_conflicting_edit_lose_nothing() {
     assert!(stale.body.contains("from an old tab") && checked(&stale.body, "sev_fatigue", "6"));
     assert_eq!(entry_count(&app), 0);
     // Two forms opened before any entry; the second save would overwrite the first.
-    let first = post_entry(&app, &[("date", &today), ("revision", "0"), ("note", "phone")]).await;
+    let first = post_entry(
+        &app,
+        &[("date", &today), ("revision", "0"), ("note", "phone")],
+    )
+    .await;
     assert_eq!(first.status, StatusCode::SEE_OTHER);
-    let second = post_entry(&app, &[("date", &today), ("revision", "0"), ("note", "laptop")]).await;
+    let second = post_entry(
+        &app,
+        &[("date", &today), ("revision", "0"), ("note", "laptop")],
+    )
+    .await;
     assert_eq!(second.status, StatusCode::CONFLICT);
     assert!(second.body.contains("changed on another device"));
-    assert!(second.body.contains("laptop") && second.body.contains("name=\"revision\" value=\"1\""));
-    assert!(app.get("/portal").await.body.contains("phone"), "the first is intact");
+    assert!(
+        second.body.contains("laptop") && second.body.contains("name=\"revision\" value=\"1\"")
+    );
+    assert!(
+        app.get("/portal").await.body.contains("phone"),
+        "the first is intact"
+    );
     // Saving the shown form again replaces it knowingly.
-    let again = post_entry(&app, &[("date", &today), ("revision", "1"), ("note", "laptop")]).await;
+    let again = post_entry(
+        &app,
+        &[("date", &today), ("revision", "1"), ("note", "laptop")],
+    )
+    .await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);
     assert!(app.get("/portal").await.body.contains("laptop"));
 }
@@ -293,7 +378,10 @@ fn expire_sessions(app: &TestApp) {
 
 fn pending_count(app: &TestApp) -> i64 {
     let mut conn = app.pool.get().unwrap();
-    pending_diary_entries::table.count().get_result(&mut conn).unwrap()
+    pending_diary_entries::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap()
 }
 
 /// Opens today's form, lets the session expire, and posts an entry.
@@ -333,11 +421,16 @@ async fn an_entry_posted_after_the_session_ended_is_saved_after_sign_in() {
         .submit(
             "/portal/resume",
             "/portal/resume",
-            &[("email", "liam@example.com"), ("password", "not my password")],
+            &[
+                ("email", "liam@example.com"),
+                ("password", "not my password"),
+            ],
         )
         .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
-    assert!(wrong.body.contains("Your entry is still kept") && wrong.body.contains("written slowly"));
+    assert!(
+        wrong.body.contains("Your entry is still kept") && wrong.body.contains("written slowly")
+    );
     let signed_in = app
         .submit(
             "/portal/resume",
@@ -345,7 +438,12 @@ async fn an_entry_posted_after_the_session_ended_is_saved_after_sign_in() {
             &[("email", "liam@example.com"), ("password", CLIENT_PASSWORD)],
         )
         .await;
-    assert_eq!(signed_in.status, StatusCode::SEE_OTHER, "{}", signed_in.body);
+    assert_eq!(
+        signed_in.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        signed_in.body
+    );
     assert_eq!(signed_in.location(), "/portal?saved=1");
     let page = app.get("/portal").await;
     assert!(checked(&page.body, "sev_leg_cramps", "8"));
@@ -367,7 +465,11 @@ async fn after_an_ordinary_sign_in_the_kept_entry_is_offered_for_review() {
     assert_eq!(review.status, StatusCode::OK);
     assert!(review.body.contains("It was kept: check it and tap Save"));
     assert!(checked(&review.body, "sev_leg_cramps", "8") && review.body.contains("written slowly"));
-    assert_eq!((entry_count(&app), pending_count(&app)), (0, 0), "shown, not saved");
+    assert_eq!(
+        (entry_count(&app), pending_count(&app)),
+        (0, 0),
+        "shown, not saved"
+    );
     let saved = app
         .post_form(
             "/portal/diary",
@@ -400,7 +502,10 @@ async fn a_kept_entry_is_never_given_to_another_account() {
         .submit(
             "/portal/resume",
             "/portal/resume",
-            &[("email", "other@example.com"), ("password", CLIENT_PASSWORD)],
+            &[
+                ("email", "other@example.com"),
+                ("password", CLIENT_PASSWORD),
+            ],
         )
         .await;
     assert_eq!(other.location(), "/portal");
@@ -416,23 +521,41 @@ async fn a_practitioner_can_add_symptoms_for_a_client() {
     app.set_cookies(setup.practitioner);
     let diary = format!("/clients/{}/diary", setup.client_id);
     let added = app
-        .submit(&diary, &format!("/clients/{}/symptoms", setup.client_id), &[("label", "  Eye   twitching ")])
+        .submit(
+            &diary,
+            &format!("/clients/{}/symptoms", setup.client_id),
+            &[("label", "  Eye   twitching ")],
+        )
         .await;
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
     assert!(app.get(&diary).await.body.contains("Eye twitching"));
     let twice = app
-        .submit(&diary, &format!("/clients/{}/symptoms", setup.client_id), &[("label", "eye twitching")])
+        .submit(
+            &diary,
+            &format!("/clients/{}/symptoms", setup.client_id),
+            &[("label", "eye twitching")],
+        )
         .await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(twice.body.contains("already tracks") && twice.body.contains("value=\"eye twitching\""));
+    assert!(
+        twice.body.contains("already tracks") && twice.body.contains("value=\"eye twitching\"")
+    );
 
     app.set_cookies(setup.client);
     let form = app.get("/portal").await;
     assert!(form.body.contains("Eye twitching"));
-    let start = form.body.find("name=\"sev_c").expect("a custom severity field") + "name=\"".len();
+    let start = form
+        .body
+        .find("name=\"sev_c")
+        .expect("a custom severity field")
+        + "name=\"".len();
     let end = start + form.body[start..].find('"').unwrap();
     let field = form.body[start..end].to_string();
-    let saved = post_entry(&app, &[("date", &server_today().to_string()), (&field, "5")]).await;
+    let saved = post_entry(
+        &app,
+        &[("date", &server_today().to_string()), (&field, "5")],
+    )
+    .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     assert!(checked(&app.get("/portal").await.body, &field, "5"));
     let history = app.get("/portal/history").await;
@@ -480,12 +603,16 @@ async fn weekly_statistics_and_the_rising_flag_on_the_real_engine() {
         let to = monday + Duration::days(20);
         let weeks = diary_stats::weekly_severity(&mut conn, setup.client_id, monday, to).unwrap();
         assert_eq!(weeks.len(), 2);
-        let cramps = weeks.iter().find(|w| w.symptom_key == "leg_cramps").unwrap();
+        let cramps = weeks
+            .iter()
+            .find(|w| w.symptom_key == "leg_cramps")
+            .unwrap();
         let averages: Vec<Option<f64>> = cramps.weeks.iter().map(|w| w.average()).collect();
         assert_eq!(averages, [Some(2.0), Some(3.0), Some(6.0)]);
         let fatigue = weeks.iter().find(|w| w.symptom_key == "fatigue").unwrap();
         assert_eq!(fatigue.weeks[2].average(), Some(2.0));
-        let flags = diary_stats::rising_symptom_flags(&mut conn, setup.client_id, monday, to).unwrap();
+        let flags =
+            diary_stats::rising_symptom_flags(&mut conn, setup.client_id, monday, to).unwrap();
         assert_eq!(flags.len(), 1);
         assert_eq!(flags[0].symptom_key, "leg_cramps");
         assert_eq!(flags[0].week_start, monday + Duration::days(14));
@@ -504,5 +631,7 @@ async fn weekly_statistics_and_the_rising_flag_on_the_real_engine() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("6 of 21 days"));
     assert!(page.body.contains("6.0 ▲"), "{}", page.body);
-    assert!(page.body.contains("Leg cramps: weekly average rose from 2.0"));
+    assert!(page
+        .body
+        .contains("Leg cramps: weekly average rose from 2.0"));
 }

@@ -629,7 +629,7 @@ fn a_backup_taken_during_writes_restores_every_row_committed_before_it() {
             let (pool, committed, stop) = (pool.clone(), committed.clone(), stop.clone());
             std::thread::spawn(move || {
                 let mut written = 0;
-                while !stop.load(Ordering::Relaxed) && written < 2000 {
+                while !stop.load(Ordering::Relaxed) && written < 20_000 {
                     let id = db::new_id();
                     write_client(&mut pool.get().unwrap(), practitioner, id).unwrap();
                     committed.lock().unwrap().push(id);
@@ -638,11 +638,19 @@ fn a_backup_taken_during_writes_restores_every_row_committed_before_it() {
             })
         })
         .collect();
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // Polled rather than slept: a loaded CI machine may be slow to start the writers.
+    let committed_count = || committed.lock().unwrap().len();
+    let wait_for = |count: usize| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while committed_count() < count && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    };
+    wait_for(30);
     let before: Vec<i64> = committed.lock().unwrap().clone();
     let file = temp_file("backup.sqlite3");
     let summary = db::backup::backup(&live, &file).expect("backup while writers run");
-    std::thread::sleep(std::time::Duration::from_millis(200));
+    wait_for(committed_count() + 30);
     stop.store(true, Ordering::Relaxed);
     for writer in writers {
         writer.join().unwrap();

@@ -10,6 +10,7 @@ mod browser_timeline;
 mod clients;
 mod hair_tests;
 mod security;
+mod summaries;
 mod timeline;
 
 // portal and diary
@@ -18,3 +19,6 @@ mod portal;
 
 // exports
 mod exports;
+// load, faults and hostile input (issue 7)
+mod fuzz;
+mod hostile;

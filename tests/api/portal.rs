@@ -96,13 +96,22 @@ async fn an_invitation_signs_the_client_in_once_and_then_is_gone() {
     app.submit(
         &format!("/clients/{client_id}/edit"),
         &format!("/clients/{client_id}/edit"),
-        &[("full_name", "Maria Jensen"), ("email", "maria@example.com")],
+        &[
+            ("full_name", "Maria Jensen"),
+            ("email", "maria@example.com"),
+        ],
     )
     .await;
     let token = invitation_token(&app, client_id).await;
     let client_page = app.get(&format!("/clients/{client_id}")).await;
-    assert!(client_page.body.contains("usable until"), "link state shown");
-    assert!(!client_page.body.contains(&token), "the token is shown once only");
+    assert!(
+        client_page.body.contains("usable until"),
+        "link state shown"
+    );
+    assert!(
+        !client_page.body.contains(&token),
+        "the token is shown once only"
+    );
     {
         // Only the hash is stored.
         let mut conn = app.pool.get().unwrap();
@@ -117,7 +126,10 @@ async fn an_invitation_signs_the_client_in_once_and_then_is_gone() {
     let page = app.get(&format!("/invite/{token}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Welcome, Maria Jensen"));
-    assert!(page.body.contains("value=\"maria@example.com\""), "email prefilled");
+    assert!(
+        page.body.contains("value=\"maria@example.com\""),
+        "email prefilled"
+    );
 
     let accepted = accept_invitation(&app, &token, "maria@example.com", CLIENT_PASSWORD).await;
     assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
@@ -168,7 +180,11 @@ async fn withdrawn_replaced_expired_and_unknown_links_say_so() {
     let first = invitation_token(&app, client_id).await;
     let second = invitation_token(&app, client_id).await;
     let replaced = app.get(&format!("/invite/{first}")).await;
-    assert_eq!(replaced.status, StatusCode::GONE, "a newer link replaces it");
+    assert_eq!(
+        replaced.status,
+        StatusCode::GONE,
+        "a newer link replaces it"
+    );
     assert!(replaced.body.contains("withdrew"));
     assert_eq!(
         app.get(&format!("/invite/{second}")).await.status,
@@ -214,7 +230,11 @@ async fn withdrawn_replaced_expired_and_unknown_links_say_so() {
             ],
         )
         .await;
-    assert_eq!(late.status, StatusCode::GONE, "expired links cannot be answered");
+    assert_eq!(
+        late.status,
+        StatusCode::GONE,
+        "expired links cannot be answered"
+    );
 
     for bad in [
         "0".repeat(64),
@@ -295,7 +315,9 @@ async fn the_invitation_form_keeps_what_was_typed_and_never_echoes_passwords() {
     assert!(!short.body.contains("value=\"short\""));
     let taken = accept_invitation(&app, &token, "TAKEN@example.com", CLIENT_PASSWORD).await;
     assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(taken.body.contains("Another account already signs in with this email"));
+    assert!(taken
+        .body
+        .contains("Another account already signs in with this email"));
     // Still usable after both refusals.
     let ok = accept_invitation(&app, &token, "second@example.com", CLIENT_PASSWORD).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
@@ -308,13 +330,18 @@ async fn accepting_in_a_practitioners_browser_signs_the_practitioner_out() {
     let client_id = app.create_client("Liam O'Connor").await;
     let token = invitation_token(&app, client_id).await;
     let page = app.get(&format!("/invite/{token}")).await;
-    assert!(page.body.contains("This browser is signed in as Test Practitioner"));
+    assert!(page
+        .body
+        .contains("This browser is signed in as Test Practitioner"));
     let accepted = accept_invitation(&app, &token, "liam@example.com", CLIENT_PASSWORD).await;
     assert_eq!(accepted.location(), "/portal");
     assert_eq!(app.get("/clients").await.status, StatusCode::NOT_FOUND);
     let mut conn = app.pool.get().unwrap();
     let live: i64 = sessions::table.count().get_result(&mut conn).unwrap();
-    assert_eq!(live, 1, "the practitioner's session was ended, the client's began");
+    assert_eq!(
+        live, 1,
+        "the practitioner's session was ended, the client's began"
+    );
 }
 
 #[actix_web::test]
@@ -322,16 +349,32 @@ async fn roles_stay_apart() {
     let app = spawn_app().await;
     let setup = portal_setup(&app, "pat@example.com", "Sofia Rossi", "sofia@example.com").await;
     // The client: the portal, never a practitioner page, not even their own record there.
-    for path in ["/", "/clients", &format!("/clients/{}", setup.client_id), &format!("/clients/{}/diary", setup.client_id)] {
+    for path in [
+        "/",
+        "/clients",
+        &format!("/clients/{}", setup.client_id),
+        &format!("/clients/{}/diary", setup.client_id),
+    ] {
         assert_eq!(app.get(path).await.status, StatusCode::NOT_FOUND, "{path}");
     }
     let page = app.get("/portal").await;
-    assert!(page.body.contains("href=\"/portal/history\""), "portal navigation");
-    assert!(!page.body.contains("href=\"/clients\""), "no practitioner navigation");
+    assert!(
+        page.body.contains("href=\"/portal/history\""),
+        "portal navigation"
+    );
+    assert!(
+        !page.body.contains("href=\"/clients\""),
+        "no practitioner navigation"
+    );
     assert_eq!(app.get("/login").await.location(), "/portal");
     // The practitioner: no portal.
     app.set_cookies(setup.practitioner);
-    for path in ["/portal", "/portal/history", "/portal/settings", "/portal/pending"] {
+    for path in [
+        "/portal",
+        "/portal/history",
+        "/portal/settings",
+        "/portal/pending",
+    ] {
         assert_eq!(app.get(path).await.status, StatusCode::NOT_FOUND, "{path}");
     }
 }
@@ -363,5 +406,64 @@ async fn share_results_is_off_until_the_practitioner_turns_it_on() {
     assert_eq!(
         details,
         ["share results turned on", "share results turned off"]
+    );
+}
+
+#[actix_web::test]
+async fn the_portal_shows_the_program_in_force_read_only() {
+    use htma_tracker::db::programs::{add_version, SupplementInput, VersionInput};
+
+    let app = spawn_app().await;
+    let setup = portal_setup(&app, "pat@example.com", "Maria Jensen", "maria@example.com").await;
+    assert!(app.get("/portal").await.body.contains("No program yet"));
+    {
+        let mut conn = app.pool.get().unwrap();
+        let practitioner: i64 = htma_tracker::db::schema::clients::table
+            .find(setup.client_id)
+            .select(htma_tracker::db::schema::clients::practitioner_id)
+            .first(&mut conn)
+            .unwrap();
+        let version = |starts_on, diet: &str| VersionInput {
+            starts_on,
+            diet: diet.into(),
+            lifestyle: "Rest 20 minutes after lunch".into(),
+            supplements: vec![SupplementInput {
+                name: "Magnesium glycinate".into(),
+                dose: "200".into(),
+                unit: "mg".into(),
+                frequency: "twice a day".into(),
+            }],
+        };
+        let today = htma_tracker::db::now().date();
+        let long_ago = today - chrono::Duration::days(60);
+        let future = today + chrono::Duration::days(60);
+        add_version(
+            &mut conn,
+            practitioner,
+            setup.client_id,
+            &version(long_ago, "Cooked vegetables"),
+            "test",
+        )
+        .unwrap();
+        add_version(
+            &mut conn,
+            practitioner,
+            setup.client_id,
+            &version(future, "Not yet in force"),
+            "test",
+        )
+        .unwrap();
+    }
+    let page = app.get("/portal").await;
+    assert!(
+        page.body
+            .contains("Magnesium glycinate: 200 mg, twice a day"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Cooked vegetables") && !page.body.contains("Not yet in force"));
+    assert!(
+        !page.body.contains("/program"),
+        "read-only: no link to edit it"
     );
 }

@@ -242,7 +242,14 @@ pub async fn diary_page(
     scoped: ScopedClient,
     query: web::Query<PeriodQuery>,
 ) -> AppResult<HttpResponse> {
-    diary_page_with(&pool, scoped, query.into_inner(), Drafts::default(), StatusCode::OK).await
+    diary_page_with(
+        &pool,
+        scoped,
+        query.into_inner(),
+        Drafts::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -275,7 +282,11 @@ pub async fn annotate(
             return diary_page_with(&pool, scoped, query, drafts, status).await;
         }
     };
-    let (client_id, account_id, addr) = (scoped.client.id, scoped.practitioner.id(), remote_addr(&req));
+    let (client_id, account_id, addr) = (
+        scoped.client.id,
+        scoped.practitioner.id(),
+        remote_addr(&req),
+    );
     let found = run_db(&pool, move |conn| {
         let author = Author {
             account_id,
@@ -308,7 +319,11 @@ pub async fn add_symptom(
     scoped: ScopedClient,
     CsrfForm(form): CsrfForm<SymptomForm>,
 ) -> AppResult<HttpResponse> {
-    let (client_id, owner, addr) = (scoped.client.id, scoped.practitioner.id(), remote_addr(&req));
+    let (client_id, owner, addr) = (
+        scoped.client.id,
+        scoped.practitioner.id(),
+        remote_addr(&req),
+    );
     let label = form.label.clone();
     let added = run_db(&pool, move |conn| {
         client_symptoms::add(conn, owner, client_id, &label, &addr)
@@ -341,7 +356,11 @@ pub async fn set_share_results(
     CsrfForm(form): CsrfForm<ShareForm>,
 ) -> AppResult<HttpResponse> {
     let share = form.share == "1";
-    let (client_id, owner, addr) = (scoped.client.id, scoped.practitioner.id(), remote_addr(&req));
+    let (client_id, owner, addr) = (
+        scoped.client.id,
+        scoped.practitioner.id(),
+        remote_addr(&req),
+    );
     run_db(&pool, move |conn| {
         write_tx(conn, |conn| {
             if client_portal::set_share_results(conn, owner, client_id, share)? == 0 {

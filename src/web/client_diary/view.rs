@@ -7,8 +7,8 @@ use crate::db::accounts::Account;
 use crate::db::client_portal::PortalSettings;
 use crate::db::diary::Entry;
 use crate::db::invitations::{InvitationRow, InvitationState};
-use crate::db::{now, DbConn, DbError};
 use crate::db::{client_accounts, client_portal, client_symptoms, diary, diary_stats, invitations};
+use crate::db::{now, DbConn, DbError};
 use crate::diary::vocabulary::label_of;
 use crate::diary::{Adherence, Symptom, UtcOffset};
 

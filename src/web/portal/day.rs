@@ -16,7 +16,7 @@ use crate::auth::{CurrentAccount, PortalClient};
 use crate::db::accounts::ROLE_CLIENT;
 use crate::db::client_portal::{self, ProgramSummary};
 use crate::db::diary::{self, Author, Entry, SaveOutcome};
-use crate::db::{client_symptoms, pending_entries, now, Pool};
+use crate::db::{client_symptoms, now, pending_entries, Pool};
 use crate::diary::calendar::{last_editable_day, parse_date};
 use crate::diary::vocabulary::label_of;
 use crate::diary::{day_status, DayStatus, Symptom, EDIT_WINDOW_DAYS};
@@ -77,6 +77,7 @@ pub(crate) async fn load_context(
     let client_id = portal.client.id;
     let account_id = portal.account().id;
     let pending_hash = resume::cookie_hash(req);
+    let today = portal.today();
     run_db(pool, move |conn| {
         let pending = match pending_hash {
             Some(hash) => pending_entries::find(conn, &hash, now())?
@@ -87,7 +88,7 @@ pub(crate) async fn load_context(
         Ok(DayContext {
             vocabulary: client_symptoms::vocabulary(conn, client_id)?,
             entry: diary::find(conn, client_id, date)?,
-            program: client_portal::current_program(conn, client_id)?,
+            program: client_portal::current_program(conn, client_id, today)?,
             pending: pending.map(|d| d.unwrap_or(date)),
         })
     })
@@ -205,7 +206,7 @@ pub async fn today(
 pub(crate) enum Attempt {
     Saved(NaiveDate),
     /// Not saved; the page to show again, with why.
-    Refused(Shown),
+    Refused(Box<Shown>),
 }
 
 /// Checks a posted form against the vocabulary and the client's edit window.
@@ -245,16 +246,19 @@ pub(crate) async fn attempt_save(
     mut raw: RawEntry,
 ) -> AppResult<Attempt> {
     let client_id = portal.client.id;
-    let vocabulary = run_db(pool, move |conn| client_symptoms::vocabulary(conn, client_id)).await?;
+    let vocabulary = run_db(pool, move |conn| {
+        client_symptoms::vocabulary(conn, client_id)
+    })
+    .await?;
     let (input, revision) = match check(&raw, &vocabulary, portal.today()) {
         Ok(parsed) => parsed,
         Err(errors) => {
-            return Ok(Attempt::Refused(Shown {
+            return Ok(Attempt::Refused(Box::new(Shown {
                 raw,
                 errors,
                 notice: None,
                 status: StatusCode::UNPROCESSABLE_ENTITY,
-            }))
+            })))
         }
     };
     let (account_id, addr, date) = (portal.account().id, remote_addr(req), input.date);
@@ -276,7 +280,7 @@ pub(crate) async fn attempt_save(
         (SaveOutcome::Created(_) | SaveOutcome::Updated(_), _) => Ok(Attempt::Saved(date)),
         (SaveOutcome::Conflict(_), current) => {
             raw.revision = current.unwrap_or(0).to_string();
-            Ok(Attempt::Refused(Shown {
+            Ok(Attempt::Refused(Box::new(Shown {
                 raw,
                 errors: EntryErrors::default(),
                 notice: Some(Notice::problem(format!(
@@ -284,7 +288,7 @@ pub(crate) async fn attempt_save(
                     day_name(date, portal.today()).to_lowercase()
                 ))),
                 status: StatusCode::CONFLICT,
-            }))
+            })))
         }
     }
 }
@@ -310,7 +314,7 @@ pub(crate) async fn show_refused(
         Attempt::Refused(shown) => {
             let date = shown.raw.parsed_date().unwrap_or_else(|| portal.today());
             let context = load_context(req, pool, portal, date).await?;
-            render_day(portal, layout, date, context, shown)
+            render_day(portal, layout, date, context, *shown)
         }
     }
 }
@@ -342,14 +346,14 @@ pub async fn save(
         // A form from before the last sign-in (another tab signed out and in): refused like any
         // stale form, but shown back with a fresh token instead of thrown away.
         tracing::warn!("stale diary form refused and shown back");
-        let attempt = Attempt::Refused(Shown {
+        let attempt = Attempt::Refused(Box::new(Shown {
             raw,
             errors: EntryErrors::default(),
             notice: Some(Notice::problem(
                 "This form had expired, so nothing was saved yet. Your entry is below: check it and tap Save.",
             )),
             status: StatusCode::FORBIDDEN,
-        });
+        }));
         return show_refused(&req, &pool, &portal, layout, attempt).await;
     }
     let attempt = attempt_save(&req, &pool, &portal, raw).await?;

@@ -71,8 +71,7 @@ impl RawEntry {
     }
 
     pub fn from_payload(payload: &str) -> Self {
-        let pairs: Vec<(String, String)> =
-            serde_urlencoded::from_str(payload).unwrap_or_default();
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(payload).unwrap_or_default();
         Self::from_pairs(&pairs)
     }
 
@@ -98,7 +97,8 @@ impl RawEntry {
             raw.severities
                 .insert(reading.key.clone(), reading.severity.to_string());
             if let Some(t) = reading.time_of_day {
-                raw.times.insert(reading.key.clone(), t.as_str().to_string());
+                raw.times
+                    .insert(reading.key.clone(), t.as_str().to_string());
             }
         }
         raw
@@ -112,7 +112,9 @@ impl RawEntry {
     /// Parses every field against the client's vocabulary, collecting every problem at once.
     pub fn parse(&self, vocabulary: &[Symptom]) -> Result<(EntryInput, i64), EntryErrors> {
         let mut errors = EntryErrors::default();
-        let date = parse_date(&self.date).map_err(|m| errors.fields.add("date", m)).ok();
+        let date = parse_date(&self.date)
+            .map_err(|m| errors.fields.add("date", m))
+            .ok();
         let revision = self.revision.trim().parse::<i64>().unwrap_or(0).max(0);
         let note = parse_text(&self.note, NOTE_MAX_CHARS)
             .map_err(|m| errors.fields.add("note", m))

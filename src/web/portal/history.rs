@@ -74,9 +74,8 @@ fn last_of_month(first: NaiveDate) -> NaiveDate {
 }
 
 fn parse_month(text: &str) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d").map_err(|_| {
-        AppError::BadRequest("The month must read YYYY-MM, like 2026-11.".into())
-    })
+    NaiveDate::parse_from_str(&format!("{}-01", text.trim()), "%Y-%m-%d")
+        .map_err(|_| AppError::BadRequest("The month must read YYYY-MM, like 2026-11.".into()))
 }
 
 fn month_link(month: NaiveDate, symptom: Option<&str>) -> String {
@@ -124,14 +123,23 @@ pub async fn history(
         entries.iter().map(|e| (e.row.entry_date, e)).collect();
     let focus_label = symptom
         .and_then(|key| vocabulary.iter().find(|s| s.key == key))
-        .map_or("Highest severity of the day".to_string(), |s| s.label.clone());
+        .map_or("Highest severity of the day".to_string(), |s| {
+            s.label.clone()
+        });
 
     let mut weeks = Vec::new();
     let mut day = week_start(first);
     while day <= last {
         let mut week = Vec::with_capacity(7);
         for _ in 0..7 {
-            week.push(cell(day, first, today, by_date.get(&day).copied(), symptom, &focus_label));
+            week.push(cell(
+                day,
+                first,
+                today,
+                by_date.get(&day).copied(),
+                symptom,
+                &focus_label,
+            ));
             day += Duration::days(1);
         }
         weeks.push(week);
@@ -261,9 +269,15 @@ mod tests {
     #[test]
     fn months_have_their_own_length() {
         let feb = parse_month("2028-02").unwrap();
-        assert_eq!(last_of_month(feb), NaiveDate::from_ymd_opt(2028, 2, 29).unwrap());
+        assert_eq!(
+            last_of_month(feb),
+            NaiveDate::from_ymd_opt(2028, 2, 29).unwrap()
+        );
         let dec = parse_month("2026-12").unwrap();
-        assert_eq!(last_of_month(dec), NaiveDate::from_ymd_opt(2026, 12, 31).unwrap());
+        assert_eq!(
+            last_of_month(dec),
+            NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
+        );
         assert!(parse_month("2026-13").is_err());
         assert!(parse_month("November").is_err());
     }

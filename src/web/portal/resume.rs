@@ -123,7 +123,10 @@ pub(crate) async fn stash(
                 .into(),
         ));
     }
-    tracing::info!(bound = account_id.is_some(), "diary entry kept after its session ended");
+    tracing::info!(
+        bound = account_id.is_some(),
+        "diary entry kept after its session ended"
+    );
     let mut response = redirect("/portal/resume");
     add_cookie(&mut response, &pending_cookie(req, &token))?;
     Ok(response)
@@ -250,8 +253,10 @@ pub async fn resume(
     let pending = load_pending(&req, &pool).await?;
     let addr = remote_addr(&req);
     let (email, password) = (form.email.clone(), form.password);
-    let outcome =
-        run_db(&pool, move |conn| login::attempt(conn, &email, &password, &addr)).await?;
+    let outcome = run_db(&pool, move |conn| {
+        login::attempt(conn, &email, &password, &addr)
+    })
+    .await?;
     let (token, account_id, role) = match outcome {
         LoginOutcome::SignedIn {
             token,

@@ -32,7 +32,13 @@ struct SettingsPage {
     errors: FieldErrors,
 }
 
-fn page(portal: &PortalClient, selected: &str, notice: Option<Notice>, errors: FieldErrors, status: StatusCode) -> AppResult<HttpResponse> {
+fn page(
+    portal: &PortalClient,
+    selected: &str,
+    notice: Option<Notice>,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
     let server = UtcOffset::server_default();
     let mut choices = vec![OffsetChoice {
         value: String::new(),
@@ -78,7 +84,13 @@ pub async fn settings_form(
         .map(|m| m.to_string())
         .unwrap_or_default();
     let notice = query.saved.is_some().then(|| Notice::ok("Saved."));
-    page(&portal, &selected, notice, FieldErrors::default(), StatusCode::OK)
+    page(
+        &portal,
+        &selected,
+        notice,
+        FieldErrors::default(),
+        StatusCode::OK,
+    )
 }
 
 #[derive(Deserialize)]
@@ -101,7 +113,13 @@ pub async fn save_settings(
             Err(message) => {
                 let mut errors = FieldErrors::default();
                 errors.add("utc_offset", message);
-                return page(&portal, &form.utc_offset, None, errors, StatusCode::UNPROCESSABLE_ENTITY);
+                return page(
+                    &portal,
+                    &form.utc_offset,
+                    None,
+                    errors,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                );
             }
         },
     };

@@ -1,7 +1,7 @@
 //! The client timeline: trends of every test on one time axis, the table of tests with changes
 //! since the previous one, the flags raised between tests, and when the next test is due.
 
-pub mod chart;
+pub use crate::charts as chart;
 
 use std::collections::HashMap;
 
