@@ -81,6 +81,7 @@ form_value() { # name < html
 # in JAR); fails unless the answer is the 303 of a successful sign-in.
 sign_in() {
     local base=$1 email=$2 password=$3 jar=$4 token status
+    rm -f "$jar" # a live session would make /login redirect
     token=$(curl -sS --max-time 10 -c "$jar" -b "$jar" "$base/login" | form_value csrf_token)
     [[ -n "$token" ]] || die "no CSRF token on $base/login"
     status=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" \

@@ -59,7 +59,7 @@ pub const WIDTH: f64 = 720.0;
 pub const HEIGHT: f64 = 170.0;
 const LEFT: f64 = 52.0;
 const RIGHT: f64 = 12.0;
-const TOP: f64 = 14.0;
+const TOP: f64 = 24.0;
 const BOTTOM: f64 = 26.0;
 /// Shaded around the ideal: within ±20% of it (a display convention, not an HTMA.md rule).
 pub const BAND: f64 = 0.2;
@@ -217,6 +217,11 @@ pub fn line_chart(series: &Series, axis: &TimeAxis, markers: &[Marker]) -> Strin
         if scale.log { "; logarithmic scale" } else { "" }
     );
     let (plot_top, plot_bottom) = (TOP, HEIGHT - BOTTOM);
+    svg.push_str(&format!(
+        "<text class=\"chart-title\" x=\"{LEFT}\" y=\"14\">{}{}</text>",
+        escape(&series.title),
+        if scale.log { " (log scale)" } else { "" }
+    ));
     if let Some(ideal) = series.ideal {
         let (y_hi, y_lo) = (scale.y(ideal * (1.0 + BAND)), scale.y(ideal * (1.0 - BAND)));
         svg.push_str(&format!(

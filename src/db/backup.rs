@@ -65,7 +65,8 @@ impl From<diesel::ConnectionError> for BackupError {
 /// it holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
-    pub bytes: u64,
+    /// The backup file's size; `None` after a restore, whose pages may still sit in the WAL.
+    pub bytes: Option<u64>,
     pub accounts: i64,
     pub clients: i64,
     pub hair_tests: i64,
@@ -74,10 +75,13 @@ pub struct Summary {
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(bytes) = self.bytes {
+            write!(f, "{bytes} bytes; ")?;
+        }
         write!(
             f,
-            "{} bytes; {} accounts, {} clients, {} hair tests, {} diary entries; integrity ok",
-            self.bytes, self.accounts, self.clients, self.hair_tests, self.diary_entries
+            "{} accounts, {} clients, {} hair tests, {} diary entries; integrity ok",
+            self.accounts, self.clients, self.hair_tests, self.diary_entries
         )
     }
 }
@@ -176,7 +180,11 @@ fn integrity(conn: &mut SqliteConnection) -> Result<(), BackupError> {
     }
 }
 
-fn summary(conn: &mut SqliteConnection, schema: &str, bytes: u64) -> Result<Summary, BackupError> {
+fn summary(
+    conn: &mut SqliteConnection,
+    schema: &str,
+    bytes: Option<u64>,
+) -> Result<Summary, BackupError> {
     let n = |conn: &mut SqliteConnection, table: &str| {
         count(conn, &format!("SELECT COUNT(*) AS n FROM {schema}.{table}"))
     };
@@ -228,7 +236,7 @@ pub fn backup(database_url: &str, file: &Path) -> Result<Summary, BackupError> {
     sync(file)?;
     let mut copy = open(&read_only_uri(utf8(file)?))?;
     integrity(&mut copy)?;
-    summary(&mut copy, "main", file_size(file))
+    summary(&mut copy, "main", Some(file_size(file)))
 }
 
 /// A scratch directory removed on drop, for the migrated copy of a backup.
@@ -285,7 +293,7 @@ fn quoted(identifier: &str) -> String {
 /// Replaces the content of the configured SQLite database with the backup's. Refuses a
 /// database that has accounts unless `force`.
 pub fn restore(database_url: &str, file: &Path, force: bool) -> Result<Summary, BackupError> {
-    let location = sqlite_location(database_url)?;
+    sqlite_location(database_url)?;
     if !file.is_file() {
         return Err(BackupError::Missing(file.to_path_buf()));
     }
@@ -304,7 +312,7 @@ pub fn restore(database_url: &str, file: &Path, force: bool) -> Result<Summary, 
     let _ = conn.batch_execute("DETACH DATABASE backup");
     result?;
     integrity(conn)?;
-    summary(conn, "main", file_size(Path::new(&location)))
+    summary(conn, "main", None)
 }
 
 fn copy_rows(conn: &mut SqliteConnection, force: bool) -> Result<(), BackupError> {

@@ -4,14 +4,14 @@
 //! on the shared time axis, the flags, the symptom diary, and the disclaimer in every footer.
 //!
 //! Text is set in DejaVu Sans, embedded from a subset committed under `static/fonts/` (Latin,
-//! Greek, Cyrillic, punctuation, arrows and ≤ ≥): the flags' summaries carry "→" and "≤", which
-//! the PDF built-in fonts cannot show, and an embedded font keeps the file readable everywhere.
-//! Without printpdf's `text_layout` feature nothing is subset at save time, which is why the
-//! committed file is a subset already; characters outside it print as "?".
+//! Greek, Cyrillic, punctuation, arrows, ≤ and ≥): the flags' summaries carry "→" and "≤", which
+//! the PDF built-in fonts cannot show. Without printpdf's `text_layout` feature nothing is
+//! subset at save time, which is why the committed file is a subset already (static/fonts/
+//! README.md says how it was made); a character outside it prints as "?".
 
 use chrono::{Datelike, NaiveDate};
 use printpdf::{
-    Color, DateTime, FontId, Line, LineDashPattern, LinePoint, Op, PaintMode, ParsedFont,
+    Color, DateTime, FontId, Line, LineDashPattern, LinePoint, Mm, Op, PaintMode, ParsedFont,
     PdfDocument, PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point, Polygon,
     PolygonRing, Pt, Rect, Rgb, TextItem, WindingOrder,
 };
@@ -23,8 +23,8 @@ use crate::domain::numbers::format_threshold;
 const REGULAR_TTF: &[u8] = include_bytes!("../../static/fonts/DejaVuSans-subset.ttf");
 const BOLD_TTF: &[u8] = include_bytes!("../../static/fonts/DejaVuSans-Bold-subset.ttf");
 
-// A4 portrait, in points; y grows downwards in this module and is flipped only when an
-// operation is emitted, so the layout reads top to bottom like the page does.
+// A4 portrait, in points. y grows downwards in this module and is flipped only where an
+// operation is emitted, so the layout reads top to bottom like the page.
 const PAGE_W: f32 = 595.28;
 const PAGE_H: f32 = 841.89;
 const MARGIN: f32 = 42.0;
@@ -72,7 +72,7 @@ pub fn render_summary_pdf(data: &SummaryData) -> Result<Vec<u8>, String> {
     info.subject = "Progress summary (hair tissue mineral analysis)".into();
     info.creator = "htma-tracker".into();
     info.producer = "htma-tracker (printpdf)".into();
-    // The summary's own creation time, not the download's: the same summary is the same file.
+    // The summary's own creation time, not the download's: the same summary, the same dates.
     if let Ok(created) = DateTime::from_unix_timestamp(data.created_at.and_utc().timestamp()) {
         info.creation_date = created;
         info.modification_date = created;
@@ -82,6 +82,8 @@ pub fn render_summary_pdf(data: &SummaryData) -> Result<Vec<u8>, String> {
     let bytes = doc
         .with_pages(pages)
         .save(&PdfSaveOptions::default(), &mut warnings);
+    // printpdf reports what it could not write as warnings and still returns bytes; an
+    // error-level one means a broken document, which must not reach a client.
     let errors: Vec<String> = warnings
         .into_iter()
         .filter(|w| w.severity == PdfParseErrorSeverity::Error)
@@ -103,65 +105,52 @@ fn header(c: &mut Canvas, data: &SummaryData) {
     c.text(
         MARGIN,
         c.y + 16.0,
-        19.0,
-        Weight::Bold,
-        ACCENT,
+        style(19.0, BOLD, ACCENT),
         "Progress summary",
     );
-    let created = data.created_at.format("%Y-%m-%d %H:%M").to_string();
-    c.text_right(
-        PAGE_W - MARGIN,
-        c.y + 16.0,
-        8.0,
-        Weight::Regular,
-        MUTED,
-        &format!("Created {created}"),
-    );
     c.y += 26.0;
-    c.paragraph(
-        MARGIN,
-        CONTENT_W,
-        &data.client_name,
-        Style::new(14.0, Weight::Bold, INK),
-    );
+    c.paragraph(MARGIN, CONTENT_W, &data.client_name, style(14.0, BOLD, INK));
     c.y += 6.0;
     c.rule(MARGIN, PAGE_W - MARGIN, c.y, 1.2, ACCENT);
     c.y += 8.0;
 
     let days = (data.period_end - data.period_start).num_days() + 1;
+    let reference_code = data
+        .reference_code
+        .clone()
+        .filter(|code| !code.trim().is_empty())
+        .unwrap_or_else(|| "—".into());
     let fields = [
         ("Client", data.client_name.clone()),
-        (
-            "Reference code",
-            data.reference_code
-                .clone()
-                .filter(|code| !code.trim().is_empty())
-                .unwrap_or_else(|| "—".into()),
-        ),
+        ("Reference code", reference_code),
         ("Practitioner", data.practitioner_name.clone()),
         (
             "Period",
             format!("{} – {} ({days} days)", data.period_start, data.period_end),
         ),
-        ("Created", created),
+        (
+            "Created",
+            data.created_at.format("%Y-%m-%d %H:%M").to_string(),
+        ),
         ("Reference set", data.reference_set.clone()),
     ];
     let column = CONTENT_W / 2.0;
-    let label_w = 72.0;
-    let value = Style::new(9.5, Weight::Regular, INK);
+    let label_w = 64.0;
+    let value_w = column - label_w - 6.0;
+    let value = style(9.5, REGULAR, INK);
     for pair in fields.chunks(2) {
-        let heights: Vec<f32> = pair
+        let lines = pair
             .iter()
-            .map(|(_, v)| c.wrap(v, column - label_w - 10.0, value).len() as f32 * value.leading())
-            .collect();
-        let row = heights.iter().copied().fold(0.0, f32::max) + 3.0;
+            .map(|(_, v)| c.wrap(v, value_w, value).len())
+            .max()
+            .unwrap_or(1);
         for (i, (label, v)) in pair.iter().enumerate() {
             let x = MARGIN + column * i as f32;
-            c.text(x, c.y + 8.0, 7.5, Weight::Regular, MUTED, label);
+            c.text(x, c.y + 8.0, style(7.5, REGULAR, MUTED), label);
             let top = c.y;
-            c.block_at(x + label_w, top, column - label_w - 10.0, v, value);
+            c.block_at(x + label_w, top, value_w, v, value);
         }
-        c.y += row;
+        c.y += lines as f32 * value.leading() + 3.0;
     }
     c.y += 6.0;
 }
@@ -172,12 +161,7 @@ fn comment(c: &mut Canvas, data: &SummaryData) {
         return;
     }
     c.section("Practitioner's comment", 40.0);
-    c.paragraph(
-        MARGIN,
-        CONTENT_W,
-        text,
-        Style::new(9.5, Weight::Regular, INK),
-    );
+    c.paragraph(MARGIN, CONTENT_W, text, style(9.5, REGULAR, INK));
     c.y += 4.0;
 }
 
@@ -188,8 +172,8 @@ fn program(c: &mut Canvas, program: &[ProgramSummary]) {
         return;
     }
     let label_w = 78.0;
-    let body = Style::new(9.0, Weight::Regular, INK);
-    let label = Style::new(7.5, Weight::Regular, MUTED);
+    let body = style(9.0, REGULAR, INK);
+    let label = style(7.5, REGULAR, MUTED);
     for (i, version) in program.iter().enumerate() {
         let until = program
             .get(i + 1)
@@ -197,22 +181,14 @@ fn program(c: &mut Canvas, program: &[ProgramSummary]) {
             .map(|d| format!(" until {d}"))
             .unwrap_or_default();
         c.ensure(40.0);
-        c.paragraph(
-            MARGIN,
-            CONTENT_W,
-            &format!("Version from {}{until}", version.starts_on),
-            Style::new(9.5, Weight::Bold, INK),
-        );
-        let supplements = if version.supplements.is_empty() {
-            "—".to_string()
-        } else {
-            version
-                .supplements
-                .iter()
-                .map(|s| format!("• {s}"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
+        let title = format!("Version from {}{until}", version.starts_on);
+        c.paragraph(MARGIN, CONTENT_W, &title, style(9.5, BOLD, INK));
+        let supplements = version
+            .supplements
+            .iter()
+            .map(|s| format!("• {s}"))
+            .collect::<Vec<_>>()
+            .join("\n");
         for (name, value) in [
             ("Diet", version.diet.as_str()),
             ("Lifestyle", version.lifestyle.as_str()),
@@ -224,14 +200,7 @@ fn program(c: &mut Canvas, program: &[ProgramSummary]) {
                 value
             };
             c.ensure(body.leading());
-            c.text(
-                MARGIN + 8.0,
-                c.y + 8.0,
-                label.size,
-                label.weight,
-                label.tint,
-                name,
-            );
+            c.text(MARGIN + 8.0, c.y + body.baseline(), label, name);
             c.paragraph(MARGIN + label_w, CONTENT_W - label_w, value, body);
         }
         c.y += 5.0;
@@ -245,7 +214,7 @@ fn tests_table(c: &mut Canvas, data: &SummaryData) {
         return;
     }
     // Fixed columns first; the mineral and ratio columns share what is left, and whatever they
-    // do not need goes to the patterns, the one column whose text is long.
+    // do not need goes to the patterns, the one column whose text runs long.
     let n = data.test_columns.len();
     let (date_w, lab_w, ox_w, patterns_min) = (52.0, 58.0, 62.0, 74.0);
     let value_w = if n == 0 {
@@ -259,14 +228,14 @@ fn tests_table(c: &mut Canvas, data: &SummaryData) {
     columns.push(Column::left("Oxidation", ox_w));
     columns.push(Column::left("Patterns", patterns_w));
 
-    let cell = Style::new(7.5, Weight::Regular, INK);
+    let cell = style(7.5, REGULAR, INK);
     c.table_head(&columns);
     for (row_index, test) in data.tests.iter().enumerate() {
-        let lab = match (test.lab.trim().is_empty(), test.washed) {
-            (true, true) => "— (washed)".to_string(),
-            (true, false) => "—".to_string(),
-            (false, true) => format!("{} (washed)", test.lab.trim()),
-            (false, false) => test.lab.trim().to_string(),
+        let lab = match (test.lab.trim(), test.washed) {
+            ("", true) => "— (washed)".to_string(),
+            ("", false) => "—".to_string(),
+            (lab, true) => format!("{lab} (washed)"),
+            (lab, false) => lab.to_string(),
         };
         let mut cells = vec![test.sample_date.to_string(), lab];
         cells.extend((0..n).map(|i| test.values.get(i).cloned().unwrap_or_default()));
@@ -294,16 +263,9 @@ fn tests_table(c: &mut Canvas, data: &SummaryData) {
             for (i, line) in lines.iter().enumerate() {
                 let baseline = c.y + 2.5 + cell.baseline() + i as f32 * cell.leading();
                 if col.right {
-                    c.text_right(
-                        x + col.width - 3.0,
-                        baseline,
-                        cell.size,
-                        cell.weight,
-                        cell.tint,
-                        line,
-                    );
+                    c.text_right(x + col.width - 3.0, baseline, cell, line);
                 } else {
-                    c.text(x + 3.0, baseline, cell.size, cell.weight, cell.tint, line);
+                    c.text(x + 3.0, baseline, cell, line);
                 }
             }
             x += col.width;
@@ -315,7 +277,10 @@ fn tests_table(c: &mut Canvas, data: &SummaryData) {
 }
 
 fn trends(c: &mut Canvas, data: &SummaryData) {
-    c.section("Trends", 190.0);
+    let gap = 16.0;
+    let width = (CONTENT_W - gap) / 2.0;
+    let height = 158.0;
+    c.section("Trends", height + 8.0);
     let axis = match data.axis {
         Some(axis) if !data.series.is_empty() => axis,
         _ => {
@@ -323,9 +288,6 @@ fn trends(c: &mut Canvas, data: &SummaryData) {
             return;
         }
     };
-    let gap = 16.0;
-    let width = (CONTENT_W - gap) / 2.0;
-    let height = 158.0;
     for pair in data.series.chunks(2) {
         c.ensure(height + 6.0);
         for (i, series) in pair.iter().enumerate() {
@@ -341,45 +303,24 @@ fn trends(c: &mut Canvas, data: &SummaryData) {
 fn chart_legend(c: &mut Canvas, data: &SummaryData) {
     c.ensure(30.0);
     let y = c.y + 6.0;
+    let label = style(7.5, REGULAR, MUTED);
     let mut x = MARGIN;
-    let label = Style::new(7.5, Weight::Regular, MUTED);
     // Each swatch is drawn the way the charts draw it, so the legend needs no colour words.
     c.stroke_line(&[(x, y), (x + 16.0, y)], 1.2, SERIES);
     c.dot(x + 8.0, y, 1.9, SERIES);
     x += 20.0;
-    x += c.text(
-        x,
-        y + 2.6,
-        label.size,
-        label.weight,
-        label.tint,
-        "test value",
-    ) + 14.0;
+    x += c.text(x, y + 2.6, label, "test value") + 14.0;
     c.stroke_line(&[(x, y), (x + 16.0, y)], 0.9, IDEAL);
     x += 20.0;
-    let ideal_text = format!("ideal ({})", data.reference_set);
-    x += c.text(
-        x,
-        y + 2.6,
-        label.size,
-        label.weight,
-        label.tint,
-        &ideal_text,
-    ) + 14.0;
+    let ideal = format!("ideal ({})", data.reference_set);
+    x += c.text(x, y + 2.6, label, &ideal) + 14.0;
     c.fill_rect(x, y - 4.0, 16.0, 8.0, IDEAL_BAND);
     x += 20.0;
     let band = format!("ideal ±{}%", (BAND * 100.0).round());
-    x += c.text(x, y + 2.6, label.size, label.weight, label.tint, &band) + 14.0;
+    x += c.text(x, y + 2.6, label, &band) + 14.0;
     c.dashed_line(x + 4.0, y - 5.0, x + 4.0, y + 5.0, 0.9, MARKER);
     x += 10.0;
-    c.text(
-        x,
-        y + 2.6,
-        label.size,
-        label.weight,
-        label.tint,
-        "program version starts",
-    );
+    c.text(x, y + 2.6, label, "program version starts");
     c.y += 14.0;
     if !data.markers.is_empty() {
         let list = data
@@ -391,7 +332,7 @@ fn chart_legend(c: &mut Canvas, data: &SummaryData) {
             .join(";  ");
         c.paragraph(MARGIN, CONTENT_W, &format!("Dashed lines: {list}."), label);
     }
-    c.note("A logarithmic scale is used where a chart's values span more than a decade.");
+    c.note("A chart whose values span more than a decade uses a logarithmic scale.");
 }
 
 fn flags(c: &mut Canvas, flags: &[FlagSummary]) {
@@ -409,9 +350,9 @@ fn flags(c: &mut Canvas, flags: &[FlagSummary]) {
     let status_w = 70.0;
     let body_x = MARGIN + status_w;
     let body_w = CONTENT_W - status_w;
-    let summary = Style::new(9.0, Weight::Bold, INK);
-    let meta = Style::new(7.5, Weight::Regular, MUTED);
-    let note = Style::new(8.5, Weight::Regular, INK);
+    let summary = style(9.0, BOLD, INK);
+    let meta = style(7.5, REGULAR, MUTED);
+    let note = style(8.5, REGULAR, INK);
     for flag in flags {
         let summary_lines = c.wrap(&flag.summary, body_w, summary);
         let meta_text = format!(
@@ -419,22 +360,17 @@ fn flags(c: &mut Canvas, flags: &[FlagSummary]) {
             flag.kind, flag.rule, flag.raised_between
         );
         let meta_lines = c.wrap(&meta_text, body_w, meta);
-        let note_text = if flag.note.trim().is_empty() {
-            None
-        } else {
-            Some(format!("Note: {}", flag.note.trim()))
+        let note_lines = match flag.note.trim() {
+            "" => Vec::new(),
+            text => c.wrap(&format!("Note: {text}"), body_w, note),
         };
-        let note_lines = note_text
-            .as_deref()
-            .map(|t| c.wrap(t, body_w, note))
-            .unwrap_or_default();
         let height = summary_lines.len() as f32 * summary.leading()
             + meta_lines.len() as f32 * meta.leading()
             + note_lines.len() as f32 * note.leading()
             + 9.0;
-        // A flag is read as one unit: never split its summary from its note.
+        // A flag is read as one unit: its summary is never split from its note.
         c.ensure(height);
-        let top = c.y + 3.0;
+        c.y += 3.0;
         let (status, tint) = if flag.acknowledged {
             ("acknowledged", MUTED)
         } else {
@@ -442,13 +378,10 @@ fn flags(c: &mut Canvas, flags: &[FlagSummary]) {
         };
         c.text(
             MARGIN,
-            top + summary.baseline(),
-            7.5,
-            Weight::Bold,
-            tint,
+            c.y + summary.baseline(),
+            style(7.5, BOLD, tint),
             status,
         );
-        c.y = top;
         c.lines_at(body_x, &summary_lines, summary);
         c.lines_at(body_x, &meta_lines, meta);
         c.lines_at(body_x, &note_lines, note);
@@ -460,7 +393,21 @@ fn flags(c: &mut Canvas, flags: &[FlagSummary]) {
 }
 
 fn symptoms(c: &mut Canvas, data: &SummaryData) {
-    c.section("Symptom diary", 60.0);
+    let row_h = 27.0;
+    let weeks = data
+        .symptoms
+        .iter()
+        .flat_map(|s| s.weekly.iter().map(|w| w.0));
+    let range = weeks.fold(None, |acc: Option<(NaiveDate, NaiveDate)>, d| {
+        Some(acc.map_or((d, d), |(lo, hi)| (lo.min(d), hi.max(d))))
+    });
+    // The rows share one time axis and are read against each other, so the block stays on one
+    // page when it fits on one.
+    let block = 16.0 + 20.0 + data.symptoms.len() as f32 * row_h + 14.0;
+    c.section(
+        "Symptom diary",
+        block.min(CONTENT_BOTTOM - CONTENT_TOP - 60.0),
+    );
     let share = if data.days_in_period > 0 {
         format!(
             " ({}%)",
@@ -469,28 +416,15 @@ fn symptoms(c: &mut Canvas, data: &SummaryData) {
     } else {
         String::new()
     };
-    c.paragraph(
-        MARGIN,
-        CONTENT_W,
-        &format!(
-            "Days logged: {} of {} in the period{share}.",
-            data.days_logged,
-            plural(data.days_in_period as usize, "day", "days")
-        ),
-        Style::new(9.0, Weight::Regular, INK),
+    let logged = format!(
+        "Days logged: {} of {} in the period{share}.",
+        data.days_logged,
+        plural(data.days_in_period as usize, "day", "days")
     );
-    let weeks = data
-        .symptoms
-        .iter()
-        .flat_map(|s| s.weekly.iter().map(|w| w.0));
-    let (first, last) = match weeks.fold(None, |acc: Option<(NaiveDate, NaiveDate)>, d| {
-        Some(acc.map_or((d, d), |(lo, hi)| (lo.min(d), hi.max(d))))
-    }) {
-        Some(range) => range,
-        None => {
-            c.note("No symptom was logged in this period.");
-            return;
-        }
+    c.paragraph(MARGIN, CONTENT_W, &logged, style(9.0, REGULAR, INK));
+    let Some((first, last)) = range else {
+        c.note("No symptom was logged in this period.");
+        return;
     };
     c.y += 4.0;
     severity_legend(c);
@@ -501,7 +435,6 @@ fn symptoms(c: &mut Canvas, data: &SummaryData) {
         x: MARGIN + 120.0,
         width: CONTENT_W - 120.0 - 92.0,
     };
-    let row_h = 27.0;
     let mut rows_on_page = 0;
     for symptom in &data.symptoms {
         if c.y + row_h > CONTENT_BOTTOM - 14.0 {
@@ -522,16 +455,9 @@ fn symptoms(c: &mut Canvas, data: &SummaryData) {
 fn severity_legend(c: &mut Canvas) {
     c.ensure(14.0);
     let y = c.y + 5.0;
-    let label = Style::new(7.5, Weight::Regular, MUTED);
+    let label = style(7.5, REGULAR, MUTED);
     let mut x = MARGIN;
-    x += c.text(
-        x,
-        y + 2.6,
-        label.size,
-        label.weight,
-        label.tint,
-        "Weekly average severity (0–10):",
-    ) + 8.0;
+    x += c.text(x, y + 2.6, label, "Weekly average severity (0–10):") + 8.0;
     for (tint, text) in [
         (SEVERITY_LOW, "below 4"),
         (SEVERITY_MID, "4 to below 7"),
@@ -539,16 +465,9 @@ fn severity_legend(c: &mut Canvas) {
     ] {
         c.fill_rect(x, y - 3.5, 5.0, 8.0, tint);
         x += 8.0;
-        x += c.text(x, y + 2.6, label.size, label.weight, label.tint, text) + 10.0;
+        x += c.text(x, y + 2.6, label, text) + 10.0;
     }
-    c.text(
-        x,
-        y + 2.6,
-        label.size,
-        label.weight,
-        label.tint,
-        "· no bar: no entry that week",
-    );
+    c.text(x, y + 2.6, label, "· no bar: no entry that week");
     c.y += 16.0;
 }
 
@@ -561,26 +480,18 @@ struct SymptomStrip {
 
 impl SymptomStrip {
     fn x_of(&self, date: NaiveDate) -> f32 {
-        let total = (self.end - self.first).num_days().max(1) as f32;
-        let days = (date - self.first).num_days() as f32;
-        self.x + self.width * (days / total).clamp(0.0, 1.0)
+        self.x + self.width * axis_fraction(self.first, self.end, date)
     }
 
     fn row(&self, c: &mut Canvas, symptom: &SymptomSummary, height: f32) {
-        let label = Style::new(8.5, Weight::Bold, INK);
+        let label = style(8.5, BOLD, INK);
         let mut lines = c.wrap(&symptom.label, 112.0, label);
         lines.truncate(2);
         let top = c.y;
-        for (i, line) in lines.iter().enumerate() {
-            c.text(
-                MARGIN,
-                top + 4.0 + label.baseline() + i as f32 * label.leading(),
-                label.size,
-                label.weight,
-                label.tint,
-                line,
-            );
-        }
+        c.y += 4.0;
+        c.lines_at(MARGIN, &lines, label);
+        c.y = top;
+
         let base = top + height - 5.0;
         let full = height - 9.0;
         let day_w = self.width / (self.end - self.first).num_days().max(1) as f32;
@@ -598,7 +509,7 @@ impl SymptomStrip {
                 v if v >= 4.0 => SEVERITY_MID,
                 _ => SEVERITY_LOW,
             };
-            // A logged week at severity 0 still gets a sliver, so it reads apart from "no entry".
+            // A week logged at severity 0 still gets a sliver, to read apart from "no entry".
             let h = (value.clamp(0.0, 10.0) as f32 / 10.0 * full).max(0.8);
             let w = (day_w * 7.0 * 0.78).max(0.5);
             c.fill_rect(self.x_of(*week), base - h, w, h, tint);
@@ -611,17 +522,11 @@ impl SymptomStrip {
             .filter_map(|w| w.1.filter(|v| v.is_finite()))
             .collect();
         let stats_x = self.x + self.width + 10.0;
-        c.text(
-            stats_x,
-            top + 4.0 + 7.0,
-            8.0,
-            Weight::Bold,
-            INK,
-            &format!(
-                "present {}",
-                plural(symptom.days_present as usize, "day", "days")
-            ),
+        let present = format!(
+            "present {}",
+            plural(symptom.days_present as usize, "day", "days")
         );
+        c.text(stats_x, top + 11.0, style(8.0, BOLD, INK), &present);
         let detail = if values.is_empty() {
             "no weekly entry".to_string()
         } else {
@@ -629,23 +534,16 @@ impl SymptomStrip {
             let peak = values.iter().copied().fold(f64::MIN, f64::max);
             format!("mean {mean:.1} · peak {peak:.1}")
         };
-        c.text(
-            stats_x,
-            top + 4.0 + 16.5,
-            7.0,
-            Weight::Regular,
-            MUTED,
-            &detail,
-        );
+        c.text(stats_x, top + 20.5, style(7.0, REGULAR, MUTED), &detail);
         c.y += height;
     }
 
     fn axis(&self, c: &mut Canvas) {
-        let size = 6.5;
-        for (date, label) in month_ticks(c, self.first, self.end, self.width, size) {
+        let label = style(6.5, REGULAR, MUTED);
+        for (date, text) in month_ticks(c, self.first, self.end, self.width, label) {
             let x = self.x_of(date);
             c.stroke_line(&[(x, c.y - 4.0), (x, c.y - 1.0)], 0.5, RULE);
-            c.text_center(x, c.y + 6.0, size, Weight::Regular, MUTED, &label);
+            c.text_center(x, c.y + 6.0, label, &text);
         }
         c.y += 12.0;
     }
@@ -654,7 +552,8 @@ impl SymptomStrip {
 // ---------------------------------------------------------------------------------------------
 // Charts
 
-/// The y scale of charts.rs, so a chart reads the same on the page and in the PDF.
+/// The y scale of charts.rs, so a chart reads the same on the page and in the PDF: linear from
+/// zero, or logarithmic by decades when the values (and the ideal band) span more than one.
 struct Scale {
     log: bool,
     lo: f64,
@@ -677,14 +576,15 @@ impl Scale {
                 hi: 10f64.powf(max.log10().ceil()),
             }
         } else {
+            let hi = if max > 0.0 {
+                nice_ceiling(max * 1.1)
+            } else {
+                1.0
+            };
             Scale {
                 log: false,
                 lo: 0.0,
-                hi: if max > 0.0 {
-                    nice_ceiling(max * 1.1)
-                } else {
-                    1.0
-                },
+                hi,
             }
         }
     }
@@ -732,17 +632,17 @@ fn axis_fraction(start: NaiveDate, end: NaiveDate, date: NaiveDate) -> f32 {
     ((date - start).num_days() as f32 / total).clamp(0.0, 1.0)
 }
 
-/// Month labels for a time axis `width` points wide: the finest step (one month up to five
-/// years) whose labels do not run into each other at this width.
+/// Month labels for a time axis `width` points wide: the finest step, from one month to five
+/// years, whose labels do not run into each other at this width.
 fn month_ticks(
     c: &Canvas,
     start: NaiveDate,
     end: NaiveDate,
     width: f32,
-    size: f32,
+    label: Style,
 ) -> Vec<(NaiveDate, String)> {
     let months = ((end - start).num_days() as f32 / 30.44).max(1.0);
-    let label_w = c.regular.width("Sep 2026", size) + 8.0;
+    let label_w = c.regular.width("Sep 2026", label.size) + 8.0;
     let step = [1u32, 2, 3, 6, 12, 24, 60]
         .into_iter()
         .find(|step| width * *step as f32 / months >= label_w)
@@ -758,14 +658,14 @@ fn month_ticks(
             date.month0() % step == 0
         };
         if date >= start && on_step {
-            let label = if step >= 12 {
+            let text = if step >= 12 {
                 date.format("%Y").to_string()
             } else if date.month() == 1 || ticks.is_empty() {
                 date.format("%b %Y").to_string()
             } else {
                 date.format("%b").to_string()
             };
-            ticks.push((date, label));
+            ticks.push((date, text));
         }
         match date.checked_add_months(chrono::Months::new(1)) {
             Some(next) => date = next,
@@ -808,21 +708,29 @@ impl Canvas {
         } else {
             format!(" ({})", series.unit)
         };
-        let title = Style::new(8.5, Weight::Bold, INK);
-        let title_lines = self.wrap(&format!("{}{unit}", series.title), width * 0.58, title);
+        let title = style(8.5, BOLD, INK);
+        let title_lines = self.wrap(&format!("{}{unit}", series.title), width * 0.5, title);
         if let Some(line) = title_lines.first() {
-            self.text(x, top + 9.0, title.size, title.weight, title.tint, line);
+            self.text(x, top + 9.0, title, line);
         }
-        let latest = match points.last() {
+        // The ideal is named in the chart's head, where no point of the series can cover it.
+        let meta = style(6.5, REGULAR, MUTED);
+        let mut meta_right = x + width;
+        if let Some(ideal) = ideal {
+            let text = format!("ideal {}", format_threshold(ideal));
+            meta_right -= self.text_right(meta_right, top + 9.0, style(6.5, BOLD, IDEAL), &text);
+        }
+        let mut latest = match points.last() {
             Some((date, value)) => format!("latest {} on {date}", format_threshold(*value)),
             None => "not measured in this period".into(),
         };
-        let latest = if scale.log {
-            format!("{latest} · log scale")
-        } else {
-            latest
-        };
-        self.text_right(x + width, top + 9.0, 6.5, Weight::Regular, MUTED, &latest);
+        if scale.log {
+            latest.push_str(" · log scale");
+        }
+        if ideal.is_some() {
+            latest.push_str(" · ");
+        }
+        self.text_right(meta_right, top + 9.0, meta, &latest);
 
         let (left, right) = (x + 30.0, x + width - 3.0);
         let (plot_top, plot_bottom) = (top + 17.0, top + height - 14.0);
@@ -834,30 +742,15 @@ impl Canvas {
             let (hi, lo) = (y_of(ideal * (1.0 + BAND)), y_of(ideal * (1.0 - BAND)));
             self.fill_rect(left, hi, right - left, (lo - hi).max(0.5), IDEAL_BAND);
         }
-        let tick_size = 6.5;
         for tick in scale.ticks() {
             let y = y_of(tick);
             self.stroke_line(&[(left, y), (right, y)], 0.4, GRID);
-            self.text_right(
-                left - 3.0,
-                y + 2.3,
-                tick_size,
-                Weight::Regular,
-                MUTED,
-                &format_threshold(tick),
-            );
+            self.text_right(left - 3.0, y + 2.3, meta, &format_threshold(tick));
         }
-        for (date, label) in month_ticks(self, axis.start, axis.end, right - left, tick_size) {
+        for (date, text) in month_ticks(self, axis.start, axis.end, right - left, meta) {
             let tx = x_of(date);
             self.stroke_line(&[(tx, plot_top), (tx, plot_bottom)], 0.4, GRID);
-            self.text_center(
-                tx,
-                plot_bottom + 9.0,
-                tick_size,
-                Weight::Regular,
-                MUTED,
-                &label,
-            );
+            self.text_center(tx, plot_bottom + 9.0, meta, &text);
         }
         self.stroke_rect(
             left,
@@ -870,14 +763,6 @@ impl Canvas {
         if let Some(ideal) = ideal {
             let y = y_of(ideal);
             self.stroke_line(&[(left, y), (right, y)], 0.9, IDEAL);
-            self.text_right(
-                right - 2.0,
-                y - 2.0,
-                6.0,
-                Weight::Regular,
-                IDEAL,
-                &format!("ideal {}", format_threshold(ideal)),
-            );
         }
         for (i, marker) in markers.iter().enumerate() {
             if marker.date < axis.start || marker.date > axis.end {
@@ -885,14 +770,8 @@ impl Canvas {
             }
             let mx = x_of(marker.date);
             self.dashed_line(mx, plot_top, mx, plot_bottom, 0.8, MARKER);
-            self.text(
-                mx + 1.5,
-                plot_top + 6.5,
-                6.0,
-                Weight::Bold,
-                MARKER,
-                &(i + 1).to_string(),
-            );
+            let number = (i + 1).to_string();
+            self.text(mx + 1.5, plot_top + 6.5, style(6.0, BOLD, MARKER), &number);
         }
         let path: Vec<(f32, f32)> = points.iter().map(|(d, v)| (x_of(*d), y_of(*v))).collect();
         if path.len() > 1 {
@@ -902,14 +781,9 @@ impl Canvas {
             self.dot(*px, *py, 1.9, SERIES);
         }
         if points.is_empty() {
-            self.text_center(
-                (left + right) / 2.0,
-                (plot_top + plot_bottom) / 2.0,
-                7.5,
-                Weight::Regular,
-                MUTED,
-                "no value",
-            );
+            let middle = (plot_top + plot_bottom) / 2.0;
+            let muted = style(7.5, REGULAR, MUTED);
+            self.text_center((left + right) / 2.0, middle, muted, "no value");
         }
     }
 }
@@ -922,6 +796,8 @@ enum Weight {
     Regular,
     Bold,
 }
+const REGULAR: Weight = Weight::Regular;
+const BOLD: Weight = Weight::Bold;
 
 #[derive(Clone, Copy)]
 struct Style {
@@ -930,11 +806,11 @@ struct Style {
     tint: Tint,
 }
 
-impl Style {
-    fn new(size: f32, weight: Weight, tint: Tint) -> Style {
-        Style { size, weight, tint }
-    }
+fn style(size: f32, weight: Weight, tint: Tint) -> Style {
+    Style { size, weight, tint }
+}
 
+impl Style {
     fn leading(&self) -> f32 {
         self.size * 1.32
     }
@@ -1006,14 +882,13 @@ impl Face {
         units * size / self.units_per_em
     }
 
-    /// The text as this font can show it: a character it lacks would print as an empty box,
-    /// so it becomes "?" (and a control character, which has no business in a line, a space).
+    /// The text as this font can show it: a character it lacks would print as an empty box
+    /// and extract as nothing, so it becomes "?"; a control character becomes a space.
     fn printable(&self, text: &str) -> String {
         text.chars()
             .map(|ch| match ch {
-                c if c.is_control() => ' ',
+                c if c.is_control() || c.is_whitespace() => ' ',
                 c if self.glyph(c).is_some() => c,
-                c if c.is_whitespace() => ' ',
                 _ => '?',
             })
             .collect()
@@ -1087,12 +962,13 @@ impl Canvas {
         self.pages.push(std::mem::take(&mut self.ops));
         self.y = CONTENT_TOP;
         let head = self.running_head.clone();
-        self.text(MARGIN, self.y + 6.0, 7.5, Weight::Regular, MUTED, &head);
+        self.text(MARGIN, self.y + 6.0, style(7.5, REGULAR, MUTED), &head);
         self.rule(MARGIN, PAGE_W - MARGIN, self.y + 10.0, 0.5, RULE);
         self.y += 20.0;
     }
 
-    /// Starts a new page unless `height` more points fit on this one; true if it did.
+    /// Starts a new page unless `height` more points fit on this one; true if it did. A page
+    /// that has hardly begun is kept: the block would not fit on a fresh one either.
     fn ensure(&mut self, height: f32) -> bool {
         if self.y + height > CONTENT_BOTTOM && self.y > CONTENT_TOP + 30.0 {
             self.new_page();
@@ -1104,40 +980,27 @@ impl Canvas {
 
     /// A section title, kept with at least `keep` points of what follows it.
     fn section(&mut self, title: &str, keep: f32) {
-        self.ensure(26.0 + keep);
+        self.ensure(29.0 + keep);
         self.y += 8.0;
-        self.text(MARGIN, self.y + 11.0, 12.0, Weight::Bold, ACCENT, title);
+        self.text(MARGIN, self.y + 11.0, style(12.0, BOLD, ACCENT), title);
         self.y += 15.0;
         self.rule(MARGIN, PAGE_W - MARGIN, self.y, 0.5, RULE);
         self.y += 6.0;
     }
 
     fn note(&mut self, text: &str) {
-        self.paragraph(
-            MARGIN,
-            CONTENT_W,
-            text,
-            Style::new(8.0, Weight::Regular, MUTED),
-        );
+        self.paragraph(MARGIN, CONTENT_W, text, style(8.0, REGULAR, MUTED));
         self.y += 2.0;
     }
 
-    /// Draws `text` and returns its width.
-    fn text(
-        &mut self,
-        x: f32,
-        baseline: f32,
-        size: f32,
-        weight: Weight,
-        tint: Tint,
-        text: &str,
-    ) -> f32 {
-        let face = match weight {
+    /// Draws one line of text from (`x`, `baseline`) and returns its width.
+    fn text(&mut self, x: f32, baseline: f32, style: Style, text: &str) -> f32 {
+        let face = match style.weight {
             Weight::Regular => &self.regular,
             Weight::Bold => &self.bold,
         };
         let shown = face.printable(text);
-        let width = face.width(&shown, size);
+        let width = face.width(&shown, style.size);
         if shown.trim().is_empty() {
             return width;
         }
@@ -1145,10 +1008,12 @@ impl Canvas {
         // is an absolute position and no run depends on where the previous one ended.
         self.ops.extend([
             Op::StartTextSection,
-            Op::SetFillColor { col: color(tint) },
+            Op::SetFillColor {
+                col: color(style.tint),
+            },
             Op::SetFont {
                 font: PdfFontHandle::External(face.id.clone()),
-                size: Pt(size),
+                size: Pt(style.size),
             },
             Op::SetTextCursor {
                 pos: at(x, baseline),
@@ -1161,34 +1026,16 @@ impl Canvas {
         width
     }
 
-    fn text_right(
-        &mut self,
-        right: f32,
-        baseline: f32,
-        size: f32,
-        weight: Weight,
-        tint: Tint,
-        text: &str,
-    ) {
-        let width = self
-            .face(weight)
-            .width(&self.face(weight).printable(text), size);
-        self.text(right - width, baseline, size, weight, tint, text);
+    fn text_right(&mut self, right: f32, baseline: f32, style: Style, text: &str) -> f32 {
+        let face = self.face(style.weight);
+        let width = face.width(&face.printable(text), style.size);
+        self.text(right - width, baseline, style, text)
     }
 
-    fn text_center(
-        &mut self,
-        center: f32,
-        baseline: f32,
-        size: f32,
-        weight: Weight,
-        tint: Tint,
-        text: &str,
-    ) {
-        let width = self
-            .face(weight)
-            .width(&self.face(weight).printable(text), size);
-        self.text(center - width / 2.0, baseline, size, weight, tint, text);
+    fn text_center(&mut self, center: f32, baseline: f32, style: Style, text: &str) -> f32 {
+        let face = self.face(style.weight);
+        let width = face.width(&face.printable(text), style.size);
+        self.text(center - width / 2.0, baseline, style, text)
     }
 
     /// Greedy line breaking at spaces, keeping the author's line breaks; a word wider than the
@@ -1237,47 +1084,32 @@ impl Canvas {
     fn lines_at(&mut self, x: f32, lines: &[String], style: Style) {
         for line in lines {
             self.ensure(style.leading());
-            let baseline = self.y + style.baseline();
-            self.text(x, baseline, style.size, style.weight, style.tint, line);
+            self.text(x, self.y + style.baseline(), style, line);
             self.y += style.leading();
         }
     }
 
-    /// Wrapped text in a box that does not move the cursor (for side-by-side cells).
+    /// Wrapped text in a box that leaves the cursor where it is (for side-by-side cells).
     fn block_at(&mut self, x: f32, top: f32, width: f32, text: &str, style: Style) {
         let lines = self.wrap(text, width, style);
         for (i, line) in lines.iter().enumerate() {
             let baseline = top + style.baseline() + i as f32 * style.leading();
-            self.text(x, baseline, style.size, style.weight, style.tint, line);
+            self.text(x, baseline, style, line);
         }
     }
 
     fn table_head(&mut self, columns: &[Column]) {
-        let style = Style::new(7.5, Weight::Bold, INK);
-        let height = style.leading() + 6.0;
+        let head = style(7.5, BOLD, INK);
+        let height = head.leading() + 6.0;
         self.ensure(height + 20.0);
         self.fill_rect(MARGIN, self.y, CONTENT_W, height, HEAD_FILL);
         let mut x = MARGIN;
-        let baseline = self.y + 3.0 + style.baseline();
+        let baseline = self.y + 3.0 + head.baseline();
         for col in columns {
             if col.right {
-                self.text_right(
-                    x + col.width - 3.0,
-                    baseline,
-                    style.size,
-                    style.weight,
-                    style.tint,
-                    &col.title,
-                );
+                self.text_right(x + col.width - 3.0, baseline, head, &col.title);
             } else {
-                self.text(
-                    x + 3.0,
-                    baseline,
-                    style.size,
-                    style.weight,
-                    style.tint,
-                    &col.title,
-                );
+                self.text(x + 3.0, baseline, head, &col.title);
             }
             x += col.width;
         }
@@ -1305,6 +1137,7 @@ impl Canvas {
     }
 
     fn dashed_line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, thickness: f32, tint: Tint) {
+        // In its own graphics state, so the dash cannot leak into the lines drawn after it.
         self.ops.extend([
             Op::SaveGraphicsState,
             Op::SetLineDashPattern {
@@ -1377,9 +1210,9 @@ impl Canvas {
         self.pages.push(std::mem::take(&mut self.ops));
         let count = self.pages.len();
         let pages = std::mem::take(&mut self.pages);
-        let disclaimer = Style::new(7.0, Weight::Regular, MUTED);
+        let disclaimer = style(7.0, REGULAR, MUTED);
         let disclaimer_lines = self.wrap(DISCLAIMER, CONTENT_W, disclaimer);
-        let left = format!(
+        let stamp = format!(
             "{} · {}",
             data.client_name,
             data.created_at.format("%Y-%m-%d")
@@ -1393,32 +1226,15 @@ impl Canvas {
                 self.rule(MARGIN, PAGE_W - MARGIN, y, 0.5, RULE);
                 y += 4.0;
                 for line in &disclaimer_lines {
-                    let baseline = y + disclaimer.baseline();
-                    self.text(
-                        MARGIN,
-                        baseline,
-                        disclaimer.size,
-                        disclaimer.weight,
-                        disclaimer.tint,
-                        line,
-                    );
+                    self.text(MARGIN, y + disclaimer.baseline(), disclaimer, line);
                     y += disclaimer.leading();
                 }
                 y += 3.0;
-                self.text(MARGIN, y + 6.5, 7.0, Weight::Regular, MUTED, &left);
-                self.text_right(
-                    PAGE_W - MARGIN,
-                    y + 6.5,
-                    7.5,
-                    Weight::Bold,
-                    INK,
-                    &format!("Page {} of {count}", index + 1),
-                );
-                PdfPage::new(
-                    printpdf::Mm::from(Pt(PAGE_W)),
-                    printpdf::Mm::from(Pt(PAGE_H)),
-                    std::mem::take(&mut self.ops),
-                )
+                self.text(MARGIN, y + 6.5, disclaimer, &stamp);
+                let number = format!("Page {} of {count}", index + 1);
+                self.text_right(PAGE_W - MARGIN, y + 6.5, style(7.5, BOLD, INK), &number);
+                let ops = std::mem::take(&mut self.ops);
+                PdfPage::new(Mm::from(Pt(PAGE_W)), Mm::from(Pt(PAGE_H)), ops)
             })
             .collect()
     }
@@ -1478,14 +1294,14 @@ mod tests {
             .map(|(i, d)| {
                 let (na, k, ca, mg) = level(i);
                 let values = vec![
-                    format_threshold(ca),
+                    format!("{ca:.0}"),
                     if i == 3 {
                         "—".into()
                     } else {
-                        format_threshold(mg)
+                        format!("{mg:.1}")
                     },
-                    format_threshold(na),
-                    format_threshold(k),
+                    format!("{na:.1}"),
+                    format!("{k:.1}"),
                     format!("{:.2}", na / k),
                     format!("{:.1}", ca / k),
                     format!("{:.2}", ca / mg),
@@ -1767,7 +1583,7 @@ mod tests {
         assert!(text.contains("Zoë Kowalczyk"), "client name missing");
         assert!(text.contains("ZK-0042") && text.contains("Dr. Ana Müller"));
         assert!(text.contains("2023-01-16"), "first test date missing");
-        assert!(text.contains("2025-09-29"), "last test date missing");
+        assert!(text.contains("2025-10-13"), "last test date missing");
         assert!(
             text.contains("P-NAK-INV appeared: 1 ≤ Na/K 2.5 < 2.5"),
             "flag summary missing"

@@ -14,6 +14,7 @@ mod summaries;
 mod timeline;
 
 // portal and diary
+mod browser_portal;
 mod diary;
 mod portal;
 

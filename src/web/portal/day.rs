@@ -141,7 +141,7 @@ pub(crate) fn render_day(
         &DayPage {
             layout,
             heading: day_name(date, today),
-            long_date: long_date(date),
+            long_date: date.format("%A %-d %B").to_string(),
             prev_link: day_link(date - Duration::days(1), today),
             next_link: (next <= today).then(|| day_link(next, today)),
             editable,

@@ -237,8 +237,7 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
         columns: vec!["Ca", "Mg", "Na", "K", "Na/K", "Ca/K", "Ca/Mg", "Na/Mg"],
         tests: lines,
         charts,
-        flags: loaded
-            .flags
+        flags: sorted_newest_change_first(loaded.flags, &dates)
             .into_iter()
             .map(|row| FlagLine {
                 from_date: row.from_test_id.and_then(|id| dates.get(&id).copied()),
@@ -252,6 +251,13 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
         program: loaded.program.into_iter().rev().collect(),
         retest_interval: loaded.retest_interval,
     }
+}
+
+/// Flags are raised in bulk (an import, a recomputation), so the order that reads naturally is
+/// by the later test of each pair, newest first.
+fn sorted_newest_change_first(mut rows: Vec<FlagRow>, dates: &HashMap<i64, NaiveDate>) -> Vec<FlagRow> {
+    rows.sort_by_key(|f| std::cmp::Reverse((f.to_test_id.and_then(|id| dates.get(&id).copied()), f.raised_at)));
+    rows
 }
 
 /// The trend charts: Na, K, Ca, Mg levels, then the Na/K, Ca/K, Ca/Mg, Na/Mg ratios.

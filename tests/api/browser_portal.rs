@@ -1,0 +1,179 @@
+//! Headless Chromium on a phone-sized viewport (390×844): a client accepts their invitation,
+//! logs a day in the diary without any script, and looks at their history. Screenshots land in
+//! target/screenshots/ (portal-*.png).
+
+use chrono::Duration;
+use htma_tracker::db::clients::{apply_change, ClientChange, ClientFields};
+use htma_tracker::db::diary::{save, Author};
+use htma_tracker::diary::{EntryInput, Severity, SymptomReading, TimeOfDay};
+
+use crate::browser::{Browser, Viewport};
+use crate::helpers::spawn_app;
+
+#[actix_web::test]
+async fn browser_phone_client_logs_a_day() {
+    let app = spawn_app().await;
+    let practitioner = app.create_practitioner("pat@example.com", "correct horse battery");
+    let client_id = htma_tracker::db::new_id();
+    let token = {
+        let mut conn = app.pool.get().unwrap();
+        let fields = ClientFields {
+            full_name: "Maria Jensen".into(),
+            search_key: "maria jensen".into(),
+            reference_code: None,
+            date_of_birth: None,
+            sex: Some("F".into()),
+            email: Some("maria@example.com".into()),
+            phone: None,
+            notes: String::new(),
+        };
+        apply_change(
+            &mut conn,
+            practitioner,
+            client_id,
+            ClientChange::Create(&fields),
+            "test",
+        )
+        .unwrap();
+        htma_tracker::auth::invite::create(&mut conn, practitioner, client_id, "test")
+            .unwrap()
+            .token
+    };
+    let Some(browser) = Browser::start(Viewport::PHONE).await else {
+        return;
+    };
+    assert_eq!(browser.inner_size().await, (390, 844));
+
+    // The invitation: the email is prefilled, the client chooses a password.
+    browser.goto(&app.url(&format!("/invite/{token}"))).await;
+    assert_eq!(browser.value("#email").await, "maria@example.com");
+    browser.fill("#password", "cramps be gone 2026").await;
+    browser
+        .fill("#password_confirm", "cramps be gone 2026")
+        .await;
+    browser.click("form button[type=submit]").await;
+    browser
+        .wait_for_path(|p| p == "/portal", "the portal")
+        .await;
+    let today =
+        htma_tracker::diary::UtcOffset::server_default().local_date(htma_tracker::db::now());
+
+    // A few earlier days, so the history has something to show.
+    {
+        let mut conn = app.pool.get().unwrap();
+        let account: i64 = {
+            use diesel::prelude::*;
+            use htma_tracker::db::schema::accounts;
+            accounts::table
+                .filter(accounts::client_id.eq(client_id))
+                .select(accounts::id)
+                .first(&mut conn)
+                .unwrap()
+        };
+        for (days_ago, cramps, fatigue) in [
+            (1, 5, 2),
+            (2, 7, 0),
+            (3, 3, 4),
+            (5, 8, 1),
+            (6, 2, 0),
+            (9, 6, 3),
+            (12, 4, 0),
+        ] {
+            let reading = |key: &str, severity: i64, time| SymptomReading {
+                key: key.into(),
+                severity: Severity::new(severity).unwrap(),
+                time_of_day: time,
+            };
+            let input = EntryInput {
+                date: today - Duration::days(days_ago),
+                symptoms: vec![
+                    reading("leg_cramps", cramps, Some(TimeOfDay::Night)),
+                    reading("fatigue", fatigue, None),
+                ],
+                note: String::new(),
+                triggers: String::new(),
+            };
+            let author = Author {
+                account_id: account,
+                remote_addr: "test",
+            };
+            save(&mut conn, client_id, &input, 0, &author).unwrap();
+        }
+    }
+
+    // Today's entry: tap a symptom open, tap its severity and when; nothing else needed.
+    browser.goto(&app.url("/portal")).await;
+    assert!(browser
+        .page_text()
+        .await
+        .contains("How were your symptoms?"));
+    browser
+        .click("details.symptom:nth-of-type(1) > summary")
+        .await;
+    browser
+        .click("input[name='sev_leg_cramps'][value='6']")
+        .await;
+    browser
+        .click("input[name='tod_leg_cramps'][value='night']")
+        .await;
+    browser
+        .click("details.symptom:nth-of-type(7) > summary")
+        .await;
+    browser.click("input[name='sev_fatigue'][value='3']").await;
+    browser
+        .fill("#triggers", "Two coffees, aged cheese at dinner")
+        .await;
+    // The folded row shows the chosen severity (CSS only).
+    let badge = browser
+        .run_js(
+            "return getComputedStyle(document.querySelector('details.symptom .sev-badge'), '::after').content",
+        )
+        .await;
+    assert_eq!(badge, "\"6\"");
+    browser.run_js("window.scrollTo(0, 0)").await;
+    browser.screenshot("portal-diary-phone").await;
+    browser
+        .run_js("window.scrollTo(0, document.body.scrollHeight)")
+        .await;
+    browser.screenshot("portal-diary-phone-bottom").await;
+
+    browser.click("form.diary-form button[type=submit]").await;
+    browser
+        .wait_for_path(|p| p == "/portal", "the saved diary")
+        .await;
+    let text = browser.page_text().await;
+    assert!(text.contains("Saved."), "{text}");
+    assert!(
+        browser
+            .has("input[name='sev_leg_cramps'][value='6']:checked")
+            .await
+    );
+    assert!(
+        browser
+            .has("input[name='sev_fatigue'][value='3']:checked")
+            .await
+    );
+    assert_eq!(
+        browser.value("#triggers").await,
+        "Two coffees, aged cheese at dinner"
+    );
+    browser.screenshot("portal-diary-phone-saved").await;
+
+    // The history: a calendar coloured by severity, and a strip per symptom.
+    browser
+        .goto(&app.url("/portal/history?symptom=leg_cramps"))
+        .await;
+    assert!(browser.has("table.calendar td.sev-6").await);
+    assert!(browser.page_text().await.contains("Leg cramps"));
+    browser.screenshot("portal-history-phone").await;
+
+    // Nothing overflows the phone's width on either page.
+    for path in ["/portal", "/portal/history"] {
+        browser.goto(&app.url(path)).await;
+        let overflow = browser
+            .run_js("const e = document.documentElement; return e.scrollWidth - e.clientWidth")
+            .await;
+        assert_eq!(overflow, 0, "{path} is wider than the phone");
+    }
+    browser.close().await;
+}
