@@ -80,29 +80,31 @@ pub fn current_program(
     today: chrono::NaiveDate,
 ) -> Result<Option<ProgramSummary>, DbError> {
     let history = super::programs::history(conn, client_id)?;
-    Ok(super::programs::current(&history, today).map(|current| ProgramSummary {
-        since: current.version.starts_on,
-        diet: current.version.diet.trim().to_string(),
-        lifestyle: current.version.lifestyle.trim().to_string(),
-        supplements: current
-            .supplements
-            .iter()
-            .map(|s| {
-                let amount = [s.dose.trim(), s.unit.trim()]
-                    .into_iter()
-                    .filter(|p| !p.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let details = [amount.as_str(), s.frequency.trim()]
-                    .into_iter()
-                    .filter(|p| !p.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                match details.is_empty() {
-                    true => s.name.trim().to_string(),
-                    false => format!("{}: {details}", s.name.trim()),
-                }
-            })
-            .collect(),
-    }))
+    Ok(
+        super::programs::current(&history, today).map(|current| ProgramSummary {
+            since: current.version.starts_on,
+            diet: current.version.diet.trim().to_string(),
+            lifestyle: current.version.lifestyle.trim().to_string(),
+            supplements: current
+                .supplements
+                .iter()
+                .map(|s| {
+                    let amount = [s.dose.trim(), s.unit.trim()]
+                        .into_iter()
+                        .filter(|p| !p.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let details = [amount.as_str(), s.frequency.trim()]
+                        .into_iter()
+                        .filter(|p| !p.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    match details.is_empty() {
+                        true => s.name.trim().to_string(),
+                        false => format!("{}: {details}", s.name.trim()),
+                    }
+                })
+                .collect(),
+        }),
+    )
 }
