@@ -11,8 +11,9 @@ use crate::domain::sex::Sex;
 
 use super::hair_tests::{AnalysisSummary, HairTestRow, LevelRow};
 
-/// The reference set analyses use. Practitioner-edited sets are stored as JSON later; until
-/// then every analysis names `eck-wilson@1`.
+/// The default reference set, `eck-wilson@1`. A practitioner's clients are analysed with the
+/// set `reference_sets::reference_set_for_practitioner` resolves (this one unless they chose
+/// another); only data that belongs to no practitioner (seeding) uses this directly.
 pub fn reference_set() -> ReferenceSet {
     ReferenceSet::eck_wilson()
 }
@@ -70,6 +71,7 @@ pub fn summary_of(analysis: &Analysis) -> AnalysisSummary {
     }
 }
 
+/// Analyses with the default set: for data that belongs to no practitioner (seeding).
 pub fn analyze_sample(sample: &HairSample) -> Analysis {
     analyze(sample, &reference_set())
 }

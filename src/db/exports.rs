@@ -40,6 +40,8 @@ pub struct ClientExport {
     pub diary: Vec<DiaryDay>,
     /// The client's vocabulary, for the labels of stored symptom keys.
     pub vocabulary: Vec<Symptom>,
+    /// The set the practitioner analyses with, read in the same snapshot as the tests.
+    pub reference: crate::domain::reference::ReferenceSet,
 }
 
 /// A read-only snapshot. SQLite's deferred transaction takes its snapshot at the first read;
@@ -93,12 +95,14 @@ fn load_client(conn: &mut DbConn, client: ClientRow) -> Result<ClientExport, DbE
             entry,
         })
         .collect();
+    let reference = super::reference_sets::reference_set_for_practitioner(conn, client.practitioner_id)?;
     Ok(ClientExport {
         client,
         tests,
         levels,
         diary,
         vocabulary,
+        reference,
     })
 }
 

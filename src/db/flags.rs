@@ -8,8 +8,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::domain::compare::{compare_consecutive, DatedTest};
+use crate::domain::reference::ReferenceSet;
 
-use super::analysis::{reference_set, sample_of};
+use super::analysis::sample_of;
 use super::schema::{clients, flags};
 use super::{hair_tests, new_id, now, DbConn, DbError};
 
@@ -40,9 +41,19 @@ struct DerivedFlag {
     to: i64,
 }
 
-/// Re-derives every flag of one client from their live tests. Runs inside the caller's write
-/// transaction so tests and flags never disagree.
+/// Re-derives every flag of one client from their live tests, with their practitioner's
+/// reference set. Runs inside the caller's write transaction so tests and flags never disagree.
 pub fn recompute_for_client(conn: &mut DbConn, client_id: i64) -> Result<(), DbError> {
+    let reference = super::reference_sets::reference_set_for_client(conn, client_id)?;
+    recompute_with(conn, client_id, &reference)
+}
+
+/// `recompute_for_client` with the set already resolved (the caller analysed with it).
+pub fn recompute_with(
+    conn: &mut DbConn,
+    client_id: i64,
+    reference: &ReferenceSet,
+) -> Result<(), DbError> {
     let sex: Option<String> = clients::table
         .find(client_id)
         .select(clients::sex)
@@ -57,6 +68,20 @@ pub fn recompute_for_client(conn: &mut DbConn, client_id: i64) -> Result<(), DbE
             .or_default()
             .push(level);
     }
+    recompute_loaded(conn, client_id, sex.as_deref(), &tests, &levels_by_test, reference)
+}
+
+/// The re-derivation from tests and levels already loaded (a bulk re-analysis loads every
+/// client's at once). `tests` are the client's live tests in comparison order, with their
+/// summary columns up to date (the dashboard's summary copies the latest).
+pub fn recompute_loaded(
+    conn: &mut DbConn,
+    client_id: i64,
+    sex: Option<&str>,
+    tests: &[hair_tests::HairTestRow],
+    levels_by_test: &HashMap<i64, Vec<hair_tests::LevelRow>>,
+    reference: &ReferenceSet,
+) -> Result<(), DbError> {
     let dated: Vec<DatedTest<i64>> = tests
         .iter()
         .map(|t| DatedTest {
@@ -66,12 +91,12 @@ pub fn recompute_for_client(conn: &mut DbConn, client_id: i64) -> Result<(), DbE
             sample: sample_of(
                 t,
                 levels_by_test.get(&t.id).map(Vec::as_slice).unwrap_or(&[]),
-                sex.as_deref(),
+                sex,
             ),
         })
         .collect();
     let mut derived: BTreeMap<String, DerivedFlag> = BTreeMap::new();
-    for pair in compare_consecutive(&dated, &reference_set()) {
+    for pair in compare_consecutive(&dated, reference) {
         for flag in pair.comparison.flags {
             // The same finding between another pair of tests is another flag.
             let key = format!("{}@{}>{}", flag.key(), pair.earlier, pair.later);
@@ -93,7 +118,7 @@ pub fn recompute_for_client(conn: &mut DbConn, client_id: i64) -> Result<(), DbE
         }
     }
     store(conn, client_id, derived)?;
-    super::client_summaries::write(conn, client_id, &tests)
+    super::client_summaries::write(conn, client_id, tests)
 }
 
 fn store(

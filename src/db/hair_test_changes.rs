@@ -5,10 +5,13 @@ use std::collections::BTreeMap;
 
 use chrono::Duration;
 
+use crate::domain::analysis::analyze;
 use crate::domain::element::Element;
 use crate::domain::level::MineralLevel;
+use crate::domain::reference::ReferenceSet;
 
-use super::analysis::{analyze_sample, level_rows, sex_of, summary_of};
+use super::analysis::{level_rows, sex_of, summary_of};
+use super::reference_sets::reference_set_for_client;
 use super::audit::{record, AuditEntry};
 use super::hair_tests::{self, HairTestFields};
 use super::{flags, now, write_tx, DbConn, DbError};
@@ -47,9 +50,11 @@ pub fn apply(
 ) -> Result<bool, DbError> {
     write_tx(conn, |conn| {
         let at = now();
+        // Resolved inside the transaction, so the stored label is the set the flags use too.
+        let reference = reference_set_for_client(conn, client_id)?;
         let action = match &change {
             TestChange::Create(input) => {
-                let summary = summary_for(input, client_sex);
+                let summary = summary_for(input, client_sex, &reference);
                 hair_tests::insert(
                     conn,
                     test_id,
@@ -68,7 +73,7 @@ pub fn apply(
                 if existing.deleted_at.is_some() {
                     return Ok(false);
                 }
-                let summary = summary_for(input, client_sex);
+                let summary = summary_for(input, client_sex, &reference);
                 hair_tests::update(
                     conn,
                     test_id,
@@ -112,18 +117,22 @@ pub fn apply(
                 detail: "",
             },
         )?;
-        flags::recompute_for_client(conn, client_id)?;
+        flags::recompute_with(conn, client_id, &reference)?;
         Ok(true)
     })
 }
 
-fn summary_for(input: &TestInput, client_sex: Option<&str>) -> hair_tests::AnalysisSummary {
+fn summary_for(
+    input: &TestInput,
+    client_sex: Option<&str>,
+    reference: &ReferenceSet,
+) -> hair_tests::AnalysisSummary {
     let sample = crate::domain::analysis::HairSample {
         sex: sex_of(client_sex),
         washed: input.fields.washed,
         levels: input.levels.clone(),
     };
-    summary_of(&analyze_sample(&sample))
+    summary_of(&analyze(&sample, reference))
 }
 
 /// Imports many tests for one or more clients: all or nothing, one audit event per test, flags
@@ -136,9 +145,17 @@ pub fn import_all(
     write_tx(conn, |conn| {
         let at = now();
         let mut clients_touched = std::collections::BTreeSet::new();
+        // One lookup per client, not per test; an import may span clients.
+        let mut references: BTreeMap<i64, ReferenceSet> = BTreeMap::new();
         for (client_id, client_sex, input) in tests {
             let id = super::new_id();
-            let summary = summary_for(input, client_sex.as_deref());
+            let reference = match references.entry(*client_id) {
+                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert(reference_set_for_client(conn, *client_id)?)
+                }
+            };
+            let summary = summary_for(input, client_sex.as_deref(), reference);
             hair_tests::insert(
                 conn,
                 id,
@@ -162,7 +179,10 @@ pub fn import_all(
             clients_touched.insert(*client_id);
         }
         for client_id in clients_touched {
-            flags::recompute_for_client(conn, client_id)?;
+            match references.get(&client_id) {
+                Some(reference) => flags::recompute_with(conn, client_id, reference)?,
+                None => flags::recompute_for_client(conn, client_id)?,
+            }
         }
         Ok(tests.len())
     })

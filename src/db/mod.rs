@@ -8,6 +8,7 @@ pub mod client_summaries;
 pub mod clients;
 pub mod engine;
 pub mod flags;
+pub mod hints;
 pub mod hair_test_changes;
 pub mod hair_tests;
 pub mod login_attempts;
@@ -29,6 +30,11 @@ pub mod pending_entries;
 // exports
 pub mod backup;
 pub mod exports;
+
+// reference sets
+pub mod reanalysis;
+pub mod reference_set_changes;
+pub mod reference_sets;
 
 pub use engine::{connect, connect_counted, connect_lazy, QueryCount, write_tx, Backend, DbConn, DbError, Pool, PooledConn};
 

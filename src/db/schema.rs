@@ -212,6 +212,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     diary_entries,
     diary_symptoms,
     pending_diary_entries,
+    // reference sets
+    reference_sets,
+    practitioner_settings,
 );
 
 // portal and diary
@@ -278,3 +281,25 @@ diesel::joinable!(invitations -> clients (client_id));
 diesel::joinable!(client_symptoms -> clients (client_id));
 diesel::joinable!(diary_entries -> clients (client_id));
 diesel::joinable!(diary_symptoms -> diary_entries (entry_id));
+
+// reference sets
+diesel::table! {
+    reference_sets (id) {
+        id -> BigInt,
+        practitioner_id -> BigInt,
+        name -> Text,
+        version -> BigInt,
+        definition -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    practitioner_settings (practitioner_id) {
+        practitioner_id -> BigInt,
+        reference_set_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(reference_sets -> accounts (practitioner_id));
+diesel::joinable!(practitioner_settings -> reference_sets (reference_set_id));

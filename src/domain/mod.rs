@@ -20,6 +20,7 @@ pub mod analysis;
 pub mod caveat;
 pub mod compare;
 pub mod element;
+pub mod hints;
 pub mod level;
 pub mod numbers;
 pub mod oxidation;

@@ -32,6 +32,8 @@ const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN;
 const CONTENT_TOP: f32 = 44.0;
 /// Everything below this belongs to the footer.
 const CONTENT_BOTTOM: f32 = PAGE_H - 74.0;
+const TABLE_HEAD_SIZE: f32 = 7.5;
+const TABLE_HEAD_H: f32 = TABLE_HEAD_SIZE * 1.32 + 6.0;
 
 type Tint = (f32, f32, f32);
 const INK: Tint = (0.11, 0.14, 0.18);
@@ -54,8 +56,8 @@ const SEVERITY_HIGH: Tint = (0.80, 0.25, 0.20);
 /// document it could not write), as text for the caller to log and answer with.
 pub fn render_summary_pdf(data: &SummaryData) -> Result<Vec<u8>, String> {
     let mut doc = PdfDocument::new(&format!("Progress summary — {}", data.client_name));
-    let regular = Face::load(&mut doc, REGULAR_TTF, "DejaVu Sans")?;
-    let bold = Face::load(&mut doc, BOLD_TTF, "DejaVu Sans Bold")?;
+    let regular = Face::load(&mut doc, REGULAR_TTF, "HTMADR+DejaVuSans")?;
+    let bold = Face::load(&mut doc, BOLD_TTF, "HTMADB+DejaVuSans-Bold")?;
     let mut canvas = Canvas::new(regular, bold, data);
 
     header(&mut canvas, data);
@@ -216,11 +218,11 @@ fn tests_table(c: &mut Canvas, data: &SummaryData) {
     // Fixed columns first; the mineral and ratio columns share what is left, and whatever they
     // do not need goes to the patterns, the one column whose text runs long.
     let n = data.test_columns.len();
-    let (date_w, lab_w, ox_w, patterns_min) = (52.0, 58.0, 62.0, 74.0);
+    let (date_w, lab_w, ox_w, patterns_min) = (50.0, 70.0, 64.0, 74.0);
     let value_w = if n == 0 {
         0.0
     } else {
-        ((CONTENT_W - date_w - lab_w - ox_w - patterns_min) / n as f32).min(40.0)
+        ((CONTENT_W - date_w - lab_w - ox_w - patterns_min) / n as f32).min(31.0)
     };
     let patterns_w = CONTENT_W - date_w - lab_w - ox_w - value_w * n as f32;
     let mut columns = vec![Column::left("Date", date_w), Column::left("Lab", lab_w)];
@@ -229,37 +231,49 @@ fn tests_table(c: &mut Canvas, data: &SummaryData) {
     columns.push(Column::left("Patterns", patterns_w));
 
     let cell = style(7.5, REGULAR, INK);
-    c.table_head(&columns);
-    for (row_index, test) in data.tests.iter().enumerate() {
-        let lab = match (test.lab.trim(), test.washed) {
-            ("", true) => "— (washed)".to_string(),
-            ("", false) => "—".to_string(),
-            (lab, true) => format!("{lab} (washed)"),
-            (lab, false) => lab.to_string(),
+    let rows: Vec<(Vec<Vec<String>>, f32)> = data
+        .tests
+        .iter()
+        .map(|test| {
+            let lab = match (test.lab.trim(), test.washed) {
+                ("", true) => "— (washed)".to_string(),
+                ("", false) => "—".to_string(),
+                (lab, true) => format!("{lab} (washed)"),
+                (lab, false) => lab.to_string(),
+            };
+            let mut cells = vec![test.sample_date.to_string(), lab];
+            cells.extend((0..n).map(|i| test.values.get(i).cloned().unwrap_or_default()));
+            cells.push(test.oxidation.clone());
+            cells.push(if test.patterns.is_empty() {
+                "—".to_string()
+            } else {
+                test.patterns.join(", ")
+            });
+            let wrapped: Vec<Vec<String>> = cells
+                .iter()
+                .zip(&columns)
+                .map(|(text, col)| c.wrap(text, col.width - 6.0, cell))
+                .collect();
+            let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            (wrapped, lines as f32 * cell.leading() + 5.0)
+        })
+        .collect();
+    for (row_index, (wrapped, height)) in rows.iter().enumerate() {
+        let height = *height;
+        // The last row never goes over to a page of its own: it takes the one before along.
+        let widow = match rows.get(row_index + 1) {
+            Some((_, next)) if row_index + 2 == rows.len() => *next,
+            _ => 0.0,
         };
-        let mut cells = vec![test.sample_date.to_string(), lab];
-        cells.extend((0..n).map(|i| test.values.get(i).cloned().unwrap_or_default()));
-        cells.push(test.oxidation.clone());
-        cells.push(if test.patterns.is_empty() {
-            "—".to_string()
-        } else {
-            test.patterns.join(", ")
-        });
-        let wrapped: Vec<Vec<String>> = cells
-            .iter()
-            .zip(&columns)
-            .map(|(text, col)| c.wrap(text, col.width - 6.0, cell))
-            .collect();
-        let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
-        let height = lines as f32 * cell.leading() + 5.0;
-        if c.ensure(height) {
+        let head = if row_index == 0 { TABLE_HEAD_H } else { 0.0 };
+        if c.ensure(head + height + widow) || row_index == 0 {
             c.table_head(&columns);
         }
         if row_index % 2 == 1 {
             c.fill_rect(MARGIN, c.y, CONTENT_W, height, STRIPE);
         }
         let mut x = MARGIN;
-        for (col, lines) in columns.iter().zip(&wrapped) {
+        for (col, lines) in columns.iter().zip(wrapped) {
             for (i, line) in lines.iter().enumerate() {
                 let baseline = c.y + 2.5 + cell.baseline() + i as f32 * cell.leading();
                 if col.right {
@@ -279,8 +293,9 @@ fn tests_table(c: &mut Canvas, data: &SummaryData) {
 fn trends(c: &mut Canvas, data: &SummaryData) {
     let gap = 16.0;
     let width = (CONTENT_W - gap) / 2.0;
-    let height = 158.0;
-    c.section("Trends", height + 8.0);
+    let height = 146.0;
+    // The legend comes first, so it always shares a page with the first charts.
+    c.section("Trends", height + 60.0);
     let axis = match data.axis {
         Some(axis) if !data.series.is_empty() => axis,
         _ => {
@@ -288,6 +303,8 @@ fn trends(c: &mut Canvas, data: &SummaryData) {
             return;
         }
     };
+    chart_legend(c, data);
+    c.y += 4.0;
     for pair in data.series.chunks(2) {
         c.ensure(height + 6.0);
         for (i, series) in pair.iter().enumerate() {
@@ -295,13 +312,11 @@ fn trends(c: &mut Canvas, data: &SummaryData) {
             let top = c.y;
             c.chart(x, top, width, height, series, &axis, &data.markers);
         }
-        c.y += height + 8.0;
+        c.y += height + 7.0;
     }
-    chart_legend(c, data);
 }
 
 fn chart_legend(c: &mut Canvas, data: &SummaryData) {
-    c.ensure(30.0);
     let y = c.y + 6.0;
     let label = style(7.5, REGULAR, MUTED);
     let mut x = MARGIN;
@@ -853,10 +868,13 @@ struct Face {
 }
 
 impl Face {
+    /// `name` is the PostScript name with a subset tag: printpdf embeds the file as it is and
+    /// would otherwise name the font after its random resource id.
     fn load(doc: &mut PdfDocument, bytes: &[u8], name: &str) -> Result<Face, String> {
         let mut warnings = Vec::new();
-        let font = ParsedFont::from_bytes(bytes, 0, &mut warnings)
+        let mut font = ParsedFont::from_bytes(bytes, 0, &mut warnings)
             .ok_or_else(|| format!("cannot read the embedded font {name}"))?;
+        font.font_name = Some(name.to_string());
         let id = doc.add_font(&font);
         let units_per_em = f32::from(font.units_per_em.max(1));
         Ok(Face {
@@ -1099,10 +1117,8 @@ impl Canvas {
     }
 
     fn table_head(&mut self, columns: &[Column]) {
-        let head = style(7.5, BOLD, INK);
-        let height = head.leading() + 6.0;
-        self.ensure(height + 20.0);
-        self.fill_rect(MARGIN, self.y, CONTENT_W, height, HEAD_FILL);
+        let head = style(TABLE_HEAD_SIZE, BOLD, INK);
+        self.fill_rect(MARGIN, self.y, CONTENT_W, TABLE_HEAD_H, HEAD_FILL);
         let mut x = MARGIN;
         let baseline = self.y + 3.0 + head.baseline();
         for col in columns {
@@ -1113,7 +1129,7 @@ impl Canvas {
             }
             x += col.width;
         }
-        self.y += height;
+        self.y += TABLE_HEAD_H;
     }
 
     fn rule(&mut self, x1: f32, x2: f32, y: f32, thickness: f32, tint: Tint) {
@@ -1539,6 +1555,13 @@ mod tests {
         path
     }
 
+    /// HTMA_KEEP_PDF=1 keeps the files, to look at them (`pdftoppm -png -r 60 FILE page`).
+    fn clean_up(path: &Path) {
+        if std::env::var_os("HTMA_KEEP_PDF").is_none() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+
     fn page_count(path: &Path) -> usize {
         let info = poppler("pdfinfo", &[path.to_str().unwrap()]);
         info.lines()
@@ -1607,9 +1630,7 @@ mod tests {
             "disclaimer per page"
         );
         assert!(text.contains(&format!("Page {pages} of {pages}")));
-        if std::env::var_os("HTMA_KEEP_PDF").is_none() {
-            let _ = std::fs::remove_file(&path);
-        }
+        clean_up(&path);
     }
 
     #[test]
@@ -1629,7 +1650,7 @@ mod tests {
         assert!(text.contains("No hair test in this period."));
         assert!(text.contains("No symptom was logged in this period."));
         assert!(text.contains(&squeeze(DISCLAIMER)));
-        let _ = std::fs::remove_file(&path);
+        clean_up(&path);
     }
 
     #[test]
@@ -1642,7 +1663,7 @@ mod tests {
         let text = extracted_text(&path);
         assert!(text.contains("Ωmega ? Ünal"), "{text}");
         assert!(text.contains("emoji ? and a tab here"), "{text}");
-        let _ = std::fs::remove_file(&path);
+        clean_up(&path);
     }
 
     #[test]

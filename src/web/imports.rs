@@ -13,12 +13,15 @@ use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::{self, CsrfForm};
 use crate::auth::extract::parse_id;
 use crate::auth::ScopedClient;
-use crate::db::analysis::{analyze_sample, sex_of};
+use crate::db::analysis::sex_of;
+use crate::db::reference_sets::reference_set_for_practitioner;
 use crate::db::clients::ClientRow;
 use crate::db::hair_test_changes::{self, Actor, TestInput};
 use crate::db::hair_tests::HairTestFields;
 use crate::db::pending_imports::{self, PendingImport};
 use crate::db::{new_id, now, Pool};
+use crate::domain::analysis::analyze;
+use crate::domain::reference::ReferenceSet;
 use crate::domain::units::Unit;
 use crate::labcsv::{parse_lab_csv, LabRow, ParsedTest};
 
@@ -218,12 +221,18 @@ pub async fn preview(
     scoped: ScopedClient,
 ) -> AppResult<HttpResponse> {
     let pending = load_pending(&req, &pool, &scoped).await?;
+    let practitioner_id = scoped.practitioner.id();
+    // The preview shows what confirming will store: the analysis with the practitioner's set.
+    let reference = run_db(&pool, move |conn| {
+        reference_set_for_practitioner(conn, practitioner_id)
+    })
+    .await?;
     let sex = scoped.client.sex.clone();
     let (header_error, rows) = match checked_rows(&pending, &scoped.client) {
         Ok(rows) => (
             None,
             rows.iter()
-                .map(|r| row_view(r, sex.as_deref()))
+                .map(|r| row_view(r, sex.as_deref(), &reference))
                 .collect::<Vec<_>>(),
         ),
         Err(message) => (Some(message), Vec::new()),
@@ -248,10 +257,10 @@ pub async fn preview(
     )
 }
 
-fn row_view(row: &LabRow, sex: Option<&str>) -> RowView {
+fn row_view(row: &LabRow, sex: Option<&str>, reference: &ReferenceSet) -> RowView {
     match &row.result {
         Ok(test) => {
-            let analysis = analyze_sample(&sample_for(test, sex));
+            let analysis = analyze(&sample_for(test, sex), reference);
             let ox = &analysis.oxidation;
             let oxidation = match ox.degree {
                 Some(d) => format!(

@@ -64,7 +64,8 @@ pub async fn new_form(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<
                 .collect()
         })
         .unwrap_or_default();
-    rows.extend(std::iter::repeat_with(SupplementRow::default).take(SPARE_ROWS));
+    let spare = if rows.is_empty() { 2 * SPARE_ROWS } else { SPARE_ROWS };
+    rows.extend(std::iter::repeat_with(SupplementRow::default).take(spare));
     let page = ProgramPage {
         layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
         starts_on: today.to_string(),

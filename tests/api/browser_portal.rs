@@ -177,3 +177,106 @@ async fn browser_phone_client_logs_a_day() {
     }
     browser.close().await;
 }
+
+#[actix_web::test]
+async fn browser_practitioner_reads_and_annotates_the_diary() {
+    let app = spawn_app().await;
+    let practitioner = app.create_practitioner("pat@example.com", "correct horse battery");
+    let client_id = htma_tracker::db::new_id();
+    let today =
+        htma_tracker::diary::UtcOffset::server_default().local_date(htma_tracker::db::now());
+    {
+        let mut conn = app.pool.get().unwrap();
+        let fields = ClientFields {
+            full_name: "Tom Becker".into(),
+            search_key: "tom becker".into(),
+            reference_code: None,
+            date_of_birth: None,
+            sex: Some("M".into()),
+            email: None,
+            phone: None,
+            notes: String::new(),
+        };
+        apply_change(
+            &mut conn,
+            practitioner,
+            client_id,
+            ClientChange::Create(&fields),
+            "test",
+        )
+        .unwrap();
+        // Four weeks: cramps low, then rising in the last fortnight.
+        for days_ago in 0..28 {
+            if days_ago % 3 == 2 {
+                continue;
+            }
+            let cramps = if days_ago < 10 { 7 } else { 2 };
+            let input = EntryInput {
+                date: today - Duration::days(days_ago),
+                symptoms: vec![SymptomReading {
+                    key: "exercise_cramps".into(),
+                    severity: Severity::new(cramps).unwrap(),
+                    time_of_day: Some(TimeOfDay::Exercise),
+                }],
+                note: if days_ago == 1 {
+                    "Long run, 15 km".into()
+                } else {
+                    String::new()
+                },
+                triggers: String::new(),
+            };
+            let author = Author {
+                account_id: practitioner,
+                remote_addr: "test",
+            };
+            save(&mut conn, client_id, &input, 0, &author).unwrap();
+        }
+    }
+    let Some(browser) = Browser::start(Viewport::DESKTOP).await else {
+        return;
+    };
+    browser.goto(&app.url("/login")).await;
+    browser.fill("#email", "pat@example.com").await;
+    browser.fill("#password", "correct horse battery").await;
+    browser
+        .click("form[action='/login'] button[type=submit]")
+        .await;
+    browser.wait_for_path(|p| p == "/", "the dashboard").await;
+    browser
+        .goto(&app.url(&format!("/clients/{client_id}/diary")))
+        .await;
+    let text = browser.page_text().await;
+    assert!(text.contains("19 of 28 days"), "{text}");
+    assert!(text.contains("weekly average rose"), "{text}");
+    assert!(browser.has("td.rising").await);
+    let yesterday = today - Duration::days(1);
+    browser
+        .click(&format!("#entry-{yesterday} details.annotate > summary"))
+        .await;
+    browser
+        .fill(
+            &format!("#annotation-{yesterday}"),
+            "Ask about magnesium before long runs",
+        )
+        .await;
+    browser
+        .click(&format!("#entry-{yesterday} form button[type=submit]"))
+        .await;
+    browser
+        .wait_for_path(|p| p.ends_with("/diary"), "the diary again")
+        .await;
+    assert!(browser
+        .page_text()
+        .await
+        .contains("Ask about magnesium before long runs"));
+    browser.run_js("window.scrollTo(0, 0)").await;
+    browser.screenshot("portal-practitioner-diary").await;
+    browser
+        .goto(&app.url(&format!("/clients/{client_id}")))
+        .await;
+    browser
+        .run_js("document.getElementById('diary').scrollIntoView()")
+        .await;
+    browser.screenshot("portal-practitioner-client-page").await;
+    browser.close().await;
+}

@@ -7,13 +7,14 @@ use serde_json::{json, Map, Value};
 use super::{
     annotation, category, code_system, coding, date, instant, put_array, stable_uuid, Entry, UCUM,
 };
-use crate::db::analysis::{analyze_sample, reference_set, sample_of};
+use crate::db::analysis::sample_of;
 use crate::db::exports::ClientExport;
 use crate::db::hair_tests::HairTestRow;
-use crate::domain::analysis::Analysis;
+use crate::domain::analysis::{analyze, Analysis};
 use crate::domain::element::Element;
 use crate::domain::level::MineralLevel;
 use crate::domain::ratio::{NotComputableReason, RatioValue};
+use crate::domain::reference::ReferenceSet;
 use crate::domain::DISCLAIMER;
 
 const INTERPRETATION: &str = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
@@ -142,8 +143,8 @@ fn ratios_observation(
     subject: &Value,
     specimen: &Value,
     members: Vec<Value>,
+    reference: &ReferenceSet,
 ) -> Entry {
-    let reference = reference_set();
     let components: Vec<Value> = analysis
         .ratios
         .iter()
@@ -330,7 +331,7 @@ pub(super) fn entries(export: &ClientExport, subject: &Value) -> Vec<Entry> {
     let mut entries = Vec::new();
     for test in &export.tests {
         let sample = sample_of(test, &export.levels, export.client.sex.as_deref());
-        let analysis = analyze_sample(&sample);
+        let analysis = analyze(&sample, &export.reference);
         let specimen = specimen(test, subject);
         let specimen_ref = specimen.reference();
         entries.push(specimen);
@@ -343,7 +344,14 @@ pub(super) fn entries(export: &ClientExport, subject: &Value) -> Vec<Entry> {
             .collect();
         let members = levels.iter().map(Entry::reference).collect();
         entries.extend(levels);
-        let ratios = ratios_observation(test, &analysis, subject, &specimen_ref, members);
+        let ratios = ratios_observation(
+            test,
+            &analysis,
+            subject,
+            &specimen_ref,
+            members,
+            &export.reference,
+        );
         let oxidation = oxidation_observation(test, &analysis, subject, &specimen_ref, &ratios);
         let patterns = patterns_observation(test, &analysis, subject, &specimen_ref, &ratios);
         entries.extend([ratios, oxidation, patterns]);

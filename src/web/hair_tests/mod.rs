@@ -15,14 +15,17 @@ use super::sessions::EmptyForm;
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Practitioner, ScopedClient, ScopedHairTest};
-use crate::db::analysis::{analyze_sample, reference_set, sample_of};
+use crate::db::analysis::sample_of;
+use crate::db::reference_sets::reference_set_for_practitioner;
 use crate::db::clients::ClientRow;
 use crate::db::hair_test_changes::{self, Actor, TestChange, RESTORE_WINDOW};
 use crate::db::hair_tests::{self, HairTestRow};
 use crate::db::{new_id, Pool};
+use crate::domain::analysis::analyze;
 use crate::domain::compare::compare;
 use crate::domain::element::Element;
 use crate::domain::ratio::RatioId;
+use crate::domain::reference::ReferenceSet;
 use form::{element_groups, HairTestForm, LABS};
 use report::{ChangeLine, MineralGroup, RatioLine};
 
@@ -46,6 +49,8 @@ struct FormPage {
     groups: Vec<(&'static str, Vec<Element>)>,
     ratios: Vec<RatioId>,
     labs: [&'static str; 3],
+    /// The practitioner's set, for the ideals shown next to each field.
+    reference: ReferenceSet,
 }
 
 impl FormPage {
@@ -55,6 +60,7 @@ impl FormPage {
         test_id: Option<i64>,
         form: HairTestForm,
         errors: FieldErrors,
+        reference: ReferenceSet,
     ) -> Self {
         FormPage {
             layout: Layout::for_practitioner(practitioner, "clients"),
@@ -65,6 +71,7 @@ impl FormPage {
             groups: element_groups(),
             ratios: RatioId::ALL.to_vec(),
             labs: LABS,
+            reference,
         }
     }
 
@@ -76,7 +83,7 @@ impl FormPage {
     }
 
     fn reference_text(&self, element: &Element) -> String {
-        let reference = reference_set();
+        let reference = &self.reference;
         match (
             reference.ideal(*element),
             reference.toxic_threshold(*element),
@@ -92,8 +99,15 @@ impl FormPage {
     }
 }
 
-pub async fn new_form(scoped: ScopedClient) -> AppResult<HttpResponse> {
+/// The set the signed-in practitioner's clients are analysed with.
+async fn practitioner_set(pool: &Pool, practitioner: &Practitioner) -> AppResult<ReferenceSet> {
+    let id = practitioner.id();
+    run_db(pool, move |conn| reference_set_for_practitioner(conn, id)).await
+}
+
+pub async fn new_form(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<HttpResponse> {
     let form = HairTestForm::blank(Utc::now().date_naive());
+    let reference = practitioner_set(&pool, &scoped.practitioner).await?;
     html(
         StatusCode::OK,
         &FormPage::new(
@@ -102,6 +116,7 @@ pub async fn new_form(scoped: ScopedClient) -> AppResult<HttpResponse> {
             None,
             form,
             FieldErrors::default(),
+            reference,
         ),
     )
 }
@@ -117,10 +132,18 @@ async fn save(
     let input = match form.parse(Utc::now().date_naive()) {
         Ok(input) => input,
         Err(errors) => {
+            let reference = practitioner_set(pool, &scoped.practitioner).await?;
             return html(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &FormPage::new(&scoped.practitioner, scoped.client, test_id, form, errors),
-            )
+                &FormPage::new(
+                    &scoped.practitioner,
+                    scoped.client,
+                    test_id,
+                    form,
+                    errors,
+                    reference,
+                ),
+            );
         }
     };
     let (account_id, addr) = (scoped.practitioner.id(), remote_addr(req));
@@ -164,8 +187,12 @@ pub async fn edit_form(pool: web::Data<Pool>, scoped: ScopedHairTest) -> AppResu
     if scoped.test.deleted_at.is_some() {
         return Err(AppError::NotFound);
     }
-    let test_id = scoped.test.id;
-    let levels = run_db(&pool, move |conn| hair_tests::levels_of(conn, &[test_id])).await?;
+    let (test_id, practitioner_id) = (scoped.test.id, scoped.scope.practitioner.id());
+    let (levels, reference) = run_db(&pool, move |conn| {
+        let levels = hair_tests::levels_of(conn, &[test_id])?;
+        Ok((levels, reference_set_for_practitioner(conn, practitioner_id)?))
+    })
+    .await?;
     let form = HairTestForm::from_stored(&scoped.test, &levels);
     let ScopedHairTest { scope, test } = scoped;
     html(
@@ -176,6 +203,7 @@ pub async fn edit_form(pool: web::Data<Pool>, scoped: ScopedHairTest) -> AppResu
             Some(test.id),
             form,
             FieldErrors::default(),
+            reference,
         ),
     )
 }
@@ -277,24 +305,33 @@ struct ShowPage {
     warnings: Vec<String>,
     previous: Option<PreviousView>,
     restorable: bool,
+    /// Symptom-to-finding hints from the diary (practitioner only).
+    considerations: Vec<crate::domain::hints::Consideration>,
+    cramp_days: usize,
 }
 
 pub async fn show(pool: web::Data<Pool>, scoped: ScopedHairTest) -> AppResult<HttpResponse> {
     let ScopedHairTest { scope, test } = scoped;
     let client_id = scope.client.id;
-    let (all_tests, levels) = run_db(&pool, move |conn| {
+    let (sample_date, test_id) = (test.sample_date, test.id);
+    let (all_tests, levels, cramps) = run_db(&pool, move |conn| {
         let tests = hair_tests::list_for_client(conn, client_id)?;
         let mut ids: Vec<i64> = tests.iter().map(|t| t.id).collect();
-        ids.push(test.id);
+        ids.push(test_id);
         let levels = hair_tests::levels_of(conn, &ids)?;
-        Ok((tests, levels))
+        let previous = tests.iter().take_while(|t| t.id != test_id).last().map(|t| t.sample_date);
+        let cramps = crate::db::hints::cramp_history(conn, client_id, sample_date, previous)?;
+        Ok((tests, levels, cramps))
     })
     .await?;
-    let test = scope_test(test, &all_tests);
-    let reference = reference_set();
+    let reference = practitioner_set(&pool, &scope.practitioner).await?;
+    let mut test = scope_test(test, &all_tests);
     let sex = scope.client.sex.as_deref();
     let sample = sample_of(&test, &levels, sex);
-    let analysis = analyze_sample(&sample);
+    let analysis = analyze(&sample, &reference);
+    // The page shows this analysis, so it names the set this analysis used (the stored label
+    // is the same unless a save raced a change of set).
+    test.reference_set = analysis.reference_set.clone();
     let previous = all_tests
         .iter()
         .take_while(|t| t.id != test.id)
@@ -323,8 +360,11 @@ pub async fn show(pool: web::Data<Pool>, scoped: ScopedHairTest) -> AppResult<Ht
                 washing_note: comparison.washing_note.clone(),
             }
         });
+    let considerations = crate::domain::hints::considerations(&analysis, cramps);
     let ox = &analysis.oxidation;
     let page = ShowPage {
+        considerations,
+        cramp_days: cramps.cramp_days,
         layout: Layout::for_practitioner(&scope.practitioner, "clients"),
         oxidation_type: ox.oxidation_type.as_str().replace('_', " "),
         degree: ox.degree.map(|d| d.as_str().to_string()),

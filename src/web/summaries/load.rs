@@ -6,11 +6,13 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::charts::{Marker, Point, Series, TimeAxis};
-use crate::db::analysis::{analyze_sample, reference_set, sample_of};
+use crate::db::analysis::sample_of;
+use crate::db::reference_sets::reference_set_for_client;
 use crate::db::clients::ClientRow;
 use crate::db::summaries::SummaryRow;
 use crate::db::{client_symptoms, diary_stats, flags, hair_tests, programs, DbConn, DbError};
 use crate::diary::vocabulary::label_of;
+use crate::domain::analysis::analyze;
 use crate::domain::element::Element;
 use crate::domain::numbers::format_value;
 use crate::domain::ratio::RatioId;
@@ -51,9 +53,10 @@ pub fn load(
     let weekly = diary_stats::weekly_severity(conn, client.id, start, end)?;
     let adherence = diary_stats::adherence(conn, client.id, start, end)?;
     let day_logs = diary_stats::day_logs(conn, client.id, start, end)?;
+    let reference = reference_set_for_client(conn, client.id)?;
 
     let samples: Vec<_> = tests.iter().map(|t| sample_of(t, &levels, client.sex.as_deref())).collect();
-    let analyses: Vec<_> = samples.iter().map(analyze_sample).collect();
+    let analyses: Vec<_> = samples.iter().map(|s| analyze(s, &reference)).collect();
     let test_summaries = tests
         .iter()
         .zip(samples.iter().zip(&analyses))
@@ -100,7 +103,6 @@ pub fn load(
         .collect();
     let markers: Vec<Marker> = program.iter().map(|p| Marker { date: p.starts_on, label: "program version".into() }).filter(|m| in_period(m.date)).collect();
 
-    let reference = reference_set();
     let mut series = Vec::new();
     for element in [Element::Na, Element::K, Element::Ca, Element::Mg] {
         series.push(Series {

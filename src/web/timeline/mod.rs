@@ -13,16 +13,19 @@ use super::forms::redirect;
 use super::{remote_addr, run_db, AppError, AppResult};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::ScopedClient;
-use crate::db::analysis::{analyze_sample, reference_set, sample_of};
+use crate::db::analysis::sample_of;
+use crate::db::reference_sets::reference_set_for_client;
 use crate::db::clients::ClientRow;
 use crate::db::flags::{self, FlagRow};
 use crate::db::hair_tests::{self, HairTestRow};
 use crate::db::programs::{self, VersionWithSupplements};
 use crate::db::{audit, DbConn, DbError, Pool};
+use crate::domain::analysis::analyze;
 use crate::domain::compare::{compare_analyzed, Direction};
 use crate::domain::element::Element;
 use crate::domain::numbers::format_value;
 use crate::domain::ratio::RatioId;
+use crate::domain::reference::ReferenceSet;
 use crate::domain::retest::{retest_due_date, DEFAULT_RETEST_INTERVAL_MONTHS};
 use chart::{line_chart, Marker, Point, Series, TimeAxis};
 
@@ -74,6 +77,12 @@ pub struct Timeline {
     pub current_program: Option<i64>,
     /// The client's own retest interval, when set (else the default).
     pub retest_interval: Option<i64>,
+    /// Weekly symptom severity on the same time axis as the mineral charts.
+    pub symptom_charts: Vec<String>,
+    /// Symptoms whose weekly average rose by 3 or more points within 2 weeks.
+    pub rising_symptoms: Vec<String>,
+    /// Days logged, days in the period, and the period's first day.
+    pub adherence: (u32, u32, NaiveDate),
 }
 
 impl Timeline {
@@ -108,9 +117,33 @@ struct Loaded {
     deleted: Vec<HairTestRow>,
     program: Vec<VersionWithSupplements>,
     retest_interval: Option<i64>,
+    diary: DiaryData,
+    /// The set the client's practitioner analyses with.
+    reference: ReferenceSet,
 }
 
-fn load_rows(conn: &mut DbConn, client_id: i64) -> Result<Loaded, DbError> {
+/// The diary over the timeline's period: weekly severities for the charts, adherence, and the
+/// rising-symptom flags.
+struct DiaryData {
+    from: NaiveDate,
+    to: NaiveDate,
+    weekly: Vec<crate::diary::SymptomWeeks>,
+    adherence: crate::diary::Adherence,
+    rising: Vec<crate::diary::RisingFlag>,
+    vocabulary: Vec<crate::diary::Symptom>,
+}
+
+fn load_diary(conn: &mut DbConn, client_id: i64, from: NaiveDate, to: NaiveDate) -> Result<DiaryData, DbError> {
+    use crate::db::{client_symptoms, diary_stats};
+    let weekly = diary_stats::weekly_severity(conn, client_id, from, to)?;
+    let adherence = diary_stats::adherence(conn, client_id, from, to)?;
+    // Two weeks before the period so its first weeks have baselines.
+    let rising = diary_stats::rising_symptom_flags(conn, client_id, from - chrono::Duration::days(14), to)?;
+    let vocabulary = client_symptoms::vocabulary(conn, client_id)?;
+    Ok(DiaryData { from, to, weekly, adherence, rising, vocabulary })
+}
+
+fn load_rows(conn: &mut DbConn, client_id: i64, today: NaiveDate) -> Result<Loaded, DbError> {
     let tests = hair_tests::list_for_client(conn, client_id)?;
     let ids: Vec<i64> = tests.iter().map(|t| t.id).collect();
     let levels = hair_tests::levels_of(conn, &ids)?;
@@ -119,26 +152,39 @@ fn load_rows(conn: &mut DbConn, client_id: i64) -> Result<Loaded, DbError> {
     let deleted = hair_tests::list_deleted_for_client(conn, client_id, since)?;
     let program = programs::history(conn, client_id)?;
     let retest_interval = programs::retest_interval(conn, client_id)?;
-    Ok(Loaded { tests, levels, flags, deleted, program, retest_interval })
+    let to = today;
+    // The diary is read over the timeline's own period (first test or program version), or
+    // the last twelve weeks when there is neither yet.
+    let from = tests
+        .first()
+        .map(|t| t.sample_date)
+        .into_iter()
+        .chain(program.first().map(|v| v.version.starts_on))
+        .min()
+        .unwrap_or(to - chrono::Duration::weeks(12))
+        .min(to);
+    let diary = load_diary(conn, client_id, from, to)?;
+    let reference = reference_set_for_client(conn, client_id)?;
+    Ok(Loaded { tests, levels, flags, deleted, program, retest_interval, diary, reference })
 }
 
 /// Everything the timeline shows for one client, in a handful of queries whatever the number of
 /// tests.
 pub async fn load(pool: &Pool, client: &ClientRow, today: NaiveDate) -> AppResult<Timeline> {
     let client_id = client.id;
-    let loaded = run_db(pool, move |conn| load_rows(conn, client_id)).await?;
+    let loaded = run_db(pool, move |conn| load_rows(conn, client_id, today)).await?;
     Ok(build(client, loaded, today))
 }
 
 fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
-    let reference = reference_set();
+    let reference = &loaded.reference;
     let sex = client.sex.as_deref();
     let samples: Vec<_> = loaded
         .tests
         .iter()
         .map(|t| sample_of(t, &loaded.levels, sex))
         .collect();
-    let analyses: Vec<_> = samples.iter().map(analyze_sample).collect();
+    let analyses: Vec<_> = samples.iter().map(|s| analyze(s, reference)).collect();
     let mut lines = Vec::with_capacity(loaded.tests.len());
     for (i, test) in loaded.tests.iter().enumerate() {
         let comparison = (i > 0).then(|| {
@@ -147,7 +193,7 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
                 &analyses[i - 1],
                 &samples[i],
                 &analyses[i],
-                &reference,
+                reference,
             )
         });
         let mut cells = Vec::new();
@@ -220,7 +266,51 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
         .enumerate()
         .map(|(i, v)| Marker { date: v.version.starts_on, label: format!("program version {}", i + 1) })
         .collect();
-    let charts = charts(client.id, &loaded.tests, &samples, &analyses, &markers);
+    let diary = &loaded.diary;
+    let axis = TimeAxis::spanning(
+        loaded
+            .tests
+            .iter()
+            .map(|t| t.sample_date)
+            .chain(markers.iter().map(|m| m.date))
+            .chain(if diary.weekly.is_empty() { vec![] } else { vec![diary.from, diary.to] }),
+    );
+    let charts = match &axis {
+        Some(axis) if !loaded.tests.is_empty() => charts(client.id, &loaded.tests, &samples, &analyses, &markers, axis, reference),
+        _ => Vec::new(),
+    };
+    let symptom_markers: Vec<Marker> = markers
+        .iter()
+        .cloned()
+        .chain(loaded.tests.iter().map(|t| Marker { date: t.sample_date, label: "hair test".into() }))
+        .collect();
+    let symptom_charts = match &axis {
+        Some(axis) => diary
+            .weekly
+            .iter()
+            .map(|s| {
+                let label = crate::diary::vocabulary::label_of(&diary.vocabulary, &s.symptom_key);
+                let weeks: Vec<_> = s.weeks.iter().map(|w| (w.week_start, w.average())).collect();
+                chart::weekly_bars(&s.symptom_key, label, &weeks, axis, &symptom_markers)
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let rising_symptoms = diary
+        .rising
+        .iter()
+        .map(|r| {
+            format!(
+                "{} rose from {:.1} (week of {}) to {:.1} (week of {})",
+                crate::diary::vocabulary::label_of(&diary.vocabulary, &r.symptom_key),
+                r.baseline_average,
+                r.baseline_week_start,
+                r.average,
+                r.week_start
+            )
+        })
+        .collect();
+    let adherence = (diary.adherence.days_logged, diary.adherence.days_in_period, diary.from);
     let interval = loaded
         .retest_interval
         .and_then(|m| u32::try_from(m).ok())
@@ -250,6 +340,9 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
         current_program: programs::current(&loaded.program, today).map(|v| v.version.id),
         program: loaded.program.into_iter().rev().collect(),
         retest_interval: loaded.retest_interval,
+        symptom_charts,
+        rising_symptoms,
+        adherence,
     }
 }
 
@@ -267,16 +360,9 @@ pub fn charts(
     samples: &[crate::domain::analysis::HairSample],
     analyses: &[crate::domain::analysis::Analysis],
     markers: &[Marker],
+    axis: &TimeAxis,
+    reference: &ReferenceSet,
 ) -> Vec<String> {
-    let reference = reference_set();
-    let Some(axis) = TimeAxis::spanning(
-        tests
-            .iter()
-            .map(|t| t.sample_date)
-            .chain(markers.iter().map(|m| m.date)),
-    ) else {
-        return Vec::new();
-    };
     let href = |t: &HairTestRow| Some(format!("/clients/{client_id}/tests/{}", t.id));
     let mut charts = Vec::new();
     for element in [Element::Na, Element::K, Element::Ca, Element::Mg] {
@@ -298,7 +384,7 @@ pub fn charts(
             points,
             ideal: reference.ideal(element),
         };
-        charts.push(line_chart(&series, &axis, markers));
+        charts.push(line_chart(&series, axis, markers));
     }
     for ratio in TABLE_RATIOS {
         let points = tests
@@ -319,7 +405,7 @@ pub fn charts(
             points,
             ideal: reference.ratio_ideal(ratio),
         };
-        charts.push(line_chart(&series, &axis, markers));
+        charts.push(line_chart(&series, axis, markers));
     }
     charts
 }

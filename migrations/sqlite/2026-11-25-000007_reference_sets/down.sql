@@ -1,0 +1,2 @@
+DROP TABLE practitioner_settings;
+DROP TABLE reference_sets;

@@ -1,0 +1,191 @@
+//! A practitioner's reference sets and which one their clients are analysed with (HTMA.md,
+//! "Reference sets (data, not code)"). The embedded default `eck-wilson@1` is never stored:
+//! no choice, or a choice of nothing, means the default.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::domain::reference::ReferenceSet;
+
+use super::analysis::reference_set;
+use super::schema::{clients, practitioner_settings, reference_sets};
+use super::{DbConn, DbError};
+
+/// One stored set. `set.name` and `set.version` come from the columns, so the label shown in
+/// lists is the label every analysis with it carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredSet {
+    pub id: i64,
+    pub set: ReferenceSet,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = reference_sets)]
+struct SetRow {
+    id: i64,
+    #[allow(dead_code)] // read for completeness of the row; queries already filter on it
+    practitioner_id: i64,
+    name: String,
+    version: i64,
+    definition: String,
+    created_at: NaiveDateTime,
+}
+
+impl SetRow {
+    /// Only the app writes definitions; one that no longer parses (a hand edit, a field removed
+    /// by a later version) is treated as absent, so nothing is ever analysed with guessed values.
+    fn parse(self) -> Option<StoredSet> {
+        let mut set: ReferenceSet = match serde_json::from_str(&self.definition) {
+            Ok(set) => set,
+            Err(e) => {
+                tracing::error!(set_id = self.id, error = %e, "stored reference set does not parse");
+                return None;
+            }
+        };
+        set.name = self.name;
+        set.version = u32::try_from(self.version).ok()?;
+        Some(StoredSet {
+            id: self.id,
+            set,
+            created_at: self.created_at,
+        })
+    }
+}
+
+fn definition_of(set: &ReferenceSet) -> Result<String, DbError> {
+    // Serialising plain numbers and maps cannot fail; the error is mapped anyway rather than
+    // unwrapped.
+    serde_json::to_string(set).map_err(|e| {
+        DbError::Query(diesel::result::Error::SerializationError(Box::new(e)))
+    })
+}
+
+/// The practitioner's sets, by name.
+pub fn list_for_practitioner(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+) -> Result<Vec<StoredSet>, DbError> {
+    let rows: Vec<SetRow> = reference_sets::table
+        .filter(reference_sets::practitioner_id.eq(practitioner_id))
+        .order((reference_sets::name.asc(), reference_sets::id.asc()))
+        .select(SetRow::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(SetRow::parse).collect())
+}
+
+/// One of the practitioner's sets; another practitioner's set is `None`, like a missing one.
+pub fn find_for_practitioner(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+    set_id: i64,
+) -> Result<Option<StoredSet>, DbError> {
+    let row: Option<SetRow> = reference_sets::table
+        .filter(reference_sets::id.eq(set_id))
+        .filter(reference_sets::practitioner_id.eq(practitioner_id))
+        .select(SetRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(row.and_then(SetRow::parse))
+}
+
+pub fn insert(
+    conn: &mut DbConn,
+    id: i64,
+    practitioner_id: i64,
+    set: &ReferenceSet,
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::insert_into(reference_sets::table)
+        .values((
+            reference_sets::id.eq(id),
+            reference_sets::practitioner_id.eq(practitioner_id),
+            reference_sets::name.eq(&set.name),
+            reference_sets::version.eq(i64::from(set.version)),
+            reference_sets::definition.eq(definition_of(set)?),
+            reference_sets::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Stores `set` (already carrying its new version) over the stored one, but only while the
+/// stored version is still `expected_version`: a concurrent edit makes this return false
+/// instead of being overwritten.
+pub fn update_if_version(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+    set_id: i64,
+    expected_version: u32,
+    set: &ReferenceSet,
+) -> Result<bool, DbError> {
+    let updated = diesel::update(
+        reference_sets::table
+            .filter(reference_sets::id.eq(set_id))
+            .filter(reference_sets::practitioner_id.eq(practitioner_id))
+            .filter(reference_sets::version.eq(i64::from(expected_version))),
+    )
+    .set((
+        reference_sets::version.eq(i64::from(set.version)),
+        reference_sets::definition.eq(definition_of(set)?),
+    ))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// The id of the practitioner's chosen set; `None` is the default.
+pub fn active_set_id(conn: &mut DbConn, practitioner_id: i64) -> Result<Option<i64>, DbError> {
+    Ok(practitioner_settings::table
+        .find(practitioner_id)
+        .select(practitioner_settings::reference_set_id)
+        .first::<Option<i64>>(conn)
+        .optional()?
+        .flatten())
+}
+
+/// Chooses the set (`None`: the default). Delete-then-insert is the upsert both engines share.
+pub fn set_active(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+    set_id: Option<i64>,
+) -> Result<(), DbError> {
+    diesel::delete(practitioner_settings::table.find(practitioner_id)).execute(conn)?;
+    diesel::insert_into(practitioner_settings::table)
+        .values((
+            practitioner_settings::practitioner_id.eq(practitioner_id),
+            practitioner_settings::reference_set_id.eq(set_id),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The set the practitioner's clients are analysed with: the chosen one, or `eck-wilson@1`.
+pub fn reference_set_for_practitioner(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+) -> Result<ReferenceSet, DbError> {
+    let row: Option<SetRow> = practitioner_settings::table
+        .inner_join(reference_sets::table)
+        .filter(practitioner_settings::practitioner_id.eq(practitioner_id))
+        // A setting can only name the practitioner's own set; checked again here anyway.
+        .filter(reference_sets::practitioner_id.eq(practitioner_id))
+        .select(SetRow::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(row
+        .and_then(SetRow::parse)
+        .map(|stored| stored.set)
+        .unwrap_or_else(reference_set))
+}
+
+/// The set a client's tests are analysed with: their practitioner's.
+pub fn reference_set_for_client(
+    conn: &mut DbConn,
+    client_id: i64,
+) -> Result<ReferenceSet, DbError> {
+    let practitioner_id: i64 = clients::table
+        .find(client_id)
+        .select(clients::practitioner_id)
+        .first(conn)?;
+    reference_set_for_practitioner(conn, practitioner_id)
+}
