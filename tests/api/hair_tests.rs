@@ -346,3 +346,43 @@ async fn another_practitioner_cannot_see_or_confirm_an_upload() {
     assert_eq!(app.get(&foreign).await.status, StatusCode::NOT_FOUND);
     assert_eq!(app.get(&preview_path).await.status, StatusCode::NOT_FOUND);
 }
+
+/// Logs a diary day for a client directly in the database (the portal's own tests cover the form).
+fn log_cramps(app: &TestApp, client: i64, account: i64, date: &str, key: &str, time: Option<htma_tracker::diary::TimeOfDay>) {
+    use htma_tracker::db::diary::{save, Author};
+    use htma_tracker::diary::{EntryInput, Severity, SymptomReading};
+    let mut conn = app.pool.get().unwrap();
+    let input = EntryInput {
+        date: date.parse().unwrap(),
+        symptoms: vec![SymptomReading { key: key.into(), severity: Severity::new(6).unwrap(), time_of_day: time }],
+        note: String::new(),
+        triggers: String::new(),
+    };
+    save(&mut conn, client, &input, 0, &Author { account_id: account, remote_addr: "test" }).unwrap();
+}
+
+#[actix_web::test]
+async fn cramps_in_the_diary_bring_considerations_onto_the_test_page() {
+    let app = spawn_app().await;
+    let practitioner = app.signed_in_practitioner("pat@example.com").await;
+    let client = app.create_client("Maria Jensen").await;
+    let test = app.create_test(client, EXAMPLE_1).await;
+    let page = app.get(&format!("/clients/{client}/tests/{test}")).await;
+    assert!(!page.body.contains("Considerations from the symptom diary"), "no diary, no hints");
+    // Three cramp days are not enough (HTMA.md: at least 4 of the 30 days before the test).
+    for day in ["2025-02-10", "2025-02-14", "2025-02-20"] {
+        log_cramps(&app, client, practitioner, day, "leg_cramps", None);
+    }
+    let page = app.get(&format!("/clients/{client}/tests/{test}")).await;
+    assert!(!page.body.contains("Considerations from the symptom diary"));
+    log_cramps(&app, client, practitioner, "2025-02-25", "restless_legs", Some(htma_tracker::diary::TimeOfDay::Exercise));
+    let page = app.get(&format!("/clients/{client}/tests/{test}")).await;
+    assert!(page.body.contains("Considerations from the symptom diary"), "{}", page.body);
+    assert!(page.body.contains("Consider slow oxidation with calcium that is biologically unavailable (P-BIOUNAVAIL-CA"));
+    assert!(page.body.contains("Consider very low potassium (P-K-VLOW: K 2.0 ≤ 2)"));
+    assert!(page.body.contains("short-term need for magnesium"));
+    // Entries after the test do not count.
+    let later = app.create_test(client, &[("sample_date", "2025-07-01"), ("Ca", "160"), ("Mg", "18"), ("Na", "8"), ("K", "2")]).await;
+    let page = app.get(&format!("/clients/{client}/tests/{later}")).await;
+    assert!(!page.body.contains("Considerations from the symptom diary"));
+}
