@@ -467,3 +467,62 @@ async fn the_portal_shows_the_program_in_force_read_only() {
         "read-only: no link to edit it"
     );
 }
+
+#[actix_web::test]
+async fn the_portal_lists_the_summaries_shared_with_the_client_only() {
+    use htma_tracker::db::summaries::{create, set_shared};
+
+    let app = spawn_app().await;
+    let setup = portal_setup(&app, "pat@example.com", "Maria Jensen", "maria@example.com").await;
+    let practitioner: i64 = {
+        let mut conn = app.pool.get().unwrap();
+        htma_tracker::db::schema::clients::table
+            .find(setup.client_id)
+            .select(htma_tracker::db::schema::clients::practitioner_id)
+            .first(&mut conn)
+            .unwrap()
+    };
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    let (shared, private) = {
+        let mut conn = app.pool.get().unwrap();
+        let shared = create(
+            &mut conn,
+            practitioner,
+            setup.client_id,
+            (day(8, 1), day(11, 20)),
+            "",
+            "t",
+        )
+        .unwrap();
+        let private = create(
+            &mut conn,
+            practitioner,
+            setup.client_id,
+            (day(9, 1), day(11, 21)),
+            "",
+            "t",
+        )
+        .unwrap();
+        set_shared(&mut conn, practitioner, setup.client_id, shared, true, "t").unwrap();
+        (shared, private)
+    };
+    let page = app.get("/portal").await;
+    assert!(page.body.contains("From your practitioner"));
+    assert!(page
+        .body
+        .contains(&format!("/portal/summaries/{shared}/pdf")));
+    assert!(page
+        .body
+        .contains("Progress summary, 1 Aug 2026 to 20 Nov 2026"));
+    assert!(!page
+        .body
+        .contains(&format!("/portal/summaries/{private}/pdf")));
+    let pdf = app.get(&format!("/portal/summaries/{shared}/pdf")).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(
+        app.get(&format!("/portal/summaries/{private}/pdf"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -49,7 +49,14 @@ struct DayPage {
     read_only: Vec<ReadOnlyLine>,
     has_entry: bool,
     program: Option<ProgramSummary>,
+    reports: Vec<SharedReport>,
     window_days: i64,
+}
+
+/// A progress summary the practitioner shared with the client (downloaded as a PDF).
+pub struct SharedReport {
+    pub link: String,
+    pub label: String,
 }
 
 fn day_link(date: NaiveDate, today: NaiveDate) -> String {
@@ -65,6 +72,7 @@ pub(crate) struct DayContext {
     pub vocabulary: Vec<Symptom>,
     pub entry: Option<Entry>,
     pub program: Option<ProgramSummary>,
+    pub reports: Vec<SharedReport>,
     pub pending: Option<NaiveDate>,
 }
 
@@ -89,6 +97,17 @@ pub(crate) async fn load_context(
             vocabulary: client_symptoms::vocabulary(conn, client_id)?,
             entry: diary::find(conn, client_id, date)?,
             program: client_portal::current_program(conn, client_id, today)?,
+            reports: crate::db::summaries::list_shared(conn, client_id)?
+                .into_iter()
+                .map(|r| SharedReport {
+                    link: format!("/portal/summaries/{}/pdf", r.id),
+                    label: format!(
+                        "Progress summary, {} to {}",
+                        r.period_start.format("%-d %b %Y"),
+                        r.period_end.format("%-d %b %Y")
+                    ),
+                })
+                .collect(),
             pending: pending.map(|d| d.unwrap_or(date)),
         })
     })
@@ -154,6 +173,7 @@ pub(crate) fn render_day(
             read_only,
             has_entry: context.entry.is_some(),
             program: context.program,
+            reports: context.reports,
             window_days: EDIT_WINDOW_DAYS,
         },
     )
