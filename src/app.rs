@@ -16,6 +16,8 @@ use crate::web::{audit, clients, error, hair_tests, health, home, imports, progr
 use crate::web::{client_diary, invitations, portal};
 // exports
 use crate::web::exports;
+// reference sets
+use crate::web::settings;
 
 /// Who may call a route; the security tests walk `ROUTES` and check each against its access.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +115,12 @@ route_table! {
     get "/clients/{client_id}/export/diary.csv" => exports::diary_csv, OwnClient;
     get "/clients/{client_id}/export/fhir.json" => exports::fhir_json, OwnClient;
     get "/export/all.zip" => exports::all_zip, Practitioner;
+    // reference sets
+    get "/settings/reference-sets" => settings::list, Practitioner;
+    post "/settings/reference-sets" => settings::create, Practitioner;
+    post "/settings/reference-sets/active" => settings::activate, Practitioner;
+    get "/settings/reference-sets/{set_id}/edit" => settings::edit::edit_form, Practitioner;
+    post "/settings/reference-sets/{set_id}/edit" => settings::edit::update, Practitioner;
 }
 
 const STYLESHEET: &str = include_str!("../static/app.css");

@@ -70,8 +70,14 @@ pub fn reanalyze_practitioner(
     let mut changed: HashMap<SummaryKey, Vec<i64>> = HashMap::new();
     for test in &mut tests {
         let sex = sex_of_client.get(&test.client_id).cloned().flatten();
-        let levels = levels_by_test.get(&test.id).map(Vec::as_slice).unwrap_or(&[]);
-        let summary = summary_of(&analyze(&sample_of(test, levels, sex.as_deref()), reference));
+        let levels = levels_by_test
+            .get(&test.id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let summary = summary_of(&analyze(
+            &sample_of(test, levels, sex.as_deref()),
+            reference,
+        ));
         let unchanged = test.oxidation_type == summary.oxidation_type
             && test.oxidation_degree == summary.oxidation_degree
             && test.pattern_ids == summary.pattern_ids

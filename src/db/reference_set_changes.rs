@@ -61,7 +61,9 @@ pub enum EditOutcome {
         reanalysis: Option<Reanalysis>,
     },
     /// The set was saved by someone else since the form was loaded.
-    Conflict { current_version: u32 },
+    Conflict {
+        current_version: u32,
+    },
     NotFound,
 }
 
@@ -146,7 +148,9 @@ pub fn activate(
         // Resolved again rather than trusting `chosen`, so the re-analysis uses exactly what
         // every later analysis will resolve.
         let reference = reference_set_for_practitioner(conn, actor.account_id)?;
-        Ok(ActivateOutcome::Activated(reanalyze(conn, actor, &reference)?))
+        Ok(ActivateOutcome::Activated(reanalyze(
+            conn, actor, &reference,
+        )?))
     })
 }
 

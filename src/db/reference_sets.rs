@@ -56,9 +56,8 @@ impl SetRow {
 fn definition_of(set: &ReferenceSet) -> Result<String, DbError> {
     // Serialising plain numbers and maps cannot fail; the error is mapped anyway rather than
     // unwrapped.
-    serde_json::to_string(set).map_err(|e| {
-        DbError::Query(diesel::result::Error::SerializationError(Box::new(e)))
-    })
+    serde_json::to_string(set)
+        .map_err(|e| DbError::Query(diesel::result::Error::SerializationError(Box::new(e))))
 }
 
 /// The practitioner's sets, by name.

@@ -23,6 +23,9 @@ pub mod portal;
 // exports
 pub mod exports;
 
+// reference sets
+pub mod settings;
+
 use actix_web::{web, HttpRequest};
 
 pub use error::{AppError, AppResult};

@@ -23,3 +23,5 @@ mod exports;
 // load, faults and hostile input (issue 7)
 mod fuzz;
 mod hostile;
+// reference sets
+mod reference_sets;

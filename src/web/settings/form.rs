@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use crate::domain::element::Element;
-use crate::domain::numbers::format_threshold;
 use crate::domain::ratio::RatioId;
 use crate::domain::reference::ReferenceSet;
 use crate::web::forms::FieldErrors;
@@ -75,17 +74,29 @@ fn scalar_sections() -> [(&'static str, Vec<Scalar>); 3] {
             "Oxidation type thresholds",
             vec![
                 scalar!(oxidation.ca_k_slow_side_from, "OX-1: Ca/K slow side from"),
-                scalar!(oxidation.na_mg_fast_side_above, "OX-2: Na/Mg fast side above"),
-                scalar!(oxidation.fast_extreme_below, "OX-6 fast: extreme below Ca/K"),
+                scalar!(
+                    oxidation.na_mg_fast_side_above,
+                    "OX-2: Na/Mg fast side above"
+                ),
+                scalar!(
+                    oxidation.fast_extreme_below,
+                    "OX-6 fast: extreme below Ca/K"
+                ),
                 scalar!(oxidation.fast_mild_above, "OX-6 fast: mild above Ca/K"),
                 scalar!(oxidation.slow_mild_below, "OX-6 slow: mild below Ca/K"),
-                scalar!(oxidation.slow_extreme_above, "OX-6 slow: extreme above Ca/K"),
+                scalar!(
+                    oxidation.slow_extreme_above,
+                    "OX-6 slow: extreme above Ca/K"
+                ),
             ],
         ),
         (
             "Pattern thresholds",
             vec![
-                scalar!(patterns.na_k_severe_inversion_below, "P-NAK-INV-SEVERE: Na/K below"),
+                scalar!(
+                    patterns.na_k_severe_inversion_below,
+                    "P-NAK-INV-SEVERE: Na/K below"
+                ),
                 scalar!(patterns.na_k_inversion_below, "P-NAK-INV: Na/K below"),
                 scalar!(patterns.na_k_high_above, "P-NAK-HIGH: Na/K above"),
                 scalar!(patterns.na_k_very_high_above, "P-NAK-VHIGH: Na/K above"),
@@ -167,7 +178,9 @@ pub fn parse_number(raw: &str) -> Result<f64, String> {
     let value: f64 = match text.parse() {
         Ok(value) => value,
         Err(_) if text.contains(',') => {
-            return Err(format!("“{text}” is not a number: use a point for decimals."))
+            return Err(format!(
+                "“{text}” is not a number: use a point for decimals."
+            ))
         }
         Err(_) => return Err(format!("“{text}” is not a number.")),
     };
@@ -220,13 +233,24 @@ impl SetForm {
             values.insert(name.to_string(), text);
         };
         for (element, name) in IDEAL_FIELDS {
-            put(name, set.ideal(element).map(number_text).unwrap_or_default());
+            put(
+                name,
+                set.ideal(element).map(number_text).unwrap_or_default(),
+            );
         }
         for (element, name) in TOXIC_FIELDS {
-            put(name, set.toxic_threshold(element).map(number_text).unwrap_or_default());
+            put(
+                name,
+                set.toxic_threshold(element)
+                    .map(number_text)
+                    .unwrap_or_default(),
+            );
         }
         for (ratio, name) in RATIO_FIELDS {
-            put(name, set.ratio_ideal(ratio).map(number_text).unwrap_or_default());
+            put(
+                name,
+                set.ratio_ideal(ratio).map(number_text).unwrap_or_default(),
+            );
         }
         for (_, scalars) in scalar_sections() {
             for scalar in scalars {
@@ -405,7 +429,11 @@ mod tests {
             let has_ideal = IDEAL_FIELDS.iter().any(|(e, _)| *e == element);
             let has_threshold = TOXIC_FIELDS.iter().any(|(e, _)| *e == element);
             assert_eq!(has_ideal, set.ideal(element).is_some(), "{element}");
-            assert_eq!(has_threshold, set.toxic_threshold(element).is_some(), "{element}");
+            assert_eq!(
+                has_threshold,
+                set.toxic_threshold(element).is_some(),
+                "{element}"
+            );
             assert_eq!(has_threshold, element.kind() == ElementKind::ToxicMetal);
         }
         let ratios: Vec<RatioId> = RATIO_FIELDS.iter().map(|(r, _)| *r).collect();
@@ -431,7 +459,10 @@ mod tests {
         assert_eq!(parsed.ideal(Element::Zn), Some(18.0));
         assert_eq!(parsed.toxic_threshold(Element::Hg), Some(0.02));
         assert_eq!(parsed.oxidation.fast_mild_above, 1.6);
-        assert_eq!(parsed.patterns.ca_shell_male_bands, vec![150.0, 200.0, 250.0, 300.0]);
+        assert_eq!(
+            parsed.patterns.ca_shell_male_bands,
+            vec![150.0, 200.0, 250.0, 300.0]
+        );
 
         values.insert("ideal_Zn".into(), "-1".into());
         values.insert("ratio_NaK".into(), "abc".into());
@@ -439,8 +470,17 @@ mod tests {
         values.insert("ideal_Ca".into(), "inf".into());
         values.insert("ideal_Mg".into(), "".into());
         values.insert(FEMALE_BANDS.into(), "165, x".into());
-        let errors = SetForm::from_submitted(values.clone()).parse(&set).unwrap_err();
-        for name in ["ideal_Zn", "ratio_NaK", "toxic_Pb", "ideal_Ca", "ideal_Mg", FEMALE_BANDS] {
+        let errors = SetForm::from_submitted(values.clone())
+            .parse(&set)
+            .unwrap_err();
+        for name in [
+            "ideal_Zn",
+            "ratio_NaK",
+            "toxic_Pb",
+            "ideal_Ca",
+            "ideal_Mg",
+            FEMALE_BANDS,
+        ] {
             assert!(errors.fields.get(name).is_some(), "{name}");
         }
         assert_eq!(errors.fields.len(), 6);

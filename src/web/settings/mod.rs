@@ -61,7 +61,11 @@ impl ScopedReferenceSet {
                 stored,
             }),
             None => {
-                tracing::info!(account = owner, set_id, "reference set not found for this practitioner");
+                tracing::info!(
+                    account = owner,
+                    set_id,
+                    "reference set not found for this practitioner"
+                );
                 Err(AppError::NotFound)
             }
         }
@@ -153,7 +157,9 @@ async fn list_page(
     let default = ReferenceSet::eck_wilson();
     // A chosen set that no longer loads is analysed as the default (see reference_sets).
     let active = stored.iter().find(|s| Some(s.id) == active_id);
-    let active_label = active.map(|s| s.set.label()).unwrap_or_else(|| default.label());
+    let active_label = active
+        .map(|s| s.set.label())
+        .unwrap_or_else(|| default.label());
     let active_id = active.map(|s| s.id);
     Ok(ListPage {
         layout: Layout::for_practitioner(practitioner, "settings"),
@@ -181,7 +187,14 @@ pub async fn list(
     practitioner: Practitioner,
     query: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
-    let page = list_page(&pool, &practitioner, Some(&query), CloneInput::default(), None).await?;
+    let page = list_page(
+        &pool,
+        &practitioner,
+        Some(&query),
+        CloneInput::default(),
+        None,
+    )
+    .await?;
     html(StatusCode::OK, &page)
 }
 
