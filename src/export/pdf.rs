@@ -32,8 +32,10 @@ const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN;
 const CONTENT_TOP: f32 = 44.0;
 /// Everything below this belongs to the footer.
 const CONTENT_BOTTOM: f32 = PAGE_H - 74.0;
+/// Line height, as a multiple of the font size.
+const LEADING: f32 = 1.32;
 const TABLE_HEAD_SIZE: f32 = 7.5;
-const TABLE_HEAD_H: f32 = TABLE_HEAD_SIZE * 1.32 + 6.0;
+const TABLE_HEAD_H: f32 = TABLE_HEAD_SIZE * LEADING + 6.0;
 
 type Tint = (f32, f32, f32);
 const INK: Tint = (0.11, 0.14, 0.18);
@@ -827,7 +829,7 @@ fn style(size: f32, weight: Weight, tint: Tint) -> Style {
 
 impl Style {
     fn leading(&self) -> f32 {
-        self.size * 1.32
+        self.size * LEADING
     }
 
     /// From the top of a line to its baseline.
@@ -1057,32 +1059,41 @@ impl Canvas {
     }
 
     /// Greedy line breaking at spaces, keeping the author's line breaks; a word wider than the
-    /// line is cut wherever it must be.
+    /// line is cut wherever it must be. Widths add up (no kerning is applied), so each word and
+    /// each cut character is measured once and a pasted wall of text stays linear.
     fn wrap(&self, text: &str, width: f32, style: Style) -> Vec<String> {
         let face = self.face(style.weight);
-        let fits = |s: &str| face.width(&face.printable(s), style.size) <= width;
+        let measure = |s: &str| face.width(&face.printable(s), style.size);
+        let space = measure(" ");
         let mut lines = Vec::new();
         for paragraph in text.split('\n') {
             let mut line = String::new();
+            let mut line_w = 0.0;
             for word in paragraph.split_whitespace() {
-                let candidate = if line.is_empty() {
-                    word.to_string()
-                } else {
-                    format!("{line} {word}")
-                };
-                if fits(&candidate) {
-                    line = candidate;
+                let word_w = measure(word);
+                if !line.is_empty() && line_w + space + word_w <= width {
+                    line.push(' ');
+                    line.push_str(word);
+                    line_w += space + word_w;
                     continue;
                 }
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
                 }
+                if word_w <= width {
+                    line.push_str(word);
+                    line_w = word_w;
+                    continue;
+                }
+                line_w = 0.0;
                 for ch in word.chars() {
-                    line.push(ch);
-                    if !fits(&line) && line.chars().count() > 1 {
-                        line.pop();
-                        lines.push(std::mem::replace(&mut line, ch.to_string()));
+                    let ch_w = measure(ch.encode_utf8(&mut [0; 4]));
+                    if !line.is_empty() && line_w + ch_w > width {
+                        lines.push(std::mem::take(&mut line));
+                        line_w = 0.0;
                     }
+                    line.push(ch);
+                    line_w += ch_w;
                 }
             }
             lines.push(line);
@@ -1630,6 +1641,20 @@ mod tests {
             "disclaimer per page"
         );
         assert!(text.contains(&format!("Page {pages} of {pages}")));
+        // Both faces are embedded and map back to Unicode (what makes the text selectable).
+        let fonts = poppler("pdffonts", &[path.to_str().unwrap()]);
+        let faces: Vec<&str> = fonts.lines().skip(2).collect();
+        assert_eq!(faces.len(), 2, "{fonts}");
+        for face in faces {
+            let columns: Vec<&str> = face.split_whitespace().collect();
+            // The columns end with: embedded, subset, Unicode map, object number, generation.
+            assert!(columns.len() > 5, "{fonts}");
+            assert_eq!(
+                columns[columns.len() - 5..columns.len() - 2],
+                ["yes", "yes", "yes"],
+                "{fonts}"
+            );
+        }
         clean_up(&path);
     }
 
@@ -1663,6 +1688,26 @@ mod tests {
         let text = extracted_text(&path);
         assert!(text.contains("Ωmega ? Ünal"), "{text}");
         assert!(text.contains("emoji ? and a tab here"), "{text}");
+        clean_up(&path);
+    }
+
+    #[test]
+    fn a_wall_of_text_wraps_and_flows_over_pages() {
+        let mut data = empty();
+        let word = "Calcium".repeat(3000);
+        data.comment = format!("{word} {}", "and the sauna helps ".repeat(800));
+        let started = Instant::now();
+        let bytes = render_summary_pdf(&data).unwrap();
+        println!(
+            "rendered a 37,000-character comment in {:?}",
+            started.elapsed()
+        );
+        let path = write_temp("wall", &bytes);
+        let pages = page_count(&path);
+        assert!((3..=20).contains(&pages), "{pages} pages");
+        let text = extracted_text(&path);
+        assert!(text.contains("and the sauna helps and the sauna helps"));
+        assert_eq!(text.matches(&squeeze(DISCLAIMER)).count(), pages);
         clean_up(&path);
     }
 
