@@ -62,7 +62,7 @@ route_table! {
     get "/setup" => sessions::show_setup, Public;
     post "/setup" => sessions::submit_setup, Public;
     post "/logout" => sessions::logout, SignedIn;
-    get "/" => home::dashboard, Practitioner;
+    get "/" => home::dashboard, SignedIn;
     get "/audit" => audit::list, Practitioner;
     get "/clients" => clients::list, Practitioner;
     get "/clients/new" => clients::new_form, Practitioner;

@@ -44,6 +44,32 @@ pub fn record(conn: &mut DbConn, entry: &AuditEntry) -> Result<(), DbError> {
     Ok(())
 }
 
+/// The practitioner's own events and those of their clients' portal accounts.
+pub fn page_for_practitioner(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<AuditEvent>, i64), DbError> {
+    use super::schema::{accounts, clients};
+    let client_accounts = accounts::table
+        .inner_join(clients::table.on(accounts::client_id.eq(clients::id.nullable())))
+        .filter(clients::practitioner_id.eq(practitioner_id))
+        .select(accounts::id);
+    let rows = audit_events::table
+        .filter(audit_events::account_id.eq(practitioner_id).or(audit_events::account_id.nullable().eq_any(client_accounts.clone().nullable())))
+        .order((audit_events::occurred_at.desc(), audit_events::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(AuditEvent::as_select())
+        .load(conn)?;
+    let total = audit_events::table
+        .filter(audit_events::account_id.eq(practitioner_id).or(audit_events::account_id.nullable().eq_any(client_accounts.nullable())))
+        .count()
+        .get_result(conn)?;
+    Ok((rows, total))
+}
+
 pub fn page_for_account(
     conn: &mut DbConn,
     account_id: i64,

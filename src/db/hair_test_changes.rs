@@ -11,7 +11,7 @@ use crate::domain::level::MineralLevel;
 use crate::domain::reference::ReferenceSet;
 
 use super::analysis::{level_rows, sex_of, summary_of};
-use super::reference_sets::reference_set_for_client;
+use super::reference_sets::reference_set_for_saving;
 use super::audit::{record, AuditEntry};
 use super::hair_tests::{self, HairTestFields};
 use super::{flags, now, write_tx, DbConn, DbError};
@@ -51,7 +51,7 @@ pub fn apply(
     write_tx(conn, |conn| {
         let at = now();
         // Resolved inside the transaction, so the stored label is the set the flags use too.
-        let reference = reference_set_for_client(conn, client_id)?;
+        let reference = reference_set_for_saving(conn, client_id)?;
         let action = match &change {
             TestChange::Create(input) => {
                 let summary = summary_for(input, client_sex, &reference);
@@ -152,7 +152,7 @@ pub fn import_all(
             let reference = match references.entry(*client_id) {
                 std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::btree_map::Entry::Vacant(e) => {
-                    e.insert(reference_set_for_client(conn, *client_id)?)
+                    e.insert(reference_set_for_saving(conn, *client_id)?)
                 }
             };
             let summary = summary_for(input, client_sex.as_deref(), reference);

@@ -10,7 +10,7 @@ use crate::domain::reference::ReferenceSet;
 use super::audit::{record, AuditEntry};
 use super::hair_test_changes::Actor;
 use super::reanalysis::{reanalyze_practitioner, Reanalysis};
-use super::reference_sets::{self, reference_set_for_practitioner};
+use super::reference_sets::{self, lock_practitioner, reference_set_for_practitioner, SetLock};
 use super::{new_id, now, write_tx, DbConn, DbError};
 
 pub const RECORD_KIND: &str = "reference_set";
@@ -77,6 +77,7 @@ pub fn save_edit(
     edited: &ReferenceSet,
 ) -> Result<EditOutcome, DbError> {
     write_tx(conn, |conn| {
+        lock_practitioner(conn, actor.account_id, SetLock::Change)?;
         let Some(stored) = reference_sets::find_for_practitioner(conn, actor.account_id, set_id)?
         else {
             return Ok(EditOutcome::NotFound);
@@ -133,6 +134,7 @@ pub fn activate(
     set_id: Option<i64>,
 ) -> Result<ActivateOutcome, DbError> {
     write_tx(conn, |conn| {
+        lock_practitioner(conn, actor.account_id, SetLock::Change)?;
         let chosen = match set_id {
             Some(id) => match reference_sets::find_for_practitioner(conn, actor.account_id, id)? {
                 Some(stored) => stored.set,

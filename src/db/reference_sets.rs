@@ -188,3 +188,49 @@ pub fn reference_set_for_client(
         .first(conn)?;
     reference_set_for_practitioner(conn, practitioner_id)
 }
+
+/// How a write transaction holds the practitioner's account row on PostgreSQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetLock {
+    /// A change of the set in use (choosing, editing it): waits for saves under way.
+    Change,
+    /// A save that analyses with the set in use: many at once, none during a `Change`.
+    Use,
+}
+
+/// Serialises changes of the set in use with the saves that analyse with it. Without this, on
+/// PostgreSQL a test saved while the practitioner's clients are re-analysed could be analysed
+/// with the old set and committed after the re-analysis (which did not see it yet). SQLite's
+/// write transactions are serial already (`write_tx` takes the write lock first), so nothing is
+/// done there. `NO KEY UPDATE` rather than `UPDATE` so sign-ins (sessions reference the account)
+/// are not held up by a re-analysis.
+pub fn lock_practitioner(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+    lock: SetLock,
+) -> Result<(), DbError> {
+    let sql = match lock {
+        SetLock::Change => "SELECT id FROM accounts WHERE id = $1 FOR NO KEY UPDATE",
+        SetLock::Use => "SELECT id FROM accounts WHERE id = $1 FOR SHARE",
+    };
+    if let DbConn::Postgres(pg) = conn {
+        diesel::sql_query(sql)
+            .bind::<diesel::sql_types::BigInt, _>(practitioner_id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// `reference_set_for_client` for a write transaction that stores what it analyses: holds the
+/// set in use until the transaction ends (see `lock_practitioner`).
+pub fn reference_set_for_saving(
+    conn: &mut DbConn,
+    client_id: i64,
+) -> Result<ReferenceSet, DbError> {
+    let practitioner_id: i64 = clients::table
+        .find(client_id)
+        .select(clients::practitioner_id)
+        .first(conn)?;
+    lock_practitioner(conn, practitioner_id, SetLock::Use)?;
+    reference_set_for_practitioner(conn, practitioner_id)
+}

@@ -17,7 +17,7 @@ use super::plan::{plan_client, PlannedClient};
 use crate::db::analysis::{analyze_sample, level_rows, sex_of};
 use crate::db::hair_tests::LevelRow;
 use crate::db::schema::{
-    accounts, clients, diary_entries, diary_symptoms, hair_test_levels, hair_tests,
+    self, accounts, clients, diary_entries, diary_symptoms, hair_test_levels, hair_tests,
 };
 use crate::db::{audit, flags, new_id, write_tx, DbConn, DbError};
 use crate::domain::analysis::HairSample;
@@ -156,6 +156,8 @@ struct Block {
     levels: Vec<LevelRow>,
     entries: Vec<NewDiaryEntry>,
     symptoms: Vec<NewDiarySymptom>,
+    /// (client, test, when): the flags raised by each test the practitioner has reviewed.
+    reviewed: Vec<(i64, i64, NaiveDateTime)>,
 }
 
 #[derive(Debug, Default)]
@@ -166,6 +168,7 @@ pub struct Totals {
     pub levels: usize,
     pub diary_entries: usize,
     pub diary_symptoms: usize,
+    pub acknowledged_flags: usize,
     /// Oxidation types of the seeded tests, as the domain engine classifies them.
     pub oxidation_types: BTreeMap<String, usize>,
 }
@@ -195,6 +198,7 @@ fn add_client(
     practitioner_id: i64,
     client: &PlannedClient,
     portal_hash: &str,
+    today: NaiveDate,
 ) {
     let client_id = ids.take();
     let created = at(client.starts_on, 9, 0);
@@ -224,7 +228,8 @@ fn add_client(
             created_at: created,
         });
     }
-    for test in &client.tests {
+    let last = client.tests.len().saturating_sub(1);
+    for (position, test) in client.tests.iter().enumerate() {
         let test_id = ids.take();
         let sample = HairSample {
             sex: sex_of(client.sex),
@@ -257,6 +262,13 @@ fn add_client(
             updated_at: entered,
         });
         block.levels.extend(level_rows(test_id, &test.levels));
+        // A practitioner reviews the flags of new results at the follow-up a few days later;
+        // only the results of the last month can still be waiting. (A data set where three
+        // years of flags were never looked at would make every open-flag list unrealistic.)
+        let reviewed_at = entered + Duration::days(3);
+        if position < last || reviewed_at.date() < today - Duration::days(30) {
+            block.reviewed.push((client_id, test_id, reviewed_at));
+        }
     }
     for day in &client.diary {
         let entry_id = ids.take();
@@ -287,7 +299,12 @@ pub fn portal_email(index: u32) -> String {
     format!("client-{:05}@example.com", index + 1)
 }
 
-fn write_block(conn: &mut DbConn, block: &Block, totals: &mut Totals) -> Result<(), DbError> {
+fn write_block(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+    block: &Block,
+    totals: &mut Totals,
+) -> Result<(), DbError> {
     write_tx(conn, |conn| {
         totals.clients += insert_batches!(conn, clients::table, &block.clients);
         totals.portal_accounts += insert_batches!(conn, accounts::table, &block.accounts);
@@ -297,6 +314,19 @@ fn write_block(conn: &mut DbConn, block: &Block, totals: &mut Totals) -> Result<
         totals.diary_symptoms += insert_batches!(conn, diary_symptoms::table, &block.symptoms);
         for client_id in &block.client_ids {
             flags::recompute_for_client(conn, *client_id)?;
+        }
+        for (client_id, test_id, at) in &block.reviewed {
+            // Filtered by client too, so the flags index narrows it to one client's flags.
+            totals.acknowledged_flags += diesel::update(
+                schema::flags::table
+                    .filter(schema::flags::client_id.eq(client_id))
+                    .filter(schema::flags::to_test_id.eq(test_id)),
+            )
+            .set((
+                schema::flags::acknowledged_at.eq(Some(at)),
+                schema::flags::acknowledged_by.eq(Some(practitioner_id)),
+            ))
+            .execute(conn)?;
         }
         Ok(())
     })
@@ -346,9 +376,10 @@ pub fn seed_scale(
                 practitioner_id,
                 &client,
                 portal_hash,
+                today,
             );
         }
-        write_block(conn, &block, &mut totals)?;
+        write_block(conn, practitioner_id, &block, &mut totals)?;
         first = last;
     }
     // TODO(issue #4): nutritional program versions per client, added by the program's author.
@@ -364,6 +395,13 @@ pub fn seed_scale(
         },
     )?;
     let elapsed = started.elapsed();
+    let open_flags: i64 = schema::flags::table
+        .inner_join(clients::table)
+        .filter(clients::practitioner_id.eq(practitioner_id))
+        .filter(schema::flags::active.eq(true))
+        .filter(schema::flags::acknowledged_at.is_null())
+        .count()
+        .get_result(conn)?;
     let tests = totals.tests.max(1) as f64;
     let types = totals
         .oxidation_types
@@ -381,7 +419,8 @@ pub fn seed_scale(
     };
     Ok(format!(
         "generated {} clients over {} years (seed {:#x}): {} hair tests ({} levels), {} diary \
-         entries ({} symptoms) in {:.1} s\noxidation types of the tests: {types}{portal}",
+         entries ({} symptoms) in {:.1} s\noxidation types of the tests: {types}\nflags: {} \
+         acknowledged as reviewed, {open_flags} open (results of the last month){portal}",
         totals.clients,
         options.years,
         options.seed,
@@ -390,5 +429,6 @@ pub fn seed_scale(
         totals.diary_entries,
         totals.diary_symptoms,
         elapsed.as_secs_f64(),
+        totals.acknowledged_flags,
     ))
 }

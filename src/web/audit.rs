@@ -22,11 +22,19 @@ pub struct AuditQuery {
 struct AuditPage {
     layout: Layout,
     events: Vec<AuditEvent>,
+    names: std::collections::HashMap<i64, String>,
     page: i64,
     pages: i64,
 }
 
 impl AuditPage {
+    fn who(&self, account_id: &Option<i64>) -> String {
+        match account_id {
+            Some(id) => self.names.get(id).cloned().unwrap_or_else(|| format!("account #{id}")),
+            None => "unknown account".into(),
+        }
+    }
+
     fn page_link(&self, page: i64) -> String {
         format!("/audit?page={page}")
     }
@@ -39,13 +47,17 @@ pub async fn list(
 ) -> AppResult<HttpResponse> {
     let page = page_number(query.page.as_deref());
     let owner = practitioner.id();
-    let (events, total) = run_db(&pool, move |conn| {
-        audit::page_for_account(conn, owner, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    let (events, total, names) = run_db(&pool, move |conn| {
+        let (events, total) = audit::page_for_practitioner(conn, owner, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+        let ids: Vec<i64> = events.iter().filter_map(|e| e.account_id).collect();
+        let names = crate::db::accounts::display_names(conn, &ids)?;
+        Ok((events, total, names))
     })
     .await?;
     let body = AuditPage {
         layout: Layout::for_practitioner(&practitioner, "audit"),
         events,
+        names,
         page,
         pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
     }

@@ -8,7 +8,7 @@ use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 
 use super::{run_db, timeline, AppError, AppResult, Layout};
-use crate::auth::Practitioner;
+use crate::auth::{CurrentAccount, Practitioner};
 use crate::db::client_summaries::{self, ClientOverview, OpenFlag};
 use crate::db::Pool;
 use crate::domain::retest::{retest_due_date, DEFAULT_RETEST_INTERVAL_MONTHS};
@@ -63,11 +63,16 @@ struct Dashboard {
     patterns: [&'static str; 12],
 }
 
+/// `/` is everyone's start page: a client's is the portal.
 pub async fn dashboard(
-    practitioner: Practitioner,
+    current: CurrentAccount,
     pool: web::Data<Pool>,
     query: web::Query<DashboardQuery>,
 ) -> AppResult<HttpResponse> {
+    if current.account().role != crate::db::accounts::ROLE_PRACTITIONER {
+        return Ok(super::forms::redirect("/portal"));
+    }
+    let practitioner = Practitioner(current);
     let owner = practitioner.id();
     let query = query.into_inner();
     // Only known values reach the query; anything else means "no filter".

@@ -349,8 +349,9 @@ async fn roles_stay_apart() {
     let app = spawn_app().await;
     let setup = portal_setup(&app, "pat@example.com", "Sofia Rossi", "sofia@example.com").await;
     // The client: the portal, never a practitioner page, not even their own record there.
+    let start = app.get("/").await;
+    assert_eq!((start.status, start.location()), (StatusCode::SEE_OTHER, "/portal"), "a client's start page is the portal");
     for path in [
-        "/",
         "/clients",
         &format!("/clients/{}", setup.client_id),
         &format!("/clients/{}/diary", setup.client_id),

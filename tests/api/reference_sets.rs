@@ -467,3 +467,136 @@ async fn another_practitioners_set_is_not_found_on_every_set_url() {
     assert!(hers.body.contains("alice-set@1"));
     assert!(inputs(&hers.body).contains(&("ideal_Zn".into(), "16".into())));
 }
+
+/// Timing of a large practice (1,000 clients × 12 tests by default, `HTMA_REANALYSIS_CLIENTS`
+/// to change): `cargo test --test api reanalysing -- --ignored --nocapture`, on either engine.
+#[test]
+#[ignore = "a timing, not a check: run on demand"]
+fn reanalysing_a_large_practice_takes_seconds() {
+    use htma_tracker::db::analysis::{level_rows, summary_of};
+    use htma_tracker::db::hair_test_changes::Actor;
+    use htma_tracker::db::hair_tests::HairTestFields;
+    use htma_tracker::db::reference_set_changes::{self, ActivateOutcome, CloneOutcome};
+    use htma_tracker::db::{clients, hair_tests as tests_db, new_id, now, write_tx};
+    use htma_tracker::domain::analysis::{analyze, HairSample};
+    use htma_tracker::domain::element::Element;
+    use htma_tracker::domain::level::MineralLevel;
+    use htma_tracker::domain::sex::Sex;
+    use htma_tracker::domain::ReferenceSet;
+    use std::time::Instant;
+
+    let client_count: usize = std::env::var("HTMA_REANALYSIS_CLIENTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1000);
+    let pool = htma_tracker::db::connect(&crate::helpers::fresh_database_url(), 2).unwrap();
+    let mut conn = pool.get().unwrap();
+    let hash = htma_tracker::auth::password::hash("correct horse battery").unwrap();
+    let practitioner =
+        htma_tracker::auth::login::create_practitioner(&mut conn, "big@example.com", "Big", &hash)
+            .unwrap();
+    let default = ReferenceSet::eck_wilson();
+    // A small deterministic generator, so the levels (and so the summaries) vary.
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % 10_000) as f64 / 10_000.0
+    };
+    let started = Instant::now();
+    write_tx(&mut conn, |conn| {
+        for c in 0..client_count {
+            let client_id = new_id();
+            let sex = ["F", "M"].get(c % 3).map(|s| s.to_string());
+            let fields = clients::ClientFields {
+                full_name: format!("Client {c}"),
+                search_key: format!("client {c}"),
+                reference_code: None,
+                date_of_birth: None,
+                sex: sex.clone(),
+                email: None,
+                phone: None,
+                notes: String::new(),
+            };
+            clients::insert(conn, client_id, practitioner, &fields, now())?;
+            for t in 0..12u32 {
+                let mut levels = std::collections::BTreeMap::new();
+                for element in Element::ALL {
+                    let reference = default
+                        .ideal(element)
+                        .map(|i| i * (0.3 + 2.7 * next()))
+                        .or_else(|| default.toxic_threshold(element).map(|h| h * 1.5 * next()));
+                    if let Some(value) = reference {
+                        levels.insert(element, MineralLevel::new(value, false).unwrap());
+                    }
+                }
+                let sample = HairSample {
+                    sex: if sex.as_deref() == Some("M") {
+                        Sex::Male
+                    } else {
+                        Sex::Female
+                    },
+                    washed: false,
+                    levels,
+                };
+                let id = new_id();
+                let test = HairTestFields {
+                    sample_date: chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap()
+                        + chrono::Duration::days(i64::from(t) * 91),
+                    lab: "ARL".into(),
+                    lab_sample_id: None,
+                    washed: false,
+                    entry_unit: "mg%".into(),
+                    printed_ratios: String::new(),
+                    notes: String::new(),
+                };
+                let summary = summary_of(&analyze(&sample, &default));
+                tests_db::insert(
+                    conn,
+                    id,
+                    client_id,
+                    &test,
+                    &summary,
+                    &level_rows(id, &sample.levels),
+                    now(),
+                )?;
+            }
+        }
+        Ok(())
+    })
+    .unwrap();
+    println!(
+        "seeded {client_count} clients × 12 tests in {:?}",
+        started.elapsed()
+    );
+    let actor = Actor {
+        account_id: practitioner,
+        remote_addr: "127.0.0.1",
+    };
+    let mut wilson = default.clone();
+    wilson.ideals.insert(Element::Zn, 18.0);
+    wilson.toxic_high_above.insert(Element::Hg, 0.02);
+    let CloneOutcome::Created(set_id) =
+        reference_set_changes::clone_set(&mut conn, &actor, &wilson, "wilson-2025").unwrap()
+    else {
+        panic!("clone refused");
+    };
+    for (what, choice) in [
+        ("choose wilson-2025@1", Some(set_id)),
+        ("back to the default", None),
+    ] {
+        let started = Instant::now();
+        let outcome = reference_set_changes::activate(&mut conn, &actor, choice).unwrap();
+        let elapsed = started.elapsed();
+        let ActivateOutcome::Activated(done) = outcome else {
+            panic!("{what}: {outcome:?}");
+        };
+        println!(
+            "{what}: {} clients, {} tests ({} summaries rewritten) re-analysed in {elapsed:?}",
+            done.clients, done.tests, done.rewritten
+        );
+        assert_eq!(done.tests, client_count * 12);
+        assert!(elapsed.as_secs() < 120, "{what} took {elapsed:?}");
+    }
+}
