@@ -122,11 +122,12 @@ mapfile -t EDIT_TARGETS < <(sqlite3 -batch "$DB" "SELECT c.id || ' ' || t.id || 
 [[ ${#EDIT_TARGETS[@]} -eq 16 ]] || die "expected 16 tests to edit, found ${#EDIT_TARGETS[@]}"
 
 sign_in_portal_accounts() {
-    local n
+    local n pids=()
     for n in $(seq 1 16); do
         sign_in "$BASE" "$(printf 'client-%05d@example.com' "$n")" "$DEMO_PASSWORD" "$TMP/client-$n.jar" &
+        pids+=($!)
     done
-    wait
+    wait "${pids[@]}" # not a bare wait: the server is a child too
 }
 
 start_writers() { # rounds first-edit-number
@@ -269,9 +270,9 @@ upload_csv() { # prints the pending import's confirm path
 
 imported() { sqlite3 -batch "$DB" "SELECT COUNT(*) FROM hair_tests WHERE client_id = $IMPORT_CLIENT"; }
 
-confirm_import() { # path → http status
+confirm_import() { # path → http status (000: no answer)
     curl -sS --max-time 120 -o /dev/null -w '%{http_code}' -b "$PJAR" \
-        --data-urlencode "csrf_token=$PCSRF" "$BASE$1" 2>/dev/null || echo 000
+        --data-urlencode "csrf_token=$PCSRF" "$BASE$1" 2>/dev/null || true
 }
 
 log "== b) kill -9 during a 5,000-row import"
@@ -345,8 +346,8 @@ fi
 stop_server
 
 # ---------------------------------------------------------------------------------------------
-# c) A read-only, then full, filesystem under the database (a tmpfs mount, so root needed).
-diary_once() { # note → http status (portal account 1)
+# c) The database file read-only, then the disk full.
+diary_once() { # note → http status (portal account 1, signed in earlier: its session is in the copy)
     local jar="$TMP/client-1.jar" page token revision date
     page=$(curl -sS --max-time 10 -b "$jar" "$BASE/portal")
     token=$(form_value csrf_token <<<"$page")
@@ -355,60 +356,79 @@ diary_once() { # note → http status (portal account 1)
     curl -sS --max-time 15 -o "$TMP/fault-page.html" -w '%{http_code}' -b "$jar" \
         --data-urlencode "csrf_token=$token" --data-urlencode "date=$date" \
         --data-urlencode "revision=$revision" --data-urlencode "note=$1" \
-        "$BASE/portal/diary" 2>/dev/null || echo 000
+        "$BASE/portal/diary" 2>/dev/null || true
 }
 
 page_title() { sed -n 's:.*<h1[^>]*>\(.*\)</h1>.*:\1:p' "$TMP/fault-page.html" | head -1; }
+health() { curl -sS -o /dev/null -w '%{http_code}' --max-time 5 "$BASE/healthz" 2>/dev/null || true; }
+log_has() { sed 's/\x1b\[[0-9;]*m//g' "$SERVER_LOG" | grep -c "$1" || true; }
+copy_db() { # to
+    cp "$DB" "$1"
+    if [[ -f "$DB-wal" ]]; then cp "$DB-wal" "$1-wal"; fi
+}
 
-if [[ $(id -u) -ne 0 ]] || ! mkdir -p "$MNT" || ! mount -t tmpfs -o size=96m tmpfs "$MNT" 2>/dev/null; then
-    result SKIP "c) read-only / full filesystem: needs root to mount a tmpfs"
+if [[ $(id -u) -ne 0 ]]; then
+    result SKIP "c) read-only / full disk: needs root (a server user that file modes apply to; a tmpfs mount)"
 else
-    cp "$DB" "$MNT/db.sqlite3"
-    if [[ -f "$DB-wal" ]]; then cp "$DB-wal" "$MNT/db.sqlite3-wal"; fi
-    DB="$MNT/db.sqlite3"
+    # Read-only. The server runs as nobody, since root ignores file modes. A running server keeps
+    # writing through the handles it opened, so the fault is the file being read-only when the
+    # server opens it, then made writable again while the server runs.
+    RO="$TMP/ro"
+    mkdir -p "$RO"
+    chmod 0755 "$TMP" # mktemp's 0700 would keep nobody out
+    copy_db "$RO/db.sqlite3"
+    chown -R nobody:nogroup "$RO"
+    chmod 0444 "$RO/db.sqlite3"
+    DB="$RO/db.sqlite3"
     : >"$SERVER_LOG"
-    start_server "$DB" "$PORT" "$SERVER_LOG"
-    sign_in "$BASE" "client-00001@example.com" "$DEMO_PASSWORD" "$TMP/client-1.jar"
-    before=$(diary_once "before the fault")
-
-    # Read-only: a remount fails while files are open for writing (EBUSY), so the read-only
-    # case is the database file and its directory losing write permission for the server's
-    # user, then the filesystem going read-only on restart.
-    if mount -o remount,ro "$MNT" 2>/dev/null; then ro_how="filesystem remounted read-only"; else ro_how=""; fi
-    if [[ -n "$ro_how" ]]; then
-        during=$(diary_once "while read-only")
-        title=$(page_title)
-        health=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 5 "$BASE/healthz")
-        mount -o remount,rw "$MNT"
-        after=$(diary_once "after read-only")
-        logline=$(grep -c 'request failed' "$SERVER_LOG" || true)
-        if [[ "$before" == 303 && "$during" =~ ^5 && "$after" == 303 && $logline -gt 0 ]] && ! grep -q panicked "$SERVER_LOG"; then
-            result PASS "c) $ro_how: write answered $during \"$title\", /healthz $health, logged, no panic; recovered without restart (answer $after)"
-        else
-            result FAIL "c) $ro_how: before $before, during $during \"$title\", after $after, log lines $logline"
-        fi
-    else
-        result FAIL "c) read-only: the tmpfs could not be remounted read-only while the server runs"
-    fi
-
-    # Disk full: fill the tmpfs, write, free the space, write again.
-    dd if=/dev/zero of="$MNT/filler" bs=1M count=200 status=none 2>/dev/null || true
-    during=$(diary_once "while the disk is full")
+    start_server "$DB" "$PORT" "$SERVER_LOG" nobody:nogroup
+    view=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 -b "$TMP/client-1.jar" "$BASE/portal/history" || true)
+    during=$(diary_once "while read-only")
     title=$(page_title)
-    health=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 5 "$BASE/healthz")
-    rm -f "$MNT/filler"
-    after=$(diary_once "after the disk was full")
-    if [[ "$during" =~ ^5 && "$after" == 303 ]] && ! grep -q panicked "$SERVER_LOG"; then
-        result PASS "c) disk full: write answered $during \"$title\", /healthz $health, no panic; recovered without restart (answer $after)"
-    else
-        result FAIL "c) disk full: during $during \"$title\", after $after"
-    fi
-    log "  server log lines of the faults:"
-    grep -E 'request failed|ERROR|WARN' "$SERVER_LOG" | sed 's/\x1b\[[0-9;]*m//g' | cut -c1-220 | sort | uniq -c | sort -rn | head -5 >&2 || true
+    health_during=$(health)
+    chmod 0644 "$DB"
+    after=$(diary_once "after the file was made writable")
     stop_server
-    check=$(integrity)
-    [[ "$check" == ok ]] || result FAIL "c) integrity_check after the faults: $check"
-    umount "$MNT"
+    start_server "$DB" "$PORT" "$SERVER_LOG" nobody:nogroup
+    restarted=$(diary_once "after a restart")
+    stop_server
+    logged=$(log_has 'attempt to write a readonly database')
+    panics=$(log_has panicked)
+    detail="a page view answered $view, a write $during \"$title\", /healthz $health_during, $logged log lines 'attempt to write a readonly database', $panics panics; writable again: $after without restart, $restarted after a restart"
+    if [[ "$during" =~ ^5 && $logged -gt 0 && $panics -eq 0 && "$after" == 303 ]]; then
+        result PASS "c) read-only database file: $detail"
+    else
+        result FAIL "c) read-only database file: $detail"
+    fi
+
+    # Disk full: the database on a small tmpfs, filled up, then freed.
+    if mkdir -p "$MNT" && mount -t tmpfs -o size=96m tmpfs "$MNT" 2>/dev/null; then
+        chmod 0644 "$DB"
+        copy_db "$MNT/db.sqlite3"
+        DB="$MNT/db.sqlite3"
+        : >"$SERVER_LOG"
+        start_server "$DB" "$PORT" "$SERVER_LOG"
+        before=$(diary_once "before the disk is full")
+        dd if=/dev/zero of="$MNT/filler" bs=1M count=200 status=none 2>/dev/null || true
+        during=$(diary_once "while the disk is full")
+        title=$(page_title)
+        health_during=$(health)
+        rm -f "$MNT/filler"
+        after=$(diary_once "after the disk was full")
+        stop_server
+        logged=$(log_has 'database or disk is full')
+        panics=$(log_has panicked)
+        check=$(integrity)
+        detail="write answered $during \"$title\", /healthz $health_during, $logged log lines 'database or disk is full', $panics panics; space freed: $after without restart; integrity_check $check"
+        if [[ "$before" == 303 && "$during" =~ ^5 && "$after" == 303 && $logged -gt 0 && $panics -eq 0 && "$check" == ok ]]; then
+            result PASS "c) disk full: $detail"
+        else
+            result FAIL "c) disk full: $detail"
+        fi
+        umount "$MNT"
+    else
+        result SKIP "c) disk full: cannot mount a tmpfs"
+    fi
 fi
 
 echo

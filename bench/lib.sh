@@ -35,14 +35,14 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# start_server URL PORT LOGFILE [user]: starts the release binary in the background, sets
+# start_server URL PORT LOGFILE [user:group]: starts the release binary in the background, sets
 # SERVER_PID, and waits (at most 30 s) for /healthz. With a user, runs it as that user (for the
 # read-only fault: root ignores file permissions).
 start_server() {
     local url=$1 port=$2 logfile=$3 user=${4:-}
     local -a prefix=()
     if [[ -n "$user" ]]; then
-        prefix=(setpriv --reuid="$user" --regid="$user" --clear-groups)
+        prefix=(setpriv --reuid="${user%%:*}" --regid="${user##*:}" --clear-groups)
     fi
     RUST_LOG="${BENCH_RUST_LOG:-info}" "${prefix[@]}" "$BIN" --database-url "$url" serve \
         --bind "127.0.0.1:$port" >>"$logfile" 2>&1 &

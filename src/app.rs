@@ -11,7 +11,7 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 
 use crate::config::Settings;
 use crate::db::Pool;
-use crate::web::{audit, clients, error, hair_tests, health, home, imports, programs, sessions, summaries, timeline};
+use crate::web::{audit, bulk_import, clients, error, hair_tests, health, home, imports, programs, sessions, summaries, timeline};
 // portal and diary
 use crate::web::{client_diary, invitations, portal};
 // exports
@@ -67,6 +67,10 @@ route_table! {
     get "/clients" => clients::list, Practitioner;
     get "/clients/new" => clients::new_form, Practitioner;
     post "/clients" => clients::create, Practitioner;
+    get "/import" => bulk_import::upload_form, Practitioner;
+    post "/import" => bulk_import::upload, Practitioner;
+    get "/import/{import_id}" => bulk_import::preview, Practitioner;
+    post "/import/{import_id}/confirm" => bulk_import::confirm, Practitioner;
     get "/clients/{client_id}" => clients::show, OwnClient;
     get "/clients/{client_id}/edit" => clients::edit_form, OwnClient;
     post "/clients/{client_id}/edit" => clients::update, OwnClient;

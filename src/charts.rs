@@ -295,6 +295,64 @@ pub fn line_chart(series: &Series, axis: &TimeAxis, markers: &[Marker]) -> Strin
     svg
 }
 
+/// Weekly averages of one symptom (severity 0–10) as bars on the shared axis, with the test
+/// dates and program versions as markers, so symptoms read against the mineral trends.
+pub fn weekly_bars(id: &str, title: &str, weeks: &[(NaiveDate, Option<f64>)], axis: &TimeAxis, markers: &[Marker]) -> String {
+    let title_id = format!("symptom-{id}-title");
+    let desc_id = format!("symptom-{id}-desc");
+    let logged = weeks.iter().filter(|(_, a)| a.is_some()).count();
+    let latest = weeks.iter().rev().find_map(|(w, a)| a.map(|a| format!("latest week of {w}: {a:.1}"))).unwrap_or_else(|| "no week logged".into());
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart symptom-chart\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-labelledby=\"{title_id} {desc_id}\">\
+         <title id=\"{title_id}\">{} weekly average severity</title><desc id=\"{desc_id}\">{logged} weeks logged; {}; scale 0 to 10</desc>\
+         <text class=\"chart-title\" x=\"{LEFT}\" y=\"14\">{} (weekly average, 0–10)</text>",
+        escape(title),
+        escape(&latest),
+        escape(title)
+    );
+    let scale = Scale { log: false, lo: 0.0, hi: 10.0 };
+    let (plot_top, plot_bottom) = (TOP, HEIGHT - BOTTOM);
+    for tick in [0.0, 5.0, 10.0] {
+        let y = scale.y(tick);
+        svg.push_str(&format!(
+            "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/><text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            WIDTH - RIGHT,
+            LEFT - 4.0,
+            y + 3.5,
+            fmt(tick)
+        ));
+    }
+    for (date, label) in time_ticks(axis) {
+        let x = x_of(axis, date);
+        svg.push_str(&format!(
+            "<line class=\"grid\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{plot_top}\" y2=\"{plot_bottom}\"/><text class=\"tick\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            HEIGHT - 8.0,
+            escape(&label)
+        ));
+    }
+    for marker in markers {
+        let x = x_of(axis, marker.date);
+        svg.push_str(&format!(
+            "<line class=\"marker\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{plot_top}\" y2=\"{plot_bottom}\"><title>{}</title></line>",
+            escape(&format!("{}: {}", marker.date, marker.label))
+        ));
+    }
+    for (week, average) in weeks {
+        let Some(average) = average else { continue };
+        let (x0, x1) = (x_of(axis, *week), x_of(axis, *week + chrono::Duration::days(7)));
+        let y = scale.y(*average);
+        svg.push_str(&format!(
+            "<rect class=\"week-bar\" x=\"{x0:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{}</title></rect>",
+            (x1 - x0 - 0.5).max(0.8),
+            (plot_bottom - y).max(0.5),
+            escape(&format!("{title}, week of {week}: {average:.1}"))
+        ));
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -367,61 +425,4 @@ mod tests {
             assert!((LEFT..=WIDTH - RIGHT).contains(&x), "{x}");
         }
     }
-}
-
-/// Weekly averages of one symptom (severity 0–10) as bars on the shared axis, with the test
-/// dates and program versions as markers, so symptoms read against the mineral trends.
-pub fn weekly_bars(id: &str, title: &str, weeks: &[(NaiveDate, Option<f64>)], axis: &TimeAxis, markers: &[Marker]) -> String {
-    let title_id = format!("symptom-{id}-title");
-    let desc_id = format!("symptom-{id}-desc");
-    let logged = weeks.iter().filter(|(_, a)| a.is_some()).count();
-    let latest = weeks.iter().rev().find_map(|(w, a)| a.map(|a| format!("latest week of {w}: {a:.1}"))).unwrap_or_else(|| "no week logged".into());
-    let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart symptom-chart\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-labelledby=\"{title_id} {desc_id}\">\
-         <title id=\"{title_id}\">{} weekly average severity</title><desc id=\"{desc_id}\">{logged} weeks logged; {}; scale 0 to 10</desc>\
-         <text class=\"chart-title\" x=\"{LEFT}\" y=\"14\">{} (weekly average, 0–10)</text>",
-        escape(title),
-        escape(&latest),
-        escape(title)
-    );
-    let scale = Scale { log: false, lo: 0.0, hi: 10.0 };
-    let (plot_top, plot_bottom) = (TOP, HEIGHT - BOTTOM);
-    for tick in [0.0, 5.0, 10.0] {
-        let y = scale.y(tick);
-        svg.push_str(&format!(
-            "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/><text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            WIDTH - RIGHT,
-            LEFT - 4.0,
-            y + 3.5,
-            fmt(tick)
-        ));
-    }
-    for (date, label) in time_ticks(axis) {
-        let x = x_of(axis, date);
-        svg.push_str(&format!(
-            "<line class=\"grid\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{plot_top}\" y2=\"{plot_bottom}\"/><text class=\"tick\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-            HEIGHT - 8.0,
-            escape(&label)
-        ));
-    }
-    for marker in markers {
-        let x = x_of(axis, marker.date);
-        svg.push_str(&format!(
-            "<line class=\"marker\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{plot_top}\" y2=\"{plot_bottom}\"><title>{}</title></line>",
-            escape(&format!("{}: {}", marker.date, marker.label))
-        ));
-    }
-    for (week, average) in weeks {
-        let Some(average) = average else { continue };
-        let (x0, x1) = (x_of(axis, *week), x_of(axis, *week + chrono::Duration::days(7)));
-        let y = scale.y(*average);
-        svg.push_str(&format!(
-            "<rect class=\"week-bar\" x=\"{x0:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{}</title></rect>",
-            (x1 - x0 - 0.5).max(0.8),
-            (plot_bottom - y).max(0.5),
-            escape(&format!("{title}, week of {week}: {average:.1}"))
-        ));
-    }
-    svg.push_str("</svg>");
-    svg
 }

@@ -219,6 +219,8 @@ pub fn apply_change(
         let (touched, action) = match &change {
             ClientChange::Create(fields) => {
                 insert(conn, client_id, practitioner_id, fields, at)?;
+                // A new client is recent activity on the dashboard before any test exists.
+                super::client_summaries::write(conn, client_id, &[])?;
                 (1, "create")
             }
             ClientChange::Update(fields) => (
@@ -250,4 +252,27 @@ pub fn apply_change(
         )?;
         Ok(ChangeOutcome::Done(client_id))
     })
+}
+
+/// The practitioner's clients with these reference codes, by code (archived ones too: their
+/// tests still belong to them).
+pub fn by_reference_codes(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+    codes: &[String],
+) -> Result<std::collections::HashMap<String, ClientRow>, DbError> {
+    let mut found = std::collections::HashMap::new();
+    for chunk in codes.chunks(500) {
+        let rows: Vec<ClientRow> = clients::table
+            .filter(clients::practitioner_id.eq(practitioner_id))
+            .filter(clients::reference_code.eq_any(chunk))
+            .select(ClientRow::as_select())
+            .load(conn)?;
+        for row in rows {
+            if let Some(code) = row.reference_code.clone() {
+                found.insert(code, row);
+            }
+        }
+    }
+    Ok(found)
 }

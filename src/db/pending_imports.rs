@@ -61,3 +61,14 @@ pub fn purge_older_than(conn: &mut DbConn, before: NaiveDateTime) -> Result<usiz
             .execute(conn)?,
     )
 }
+
+/// A practice-wide upload (rows name their client by reference code).
+pub fn find_practice_wide(conn: &mut DbConn, practitioner_id: i64, id: i64) -> Result<Option<PendingImport>, DbError> {
+    Ok(pending_imports::table
+        .filter(pending_imports::id.eq(id))
+        .filter(pending_imports::practitioner_id.eq(practitioner_id))
+        .filter(pending_imports::client_id.is_null())
+        .select(PendingImport::as_select())
+        .first(conn)
+        .optional()?)
+}

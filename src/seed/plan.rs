@@ -67,11 +67,46 @@ const FIRST_NAMES: &[&str] = &[
 ];
 
 const LAST_NAMES: &[&str] = &[
-    "Andersen", "Bauer", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Hoffmann", "Ivanova",
-    "Jensen", "Kowalski", "Larsen", "Meyer", "Nielsen", "Okafor", "Petersen", "Quinn", "Rossi",
-    "Schmidt", "Tanaka", "Urban", "Vogel", "Weber", "Xu", "Yilmaz", "Zimmermann", "Alvarez",
-    "Berg", "Chowdhury", "Dahl", "Ekström", "Novak", "O'Brien", "Haddad", "Kim", "Moreau",
-    "Nakamura", "Santos", "Walsh", "Lindqvist",
+    "Andersen",
+    "Bauer",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "Garcia",
+    "Hoffmann",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "Larsen",
+    "Meyer",
+    "Nielsen",
+    "Okafor",
+    "Petersen",
+    "Quinn",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Urban",
+    "Vogel",
+    "Weber",
+    "Xu",
+    "Yilmaz",
+    "Zimmermann",
+    "Alvarez",
+    "Berg",
+    "Chowdhury",
+    "Dahl",
+    "Ekström",
+    "Novak",
+    "O'Brien",
+    "Haddad",
+    "Kim",
+    "Moreau",
+    "Nakamura",
+    "Santos",
+    "Walsh",
+    "Lindqvist",
 ];
 
 const INTAKE_NOTES: &[&str] = &[
@@ -107,13 +142,16 @@ const TRIGGERS: &[&str] = &[
 
 /// (Ca, Mg, Na, K) in mg% of typical starting profiles, after the worked examples of HTMA.md
 /// ("Worked examples"), with how often each appears among new clients.
-const STARTING_PROFILES: &[((f64, f64, f64, f64), f64)] = &[
-    ((160.0, 18.0, 8.0, 2.0), 0.25),  // slow, moderate (example 1)
-    ((70.0, 9.0, 18.0, 6.0), 0.20),   // slow, mild
-    ((22.0, 2.5, 60.0, 25.0), 0.10),  // fast, moderate (example 2)
-    ((45.0, 5.0, 30.0, 15.0), 0.15),  // fast, mild (example 4)
-    ((60.0, 8.0, 40.0, 12.0), 0.15),  // mixed (example 5)
-    ((30.0, 4.0, 15.0, 6.0), 0.15),   // four lows
+/// (Ca, Mg, Na, K) in mg% and the weight of that starting profile.
+type WeightedProfile = ((f64, f64, f64, f64), f64);
+
+const STARTING_PROFILES: &[WeightedProfile] = &[
+    ((160.0, 18.0, 8.0, 2.0), 0.25), // slow, moderate (example 1)
+    ((70.0, 9.0, 18.0, 6.0), 0.20),  // slow, mild
+    ((22.0, 2.5, 60.0, 25.0), 0.10), // fast, moderate (example 2)
+    ((45.0, 5.0, 30.0, 15.0), 0.15), // fast, mild (example 4)
+    ((60.0, 8.0, 40.0, 12.0), 0.15), // mixed (example 5)
+    ((30.0, 4.0, 15.0, 6.0), 0.15),  // four lows
 ];
 
 /// Panel elements without ideals, with a typical level in mg%: a lab reports them, nothing
@@ -210,8 +248,12 @@ impl Drift {
             baselines.push((element, threshold * rng.between(0.1, 0.7)));
         }
         let elevated = if rng.chance(0.12) {
-            rng.pick(&toxics)
-                .map(|e| (*e, reference.toxic_threshold(*e).unwrap_or(0.01) * rng.between(1.5, 4.0)))
+            rng.pick(&toxics).map(|e| {
+                (
+                    *e,
+                    reference.toxic_threshold(*e).unwrap_or(0.01) * rng.between(1.5, 4.0),
+                )
+            })
         } else {
             None
         };
@@ -257,8 +299,7 @@ impl Drift {
             }
         }
         for i in 0..4 {
-            self.macros[i] +=
-                self.pull * (self.target[i] - self.macros[i]) + 0.15 * rng.normal();
+            self.macros[i] += self.pull * (self.target[i] - self.macros[i]) + 0.15 * rng.normal();
         }
         if let Some((_, level)) = &mut self.elevated {
             *level *= 0.8;
@@ -519,7 +560,10 @@ mod tests {
             assert!(types.get(kind).copied().unwrap_or(0) > 50, "{types:?}");
         }
         assert!(!types.contains_key("undetermined"), "{types:?}");
-        assert!(changed > 60 && stayed > 10, "changed {changed}, stayed {stayed}");
+        assert!(
+            changed > 60 && stayed > 10,
+            "changed {changed}, stayed {stayed}"
+        );
     }
 
     #[test]

@@ -93,8 +93,12 @@ mod tests {
 
     #[test]
     fn streams_differ_and_are_stable() {
-        let first: Vec<u64> = (0..4).map(|i| SplitMix64::stream(7, i).next_u64()).collect();
-        let again: Vec<u64> = (0..4).map(|i| SplitMix64::stream(7, i).next_u64()).collect();
+        let first: Vec<u64> = (0..4)
+            .map(|i| SplitMix64::stream(7, i).next_u64())
+            .collect();
+        let again: Vec<u64> = (0..4)
+            .map(|i| SplitMix64::stream(7, i).next_u64())
+            .collect();
         assert_eq!(first, again);
         let distinct: std::collections::BTreeSet<_> = first.iter().collect();
         assert_eq!(distinct.len(), 4);

@@ -28,7 +28,7 @@ use crate::labcsv::{parse_lab_csv, LabRow, ParsedTest};
 /// A year of tests is a few KB; 5,000 rows of a full panel about 1.5 MB.
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 
-fn html(status: StatusCode, page: &impl Template) -> AppResult<HttpResponse> {
+pub(crate) fn html(status: StatusCode, page: &impl Template) -> AppResult<HttpResponse> {
     let body = page
         .render()
         .map_err(|e| AppError::Internal(format!("template: {e}")))?;
@@ -56,15 +56,15 @@ pub async fn upload_form(scoped: ScopedClient) -> AppResult<HttpResponse> {
     )
 }
 
-struct Upload {
-    csrf_token: String,
-    unit: String,
-    file_name: String,
-    content: Vec<u8>,
+pub(crate) struct Upload {
+    pub csrf_token: String,
+    pub unit: String,
+    pub file_name: String,
+    pub content: Vec<u8>,
 }
 
 /// Reads the multipart body, refusing anything over the limit as it streams in.
-async fn read_upload(mut multipart: Multipart) -> AppResult<Upload> {
+pub(crate) async fn read_upload(mut multipart: Multipart) -> AppResult<Upload> {
     let mut upload = Upload {
         csrf_token: String::new(),
         unit: String::new(),
@@ -107,48 +107,19 @@ pub async fn upload(
     scoped: ScopedClient,
     multipart: Multipart,
 ) -> AppResult<HttpResponse> {
-    csrf::check_origin(&req)?;
-    let upload = read_upload(multipart).await;
-    // A body that is not a readable form carries no valid token: refused like any forgery.
-    let upload = match upload {
-        Ok(upload) => upload,
-        Err(AppError::TooLarge) => return Err(AppError::TooLarge),
-        Err(_) => return Err(AppError::CsrfRejected),
-    };
-    csrf::verify(&req, &upload.csrf_token).await?;
-    let fail = |message: &str| {
-        html(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &UploadPage {
-                layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
-                client: scoped.client.clone(),
-                error: Some(message.to_string()),
-            },
-        )
-    };
-    if upload.content.is_empty() {
-        return fail("Choose a CSV file to upload.");
-    }
-    let unit = match Unit::parse(if upload.unit.is_empty() {
-        "mg%"
-    } else {
-        &upload.unit
-    }) {
-        Ok(unit) => unit,
-        Err(_) => return fail("Choose mg% or ppm as the file's default unit."),
-    };
-    let content = match String::from_utf8(upload.content) {
-        Ok(text) => text,
-        Err(_) => return fail("The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” and upload again."),
-    };
-    let pending = PendingImport {
-        id: new_id(),
-        practitioner_id: scoped.practitioner.id(),
-        client_id: Some(scoped.client.id),
-        file_name: upload.file_name.chars().take(200).collect(),
-        default_unit: unit.as_str().to_string(),
-        content,
-        created_at: now(),
+    let upload = verified_upload(&req, multipart).await?;
+    let pending = match pending_from_upload(upload, scoped.practitioner.id(), Some(scoped.client.id)) {
+        Ok(pending) => pending,
+        Err(message) => {
+            return html(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &UploadPage {
+                    layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
+                    client: scoped.client.clone(),
+                    error: Some(message.to_string()),
+                },
+            )
+        }
     };
     let (client_id, id) = (scoped.client.id, pending.id);
     run_db(&pool, move |conn| {
@@ -257,7 +228,7 @@ pub async fn preview(
     )
 }
 
-fn row_view(row: &LabRow, sex: Option<&str>, reference: &ReferenceSet) -> RowView {
+pub(crate) fn row_view(row: &LabRow, sex: Option<&str>, reference: &ReferenceSet) -> RowView {
     match &row.result {
         Ok(test) => {
             let analysis = analyze(&sample_for(test, sex), reference);
@@ -295,7 +266,7 @@ fn row_view(row: &LabRow, sex: Option<&str>, reference: &ReferenceSet) -> RowVie
 
 /// The client's recorded sex decides the calcium shell threshold; a row's own `sex` column is
 /// for `analyze` on files without clients.
-fn sample_for(test: &ParsedTest, client_sex: Option<&str>) -> crate::domain::analysis::HairSample {
+pub(crate) fn sample_for(test: &ParsedTest, client_sex: Option<&str>) -> crate::domain::analysis::HairSample {
     let mut sample = test.hair_sample();
     sample.sex = sex_of(client_sex);
     sample
@@ -317,22 +288,7 @@ pub async fn confirm(
                 "This file has rows with errors, so nothing was imported.".into(),
             ));
         };
-        inputs.push((
-            scoped.client.id,
-            scoped.client.sex.clone(),
-            TestInput {
-                fields: HairTestFields {
-                    sample_date: test.sample_date,
-                    lab: test.lab.unwrap_or_default(),
-                    lab_sample_id: test.lab_sample_id,
-                    washed: test.washed,
-                    entry_unit: pending.default_unit.clone(),
-                    printed_ratios: String::new(),
-                    notes: format!("Imported from {}", pending.file_name),
-                },
-                levels: test.levels,
-            },
-        ));
+        inputs.push((scoped.client.id, scoped.client.sex.clone(), test_input(test, &pending)));
     }
     let (account_id, addr, client_id, import_id) = (
         scoped.practitioner.id(),
@@ -357,4 +313,58 @@ pub async fn confirm(
     Ok(redirect(&format!(
         "/clients/{client_id}?imported={count}#tests"
     )))
+}
+
+/// A parsed row as the test to store, noting the file it came from.
+pub(crate) fn test_input(test: ParsedTest, pending: &PendingImport) -> TestInput {
+    TestInput {
+        fields: HairTestFields {
+            sample_date: test.sample_date,
+            lab: test.lab.unwrap_or_default(),
+            lab_sample_id: test.lab_sample_id,
+            washed: test.washed,
+            entry_unit: pending.default_unit.clone(),
+            printed_ratios: String::new(),
+            notes: format!("Imported from {}", pending.file_name),
+        },
+        levels: test.levels,
+    }
+}
+
+/// Checks an upload's unit and encoding and makes it a pending import; the message is for the
+/// upload form when the file cannot be one.
+pub(crate) fn pending_from_upload(
+    upload: Upload,
+    practitioner_id: i64,
+    client_id: Option<i64>,
+) -> Result<PendingImport, &'static str> {
+    if upload.content.is_empty() {
+        return Err("Choose a CSV file to upload.");
+    }
+    let unit = Unit::parse(if upload.unit.is_empty() { "mg%" } else { &upload.unit })
+        .map_err(|_| "Choose mg% or ppm as the file's default unit.")?;
+    let content = String::from_utf8(upload.content)
+        .map_err(|_| "The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” and upload again.")?;
+    Ok(PendingImport {
+        id: new_id(),
+        practitioner_id,
+        client_id,
+        file_name: upload.file_name.chars().take(200).collect(),
+        default_unit: unit.as_str().to_string(),
+        content,
+        created_at: now(),
+    })
+}
+
+/// Reads a multipart upload and checks its CSRF token; a body that is not a readable form
+/// carries no valid token, so it is refused like any forgery.
+pub(crate) async fn verified_upload(req: &HttpRequest, multipart: Multipart) -> AppResult<Upload> {
+    csrf::check_origin(req)?;
+    let upload = match read_upload(multipart).await {
+        Ok(upload) => upload,
+        Err(AppError::TooLarge) => return Err(AppError::TooLarge),
+        Err(_) => return Err(AppError::CsrfRejected),
+    };
+    csrf::verify(req, &upload.csrf_token).await?;
+    Ok(upload)
 }

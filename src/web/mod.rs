@@ -2,6 +2,7 @@
 //! domain and the queries (always inside `run_db`), and render a template.
 
 pub mod audit;
+pub mod bulk_import;
 pub mod clients;
 pub mod error;
 pub mod forms;

@@ -38,8 +38,21 @@ fn tricky_cell() -> impl Strategy<Value = String> {
 
 fn header_name() -> impl Strategy<Value = String> {
     let mut names: Vec<String> = [
-        "sample_date", "lab", "lab_sample_id", "client_ref", "sex", "units", "washed",
-        "Sample Date", "", "Foo", "Ca (ppm)", "Ca [mg%]", "Ca (mg)", "calcium", "Potassium",
+        "sample_date",
+        "lab",
+        "lab_sample_id",
+        "client_ref",
+        "sex",
+        "units",
+        "washed",
+        "Sample Date",
+        "",
+        "Foo",
+        "Ca (ppm)",
+        "Ca [mg%]",
+        "Ca (mg)",
+        "calcium",
+        "Potassium",
     ]
     .into_iter()
     .map(String::from)
@@ -88,8 +101,17 @@ fn check_csv(bytes: &[u8]) {
 
 fn form_field_name() -> impl Strategy<Value = String> {
     let mut names: Vec<String> = [
-        "sample_date", "lab", "lab_other", "lab_sample_id", "unit", "washed", "notes",
-        "csrf_token", "", "R-", "ca",
+        "sample_date",
+        "lab",
+        "lab_other",
+        "lab_sample_id",
+        "unit",
+        "washed",
+        "notes",
+        "csrf_token",
+        "",
+        "R-",
+        "ca",
     ]
     .into_iter()
     .map(String::from)

@@ -386,3 +386,43 @@ async fn cramps_in_the_diary_bring_considerations_onto_the_test_page() {
     let page = app.get(&format!("/clients/{client}/tests/{later}")).await;
     assert!(!page.body.contains("Considerations from the symptom diary"));
 }
+
+#[actix_web::test]
+async fn a_practice_wide_import_places_each_row_with_its_client() {
+    let app = spawn_app().await;
+    app.signed_in_practitioner("pat@example.com").await;
+    for (name, code) in [("Maria Jensen", "MJ-001"), ("Tom Becker", "TB-002")] {
+        app.submit("/clients/new", "/clients", &[("full_name", name), ("reference_code", code)]).await;
+    }
+    let csv = "sample_date,client_ref,Ca,Mg,Na,K\n2025-03-01,MJ-001,160,18,8,2\n2025-03-04,TB-002,45,5,30,15\n2025-07-01,MJ-001,70,9,20,9\n";
+    let reply = app.upload_csv_to("/import", "practice.csv", csv, "mg%").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let preview_path = reply.location().to_string();
+    let preview = app.get(&preview_path).await;
+    assert!(preview.body.contains("All 3 rows are valid, for 2 clients"), "{}", preview.body);
+    let confirmed = app.submit(&preview_path, &format!("{preview_path}/confirm"), &[]).await;
+    assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
+    let dashboard = app.get("/?oxidation=fast").await;
+    assert!(dashboard.body.contains("Tom Becker"), "Tom's test landed with Tom");
+    let maria = app.get("/?oxidation=slow").await;
+    let results = &maria.body[maria.body.find("id=\"filter\"").unwrap()..];
+    assert!(results.contains("Maria Jensen") && !results.contains("Tom Becker"));
+}
+
+#[actix_web::test]
+async fn a_practice_wide_import_with_an_unknown_reference_imports_nothing() {
+    let app = spawn_app().await;
+    app.signed_in_practitioner("pat@example.com").await;
+    app.submit("/clients/new", "/clients", &[("full_name", "Maria Jensen"), ("reference_code", "MJ-001")]).await;
+    let csv = "sample_date,client_ref,Ca,Mg,Na,K\n2025-03-01,MJ-001,160,18,8,2\n2025-03-04,XX-999,45,5,30,15\n2025-03-05,,45,5,30,15\n";
+    let reply = app.upload_csv_to("/import", "practice.csv", csv, "mg%").await;
+    let preview_path = reply.location().to_string();
+    let preview = app.get(&preview_path).await;
+    assert_eq!(preview.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(preview.body.contains("2 of 3 rows have errors"));
+    assert!(preview.body.contains("no client of yours has the reference code “XX-999”"));
+    assert!(preview.body.contains("needs the client&#39;s reference code") || preview.body.contains("needs the client's reference code"));
+    let forced = app.submit("/clients", &format!("{preview_path}/confirm"), &[]).await;
+    assert_eq!(forced.status, StatusCode::BAD_REQUEST);
+    assert!(app.get("/").await.body.contains("0 tests"), "nothing imported");
+}

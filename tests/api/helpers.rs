@@ -292,17 +292,13 @@ impl TestApp {
     }
 
     /// Uploads a CSV to a client's import form (multipart, with the page's CSRF token).
-    pub async fn upload_csv(
-        &self,
-        client_id: i64,
-        file_name: &str,
-        csv: &str,
-        unit: &str,
-    ) -> Reply {
-        let token = self
-            .get(&format!("/clients/{client_id}/import"))
-            .await
-            .csrf_token();
+    pub async fn upload_csv(&self, client_id: i64, file_name: &str, csv: &str, unit: &str) -> Reply {
+        self.upload_csv_to(&format!("/clients/{client_id}/import"), file_name, csv, unit).await
+    }
+
+    /// Uploads a CSV through the import form at `path` (multipart, with the form's CSRF token).
+    pub async fn upload_csv_to(&self, path: &str, file_name: &str, csv: &str, unit: &str) -> Reply {
+        let token = self.get(path).await.csrf_token();
         let boundary = "----htma-test-boundary";
         let mut body = String::new();
         for (name, value) in [("csrf_token", token.as_str()), ("unit", unit)] {
@@ -313,7 +309,7 @@ impl TestApp {
         ));
         let response = self
             .client
-            .post(self.url(&format!("/clients/{client_id}/import")))
+            .post(self.url(path))
             .insert_header(("Cookie", self.cookie_header()))
             .insert_header((
                 "Content-Type",

@@ -42,7 +42,9 @@ fn assert_escaped(page: &Reply, what: &str, marker: &str) {
     );
     if !marker.is_empty() {
         assert!(
-            page.body.contains("&lt;") || page.body.contains("&#60;"),
+            ["&lt;", "&#60;", "&#39;", "&#x27;", "&quot;", "&#34;"]
+                .iter()
+                .any(|escaped| page.body.contains(escaped)),
             "{what}: no escaped markup in the page:\n{}",
             page.body
         );
@@ -57,7 +59,10 @@ async fn client_with_hostile_fields(app: &TestApp, payload: &str) -> i64 {
             "/clients",
             &[
                 ("full_name", &name),
-                ("reference_code", &format!("R{}", &payload[..payload.len().min(40)])),
+                (
+                    "reference_code",
+                    &format!("R{}", &payload[..payload.len().min(40)]),
+                ),
                 ("sex", "F"),
                 ("phone", &payload[..payload.len().min(45)]),
                 ("notes", &format!("notes {payload}")),
@@ -106,8 +111,17 @@ async fn markup_in_client_fields_is_rendered_escaped() {
                 ],
             )
             .await;
-        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
-        assert_escaped(&reply, &format!("payload {i} in the client form with errors"), "form");
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
+        assert_escaped(
+            &reply,
+            &format!("payload {i} in the client form with errors"),
+            "form",
+        );
     }
 }
 
@@ -168,8 +182,17 @@ async fn markup_in_hair_test_fields_is_rendered_escaped() {
                 &borrowed,
             )
             .await;
-        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
-        assert_escaped(&reply, &format!("payload {i} in the test form with errors"), "form");
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
+        assert_escaped(
+            &reply,
+            &format!("payload {i} in the test form with errors"),
+            "form",
+        );
     }
 }
 
