@@ -380,14 +380,16 @@ else
     chown -R nobody:nogroup "$RO"
     chmod 0444 "$RO/db.sqlite3"
     DB="$RO/db.sqlite3"
-    : >"$SERVER_LOG"
+    SERVER_LOG="$TMP/server-read-only.log"
     start_server "$DB" "$PORT" "$SERVER_LOG" nobody:nogroup
     view=$(curl -sS -o /dev/null -w '%{http_code}' --max-time 10 -b "$TMP/client-1.jar" "$BASE/portal/history" || true)
     during=$(diary_once "while read-only")
     title=$(page_title)
     health_during=$(health)
-    chmod 0644 "$DB"
-    after=$(diary_once "after the file was made writable")
+    # SQLite creates the -wal and -shm files with the database file's mode, so all three are
+    # made writable again (chmod u+w data/*), as an operator would.
+    chmod 0644 "$DB" "$DB-wal" "$DB-shm" 2>/dev/null || true
+    after=$(diary_once "after the files were made writable")
     stop_server
     start_server "$DB" "$PORT" "$SERVER_LOG" nobody:nogroup
     restarted=$(diary_once "after a restart")
@@ -406,7 +408,7 @@ else
         chmod 0644 "$DB"
         copy_db "$MNT/db.sqlite3"
         DB="$MNT/db.sqlite3"
-        : >"$SERVER_LOG"
+        SERVER_LOG="$TMP/server-disk-full.log"
         start_server "$DB" "$PORT" "$SERVER_LOG"
         before=$(diary_once "before the disk is full")
         dd if=/dev/zero of="$MNT/filler" bs=1M count=200 status=none 2>/dev/null || true

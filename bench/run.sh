@@ -40,6 +40,7 @@ ensure_tool curl curl
 ensure_tool sqlite3 sqlite3
 build_release
 
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg) # other work on the machine skews the figures
 ROWS=() # engine|page|rps|p50|p99|errors|ratio
 NOTES=()
 RSS=()
@@ -185,7 +186,7 @@ for engine in $ENGINES; do
 done
 
 echo
-echo "htma-tracker benchmark: $CLIENTS clients × $YEARS years, wrk $CONNECTIONS connections, ${SECONDS_PER_PAGE} s per page, $(nproc) cores"
+echo "htma-tracker benchmark: $CLIENTS clients × $YEARS years, wrk $CONNECTIONS connections, ${SECONDS_PER_PAGE} s per page, $(nproc) cores (load average at start $LOAD_AT_START, at end $(cut -d' ' -f1-3 /proc/loadavg))"
 printf '%-9s %-26s %9s %9s %9s %7s %10s\n' engine page "req/s" "p50 ms" "p99 ms" errors "vs /healthz"
 for row in "${ROWS[@]}"; do
     IFS='|' read -r engine page rps p50 p99 errors ratio <<<"$row"

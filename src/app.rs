@@ -11,7 +11,10 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 
 use crate::config::Settings;
 use crate::db::Pool;
-use crate::web::{audit, bulk_import, clients, error, hair_tests, health, home, imports, programs, sessions, summaries, timeline};
+use crate::web::{
+    audit, bulk_import, clients, error, hair_tests, health, home, imports, programs, sessions,
+    summaries, timeline,
+};
 // portal and diary
 use crate::web::{client_diary, invitations, portal};
 // exports

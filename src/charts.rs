@@ -26,7 +26,8 @@ impl TimeAxis {
         })
     }
 
-    fn fraction(&self, date: NaiveDate) -> f64 {
+    /// Where `date` falls on the axis, from 0 (start) to 1 (end).
+    pub fn fraction(&self, date: NaiveDate) -> f64 {
         let total = (self.end - self.start).num_days().max(1) as f64;
         ((date - self.start).num_days() as f64 / total).clamp(0.0, 1.0)
     }
@@ -83,16 +84,18 @@ fn fmt(value: f64) -> String {
     crate::domain::numbers::format_threshold(value)
 }
 
-struct Scale {
-    log: bool,
-    lo: f64,
-    hi: f64,
+/// The y scale shared by the SVG charts and the PDF, so a chart reads the same on the page and
+/// on paper.
+pub struct Scale {
+    pub log: bool,
+    pub lo: f64,
+    pub hi: f64,
 }
 
 impl Scale {
     /// A log scale when the values (and ideal) span more than a decade, so calcium from 20 to
     /// 400 stays readable; linear from zero otherwise.
-    fn for_values(values: &[f64]) -> Scale {
+    pub fn for_values(values: &[f64]) -> Scale {
         let positive: Vec<f64> = values
             .iter()
             .copied()
@@ -118,17 +121,22 @@ impl Scale {
         }
     }
 
-    fn y(&self, value: f64) -> f64 {
+    /// Where `value` falls, from 0 (bottom of the plot) to 1 (top).
+    pub fn fraction(&self, value: f64) -> f64 {
         let fraction = if self.log {
             let v = value.max(self.lo);
             (v.log10() - self.lo.log10()) / (self.hi.log10() - self.lo.log10())
         } else {
             (value - self.lo) / (self.hi - self.lo)
         };
-        TOP + (HEIGHT - TOP - BOTTOM) * (1.0 - fraction.clamp(0.0, 1.0))
+        fraction.clamp(0.0, 1.0)
     }
 
-    fn ticks(&self) -> Vec<f64> {
+    fn y(&self, value: f64) -> f64 {
+        TOP + (HEIGHT - TOP - BOTTOM) * (1.0 - self.fraction(value))
+    }
+
+    pub fn ticks(&self) -> Vec<f64> {
         if self.log {
             let mut ticks = Vec::new();
             let mut decade = self.lo;
@@ -188,6 +196,43 @@ fn time_ticks(axis: &TimeAxis) -> Vec<(NaiveDate, String)> {
     ticks
 }
 
+/// The frame every chart shares: value grid lines with labels, month lines with labels along the
+/// shared axis, and the dated markers (program versions, tests) as vertical lines.
+fn grid_and_markers(
+    svg: &mut String,
+    scale: &Scale,
+    ticks: &[f64],
+    axis: &TimeAxis,
+    markers: &[Marker],
+) {
+    let (plot_top, plot_bottom) = (TOP, HEIGHT - BOTTOM);
+    for tick in ticks.iter().copied() {
+        let y = scale.y(tick);
+        svg.push_str(&format!(
+            "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/><text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            WIDTH - RIGHT,
+            LEFT - 4.0,
+            y + 3.5,
+            fmt(tick)
+        ));
+    }
+    for (date, label) in time_ticks(axis) {
+        let x = x_of(axis, date);
+        svg.push_str(&format!(
+            "<line class=\"grid\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{plot_top}\" y2=\"{plot_bottom}\"/><text class=\"tick\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            HEIGHT - 8.0,
+            escape(&label)
+        ));
+    }
+    for marker in markers {
+        let x = x_of(axis, marker.date);
+        svg.push_str(&format!(
+            "<line class=\"marker\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{plot_top}\" y2=\"{plot_bottom}\"><title>{}</title></line>",
+            escape(&format!("{}: {}", marker.date, marker.label))
+        ));
+    }
+}
+
 /// One series as an SVG line chart on the shared axis.
 pub fn line_chart(series: &Series, axis: &TimeAxis, markers: &[Marker]) -> String {
     let mut values: Vec<f64> = series.points.iter().map(|p| p.value).collect();
@@ -216,7 +261,6 @@ pub fn line_chart(series: &Series, axis: &TimeAxis, markers: &[Marker]) -> Strin
         escape(&ideal_text),
         if scale.log { "; logarithmic scale" } else { "" }
     );
-    let (plot_top, plot_bottom) = (TOP, HEIGHT - BOTTOM);
     svg.push_str(&format!(
         "<text class=\"chart-title\" x=\"{LEFT}\" y=\"14\">{}{}</text>",
         escape(&series.title),
@@ -240,31 +284,7 @@ pub fn line_chart(series: &Series, axis: &TimeAxis, markers: &[Marker]) -> Strin
             fmt(ideal)
         ));
     }
-    for tick in scale.ticks() {
-        let y = scale.y(tick);
-        svg.push_str(&format!(
-            "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/><text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            WIDTH - RIGHT,
-            LEFT - 4.0,
-            y + 3.5,
-            fmt(tick)
-        ));
-    }
-    for (date, label) in time_ticks(axis) {
-        let x = x_of(axis, date);
-        svg.push_str(&format!(
-            "<line class=\"grid\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{plot_top}\" y2=\"{plot_bottom}\"/><text class=\"tick\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-            HEIGHT - 8.0,
-            escape(&label)
-        ));
-    }
-    for marker in markers {
-        let x = x_of(axis, marker.date);
-        svg.push_str(&format!(
-            "<line class=\"marker\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{plot_top}\" y2=\"{plot_bottom}\"><title>{}</title></line>",
-            escape(&format!("{}: {}", marker.date, marker.label))
-        ));
-    }
+    grid_and_markers(&mut svg, &scale, &scale.ticks(), axis, markers);
     if series.points.len() > 1 {
         let path: Vec<String> = series
             .points
@@ -297,11 +317,21 @@ pub fn line_chart(series: &Series, axis: &TimeAxis, markers: &[Marker]) -> Strin
 
 /// Weekly averages of one symptom (severity 0–10) as bars on the shared axis, with the test
 /// dates and program versions as markers, so symptoms read against the mineral trends.
-pub fn weekly_bars(id: &str, title: &str, weeks: &[(NaiveDate, Option<f64>)], axis: &TimeAxis, markers: &[Marker]) -> String {
+pub fn weekly_bars(
+    id: &str,
+    title: &str,
+    weeks: &[(NaiveDate, Option<f64>)],
+    axis: &TimeAxis,
+    markers: &[Marker],
+) -> String {
     let title_id = format!("symptom-{id}-title");
     let desc_id = format!("symptom-{id}-desc");
     let logged = weeks.iter().filter(|(_, a)| a.is_some()).count();
-    let latest = weeks.iter().rev().find_map(|(w, a)| a.map(|a| format!("latest week of {w}: {a:.1}"))).unwrap_or_else(|| "no week logged".into());
+    let latest = weeks
+        .iter()
+        .rev()
+        .find_map(|(w, a)| a.map(|a| format!("latest week of {w}: {a:.1}")))
+        .unwrap_or_else(|| "no week logged".into());
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart symptom-chart\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-labelledby=\"{title_id} {desc_id}\">\
          <title id=\"{title_id}\">{} weekly average severity</title><desc id=\"{desc_id}\">{logged} weeks logged; {}; scale 0 to 10</desc>\
@@ -310,36 +340,19 @@ pub fn weekly_bars(id: &str, title: &str, weeks: &[(NaiveDate, Option<f64>)], ax
         escape(&latest),
         escape(title)
     );
-    let scale = Scale { log: false, lo: 0.0, hi: 10.0 };
-    let (plot_top, plot_bottom) = (TOP, HEIGHT - BOTTOM);
-    for tick in [0.0, 5.0, 10.0] {
-        let y = scale.y(tick);
-        svg.push_str(&format!(
-            "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/><text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            WIDTH - RIGHT,
-            LEFT - 4.0,
-            y + 3.5,
-            fmt(tick)
-        ));
-    }
-    for (date, label) in time_ticks(axis) {
-        let x = x_of(axis, date);
-        svg.push_str(&format!(
-            "<line class=\"grid\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{plot_top}\" y2=\"{plot_bottom}\"/><text class=\"tick\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-            HEIGHT - 8.0,
-            escape(&label)
-        ));
-    }
-    for marker in markers {
-        let x = x_of(axis, marker.date);
-        svg.push_str(&format!(
-            "<line class=\"marker\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{plot_top}\" y2=\"{plot_bottom}\"><title>{}</title></line>",
-            escape(&format!("{}: {}", marker.date, marker.label))
-        ));
-    }
+    let scale = Scale {
+        log: false,
+        lo: 0.0,
+        hi: 10.0,
+    };
+    let plot_bottom = HEIGHT - BOTTOM;
+    grid_and_markers(&mut svg, &scale, &[0.0, 5.0, 10.0], axis, markers);
     for (week, average) in weeks {
         let Some(average) = average else { continue };
-        let (x0, x1) = (x_of(axis, *week), x_of(axis, *week + chrono::Duration::days(7)));
+        let (x0, x1) = (
+            x_of(axis, *week),
+            x_of(axis, *week + chrono::Duration::days(7)),
+        );
         let y = scale.y(*average);
         svg.push_str(&format!(
             "<rect class=\"week-bar\" x=\"{x0:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{}</title></rect>",
@@ -351,7 +364,6 @@ pub fn weekly_bars(id: &str, title: &str, weeks: &[(NaiveDate, Option<f64>)], ax
     svg.push_str("</svg>");
     svg
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -70,7 +70,10 @@ pub fn update_password_hash(conn: &mut DbConn, id: i64, hash: &str) -> Result<()
 }
 
 /// Display names of the given accounts, for lists that show who did what.
-pub fn display_names(conn: &mut DbConn, ids: &[i64]) -> Result<std::collections::HashMap<i64, String>, DbError> {
+pub fn display_names(
+    conn: &mut DbConn,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, DbError> {
     Ok(accounts::table
         .filter(accounts::id.eq_any(ids))
         .select((accounts::id, accounts::display_name))

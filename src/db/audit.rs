@@ -57,14 +57,26 @@ pub fn page_for_practitioner(
         .filter(clients::practitioner_id.eq(practitioner_id))
         .select(accounts::id);
     let rows = audit_events::table
-        .filter(audit_events::account_id.eq(practitioner_id).or(audit_events::account_id.nullable().eq_any(client_accounts.nullable())))
+        .filter(
+            audit_events::account_id
+                .eq(practitioner_id)
+                .or(audit_events::account_id
+                    .nullable()
+                    .eq_any(client_accounts.nullable())),
+        )
         .order((audit_events::occurred_at.desc(), audit_events::id.desc()))
         .offset(offset)
         .limit(limit)
         .select(AuditEvent::as_select())
         .load(conn)?;
     let total = audit_events::table
-        .filter(audit_events::account_id.eq(practitioner_id).or(audit_events::account_id.nullable().eq_any(client_accounts.nullable())))
+        .filter(
+            audit_events::account_id
+                .eq(practitioner_id)
+                .or(audit_events::account_id
+                    .nullable()
+                    .eq_any(client_accounts.nullable())),
+        )
         .count()
         .get_result(conn)?;
     Ok((rows, total))

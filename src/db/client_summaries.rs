@@ -10,7 +10,10 @@ use super::{now, DbConn, DbError};
 
 /// `tests` are the client's live tests in comparison order (the last is the latest).
 pub fn write(conn: &mut DbConn, client_id: i64, tests: &[HairTestRow]) -> Result<(), DbError> {
-    let practitioner_id: i64 = clients::table.find(client_id).select(clients::practitioner_id).first(conn)?;
+    let practitioner_id: i64 = clients::table
+        .find(client_id)
+        .select(clients::practitioner_id)
+        .first(conn)?;
     diesel::delete(client_summaries::table.find(client_id)).execute(conn)?;
     let latest = tests.last();
     diesel::insert_into(client_summaries::table)
@@ -21,7 +24,8 @@ pub fn write(conn: &mut DbConn, client_id: i64, tests: &[HairTestRow]) -> Result
             client_summaries::last_sample_date.eq(latest.map(|t| t.sample_date)),
             client_summaries::oxidation_type.eq(latest.map(|t| t.oxidation_type.clone())),
             client_summaries::oxidation_degree.eq(latest.and_then(|t| t.oxidation_degree.clone())),
-            client_summaries::pattern_ids.eq(latest.map(|t| t.pattern_ids.clone()).unwrap_or_default()),
+            client_summaries::pattern_ids
+                .eq(latest.map(|t| t.pattern_ids.clone()).unwrap_or_default()),
             client_summaries::updated_at.eq(now()),
         ))
         .execute(conn)?;
@@ -79,7 +83,11 @@ pub fn with_tests(conn: &mut DbConn, practitioner_id: i64) -> Result<Vec<ClientO
         .load(conn)?)
 }
 
-pub fn recently_active(conn: &mut DbConn, practitioner_id: i64, limit: i64) -> Result<Vec<ClientOverview>, DbError> {
+pub fn recently_active(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+    limit: i64,
+) -> Result<Vec<ClientOverview>, DbError> {
     Ok(client_summaries::table
         .inner_join(clients::table)
         .filter(client_summaries::practitioner_id.eq(practitioner_id))
@@ -113,7 +121,11 @@ pub fn filtered(
         }
         query
     };
-    let rows = build().order(clients::search_key.asc()).limit(limit).select(OVERVIEW).load(conn)?;
+    let rows = build()
+        .order(clients::search_key.asc())
+        .limit(limit)
+        .select(OVERVIEW)
+        .load(conn)?;
     let total = build().count().get_result(conn)?;
     Ok((rows, total))
 }
@@ -131,7 +143,11 @@ pub struct OpenFlag {
 }
 
 /// Unacknowledged flags across the practitioner's clients, newest first, and their number.
-pub fn open_flags(conn: &mut DbConn, practitioner_id: i64, limit: i64) -> Result<(Vec<OpenFlag>, i64), DbError> {
+pub fn open_flags(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+    limit: i64,
+) -> Result<(Vec<OpenFlag>, i64), DbError> {
     let base = || {
         flags::table
             .inner_join(clients::table)

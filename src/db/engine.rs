@@ -166,7 +166,10 @@ pub fn connect_counted(url: &str, max_size: u32) -> Result<(Pool, QueryCount), D
         .max_size(max_size)
         .connection_timeout(Duration::from_secs(10))
         .test_on_check_out(target.backend == Backend::Postgres)
-        .build(DbManager { target, queries: count.0.clone() })?;
+        .build(DbManager {
+            target,
+            queries: count.0.clone(),
+        })?;
     let mut conn = pool.get()?;
     run_migrations(&mut conn)?;
     Ok((pool, count))
@@ -179,7 +182,10 @@ pub fn connect_lazy(url: &str, max_size: u32, timeout: Duration) -> Result<Pool,
     Ok(r2d2::Pool::builder()
         .max_size(max_size)
         .connection_timeout(timeout)
-        .build_unchecked(DbManager { target, queries: Arc::default() }))
+        .build_unchecked(DbManager {
+            target,
+            queries: Arc::default(),
+        }))
 }
 
 pub fn run_migrations(conn: &mut DbConn) -> Result<usize, DbError> {

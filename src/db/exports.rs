@@ -95,7 +95,8 @@ fn load_client(conn: &mut DbConn, client: ClientRow) -> Result<ClientExport, DbE
             entry,
         })
         .collect();
-    let reference = super::reference_sets::reference_set_for_practitioner(conn, client.practitioner_id)?;
+    let reference =
+        super::reference_sets::reference_set_for_practitioner(conn, client.practitioner_id)?;
     Ok(ClientExport {
         client,
         tests,

@@ -68,7 +68,14 @@ pub fn recompute_with(
             .or_default()
             .push(level);
     }
-    recompute_loaded(conn, client_id, sex.as_deref(), &tests, &levels_by_test, reference)
+    recompute_loaded(
+        conn,
+        client_id,
+        sex.as_deref(),
+        &tests,
+        &levels_by_test,
+        reference,
+    )
 }
 
 /// The re-derivation from tests and levels already loaded (a bulk re-analysis loads every

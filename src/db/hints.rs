@@ -16,7 +16,9 @@ pub fn cramp_history(
 ) -> Result<CrampHistory, DbError> {
     let thirty_days = sample_date - Duration::days(WINDOW_DAYS);
     let from = match previous_sample_date {
-        Some(previous) if previous + Duration::days(1) < thirty_days => previous + Duration::days(1),
+        Some(previous) if previous + Duration::days(1) < thirty_days => {
+            previous + Duration::days(1)
+        }
         _ => thirty_days,
     };
     let entries = diary::between(conn, client_id, from, sample_date)?;
@@ -30,7 +32,10 @@ pub fn cramp_history(
         if !cramps.is_empty() {
             history.cramp_days += 1;
         }
-        if cramps.iter().any(|s| s.time_of_day == Some(TimeOfDay::Exercise) || s.key == "exercise_cramps") {
+        if cramps
+            .iter()
+            .any(|s| s.time_of_day == Some(TimeOfDay::Exercise) || s.key == "exercise_cramps")
+        {
             history.during_exercise = true;
         }
     }

@@ -8,9 +8,9 @@ pub mod client_summaries;
 pub mod clients;
 pub mod engine;
 pub mod flags;
-pub mod hints;
 pub mod hair_test_changes;
 pub mod hair_tests;
+pub mod hints;
 pub mod login_attempts;
 pub mod pending_imports;
 pub mod programs;
@@ -36,7 +36,10 @@ pub mod reanalysis;
 pub mod reference_set_changes;
 pub mod reference_sets;
 
-pub use engine::{connect, connect_counted, connect_lazy, QueryCount, write_tx, Backend, DbConn, DbError, Pool, PooledConn};
+pub use engine::{
+    connect, connect_counted, connect_lazy, write_tx, Backend, DbConn, DbError, Pool, PooledConn,
+    QueryCount,
+};
 
 /// A new random primary key. Ids are generated here rather than by the database because the
 /// connection shared by both engines cannot read back generated keys (no RETURNING through

@@ -63,7 +63,11 @@ pub fn purge_older_than(conn: &mut DbConn, before: NaiveDateTime) -> Result<usiz
 }
 
 /// A practice-wide upload (rows name their client by reference code).
-pub fn find_practice_wide(conn: &mut DbConn, practitioner_id: i64, id: i64) -> Result<Option<PendingImport>, DbError> {
+pub fn find_practice_wide(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+    id: i64,
+) -> Result<Option<PendingImport>, DbError> {
     Ok(pending_imports::table
         .filter(pending_imports::id.eq(id))
         .filter(pending_imports::practitioner_id.eq(practitioner_id))

@@ -59,27 +59,41 @@ pub struct VersionWithSupplements {
 pub fn history(conn: &mut DbConn, client_id: i64) -> Result<Vec<VersionWithSupplements>, DbError> {
     let versions: Vec<ProgramVersion> = program_versions::table
         .filter(program_versions::client_id.eq(client_id))
-        .order((program_versions::starts_on.asc(), program_versions::created_at.asc()))
+        .order((
+            program_versions::starts_on.asc(),
+            program_versions::created_at.asc(),
+        ))
         .select(ProgramVersion::as_select())
         .load(conn)?;
     let ids: Vec<i64> = versions.iter().map(|v| v.id).collect();
     let mut supplements: Vec<Supplement> = program_supplements::table
         .filter(program_supplements::version_id.eq_any(&ids))
-        .order((program_supplements::version_id.asc(), program_supplements::position.asc()))
+        .order((
+            program_supplements::version_id.asc(),
+            program_supplements::position.asc(),
+        ))
         .select(Supplement::as_select())
         .load(conn)?;
     Ok(versions
         .into_iter()
         .map(|version| {
-            let (mine, rest): (Vec<_>, Vec<_>) = supplements.drain(..).partition(|s| s.version_id == version.id);
+            let (mine, rest): (Vec<_>, Vec<_>) = supplements
+                .drain(..)
+                .partition(|s| s.version_id == version.id);
             supplements = rest;
-            VersionWithSupplements { version, supplements: mine }
+            VersionWithSupplements {
+                version,
+                supplements: mine,
+            }
         })
         .collect())
 }
 
 /// The version in force on `day`: the latest one starting on or before it.
-pub fn current(history: &[VersionWithSupplements], day: NaiveDate) -> Option<&VersionWithSupplements> {
+pub fn current(
+    history: &[VersionWithSupplements],
+    day: NaiveDate,
+) -> Option<&VersionWithSupplements> {
     history.iter().rev().find(|v| v.version.starts_on <= day)
 }
 
@@ -152,7 +166,9 @@ pub fn set_retest_interval(
 ) -> Result<usize, DbError> {
     write_tx(conn, |conn| {
         let updated = diesel::update(
-            clients::table.filter(clients::id.eq(client_id)).filter(clients::practitioner_id.eq(practitioner_id)),
+            clients::table
+                .filter(clients::id.eq(client_id))
+                .filter(clients::practitioner_id.eq(practitioner_id)),
         )
         .set(clients::retest_interval_months.eq(months))
         .execute(conn)?;
@@ -172,5 +188,8 @@ pub fn set_retest_interval(
 }
 
 pub fn retest_interval(conn: &mut DbConn, client_id: i64) -> Result<Option<i64>, DbError> {
-    Ok(clients::table.find(client_id).select(clients::retest_interval_months).first(conn)?)
+    Ok(clients::table
+        .find(client_id)
+        .select(clients::retest_interval_months)
+        .first(conn)?)
 }

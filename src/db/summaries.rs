@@ -57,7 +57,11 @@ pub fn create(
     })
 }
 
-pub fn find_for_client(conn: &mut DbConn, client_id: i64, id: i64) -> Result<Option<SummaryRow>, DbError> {
+pub fn find_for_client(
+    conn: &mut DbConn,
+    client_id: i64,
+    id: i64,
+) -> Result<Option<SummaryRow>, DbError> {
     Ok(summaries::table
         .filter(summaries::id.eq(id))
         .filter(summaries::client_id.eq(client_id))
@@ -92,9 +96,13 @@ pub fn set_shared(
     remote_addr: &str,
 ) -> Result<usize, DbError> {
     write_tx(conn, |conn| {
-        let updated = diesel::update(summaries::table.filter(summaries::id.eq(id)).filter(summaries::client_id.eq(client_id)))
-            .set(summaries::shared_at.eq(shared.then(now)))
-            .execute(conn)?;
+        let updated = diesel::update(
+            summaries::table
+                .filter(summaries::id.eq(id))
+                .filter(summaries::client_id.eq(client_id)),
+        )
+        .set(summaries::shared_at.eq(shared.then(now)))
+        .execute(conn)?;
         if updated > 0 {
             record(
                 conn,

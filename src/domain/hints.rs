@@ -12,7 +12,8 @@ pub const MIN_CRAMP_DAYS: usize = 4;
 pub const WINDOW_DAYS: i64 = 30;
 
 /// Toxic metals that displace calcium (HTMA.md lists these four).
-const CALCIUM_DISPLACING_METALS: [&str; 4] = ["P-TOXIC-Pb", "P-TOXIC-Cd", "P-TOXIC-As", "P-TOXIC-Al"];
+const CALCIUM_DISPLACING_METALS: [&str; 4] =
+    ["P-TOXIC-Pb", "P-TOXIC-Cd", "P-TOXIC-As", "P-TOXIC-Al"];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Consideration {
@@ -38,11 +39,20 @@ pub fn considerations(analysis: &Analysis, history: CrampHistory) -> Vec<Conside
     let mut out = Vec::new();
     let mut add = |id: &str, text: &str| {
         if let Some(pattern) = analysis.pattern(id) {
-            out.push(Consideration { finding: Some(id.to_string()), text: format!("Consider {text} ({id}: {}).", pattern.evidence) });
+            out.push(Consideration {
+                finding: Some(id.to_string()),
+                text: format!("Consider {text} ({id}: {}).", pattern.evidence),
+            });
         }
     };
-    add(P_BIOUNAVAIL_CA, "slow oxidation with calcium that is biologically unavailable");
-    add(P_FAST_DEPLETION, "fast oxidation with calcium and magnesium depleted");
+    add(
+        P_BIOUNAVAIL_CA,
+        "slow oxidation with calcium that is biologically unavailable",
+    );
+    add(
+        P_FAST_DEPLETION,
+        "fast oxidation with calcium and magnesium depleted",
+    );
     add(P_K_VLOW, "very low potassium");
     if analysis.pattern(P_K_VLOW).is_none() {
         add(P_K_LOW, "low potassium");
@@ -70,29 +80,52 @@ mod tests {
 
     fn analysis(levels: &[(Element, f64)]) -> Analysis {
         let sample = HairSample {
-            levels: levels.iter().map(|(e, v)| (*e, MineralLevel::measured(*v).unwrap())).collect(),
+            levels: levels
+                .iter()
+                .map(|(e, v)| (*e, MineralLevel::measured(*v).unwrap()))
+                .collect(),
             ..HairSample::default()
         };
         analyze(&sample, &ReferenceSet::eck_wilson())
     }
 
     fn example_1() -> Analysis {
-        analysis(&[(Element::Ca, 160.0), (Element::Mg, 18.0), (Element::Na, 8.0), (Element::K, 2.0)])
+        analysis(&[
+            (Element::Ca, 160.0),
+            (Element::Mg, 18.0),
+            (Element::Na, 8.0),
+            (Element::K, 2.0),
+        ])
     }
 
     #[test]
     fn fewer_than_four_cramp_days_give_no_hint() {
-        let history = CrampHistory { cramp_days: 3, during_exercise: true };
+        let history = CrampHistory {
+            cramp_days: 3,
+            during_exercise: true,
+        };
         assert!(considerations(&example_1(), history).is_empty());
     }
 
     #[test]
     fn a_slow_oxidizer_with_cramps_gets_the_calcium_and_potassium_considerations() {
-        let hints = considerations(&example_1(), CrampHistory { cramp_days: 4, during_exercise: false });
+        let hints = considerations(
+            &example_1(),
+            CrampHistory {
+                cramp_days: 4,
+                during_exercise: false,
+            },
+        );
         let ids: Vec<_> = hints.iter().filter_map(|h| h.finding.as_deref()).collect();
         assert_eq!(ids, vec![P_BIOUNAVAIL_CA, P_K_VLOW]);
-        assert!(hints.iter().all(|h| h.text.starts_with("Consider") && !h.text.contains("diagnos")));
-        assert!(hints[0].text.contains("Ca 160.0 > 40"), "with the numbers: {}", hints[0].text);
+        assert!(hints
+            .iter()
+            .all(|h| h.text.starts_with("Consider") && !h.text.contains("diagnos")));
+        assert!(
+            hints[0].text.contains("Ca 160.0 > 40"),
+            "with the numbers: {}",
+            hints[0].text
+        );
     }
 
     #[test]
@@ -106,11 +139,22 @@ mod tests {
             (Element::Cu, 1.2),
             (Element::Pb, 0.1),
         ]);
-        let hints = considerations(&fast, CrampHistory { cramp_days: 9, during_exercise: true });
+        let hints = considerations(
+            &fast,
+            CrampHistory {
+                cramp_days: 9,
+                during_exercise: true,
+            },
+        );
         let ids: Vec<_> = hints.iter().map(|h| h.finding.clone()).collect();
         assert_eq!(
             ids,
-            vec![Some(P_FAST_DEPLETION.into()), Some(P_K_HIGH_FAST.into()), Some("P-TOXIC-Pb".into()), None]
+            vec![
+                Some(P_FAST_DEPLETION.into()),
+                Some(P_K_HIGH_FAST.into()),
+                Some("P-TOXIC-Pb".into()),
+                None
+            ]
         );
     }
 }

@@ -17,7 +17,7 @@ use printpdf::{
 };
 
 use super::summary::{FlagSummary, ProgramSummary, SummaryData, SymptomSummary, DISCLAIMER};
-use crate::charts::{Marker, Series, TimeAxis, BAND};
+use crate::charts::{Marker, Scale, Series, TimeAxis, BAND};
 use crate::domain::numbers::format_threshold;
 
 const REGULAR_TTF: &[u8] = include_bytes!("../../static/fonts/DejaVuSans-subset.ttf");
@@ -497,7 +497,13 @@ struct SymptomStrip {
 
 impl SymptomStrip {
     fn x_of(&self, date: NaiveDate) -> f32 {
-        self.x + self.width * axis_fraction(self.first, self.end, date)
+        self.x
+            + self.width
+                * TimeAxis {
+                    start: self.first,
+                    end: self.end,
+                }
+                .fraction(date) as f32
     }
 
     fn row(&self, c: &mut Canvas, symptom: &SymptomSummary, height: f32) {
@@ -568,86 +574,6 @@ impl SymptomStrip {
 
 // ---------------------------------------------------------------------------------------------
 // Charts
-
-/// The y scale of charts.rs, so a chart reads the same on the page and in the PDF: linear from
-/// zero, or logarithmic by decades when the values (and the ideal band) span more than one.
-struct Scale {
-    log: bool,
-    lo: f64,
-    hi: f64,
-}
-
-impl Scale {
-    fn for_values(values: &[f64]) -> Scale {
-        let positive: Vec<f64> = values
-            .iter()
-            .copied()
-            .filter(|v| *v > 0.0 && v.is_finite())
-            .collect();
-        let max = positive.iter().copied().fold(0.0_f64, f64::max);
-        let min = positive.iter().copied().fold(f64::INFINITY, f64::min);
-        if max > 0.0 && min.is_finite() && max / min > 10.0 {
-            Scale {
-                log: true,
-                lo: 10f64.powf(min.log10().floor()),
-                hi: 10f64.powf(max.log10().ceil()),
-            }
-        } else {
-            let hi = if max > 0.0 {
-                nice_ceiling(max * 1.1)
-            } else {
-                1.0
-            };
-            Scale {
-                log: false,
-                lo: 0.0,
-                hi,
-            }
-        }
-    }
-
-    /// 0 at the bottom of the plot, 1 at the top.
-    fn fraction(&self, value: f64) -> f32 {
-        let fraction = if self.log {
-            let v = value.max(self.lo);
-            (v.log10() - self.lo.log10()) / (self.hi.log10() - self.lo.log10())
-        } else {
-            (value - self.lo) / (self.hi - self.lo)
-        };
-        fraction.clamp(0.0, 1.0) as f32
-    }
-
-    fn ticks(&self) -> Vec<f64> {
-        if self.log {
-            let mut ticks = Vec::new();
-            let mut decade = self.lo;
-            while decade <= self.hi * 1.0001 {
-                ticks.push(decade);
-                decade *= 10.0;
-            }
-            ticks
-        } else {
-            (0..=4)
-                .map(|i| self.lo + (self.hi - self.lo) * f64::from(i) / 4.0)
-                .collect()
-        }
-    }
-}
-
-fn nice_ceiling(value: f64) -> f64 {
-    let magnitude = 10f64.powf(value.log10().floor());
-    for step in [1.0, 2.0, 2.5, 5.0, 10.0] {
-        if step * magnitude >= value {
-            return step * magnitude;
-        }
-    }
-    10.0 * magnitude
-}
-
-fn axis_fraction(start: NaiveDate, end: NaiveDate, date: NaiveDate) -> f32 {
-    let total = (end - start).num_days().max(1) as f32;
-    ((date - start).num_days() as f32 / total).clamp(0.0, 1.0)
-}
 
 /// Month labels for a time axis `width` points wide: the finest step, from one month to five
 /// years, whose labels do not run into each other at this width.
@@ -751,9 +677,9 @@ impl Canvas {
 
         let (left, right) = (x + 30.0, x + width - 3.0);
         let (plot_top, plot_bottom) = (top + 17.0, top + height - 14.0);
-        let y_of = |value: f64| plot_bottom - (plot_bottom - plot_top) * scale.fraction(value);
-        let x_of =
-            |date: NaiveDate| left + (right - left) * axis_fraction(axis.start, axis.end, date);
+        let y_of =
+            |value: f64| plot_bottom - (plot_bottom - plot_top) * scale.fraction(value) as f32;
+        let x_of = |date: NaiveDate| left + (right - left) * axis.fraction(date) as f32;
 
         if let Some(ideal) = ideal {
             let (hi, lo) = (y_of(ideal * (1.0 + BAND)), y_of(ideal * (1.0 - BAND)));

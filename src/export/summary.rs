@@ -6,7 +6,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::charts::{Marker, Series, TimeAxis};
 
-pub const DISCLAIMER: &str = "This summary is an educational record of hair tissue mineral analysis \
+pub const DISCLAIMER: &str =
+    "This summary is an educational record of hair tissue mineral analysis \
      following the nutritional-balancing conventions (Eck / Wilson). It is not a diagnosis and \
      not a substitute for medical care.";
 

@@ -30,7 +30,11 @@ struct AuditPage {
 impl AuditPage {
     fn who(&self, account_id: &Option<i64>) -> String {
         match account_id {
-            Some(id) => self.names.get(id).cloned().unwrap_or_else(|| format!("account #{id}")),
+            Some(id) => self
+                .names
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| format!("account #{id}")),
             None => "unknown account".into(),
         }
     }
@@ -48,7 +52,8 @@ pub async fn list(
     let page = page_number(query.page.as_deref());
     let owner = practitioner.id();
     let (events, total, names) = run_db(&pool, move |conn| {
-        let (events, total) = audit::page_for_practitioner(conn, owner, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+        let (events, total) =
+            audit::page_for_practitioner(conn, owner, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
         let ids: Vec<i64> = events.iter().filter_map(|e| e.account_id).collect();
         let names = crate::db::accounts::display_names(conn, &ids)?;
         Ok((events, total, names))

@@ -32,7 +32,13 @@ struct UploadPage {
 }
 
 pub async fn upload_form(practitioner: Practitioner) -> AppResult<HttpResponse> {
-    html(StatusCode::OK, &UploadPage { layout: Layout::for_practitioner(&practitioner, "clients"), error: None })
+    html(
+        StatusCode::OK,
+        &UploadPage {
+            layout: Layout::for_practitioner(&practitioner, "clients"),
+            error: None,
+        },
+    )
 }
 
 pub async fn upload(
@@ -47,7 +53,10 @@ pub async fn upload(
         Err(message) => {
             return html(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &UploadPage { layout: Layout::for_practitioner(&practitioner, "clients"), error: Some(message.into()) },
+                &UploadPage {
+                    layout: Layout::for_practitioner(&practitioner, "clients"),
+                    error: Some(message.into()),
+                },
             )
         }
     };
@@ -77,13 +86,26 @@ fn resolve_rows(
     };
     let codes: Vec<String> = rows
         .iter()
-        .filter_map(|r| r.result.as_ref().ok()?.client_ref.as_ref().map(|c| c.trim().to_string()))
+        .filter_map(|r| {
+            r.result
+                .as_ref()
+                .ok()?
+                .client_ref
+                .as_ref()
+                .map(|c| c.trim().to_string())
+        })
         .collect();
-    let clients: HashMap<String, ClientRow> = clients::by_reference_codes(conn, practitioner_id, &codes)?;
+    let clients: HashMap<String, ClientRow> =
+        clients::by_reference_codes(conn, practitioner_id, &codes)?;
     Ok(Ok(rows
         .into_iter()
         .map(|mut row| {
-            let reference = row.result.as_ref().ok().and_then(|t| t.client_ref.clone()).map(|c| c.trim().to_string());
+            let reference = row
+                .result
+                .as_ref()
+                .ok()
+                .and_then(|t| t.client_ref.clone())
+                .map(|c| c.trim().to_string());
             let client = match (&row.result, reference) {
                 (Err(_), _) => None,
                 (Ok(_), Some(code)) if !code.is_empty() => match clients.get(&code) {
@@ -99,7 +121,9 @@ fn resolve_rows(
                 (Ok(_), _) => {
                     row.result = Err(vec![CellError {
                         column: "client_ref".into(),
-                        message: "a practice-wide import needs the client's reference code in client_ref".into(),
+                        message:
+                            "a practice-wide import needs the client's reference code in client_ref"
+                                .into(),
                     }]);
                     None
                 }
@@ -126,18 +150,33 @@ struct PreviewPage {
     clients: usize,
 }
 
-async fn pending_of(req: &HttpRequest, pool: &Pool, practitioner: &Practitioner) -> AppResult<PendingImport> {
+async fn pending_of(
+    req: &HttpRequest,
+    pool: &Pool,
+    practitioner: &Practitioner,
+) -> AppResult<PendingImport> {
     let id = parse_id(req.match_info().get("import_id"))?;
     let owner = practitioner.id();
-    run_db(pool, move |conn| pending_imports::find_practice_wide(conn, owner, id)).await?.ok_or(AppError::NotFound)
+    run_db(pool, move |conn| {
+        pending_imports::find_practice_wide(conn, owner, id)
+    })
+    .await?
+    .ok_or(AppError::NotFound)
 }
 
-pub async fn preview(req: HttpRequest, pool: web::Data<Pool>, practitioner: Practitioner) -> AppResult<HttpResponse> {
+pub async fn preview(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    practitioner: Practitioner,
+) -> AppResult<HttpResponse> {
     let pending = pending_of(&req, &pool, &practitioner).await?;
     let owner = practitioner.id();
     let (import_id, file_name) = (pending.id, pending.file_name.clone());
     let (resolved, reference) = run_db(&pool, move |conn| {
-        Ok((resolve_rows(conn, owner, &pending)?, reference_set_for_practitioner(conn, owner)?))
+        Ok((
+            resolve_rows(conn, owner, &pending)?,
+            reference_set_for_practitioner(conn, owner)?,
+        ))
     })
     .await?;
     let (header_error, rows) = match resolved {
@@ -146,15 +185,27 @@ pub async fn preview(req: HttpRequest, pool: web::Data<Pool>, practitioner: Prac
             None,
             rows.iter()
                 .map(|(row, client)| BulkRow {
-                    view: row_view(row, client.as_ref().and_then(|c| c.sex.as_deref()), &reference),
+                    view: row_view(
+                        row,
+                        client.as_ref().and_then(|c| c.sex.as_deref()),
+                        &reference,
+                    ),
                     client: client.as_ref().map(|c| (c.id, c.full_name.clone())),
                 })
                 .collect::<Vec<_>>(),
         ),
     };
     let bad_rows = rows.iter().filter(|r| !r.view.errors.is_empty()).count();
-    let clients = rows.iter().filter_map(|r| r.client.as_ref().map(|c| c.0)).collect::<std::collections::BTreeSet<_>>().len();
-    let status = if header_error.is_some() || bad_rows > 0 { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let clients = rows
+        .iter()
+        .filter_map(|r| r.client.as_ref().map(|c| c.0))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let status = if header_error.is_some() || bad_rows > 0 {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     html(
         status,
         &PreviewPage {
@@ -178,14 +229,25 @@ pub async fn confirm(
     let pending = pending_of(&req, &pool, &practitioner).await?;
     let (owner, addr) = (practitioner.id(), remote_addr(&req));
     let imported = run_db(&pool, move |conn| {
-        let Ok(rows) = resolve_rows(conn, owner, &pending)? else { return Ok(None) };
+        let Ok(rows) = resolve_rows(conn, owner, &pending)? else {
+            return Ok(None);
+        };
         let mut inputs = Vec::with_capacity(rows.len());
         for (row, client) in rows {
             // The preview offered no confirmation; a forged confirm still imports nothing.
-            let (Ok(test), Some(client)) = (row.result, client) else { return Ok(None) };
+            let (Ok(test), Some(client)) = (row.result, client) else {
+                return Ok(None);
+            };
             inputs.push((client.id, client.sex.clone(), test_input(test, &pending)));
         }
-        let count = hair_test_changes::import_all(conn, &Actor { account_id: owner, remote_addr: &addr }, &inputs)?;
+        let count = hair_test_changes::import_all(
+            conn,
+            &Actor {
+                account_id: owner,
+                remote_addr: &addr,
+            },
+            &inputs,
+        )?;
         pending_imports::delete(conn, pending.id)?;
         Ok(Some(count))
     })
@@ -195,6 +257,8 @@ pub async fn confirm(
             tracing::info!(count, "imported hair tests for several clients");
             Ok(redirect(&format!("/clients?imported={count}")))
         }
-        None => Err(AppError::BadRequest("This file has rows with errors, so nothing was imported.".into())),
+        None => Err(AppError::BadRequest(
+            "This file has rows with errors, so nothing was imported.".into(),
+        )),
     }
 }

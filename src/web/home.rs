@@ -76,28 +76,44 @@ pub async fn dashboard(
     let owner = practitioner.id();
     let query = query.into_inner();
     // Only known values reach the query; anything else means "no filter".
-    let oxidation = OXIDATION_TYPES.iter().find(|t| **t == query.oxidation).map(|t| t.to_string());
+    let oxidation = OXIDATION_TYPES
+        .iter()
+        .find(|t| **t == query.oxidation)
+        .map(|t| t.to_string());
     let pattern = FILTER_PATTERNS
         .iter()
         .find(|p| **p == query.pattern)
         .map(|p| p.to_string())
-        .or_else(|| query.pattern.strip_prefix("P-TOXIC-").filter(|s| s.len() <= 2 && s.chars().all(|c| c.is_ascii_alphabetic())).map(|s| format!("P-TOXIC-{s}")));
+        .or_else(|| {
+            query
+                .pattern
+                .strip_prefix("P-TOXIC-")
+                .filter(|s| s.len() <= 2 && s.chars().all(|c| c.is_ascii_alphabetic()))
+                .map(|s| format!("P-TOXIC-{s}"))
+        });
     let (ox, pat) = (oxidation.clone(), pattern.clone());
-    let (active_clients, (open_flags, open_flag_count), with_tests, recent, filtered) = run_db(&pool, move |conn| {
-        let filtered = if ox.is_some() || pat.is_some() {
-            Some(client_summaries::filtered(conn, owner, ox.as_deref(), pat.as_deref(), 200)?)
-        } else {
-            None
-        };
-        Ok((
-            client_summaries::active_client_count(conn, owner)?,
-            client_summaries::open_flags(conn, owner, 25)?,
-            client_summaries::with_tests(conn, owner)?,
-            client_summaries::recently_active(conn, owner, 8)?,
-            filtered,
-        ))
-    })
-    .await?;
+    let (active_clients, (open_flags, open_flag_count), with_tests, recent, filtered) =
+        run_db(&pool, move |conn| {
+            let filtered = if ox.is_some() || pat.is_some() {
+                Some(client_summaries::filtered(
+                    conn,
+                    owner,
+                    ox.as_deref(),
+                    pat.as_deref(),
+                    200,
+                )?)
+            } else {
+                None
+            };
+            Ok((
+                client_summaries::active_client_count(conn, owner)?,
+                client_summaries::open_flags(conn, owner, 25)?,
+                client_summaries::with_tests(conn, owner)?,
+                client_summaries::recently_active(conn, owner, 8)?,
+                filtered,
+            ))
+        })
+        .await?;
     let today = timeline::today();
     let mut due: Vec<DueLine> = with_tests
         .into_iter()
@@ -109,7 +125,11 @@ pub async fn dashboard(
                 .filter(|m| *m > 0)
                 .unwrap_or(DEFAULT_RETEST_INTERVAL_MONTHS);
             let due = retest_due_date(last, months)?;
-            (due <= today + Duration::days(DUE_SOON_DAYS)).then_some(DueLine { overdue: today >= due, due, client })
+            (due <= today + Duration::days(DUE_SOON_DAYS)).then_some(DueLine {
+                overdue: today >= due,
+                due,
+                client,
+            })
         })
         .collect();
     due.sort_by_key(|d| d.due);
@@ -130,5 +150,7 @@ pub async fn dashboard(
     }
     .render()
     .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(body))
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body))
 }

@@ -14,11 +14,11 @@ use crate::auth::csrf::{self, CsrfForm};
 use crate::auth::extract::parse_id;
 use crate::auth::ScopedClient;
 use crate::db::analysis::sex_of;
-use crate::db::reference_sets::reference_set_for_practitioner;
 use crate::db::clients::ClientRow;
 use crate::db::hair_test_changes::{self, Actor, TestInput};
 use crate::db::hair_tests::HairTestFields;
 use crate::db::pending_imports::{self, PendingImport};
+use crate::db::reference_sets::reference_set_for_practitioner;
 use crate::db::{new_id, now, Pool};
 use crate::domain::analysis::analyze;
 use crate::domain::reference::ReferenceSet;
@@ -108,19 +108,20 @@ pub async fn upload(
     multipart: Multipart,
 ) -> AppResult<HttpResponse> {
     let upload = verified_upload(&req, multipart).await?;
-    let pending = match pending_from_upload(upload, scoped.practitioner.id(), Some(scoped.client.id)) {
-        Ok(pending) => pending,
-        Err(message) => {
-            return html(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &UploadPage {
-                    layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
-                    client: scoped.client.clone(),
-                    error: Some(message.to_string()),
-                },
-            )
-        }
-    };
+    let pending =
+        match pending_from_upload(upload, scoped.practitioner.id(), Some(scoped.client.id)) {
+            Ok(pending) => pending,
+            Err(message) => {
+                return html(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &UploadPage {
+                        layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
+                        client: scoped.client.clone(),
+                        error: Some(message.to_string()),
+                    },
+                )
+            }
+        };
     let (client_id, id) = (scoped.client.id, pending.id);
     run_db(&pool, move |conn| {
         pending_imports::purge_older_than(conn, now() - chrono::Duration::days(1))?;
@@ -266,7 +267,10 @@ pub(crate) fn row_view(row: &LabRow, sex: Option<&str>, reference: &ReferenceSet
 
 /// The client's recorded sex decides the calcium shell threshold; a row's own `sex` column is
 /// for `analyze` on files without clients.
-pub(crate) fn sample_for(test: &ParsedTest, client_sex: Option<&str>) -> crate::domain::analysis::HairSample {
+pub(crate) fn sample_for(
+    test: &ParsedTest,
+    client_sex: Option<&str>,
+) -> crate::domain::analysis::HairSample {
     let mut sample = test.hair_sample();
     sample.sex = sex_of(client_sex);
     sample
@@ -288,7 +292,11 @@ pub async fn confirm(
                 "This file has rows with errors, so nothing was imported.".into(),
             ));
         };
-        inputs.push((scoped.client.id, scoped.client.sex.clone(), test_input(test, &pending)));
+        inputs.push((
+            scoped.client.id,
+            scoped.client.sex.clone(),
+            test_input(test, &pending),
+        ));
     }
     let (account_id, addr, client_id, import_id) = (
         scoped.practitioner.id(),
@@ -341,10 +349,15 @@ pub(crate) fn pending_from_upload(
     if upload.content.is_empty() {
         return Err("Choose a CSV file to upload.");
     }
-    let unit = Unit::parse(if upload.unit.is_empty() { "mg%" } else { &upload.unit })
-        .map_err(|_| "Choose mg% or ppm as the file's default unit.")?;
-    let content = String::from_utf8(upload.content)
-        .map_err(|_| "The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” and upload again.")?;
+    let unit = Unit::parse(if upload.unit.is_empty() {
+        "mg%"
+    } else {
+        &upload.unit
+    })
+    .map_err(|_| "Choose mg% or ppm as the file's default unit.")?;
+    let content = String::from_utf8(upload.content).map_err(|_| {
+        "The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” and upload again."
+    })?;
     Ok(PendingImport {
         id: new_id(),
         practitioner_id,

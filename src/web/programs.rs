@@ -44,15 +44,22 @@ struct ProgramPage {
 }
 
 fn html(status: StatusCode, page: &impl Template) -> AppResult<HttpResponse> {
-    let body = page.render().map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body))
+    let body = page
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body))
 }
 
 pub async fn new_form(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<HttpResponse> {
     let (client_id, owner) = (scoped.client.id, scoped.practitioner.id());
     let today = timeline::today();
     let (history, suggestions) = run_db(&pool, move |conn| {
-        Ok((programs::history(conn, client_id)?, programs::supplement_names(conn, owner)?))
+        Ok((
+            programs::history(conn, client_id)?,
+            programs::supplement_names(conn, owner)?,
+        ))
     })
     .await?;
     let current = programs::current(&history, today).or(history.last());
@@ -60,17 +67,28 @@ pub async fn new_form(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<
         .map(|v| {
             v.supplements
                 .iter()
-                .map(|s| SupplementRow { name: s.name.clone(), dose: s.dose.clone(), unit: s.unit.clone(), frequency: s.frequency.clone() })
+                .map(|s| SupplementRow {
+                    name: s.name.clone(),
+                    dose: s.dose.clone(),
+                    unit: s.unit.clone(),
+                    frequency: s.frequency.clone(),
+                })
                 .collect()
         })
         .unwrap_or_default();
-    let spare = if rows.is_empty() { 2 * SPARE_ROWS } else { SPARE_ROWS };
+    let spare = if rows.is_empty() {
+        2 * SPARE_ROWS
+    } else {
+        SPARE_ROWS
+    };
     rows.extend(std::iter::repeat_with(SupplementRow::default).take(spare));
     let page = ProgramPage {
         layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
         starts_on: today.to_string(),
         diet: current.map(|v| v.version.diet.clone()).unwrap_or_default(),
-        lifestyle: current.map(|v| v.version.lifestyle.clone()).unwrap_or_default(),
+        lifestyle: current
+            .map(|v| v.version.lifestyle.clone())
+            .unwrap_or_default(),
         row_errors: vec![String::new(); rows.len()],
         rows,
         errors: FieldErrors::default(),
@@ -80,7 +98,13 @@ pub async fn new_form(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<
     html(StatusCode::OK, &page)
 }
 
-fn limited(text: &str, max: usize, field: &'static str, label: &str, errors: &mut FieldErrors) -> String {
+fn limited(
+    text: &str,
+    max: usize,
+    field: &'static str,
+    label: &str,
+    errors: &mut FieldErrors,
+) -> String {
     let text = text.trim();
     if text.chars().count() > max {
         errors.add(field, format!("{label} is limited to {max} characters."));
@@ -89,32 +113,58 @@ fn limited(text: &str, max: usize, field: &'static str, label: &str, errors: &mu
 }
 
 /// Parses the form into a version, or the rows and messages to show again.
-fn parse(values: &HashMap<String, String>) -> (Result<VersionInput, FieldErrors>, Vec<SupplementRow>, Vec<String>) {
+fn parse(
+    values: &HashMap<String, String>,
+) -> (
+    Result<VersionInput, FieldErrors>,
+    Vec<SupplementRow>,
+    Vec<String>,
+) {
     let get = |name: &str| values.get(name).map(String::as_str).unwrap_or("");
     let mut errors = FieldErrors::default();
     let starts_on = match NaiveDate::parse_from_str(get("starts_on").trim(), "%Y-%m-%d") {
         Ok(date) => Some(date),
         Err(_) => {
-            errors.add("starts_on", "Enter the date this version starts (YYYY-MM-DD).");
+            errors.add(
+                "starts_on",
+                "Enter the date this version starts (YYYY-MM-DD).",
+            );
             None
         }
     };
     let diet = limited(get("diet"), 20_000, "diet", "Diet guidance", &mut errors);
-    let lifestyle = limited(get("lifestyle"), 20_000, "lifestyle", "Lifestyle notes", &mut errors);
+    let lifestyle = limited(
+        get("lifestyle"),
+        20_000,
+        "lifestyle",
+        "Lifestyle notes",
+        &mut errors,
+    );
     let mut rows = Vec::new();
     let mut row_errors = Vec::new();
     let mut supplements = Vec::new();
     for i in 0..MAX_ROWS {
         let field = |part: &str| get(&format!("supplement_{part}_{i}")).trim().to_string();
-        let row = SupplementRow { name: field("name"), dose: field("dose"), unit: field("unit"), frequency: field("frequency") };
-        let present = !(row.name.is_empty() && row.dose.is_empty() && row.unit.is_empty() && row.frequency.is_empty());
+        let row = SupplementRow {
+            name: field("name"),
+            dose: field("dose"),
+            unit: field("unit"),
+            frequency: field("frequency"),
+        };
+        let present = !(row.name.is_empty()
+            && row.dose.is_empty()
+            && row.unit.is_empty()
+            && row.frequency.is_empty());
         if !present {
             continue;
         }
         let mut message = String::new();
         if row.name.is_empty() {
             message = "Name the supplement, or clear the row.".into();
-        } else if [&row.name, &row.dose, &row.unit, &row.frequency].iter().any(|v| v.chars().count() > 200) {
+        } else if [&row.name, &row.dose, &row.unit, &row.frequency]
+            .iter()
+            .any(|v| v.chars().count() > 200)
+        {
             message = "Each entry is limited to 200 characters.".into();
         }
         if message.is_empty() {
@@ -131,7 +181,12 @@ fn parse(values: &HashMap<String, String>) -> (Result<VersionInput, FieldErrors>
         row_errors.push(message);
     }
     let result = match (starts_on, errors.is_empty()) {
-        (Some(starts_on), true) => Ok(VersionInput { starts_on, diet, lifestyle, supplements }),
+        (Some(starts_on), true) => Ok(VersionInput {
+            starts_on,
+            diet,
+            lifestyle,
+            supplements,
+        }),
         _ => Err(errors),
     };
     (result, rows, row_errors)
@@ -148,7 +203,8 @@ pub async fn create(
         Ok(input) => input,
         Err(errors) => {
             let owner = scoped.practitioner.id();
-            let suggestions = run_db(&pool, move |conn| programs::supplement_names(conn, owner)).await?;
+            let suggestions =
+                run_db(&pool, move |conn| programs::supplement_names(conn, owner)).await?;
             rows.extend(std::iter::repeat_with(SupplementRow::default).take(SPARE_ROWS));
             row_errors.resize(rows.len(), String::new());
             let get = |name: &str| values.get(name).cloned().unwrap_or_default();
@@ -168,8 +224,15 @@ pub async fn create(
             );
         }
     };
-    let (owner, client_id, addr) = (scoped.practitioner.id(), scoped.client.id, remote_addr(&req));
-    run_db(&pool, move |conn| programs::add_version(conn, owner, client_id, &input, &addr)).await?;
+    let (owner, client_id, addr) = (
+        scoped.practitioner.id(),
+        scoped.client.id,
+        remote_addr(&req),
+    );
+    run_db(&pool, move |conn| {
+        programs::add_version(conn, owner, client_id, &input, &addr)
+    })
+    .await?;
     Ok(redirect(&format!("/clients/{client_id}#program")))
 }
 
@@ -189,11 +252,22 @@ pub async fn set_retest_interval(
         "" => None,
         text => match text.parse::<i64>() {
             Ok(m) if (1..=24).contains(&m) => Some(m),
-            _ => return Err(AppError::BadRequest("The retest interval is a whole number of months from 1 to 24.".into())),
+            _ => {
+                return Err(AppError::BadRequest(
+                    "The retest interval is a whole number of months from 1 to 24.".into(),
+                ))
+            }
         },
     };
-    let (owner, client_id, addr) = (scoped.practitioner.id(), scoped.client.id, remote_addr(&req));
-    run_db(&pool, move |conn| programs::set_retest_interval(conn, owner, client_id, months, &addr)).await?;
+    let (owner, client_id, addr) = (
+        scoped.practitioner.id(),
+        scoped.client.id,
+        remote_addr(&req),
+    );
+    run_db(&pool, move |conn| {
+        programs::set_retest_interval(conn, owner, client_id, months, &addr)
+    })
+    .await?;
     Ok(redirect(&format!("/clients/{client_id}#tests")))
 }
 
@@ -202,7 +276,10 @@ mod tests {
     use super::*;
 
     fn values(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -223,7 +300,10 @@ mod tests {
 
     #[test]
     fn a_row_without_a_name_is_an_error_and_is_kept() {
-        let (result, rows, row_errors) = parse(&values(&[("starts_on", "2026-01-05"), ("supplement_dose_0", "200")]));
+        let (result, rows, row_errors) = parse(&values(&[
+            ("starts_on", "2026-01-05"),
+            ("supplement_dose_0", "200"),
+        ]));
         assert!(result.is_err());
         assert_eq!(rows[0].dose, "200");
         assert!(!row_errors[0].is_empty());

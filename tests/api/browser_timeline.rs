@@ -38,7 +38,14 @@ async fn browser_enter_a_test_and_read_the_timeline() {
             phone: None,
             notes: "Night leg cramps.".into(),
         };
-        apply_change(&mut conn, practitioner, client_id, ClientChange::Create(&fields), "test").unwrap();
+        apply_change(
+            &mut conn,
+            practitioner,
+            client_id,
+            ClientChange::Create(&fields),
+            "test",
+        )
+        .unwrap();
         for (date, [ca, mg, na, k]) in SERIES {
             let input = TestInput {
                 fields: HairTestFields {
@@ -50,14 +57,23 @@ async fn browser_enter_a_test_and_read_the_timeline() {
                     printed_ratios: String::new(),
                     notes: String::new(),
                 },
-                levels: [(Element::Ca, ca), (Element::Mg, mg), (Element::Na, na), (Element::K, k), (Element::P, 15.0)]
-                    .into_iter()
-                    .map(|(e, v)| (e, MineralLevel::measured(v).unwrap()))
-                    .collect(),
+                levels: [
+                    (Element::Ca, ca),
+                    (Element::Mg, mg),
+                    (Element::Na, na),
+                    (Element::K, k),
+                    (Element::P, 15.0),
+                ]
+                .into_iter()
+                .map(|(e, v)| (e, MineralLevel::measured(v).unwrap()))
+                .collect(),
             };
             hair_test_changes::apply(
                 &mut conn,
-                &Actor { account_id: practitioner, remote_addr: "test" },
+                &Actor {
+                    account_id: practitioner,
+                    remote_addr: "test",
+                },
                 client_id,
                 Some("F"),
                 htma_tracker::db::new_id(),
@@ -72,18 +88,37 @@ async fn browser_enter_a_test_and_read_the_timeline() {
     browser.goto(&app.url("/login")).await;
     browser.fill("#email", "ada@example.com").await;
     browser.fill("#password", "correct horse battery").await;
-    browser.click("form[action='/login'] button[type=submit]").await;
+    browser
+        .click("form[action='/login'] button[type=submit]")
+        .await;
     browser.wait_for_path(|p| p == "/", "the dashboard").await;
 
     // The eighth test, typed in the form like a practitioner would (worked example 2's numbers).
-    browser.goto(&app.url(&format!("/clients/{client_id}/tests/new"))).await;
-    browser.run_js("document.getElementById('sample_date').value = '2026-05-04';").await;
-    for (symbol, value) in [("Ca", "22"), ("Mg", "2.5"), ("Na", "60"), ("K", "25"), ("Zn", "12"), ("Cu", "1.2"), ("P", "14")] {
+    browser
+        .goto(&app.url(&format!("/clients/{client_id}/tests/new")))
+        .await;
+    browser
+        .run_js("document.getElementById('sample_date').value = '2026-05-04';")
+        .await;
+    for (symbol, value) in [
+        ("Ca", "22"),
+        ("Mg", "2.5"),
+        ("Na", "60"),
+        ("K", "25"),
+        ("Zn", "12"),
+        ("Cu", "1.2"),
+        ("P", "14"),
+    ] {
         browser.fill(&format!("#lvl-{symbol}"), value).await;
     }
     browser.screenshot("hair-test-form").await;
     browser.click("form.form button.primary").await;
-    browser.wait_for_path(|p| p.contains("/tests/") && !p.ends_with("/new"), "the test's report").await;
+    browser
+        .wait_for_path(
+            |p| p.contains("/tests/") && !p.ends_with("/new"),
+            "the test's report",
+        )
+        .await;
     assert_eq!(browser.text(".ox-badge").await.to_lowercase(), "fast");
     assert_eq!(browser.text(".ox-degree").await, "moderate");
     let report = browser.page_text().await;
@@ -93,13 +128,23 @@ async fn browser_enter_a_test_and_read_the_timeline() {
     assert!(report.contains("Since the previous test") && report.contains("2026-01-12"));
     browser.screenshot("hair-test-report").await;
 
-    browser.goto(&app.url(&format!("/clients/{client_id}"))).await;
-    let rows = browser.run_js("return document.querySelectorAll('table.tests tbody tr').length;").await;
+    browser
+        .goto(&app.url(&format!("/clients/{client_id}")))
+        .await;
+    let rows = browser
+        .run_js("return document.querySelectorAll('table.tests tbody tr').length;")
+        .await;
     assert_eq!(rows, serde_json::json!(8));
-    let points = browser.run_js("return document.querySelectorAll('#trends svg.chart').length;").await;
+    let points = browser
+        .run_js("return document.querySelectorAll('#trends svg.chart').length;")
+        .await;
     assert_eq!(points, serde_json::json!(8));
     let ca_points = browser.run_js("return document.querySelector('#trends svg.chart:nth-of-type(1)') ? document.querySelectorAll('#trends figure:nth-of-type(3) circle.point').length : -1;").await;
-    assert_eq!(ca_points, serde_json::json!(8), "calcium chart has a point per test");
+    assert_eq!(
+        ca_points,
+        serde_json::json!(8),
+        "calcium chart has a point per test"
+    );
     assert!(browser.page_text().await.contains("oxidation type changed"));
     browser.screenshot("timeline-8-tests").await;
     browser.close().await;

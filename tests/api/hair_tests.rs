@@ -348,17 +348,38 @@ async fn another_practitioner_cannot_see_or_confirm_an_upload() {
 }
 
 /// Logs a diary day for a client directly in the database (the portal's own tests cover the form).
-fn log_cramps(app: &TestApp, client: i64, account: i64, date: &str, key: &str, time: Option<htma_tracker::diary::TimeOfDay>) {
+fn log_cramps(
+    app: &TestApp,
+    client: i64,
+    account: i64,
+    date: &str,
+    key: &str,
+    time: Option<htma_tracker::diary::TimeOfDay>,
+) {
     use htma_tracker::db::diary::{save, Author};
     use htma_tracker::diary::{EntryInput, Severity, SymptomReading};
     let mut conn = app.pool.get().unwrap();
     let input = EntryInput {
         date: date.parse().unwrap(),
-        symptoms: vec![SymptomReading { key: key.into(), severity: Severity::new(6).unwrap(), time_of_day: time }],
+        symptoms: vec![SymptomReading {
+            key: key.into(),
+            severity: Severity::new(6).unwrap(),
+            time_of_day: time,
+        }],
         note: String::new(),
         triggers: String::new(),
     };
-    save(&mut conn, client, &input, 0, &Author { account_id: account, remote_addr: "test" }).unwrap();
+    save(
+        &mut conn,
+        client,
+        &input,
+        0,
+        &Author {
+            account_id: account,
+            remote_addr: "test",
+        },
+    )
+    .unwrap();
 }
 
 #[actix_web::test]
@@ -368,21 +389,50 @@ async fn cramps_in_the_diary_bring_considerations_onto_the_test_page() {
     let client = app.create_client("Maria Jensen").await;
     let test = app.create_test(client, EXAMPLE_1).await;
     let page = app.get(&format!("/clients/{client}/tests/{test}")).await;
-    assert!(!page.body.contains("Considerations from the symptom diary"), "no diary, no hints");
+    assert!(
+        !page.body.contains("Considerations from the symptom diary"),
+        "no diary, no hints"
+    );
     // Three cramp days are not enough (HTMA.md: at least 4 of the 30 days before the test).
     for day in ["2025-02-10", "2025-02-14", "2025-02-20"] {
         log_cramps(&app, client, practitioner, day, "leg_cramps", None);
     }
     let page = app.get(&format!("/clients/{client}/tests/{test}")).await;
     assert!(!page.body.contains("Considerations from the symptom diary"));
-    log_cramps(&app, client, practitioner, "2025-02-25", "restless_legs", Some(htma_tracker::diary::TimeOfDay::Exercise));
+    log_cramps(
+        &app,
+        client,
+        practitioner,
+        "2025-02-25",
+        "restless_legs",
+        Some(htma_tracker::diary::TimeOfDay::Exercise),
+    );
     let page = app.get(&format!("/clients/{client}/tests/{test}")).await;
-    assert!(page.body.contains("Considerations from the symptom diary"), "{}", page.body);
-    assert!(page.body.contains("Consider slow oxidation with calcium that is biologically unavailable (P-BIOUNAVAIL-CA"));
-    assert!(page.body.contains("Consider very low potassium (P-K-VLOW: K 2.0 ≤ 2)"));
+    assert!(
+        page.body.contains("Considerations from the symptom diary"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(
+        "Consider slow oxidation with calcium that is biologically unavailable (P-BIOUNAVAIL-CA"
+    ));
+    assert!(page
+        .body
+        .contains("Consider very low potassium (P-K-VLOW: K 2.0 ≤ 2)"));
     assert!(page.body.contains("short-term need for magnesium"));
     // Entries after the test do not count.
-    let later = app.create_test(client, &[("sample_date", "2025-07-01"), ("Ca", "160"), ("Mg", "18"), ("Na", "8"), ("K", "2")]).await;
+    let later = app
+        .create_test(
+            client,
+            &[
+                ("sample_date", "2025-07-01"),
+                ("Ca", "160"),
+                ("Mg", "18"),
+                ("Na", "8"),
+                ("K", "2"),
+            ],
+        )
+        .await;
     let page = app.get(&format!("/clients/{client}/tests/{later}")).await;
     assert!(!page.body.contains("Considerations from the symptom diary"));
 }
@@ -392,18 +442,34 @@ async fn a_practice_wide_import_places_each_row_with_its_client() {
     let app = spawn_app().await;
     app.signed_in_practitioner("pat@example.com").await;
     for (name, code) in [("Maria Jensen", "MJ-001"), ("Tom Becker", "TB-002")] {
-        app.submit("/clients/new", "/clients", &[("full_name", name), ("reference_code", code)]).await;
+        app.submit(
+            "/clients/new",
+            "/clients",
+            &[("full_name", name), ("reference_code", code)],
+        )
+        .await;
     }
     let csv = "sample_date,client_ref,Ca,Mg,Na,K\n2025-03-01,MJ-001,160,18,8,2\n2025-03-04,TB-002,45,5,30,15\n2025-07-01,MJ-001,70,9,20,9\n";
-    let reply = app.upload_csv_to("/import", "practice.csv", csv, "mg%").await;
+    let reply = app
+        .upload_csv_to("/import", "practice.csv", csv, "mg%")
+        .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let preview_path = reply.location().to_string();
     let preview = app.get(&preview_path).await;
-    assert!(preview.body.contains("All 3 rows are valid, for 2 clients"), "{}", preview.body);
-    let confirmed = app.submit(&preview_path, &format!("{preview_path}/confirm"), &[]).await;
+    assert!(
+        preview.body.contains("All 3 rows are valid, for 2 clients"),
+        "{}",
+        preview.body
+    );
+    let confirmed = app
+        .submit(&preview_path, &format!("{preview_path}/confirm"), &[])
+        .await;
     assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
     let dashboard = app.get("/?oxidation=fast").await;
-    assert!(dashboard.body.contains("Tom Becker"), "Tom's test landed with Tom");
+    assert!(
+        dashboard.body.contains("Tom Becker"),
+        "Tom's test landed with Tom"
+    );
     let maria = app.get("/?oxidation=slow").await;
     let results = &maria.body[maria.body.find("id=\"filter\"").unwrap()..];
     assert!(results.contains("Maria Jensen") && !results.contains("Tom Becker"));
@@ -413,16 +479,35 @@ async fn a_practice_wide_import_places_each_row_with_its_client() {
 async fn a_practice_wide_import_with_an_unknown_reference_imports_nothing() {
     let app = spawn_app().await;
     app.signed_in_practitioner("pat@example.com").await;
-    app.submit("/clients/new", "/clients", &[("full_name", "Maria Jensen"), ("reference_code", "MJ-001")]).await;
+    app.submit(
+        "/clients/new",
+        "/clients",
+        &[("full_name", "Maria Jensen"), ("reference_code", "MJ-001")],
+    )
+    .await;
     let csv = "sample_date,client_ref,Ca,Mg,Na,K\n2025-03-01,MJ-001,160,18,8,2\n2025-03-04,XX-999,45,5,30,15\n2025-03-05,,45,5,30,15\n";
-    let reply = app.upload_csv_to("/import", "practice.csv", csv, "mg%").await;
+    let reply = app
+        .upload_csv_to("/import", "practice.csv", csv, "mg%")
+        .await;
     let preview_path = reply.location().to_string();
     let preview = app.get(&preview_path).await;
     assert_eq!(preview.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(preview.body.contains("2 of 3 rows have errors"));
-    assert!(preview.body.contains("no client of yours has the reference code “XX-999”"));
-    assert!(preview.body.contains("needs the client&#39;s reference code") || preview.body.contains("needs the client's reference code"));
-    let forced = app.submit("/clients", &format!("{preview_path}/confirm"), &[]).await;
+    assert!(preview
+        .body
+        .contains("no client of yours has the reference code “XX-999”"));
+    assert!(
+        preview
+            .body
+            .contains("needs the client&#39;s reference code")
+            || preview.body.contains("needs the client's reference code")
+    );
+    let forced = app
+        .submit("/clients", &format!("{preview_path}/confirm"), &[])
+        .await;
     assert_eq!(forced.status, StatusCode::BAD_REQUEST);
-    assert!(app.get("/").await.body.contains("0 tests"), "nothing imported");
+    assert!(
+        app.get("/").await.body.contains("0 tests"),
+        "nothing imported"
+    );
 }

@@ -292,8 +292,20 @@ impl TestApp {
     }
 
     /// Uploads a CSV to a client's import form (multipart, with the page's CSRF token).
-    pub async fn upload_csv(&self, client_id: i64, file_name: &str, csv: &str, unit: &str) -> Reply {
-        self.upload_csv_to(&format!("/clients/{client_id}/import"), file_name, csv, unit).await
+    pub async fn upload_csv(
+        &self,
+        client_id: i64,
+        file_name: &str,
+        csv: &str,
+        unit: &str,
+    ) -> Reply {
+        self.upload_csv_to(
+            &format!("/clients/{client_id}/import"),
+            file_name,
+            csv,
+            unit,
+        )
+        .await
     }
 
     /// Uploads a CSV through the import form at `path` (multipart, with the form's CSRF token).

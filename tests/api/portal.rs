@@ -350,7 +350,11 @@ async fn roles_stay_apart() {
     let setup = portal_setup(&app, "pat@example.com", "Sofia Rossi", "sofia@example.com").await;
     // The client: the portal, never a practitioner page, not even their own record there.
     let start = app.get("/").await;
-    assert_eq!((start.status, start.location()), (StatusCode::SEE_OTHER, "/portal"), "a client's start page is the portal");
+    assert_eq!(
+        (start.status, start.location()),
+        (StatusCode::SEE_OTHER, "/portal"),
+        "a client's start page is the portal"
+    );
     for path in [
         "/clients",
         &format!("/clients/{}", setup.client_id),

@@ -9,11 +9,17 @@ async fn client_with_tests(app: &TestApp) -> i64 {
     let client = app.create_client("Maria Jensen").await;
     let reply = app.upload_csv(client, "t.csv", TESTS, "mg%").await;
     let preview = reply.location().to_string();
-    app.submit(&preview, &format!("{preview}/confirm"), &[]).await;
+    app.submit(&preview, &format!("{preview}/confirm"), &[])
+        .await;
     app.submit(
         &format!("/clients/{client}/program/new"),
         &format!("/clients/{client}/program"),
-        &[("starts_on", "2025-01-12"), ("supplement_name_0", "Magnesium glycinate"), ("supplement_dose_0", "200"), ("supplement_unit_0", "mg")],
+        &[
+            ("starts_on", "2025-01-12"),
+            ("supplement_name_0", "Magnesium glycinate"),
+            ("supplement_dose_0", "200"),
+            ("supplement_unit_0", "mg"),
+        ],
     )
     .await;
     client
@@ -24,12 +30,19 @@ async fn a_summary_covers_the_period_with_comment_tests_charts_and_disclaimer() 
     let app = spawn_app().await;
     let client = client_with_tests(&app).await;
     let form = app.get(&format!("/clients/{client}/summaries/new")).await;
-    assert!(form.body.contains("value=\"2025-01-12\""), "default period starts with the program");
+    assert!(
+        form.body.contains("value=\"2025-01-12\""),
+        "default period starts with the program"
+    );
     let created = app
         .submit(
             &format!("/clients/{client}/summaries/new"),
             &format!("/clients/{client}/summaries"),
-            &[("period_start", "2025-01-01"), ("period_end", "2025-06-30"), ("comment", "Cramps eased since May.")],
+            &[
+                ("period_start", "2025-01-01"),
+                ("period_end", "2025-06-30"),
+                ("comment", "Cramps eased since May."),
+            ],
         )
         .await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
@@ -37,7 +50,10 @@ async fn a_summary_covers_the_period_with_comment_tests_charts_and_disclaimer() 
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Cramps eased since May."));
     assert!(page.body.contains("2025-01-10") && page.body.contains("2025-05-02"));
-    assert!(!page.body.contains("2025-09-01"), "tests outside the period are left out");
+    assert!(
+        !page.body.contains("2025-09-01"),
+        "tests outside the period are left out"
+    );
     assert!(page.body.contains("Magnesium glycinate — 200 mg"));
     assert_eq!(page.body.matches("<svg xmlns").count(), 8);
     assert!(page.body.contains("not a diagnosis"));
@@ -53,7 +69,11 @@ async fn a_summary_period_must_make_sense() {
         .submit(
             &format!("/clients/{client}/summaries/new"),
             &format!("/clients/{client}/summaries"),
-            &[("period_start", "2025-06-01"), ("period_end", "2025-01-01"), ("comment", "keep me")],
+            &[
+                ("period_start", "2025-06-01"),
+                ("period_end", "2025-01-01"),
+                ("comment", "keep me"),
+            ],
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -65,13 +85,20 @@ async fn sharing_is_toggled_and_audited() {
     let app = spawn_app().await;
     let client = client_with_tests(&app).await;
     let created = app
-        .submit(&format!("/clients/{client}/summaries/new"), &format!("/clients/{client}/summaries"), &[("period_start", "2025-01-01"), ("period_end", "2025-12-31")])
+        .submit(
+            &format!("/clients/{client}/summaries/new"),
+            &format!("/clients/{client}/summaries"),
+            &[("period_start", "2025-01-01"), ("period_end", "2025-12-31")],
+        )
         .await;
     let path = created.location().to_string();
-    let shared = app.submit(&path, &format!("{path}/share"), &[("shared", "1")]).await;
+    let shared = app
+        .submit(&path, &format!("{path}/share"), &[("shared", "1")])
+        .await;
     assert_eq!(shared.status, StatusCode::SEE_OTHER);
     assert!(app.get(&path).await.body.contains("Stop sharing"));
-    app.submit(&path, &format!("{path}/share"), &[("shared", "0")]).await;
+    app.submit(&path, &format!("{path}/share"), &[("shared", "0")])
+        .await;
     assert!(app.get(&path).await.body.contains("Share with the client"));
     let audit = app.get("/audit").await;
     assert!(audit.body.contains("<td>share") && audit.body.contains("<td>unshare"));

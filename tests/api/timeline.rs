@@ -10,10 +10,19 @@ const YEAR_OF_TESTS: &str = "sample_date,lab,Ca,Mg,Na,K,P,Zn,Cu\n\
 
 async fn client_with_year(app: &TestApp, name: &str) -> i64 {
     let client = app.create_client(name).await;
-    let reply = app.upload_csv(client, "year.csv", YEAR_OF_TESTS, "mg%").await;
+    let reply = app
+        .upload_csv(client, "year.csv", YEAR_OF_TESTS, "mg%")
+        .await;
     let preview = reply.location().to_string();
-    let confirmed = app.submit(&preview, &format!("{preview}/confirm"), &[]).await;
-    assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "{}", confirmed.body);
+    let confirmed = app
+        .submit(&preview, &format!("{preview}/confirm"), &[])
+        .await;
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.body
+    );
     client
 }
 
@@ -24,10 +33,22 @@ async fn an_imported_year_raises_the_expected_flags() {
     let client = client_with_year(&app, "Maria Jensen").await;
     let page = app.get(&format!("/clients/{client}")).await;
     // slow moderate → slow mild (degree), slow → mixed, mixed → fast (type changes).
-    assert_eq!(page.body.matches("<strong>oxidation type changed</strong>").count(), 2, "{}", page.body);
+    assert_eq!(
+        page.body
+            .matches("<strong>oxidation type changed</strong>")
+            .count(),
+        2,
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("slow → mixed"));
     assert!(page.body.contains("mixed → fast"));
-    assert_eq!(page.body.matches("<strong>oxidation degree changed</strong>").count(), 1);
+    assert_eq!(
+        page.body
+            .matches("<strong>oxidation degree changed</strong>")
+            .count(),
+        1
+    );
     assert!(page.body.contains("P-K-LOW") && page.body.contains("pattern resolved"));
 }
 
@@ -42,11 +63,21 @@ async fn charts_are_valid_svg_with_a_point_per_test() {
     while let Some(start) = rest.find("<svg xmlns") {
         let end = rest[start..].find("</svg>").unwrap() + start + "</svg>".len();
         let svg = &rest[start..end];
-        let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("invalid SVG: {e}\n{svg}"));
-        let points = doc.descendants().filter(|n| n.has_tag_name("circle")).count();
+        let doc =
+            roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("invalid SVG: {e}\n{svg}"));
+        let points = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("circle"))
+            .count();
         assert_eq!(points, 4, "a point per test in {svg}");
-        assert!(doc.descendants().any(|n| n.has_tag_name("title")), "accessible title");
-        assert!(doc.descendants().any(|n| n.has_tag_name("desc")), "accessible description");
+        assert!(
+            doc.descendants().any(|n| n.has_tag_name("title")),
+            "accessible title"
+        );
+        assert!(
+            doc.descendants().any(|n| n.has_tag_name("desc")),
+            "accessible description"
+        );
         charts += 1;
         rest = &rest[end..];
     }
@@ -77,24 +108,43 @@ async fn program_versions_keep_their_history_and_mark_the_charts() {
     // The next form starts from the current version and suggests names already used.
     let next = app.get(&form).await;
     assert!(next.body.contains("value=\"Magnesium glycinate\""));
-    assert!(next.body.contains("<option value=\"Magnesium glycinate\">"), "datalist suggestion");
+    assert!(
+        next.body.contains("<option value=\"Magnesium glycinate\">"),
+        "datalist suggestion"
+    );
     let second = app
         .submit(
             &form,
             &format!("/clients/{client}/program"),
-            &[("starts_on", "2025-06-01"), ("supplement_name_0", "Magnesium glycinate"), ("supplement_dose_0", "400"), ("supplement_name_1", "Zinc")],
+            &[
+                ("starts_on", "2025-06-01"),
+                ("supplement_name_0", "Magnesium glycinate"),
+                ("supplement_dose_0", "400"),
+                ("supplement_name_1", "Zinc"),
+            ],
         )
         .await;
     assert_eq!(second.status, StatusCode::SEE_OTHER);
     let page = app.get(&format!("/clients/{client}")).await;
-    assert!(page.body.contains("Current · from 2025-06-01"), "{}", page.body);
+    assert!(
+        page.body.contains("Current · from 2025-06-01"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("Earlier versions (1)") && page.body.contains("from 2025-01-15"));
-    assert!(page.body.contains("Cooked vegetables, no sugar"), "history kept");
+    assert!(
+        page.body.contains("Cooked vegetables, no sugar"),
+        "history kept"
+    );
     // Two version markers in each of the 8 charts.
     assert_eq!(page.body.matches("class=\"marker\"").count(), 16);
     // A supplement row without a name is refused with the row kept.
     let bad = app
-        .submit(&form, &format!("/clients/{client}/program"), &[("starts_on", "2025-07-01"), ("supplement_dose_0", "50")])
+        .submit(
+            &form,
+            &format!("/clients/{client}/program"),
+            &[("starts_on", "2025-07-01"), ("supplement_dose_0", "50")],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("Name the supplement") && bad.body.contains("value=\"50\""));
@@ -105,16 +155,41 @@ async fn retest_due_follows_the_clients_interval() {
     let app = spawn_app().await;
     app.signed_in_practitioner("pat@example.com").await;
     let client = app.create_client("Due Soon").await;
-    app.create_test(client, &[("sample_date", "2020-01-01"), ("Ca", "40"), ("Mg", "6"), ("Na", "25"), ("K", "10")]).await;
+    app.create_test(
+        client,
+        &[
+            ("sample_date", "2020-01-01"),
+            ("Ca", "40"),
+            ("Mg", "6"),
+            ("Na", "25"),
+            ("K", "10"),
+        ],
+    )
+    .await;
     let page = app.get(&format!("/clients/{client}")).await;
-    assert!(page.body.contains("Retest due since 2020-05-01"), "default 4 months (CMP-4)");
-    let set = app.submit(&format!("/clients/{client}"), &format!("/clients/{client}/retest-interval"), &[("months", "6")]).await;
+    assert!(
+        page.body.contains("Retest due since 2020-05-01"),
+        "default 4 months (CMP-4)"
+    );
+    let set = app
+        .submit(
+            &format!("/clients/{client}"),
+            &format!("/clients/{client}/retest-interval"),
+            &[("months", "6")],
+        )
+        .await;
     assert_eq!(set.status, StatusCode::SEE_OTHER);
     let page = app.get(&format!("/clients/{client}")).await;
     assert!(page.body.contains("Retest due since 2020-07-01"));
     let dashboard = app.get("/").await;
     assert!(dashboard.body.contains("Due Soon") && dashboard.body.contains("overdue"));
-    let bad = app.submit(&format!("/clients/{client}"), &format!("/clients/{client}/retest-interval"), &[("months", "0")]).await;
+    let bad = app
+        .submit(
+            &format!("/clients/{client}"),
+            &format!("/clients/{client}/retest-interval"),
+            &[("months", "0")],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
 
@@ -124,10 +199,22 @@ async fn dashboard_lists_open_flags_and_filters_by_oxidation_and_pattern() {
     app.signed_in_practitioner("pat@example.com").await;
     let fast = client_with_year(&app, "Fast Client").await;
     let slow = app.create_client("Slow Client").await;
-    app.create_test(slow, &[("sample_date", "2025-03-01"), ("Ca", "160"), ("Mg", "18"), ("Na", "8"), ("K", "2")]).await;
+    app.create_test(
+        slow,
+        &[
+            ("sample_date", "2025-03-01"),
+            ("Ca", "160"),
+            ("Mg", "18"),
+            ("Na", "8"),
+            ("K", "2"),
+        ],
+    )
+    .await;
     let dashboard = app.get("/").await;
     assert_eq!(dashboard.status, StatusCode::OK);
-    assert!(dashboard.body.contains("Fast Client") && dashboard.body.contains("oxidation type changed"));
+    assert!(
+        dashboard.body.contains("Fast Client") && dashboard.body.contains("oxidation type changed")
+    );
     let by_type = app.get("/?oxidation=fast").await;
     let results = &by_type.body[by_type.body.find("id=\"filter\"").unwrap()..];
     assert!(results.contains("Fast Client") && !results.contains("Slow Client"));
@@ -136,7 +223,10 @@ async fn dashboard_lists_open_flags_and_filters_by_oxidation_and_pattern() {
     assert!(results.contains("Slow Client") && !results.contains("Fast Client"));
     let _ = fast;
     // Unknown filter values are ignored, not passed to the database.
-    assert_eq!(app.get("/?oxidation=%27%3B--&pattern=x").await.status, StatusCode::OK);
+    assert_eq!(
+        app.get("/?oxidation=%27%3B--&pattern=x").await.status,
+        StatusCode::OK
+    );
 }
 
 #[actix_web::test]

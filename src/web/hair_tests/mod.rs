@@ -16,10 +16,10 @@ use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Practitioner, ScopedClient, ScopedHairTest};
 use crate::db::analysis::sample_of;
-use crate::db::reference_sets::reference_set_for_practitioner;
 use crate::db::clients::ClientRow;
 use crate::db::hair_test_changes::{self, Actor, TestChange, RESTORE_WINDOW};
 use crate::db::hair_tests::{self, HairTestRow};
+use crate::db::reference_sets::reference_set_for_practitioner;
 use crate::db::{new_id, Pool};
 use crate::domain::analysis::analyze;
 use crate::domain::compare::compare;
@@ -190,7 +190,10 @@ pub async fn edit_form(pool: web::Data<Pool>, scoped: ScopedHairTest) -> AppResu
     let (test_id, practitioner_id) = (scoped.test.id, scoped.scope.practitioner.id());
     let (levels, reference) = run_db(&pool, move |conn| {
         let levels = hair_tests::levels_of(conn, &[test_id])?;
-        Ok((levels, reference_set_for_practitioner(conn, practitioner_id)?))
+        Ok((
+            levels,
+            reference_set_for_practitioner(conn, practitioner_id)?,
+        ))
     })
     .await?;
     let form = HairTestForm::from_stored(&scoped.test, &levels);
@@ -319,7 +322,11 @@ pub async fn show(pool: web::Data<Pool>, scoped: ScopedHairTest) -> AppResult<Ht
         let mut ids: Vec<i64> = tests.iter().map(|t| t.id).collect();
         ids.push(test_id);
         let levels = hair_tests::levels_of(conn, &ids)?;
-        let previous = tests.iter().take_while(|t| t.id != test_id).last().map(|t| t.sample_date);
+        let previous = tests
+            .iter()
+            .take_while(|t| t.id != test_id)
+            .last()
+            .map(|t| t.sample_date);
         let cramps = crate::db::hints::cramp_history(conn, client_id, sample_date, previous)?;
         Ok((tests, levels, cramps))
     })

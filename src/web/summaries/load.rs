@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 
 use crate::charts::{Marker, Point, Series, TimeAxis};
 use crate::db::analysis::sample_of;
-use crate::db::reference_sets::reference_set_for_client;
 use crate::db::clients::ClientRow;
+use crate::db::reference_sets::reference_set_for_client;
 use crate::db::summaries::SummaryRow;
 use crate::db::{client_symptoms, diary_stats, flags, hair_tests, programs, DbConn, DbError};
 use crate::diary::vocabulary::label_of;
@@ -16,14 +16,20 @@ use crate::domain::analysis::analyze;
 use crate::domain::element::Element;
 use crate::domain::numbers::format_value;
 use crate::domain::ratio::RatioId;
-use crate::export::summary::{FlagSummary, ProgramSummary, SummaryData, SymptomSummary, TestSummary};
+use crate::export::summary::{
+    FlagSummary, ProgramSummary, SummaryData, SymptomSummary, TestSummary,
+};
 
 const LEVELS: [Element; 4] = [Element::Ca, Element::Mg, Element::Na, Element::K];
 const RATIOS: [RatioId; 4] = [RatioId::NaK, RatioId::CaK, RatioId::CaMg, RatioId::NaMg];
 
 /// The period a new summary proposes: from the start of the program (or the first test) to
 /// today.
-pub fn default_period(conn: &mut DbConn, client_id: i64, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), DbError> {
+pub fn default_period(
+    conn: &mut DbConn,
+    client_id: i64,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate), DbError> {
     let program = programs::history(conn, client_id)?;
     let tests = hair_tests::list_for_client(conn, client_id)?;
     let start = program
@@ -43,7 +49,10 @@ pub fn load(
 ) -> Result<SummaryData, DbError> {
     let (start, end) = (summary.period_start, summary.period_end);
     let in_period = |d: NaiveDate| d >= start && d <= end;
-    let tests: Vec<_> = hair_tests::list_for_client(conn, client.id)?.into_iter().filter(|t| in_period(t.sample_date)).collect();
+    let tests: Vec<_> = hair_tests::list_for_client(conn, client.id)?
+        .into_iter()
+        .filter(|t| in_period(t.sample_date))
+        .collect();
     let ids: Vec<i64> = tests.iter().map(|t| t.id).collect();
     let levels = hair_tests::levels_of(conn, &ids)?;
     let history = programs::history(conn, client.id)?;
@@ -55,22 +64,44 @@ pub fn load(
     let day_logs = diary_stats::day_logs(conn, client.id, start, end)?;
     let reference = reference_set_for_client(conn, client.id)?;
 
-    let samples: Vec<_> = tests.iter().map(|t| sample_of(t, &levels, client.sex.as_deref())).collect();
+    let samples: Vec<_> = tests
+        .iter()
+        .map(|t| sample_of(t, &levels, client.sex.as_deref()))
+        .collect();
     let analyses: Vec<_> = samples.iter().map(|s| analyze(s, &reference)).collect();
     let test_summaries = tests
         .iter()
         .zip(samples.iter().zip(&analyses))
         .map(|(t, (sample, analysis))| {
-            let mut values: Vec<String> =
-                LEVELS.iter().map(|e| sample.levels.get(e).map(|l| l.display()).unwrap_or_else(|| "—".into())).collect();
-            values.extend(RATIOS.iter().map(|r| analysis.ratios.get(r).and_then(|v| v.value()).map(format_value).unwrap_or_else(|| "—".into())));
+            let mut values: Vec<String> = LEVELS
+                .iter()
+                .map(|e| {
+                    sample
+                        .levels
+                        .get(e)
+                        .map(|l| l.display())
+                        .unwrap_or_else(|| "—".into())
+                })
+                .collect();
+            values.extend(RATIOS.iter().map(|r| {
+                analysis
+                    .ratios
+                    .get(r)
+                    .and_then(|v| v.value())
+                    .map(format_value)
+                    .unwrap_or_else(|| "—".into())
+            }));
             let ox = &analysis.oxidation;
             TestSummary {
                 sample_date: t.sample_date,
                 lab: t.lab.clone(),
                 values,
                 oxidation: match ox.degree {
-                    Some(d) => format!("{} {}", ox.oxidation_type.as_str().replace('_', " "), d.as_str()),
+                    Some(d) => format!(
+                        "{} {}",
+                        ox.oxidation_type.as_str().replace('_', " "),
+                        d.as_str()
+                    ),
                     None => ox.oxidation_type.as_str().replace('_', " "),
                 },
                 patterns: analysis.patterns.iter().map(|p| p.id.clone()).collect(),
@@ -96,12 +127,24 @@ pub fn load(
                 .iter()
                 .map(|s| {
                     let dose = format!("{} {}", s.dose, s.unit).trim().to_string();
-                    [s.name.as_str(), dose.as_str(), s.frequency.as_str()].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" — ")
+                    [s.name.as_str(), dose.as_str(), s.frequency.as_str()]
+                        .iter()
+                        .filter(|p| !p.is_empty())
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(" — ")
                 })
                 .collect(),
         })
         .collect();
-    let markers: Vec<Marker> = program.iter().map(|p| Marker { date: p.starts_on, label: "program version".into() }).filter(|m| in_period(m.date)).collect();
+    let markers: Vec<Marker> = program
+        .iter()
+        .map(|p| Marker {
+            date: p.starts_on,
+            label: "program version".into(),
+        })
+        .filter(|m| in_period(m.date))
+        .collect();
 
     let mut series = Vec::new();
     for element in [Element::Na, Element::K, Element::Ca, Element::Mg] {
@@ -109,7 +152,17 @@ pub fn load(
             id: element.symbol().to_lowercase(),
             title: format!("{} ({}) mg%", element.name(), element.symbol()),
             unit: "mg%".into(),
-            points: tests.iter().zip(&samples).filter_map(|(t, s)| s.levels.get(&element).map(|l| Point { date: t.sample_date, value: l.mg_pct(), href: None })).collect(),
+            points: tests
+                .iter()
+                .zip(&samples)
+                .filter_map(|(t, s)| {
+                    s.levels.get(&element).map(|l| Point {
+                        date: t.sample_date,
+                        value: l.mg_pct(),
+                        href: None,
+                    })
+                })
+                .collect(),
             ideal: reference.ideal(element),
         });
     }
@@ -118,18 +171,36 @@ pub fn load(
             id: ratio.id().to_lowercase(),
             title: format!("{} ratio", ratio.label()),
             unit: String::new(),
-            points: tests.iter().zip(&analyses).filter_map(|(t, a)| a.ratios.get(&ratio).and_then(|r| r.value()).map(|v| Point { date: t.sample_date, value: v, href: None })).collect(),
+            points: tests
+                .iter()
+                .zip(&analyses)
+                .filter_map(|(t, a)| {
+                    a.ratios.get(&ratio).and_then(|r| r.value()).map(|v| Point {
+                        date: t.sample_date,
+                        value: v,
+                        href: None,
+                    })
+                })
+                .collect(),
             ideal: reference.ratio_ideal(ratio),
         });
     }
-    let axis = if tests.is_empty() { None } else { TimeAxis::spanning([start, end]) };
+    let axis = if tests.is_empty() {
+        None
+    } else {
+        TimeAxis::spanning([start, end])
+    };
 
     let dates: HashMap<i64, NaiveDate> = tests.iter().map(|t| (t.id, t.sample_date)).collect();
     let flags = flag_rows
         .iter()
         .filter_map(|f| {
             let to = f.to_test_id.and_then(|id| dates.get(&id))?;
-            let from = f.from_test_id.and_then(|id| dates.get(&id)).map(|d| d.to_string()).unwrap_or_else(|| "an earlier test".into());
+            let from = f
+                .from_test_id
+                .and_then(|id| dates.get(&id))
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "an earlier test".into());
             Some(FlagSummary {
                 raised_between: format!("{from} → {to}"),
                 kind: f.kind.replace('_', " "),
@@ -145,10 +216,18 @@ pub fn load(
         .iter()
         .map(|s| SymptomSummary {
             label: label_of(&vocabulary, &s.symptom_key).to_string(),
-            weekly: s.weeks.iter().map(|w| (w.week_start, w.average())).collect(),
+            weekly: s
+                .weeks
+                .iter()
+                .map(|w| (w.week_start, w.average()))
+                .collect(),
             days_present: day_logs
                 .iter()
-                .filter(|d| d.severities.iter().any(|(k, sev)| k == &s.symptom_key && sev.is_present()))
+                .filter(|d| {
+                    d.severities
+                        .iter()
+                        .any(|(k, sev)| k == &s.symptom_key && sev.is_present())
+                })
                 .count() as u32,
         })
         .collect();
@@ -163,7 +242,11 @@ pub fn load(
         comment: summary.comment.clone(),
         reference_set: reference.label(),
         program,
-        test_columns: LEVELS.iter().map(|e| e.symbol().to_string()).chain(RATIOS.iter().map(|r| r.label().to_string())).collect(),
+        test_columns: LEVELS
+            .iter()
+            .map(|e| e.symbol().to_string())
+            .chain(RATIOS.iter().map(|r| r.label().to_string()))
+            .collect(),
         tests: test_summaries,
         series,
         axis,

@@ -22,8 +22,12 @@ use crate::db::Pool;
 use crate::export::summary::{SummaryData, DISCLAIMER};
 
 fn html(status: StatusCode, page: &impl Template) -> AppResult<HttpResponse> {
-    let body = page.render().map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body))
+    let body = page
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body))
 }
 
 #[derive(Template)]
@@ -42,7 +46,10 @@ pub async fn new_form(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<
     let client_id = scoped.client.id;
     let today = timeline::today();
     let ((start, end), existing) = run_db(&pool, move |conn| {
-        Ok((load::default_period(conn, client_id, today)?, summaries::list_for_client(conn, client_id)?))
+        Ok((
+            load::default_period(conn, client_id, today)?,
+            summaries::list_for_client(conn, client_id)?,
+        ))
     })
     .await?;
     html(
@@ -73,7 +80,12 @@ fn parse_period(form: &NewSummaryForm) -> Result<(NaiveDate, NaiveDate), FieldEr
     let mut errors = FieldErrors::default();
     let date = |text: &str, field: &'static str, errors: &mut FieldErrors| {
         NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-            .map_err(|_| errors.add(field, format!("“{}” is not a date: use YYYY-MM-DD.", text.trim())))
+            .map_err(|_| {
+                errors.add(
+                    field,
+                    format!("“{}” is not a date: use YYYY-MM-DD.", text.trim()),
+                )
+            })
             .ok()
     };
     let start = date(&form.period_start, "period_start", &mut errors);
@@ -102,7 +114,10 @@ pub async fn create(
         Ok(period) => period,
         Err(errors) => {
             let client_id = scoped.client.id;
-            let existing = run_db(&pool, move |conn| summaries::list_for_client(conn, client_id)).await?;
+            let existing = run_db(&pool, move |conn| {
+                summaries::list_for_client(conn, client_id)
+            })
+            .await?;
             return html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &NewPage {
@@ -117,18 +132,33 @@ pub async fn create(
             );
         }
     };
-    let (owner, client_id, addr) = (scoped.practitioner.id(), scoped.client.id, remote_addr(&req));
+    let (owner, client_id, addr) = (
+        scoped.practitioner.id(),
+        scoped.client.id,
+        remote_addr(&req),
+    );
     let comment = form.comment.trim().to_string();
-    let id = run_db(&pool, move |conn| summaries::create(conn, owner, client_id, period, &comment, &addr)).await?;
+    let id = run_db(&pool, move |conn| {
+        summaries::create(conn, owner, client_id, period, &comment, &addr)
+    })
+    .await?;
     Ok(redirect(&format!("/clients/{client_id}/summaries/{id}")))
 }
 
 /// Loads the summary named in the URL for this client and assembles its content.
-async fn assemble(req: &HttpRequest, pool: &Pool, client: ClientRow) -> AppResult<(SummaryRow, SummaryData)> {
+async fn assemble(
+    req: &HttpRequest,
+    pool: &Pool,
+    client: ClientRow,
+) -> AppResult<(SummaryRow, SummaryData)> {
     let id = parse_id(req.match_info().get("summary_id"))?;
     let found = run_db(pool, move |conn| {
-        let Some(row) = summaries::find_for_client(conn, client.id, id)? else { return Ok(None) };
-        let author = accounts::find(conn, row.created_by)?.map(|a| a.display_name).unwrap_or_default();
+        let Some(row) = summaries::find_for_client(conn, client.id, id)? else {
+            return Ok(None);
+        };
+        let author = accounts::find(conn, row.created_by)?
+            .map(|a| a.display_name)
+            .unwrap_or_default();
         let data = load::load(conn, &client, &author, &row)?;
         Ok(Some((row, data)))
     })
@@ -173,12 +203,20 @@ impl ShowPage {
 
 fn charts_of(data: &SummaryData) -> Vec<String> {
     match &data.axis {
-        Some(axis) => data.series.iter().map(|s| line_chart(s, axis, &data.markers)).collect(),
+        Some(axis) => data
+            .series
+            .iter()
+            .map(|s| line_chart(s, axis, &data.markers))
+            .collect(),
         None => Vec::new(),
     }
 }
 
-pub async fn show(req: HttpRequest, pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<HttpResponse> {
+pub async fn show(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedClient,
+) -> AppResult<HttpResponse> {
     let client_id = scoped.client.id;
     let (summary, data) = assemble(&req, &pool, scoped.client).await?;
     html(
@@ -199,11 +237,18 @@ fn pdf_response(data: &SummaryData, summary_id: i64) -> AppResult<HttpResponse> 
     let bytes = crate::export::pdf::render_summary_pdf(data).map_err(AppError::Internal)?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"summary-{summary_id}.pdf\"")))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"summary-{summary_id}.pdf\""),
+        ))
         .body(bytes))
 }
 
-pub async fn pdf(req: HttpRequest, pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<HttpResponse> {
+pub async fn pdf(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedClient,
+) -> AppResult<HttpResponse> {
     let (summary, data) = assemble(&req, &pool, scoped.client).await?;
     pdf_response(&data, summary.id)
 }
@@ -222,8 +267,15 @@ pub async fn share(
 ) -> AppResult<HttpResponse> {
     let id = parse_id(req.match_info().get("summary_id"))?;
     let shared = form.shared == "1";
-    let (owner, client_id, addr) = (scoped.practitioner.id(), scoped.client.id, remote_addr(&req));
-    let updated = run_db(&pool, move |conn| summaries::set_shared(conn, owner, client_id, id, shared, &addr)).await?;
+    let (owner, client_id, addr) = (
+        scoped.practitioner.id(),
+        scoped.client.id,
+        remote_addr(&req),
+    );
+    let updated = run_db(&pool, move |conn| {
+        summaries::set_shared(conn, owner, client_id, id, shared, &addr)
+    })
+    .await?;
     if updated == 0 {
         return Err(AppError::NotFound);
     }
@@ -231,14 +283,22 @@ pub async fn share(
 }
 
 /// A summary the practitioner shared, downloaded by the client from the portal.
-pub async fn portal_pdf(req: HttpRequest, pool: web::Data<Pool>, portal: PortalClient) -> AppResult<HttpResponse> {
+pub async fn portal_pdf(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    portal: PortalClient,
+) -> AppResult<HttpResponse> {
     let id = parse_id(req.match_info().get("summary_id"))?;
     let client = portal.client.clone();
     let found = run_db(&pool, move |conn| {
-        let Some(row) = summaries::find_for_client(conn, client.id, id)?.filter(|r| r.shared_at.is_some()) else {
+        let Some(row) =
+            summaries::find_for_client(conn, client.id, id)?.filter(|r| r.shared_at.is_some())
+        else {
             return Ok(None);
         };
-        let author = accounts::find(conn, row.created_by)?.map(|a| a.display_name).unwrap_or_default();
+        let author = accounts::find(conn, row.created_by)?
+            .map(|a| a.display_name)
+            .unwrap_or_default();
         Ok(Some((row.id, load::load(conn, &client, &author, &row)?)))
     })
     .await?;

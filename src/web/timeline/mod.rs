@@ -14,11 +14,11 @@ use super::{remote_addr, run_db, AppError, AppResult};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::ScopedClient;
 use crate::db::analysis::sample_of;
-use crate::db::reference_sets::reference_set_for_client;
 use crate::db::clients::ClientRow;
 use crate::db::flags::{self, FlagRow};
 use crate::db::hair_tests::{self, HairTestRow};
 use crate::db::programs::{self, VersionWithSupplements};
+use crate::db::reference_sets::reference_set_for_client;
 use crate::db::{audit, DbConn, DbError, Pool};
 use crate::domain::analysis::analyze;
 use crate::domain::compare::{compare_analyzed, Direction};
@@ -133,14 +133,27 @@ struct DiaryData {
     vocabulary: Vec<crate::diary::Symptom>,
 }
 
-fn load_diary(conn: &mut DbConn, client_id: i64, from: NaiveDate, to: NaiveDate) -> Result<DiaryData, DbError> {
+fn load_diary(
+    conn: &mut DbConn,
+    client_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<DiaryData, DbError> {
     use crate::db::{client_symptoms, diary_stats};
     let weekly = diary_stats::weekly_severity(conn, client_id, from, to)?;
     let adherence = diary_stats::adherence(conn, client_id, from, to)?;
     // Two weeks before the period so its first weeks have baselines.
-    let rising = diary_stats::rising_symptom_flags(conn, client_id, from - chrono::Duration::days(14), to)?;
+    let rising =
+        diary_stats::rising_symptom_flags(conn, client_id, from - chrono::Duration::days(14), to)?;
     let vocabulary = client_symptoms::vocabulary(conn, client_id)?;
-    Ok(DiaryData { from, to, weekly, adherence, rising, vocabulary })
+    Ok(DiaryData {
+        from,
+        to,
+        weekly,
+        adherence,
+        rising,
+        vocabulary,
+    })
 }
 
 fn load_rows(conn: &mut DbConn, client_id: i64, today: NaiveDate) -> Result<Loaded, DbError> {
@@ -165,7 +178,16 @@ fn load_rows(conn: &mut DbConn, client_id: i64, today: NaiveDate) -> Result<Load
         .min(to);
     let diary = load_diary(conn, client_id, from, to)?;
     let reference = reference_set_for_client(conn, client_id)?;
-    Ok(Loaded { tests, levels, flags, deleted, program, retest_interval, diary, reference })
+    Ok(Loaded {
+        tests,
+        levels,
+        flags,
+        deleted,
+        program,
+        retest_interval,
+        diary,
+        reference,
+    })
 }
 
 /// Everything the timeline shows for one client, in a handful of queries whatever the number of
@@ -264,7 +286,10 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
         .program
         .iter()
         .enumerate()
-        .map(|(i, v)| Marker { date: v.version.starts_on, label: format!("program version {}", i + 1) })
+        .map(|(i, v)| Marker {
+            date: v.version.starts_on,
+            label: format!("program version {}", i + 1),
+        })
         .collect();
     let diary = &loaded.diary;
     let axis = TimeAxis::spanning(
@@ -273,16 +298,31 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
             .iter()
             .map(|t| t.sample_date)
             .chain(markers.iter().map(|m| m.date))
-            .chain(if diary.weekly.is_empty() { vec![] } else { vec![diary.from, diary.to] }),
+            .chain(if diary.weekly.is_empty() {
+                vec![]
+            } else {
+                vec![diary.from, diary.to]
+            }),
     );
     let charts = match &axis {
-        Some(axis) if !loaded.tests.is_empty() => charts(client.id, &loaded.tests, &samples, &analyses, &markers, axis, reference),
+        Some(axis) if !loaded.tests.is_empty() => charts(
+            client.id,
+            &loaded.tests,
+            &samples,
+            &analyses,
+            &markers,
+            axis,
+            reference,
+        ),
         _ => Vec::new(),
     };
     let symptom_markers: Vec<Marker> = markers
         .iter()
         .cloned()
-        .chain(loaded.tests.iter().map(|t| Marker { date: t.sample_date, label: "hair test".into() }))
+        .chain(loaded.tests.iter().map(|t| Marker {
+            date: t.sample_date,
+            label: "hair test".into(),
+        }))
         .collect();
     let symptom_charts = match &axis {
         Some(axis) => diary
@@ -290,7 +330,11 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
             .iter()
             .map(|s| {
                 let label = crate::diary::vocabulary::label_of(&diary.vocabulary, &s.symptom_key);
-                let weeks: Vec<_> = s.weeks.iter().map(|w| (w.week_start, w.average())).collect();
+                let weeks: Vec<_> = s
+                    .weeks
+                    .iter()
+                    .map(|w| (w.week_start, w.average()))
+                    .collect();
                 chart::weekly_bars(&s.symptom_key, label, &weeks, axis, &symptom_markers)
             })
             .collect(),
@@ -310,7 +354,11 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
             )
         })
         .collect();
-    let adherence = (diary.adherence.days_logged, diary.adherence.days_in_period, diary.from);
+    let adherence = (
+        diary.adherence.days_logged,
+        diary.adherence.days_in_period,
+        diary.from,
+    );
     let interval = loaded
         .retest_interval
         .and_then(|m| u32::try_from(m).ok())
@@ -348,8 +396,16 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
 
 /// Flags are raised in bulk (an import, a recomputation), so the order that reads naturally is
 /// by the later test of each pair, newest first.
-fn sorted_newest_change_first(mut rows: Vec<FlagRow>, dates: &HashMap<i64, NaiveDate>) -> Vec<FlagRow> {
-    rows.sort_by_key(|f| std::cmp::Reverse((f.to_test_id.and_then(|id| dates.get(&id).copied()), f.raised_at)));
+fn sorted_newest_change_first(
+    mut rows: Vec<FlagRow>,
+    dates: &HashMap<i64, NaiveDate>,
+) -> Vec<FlagRow> {
+    rows.sort_by_key(|f| {
+        std::cmp::Reverse((
+            f.to_test_id.and_then(|id| dates.get(&id).copied()),
+            f.raised_at,
+        ))
+    });
     rows
 }
 
