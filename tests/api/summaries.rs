@@ -103,3 +103,33 @@ async fn sharing_is_toggled_and_audited() {
     let audit = app.get("/audit").await;
     assert!(audit.body.contains("<td>share") && audit.body.contains("<td>unshare"));
 }
+
+#[actix_web::test]
+async fn the_pdf_is_generated_by_the_server() {
+    let app = spawn_app().await;
+    let client = client_with_tests(&app).await;
+    let created = app
+        .submit(
+            &format!("/clients/{client}/summaries/new"),
+            &format!("/clients/{client}/summaries"),
+            &[
+                ("period_start", "2025-01-01"),
+                ("period_end", "2025-12-31"),
+                ("comment", "Steady progress."),
+            ],
+        )
+        .await;
+    let path = created.location().to_string();
+    let pdf = app.get(&format!("{path}/pdf")).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.header("content-type"), "application/pdf");
+    assert!(pdf.header("content-disposition").starts_with("attachment"));
+    assert!(pdf.body.starts_with("%PDF-"), "a PDF document");
+    // Another practitioner cannot fetch it.
+    app.forget_cookies();
+    app.signed_in_practitioner("other@example.com").await;
+    assert_eq!(
+        app.get(&format!("{path}/pdf")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
