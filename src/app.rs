@@ -112,6 +112,7 @@ route_table! {
     get "/portal" => portal::today, Portal;
     post "/portal/diary" => portal::save, Portal;
     get "/portal/history" => portal::history, Portal;
+    get "/portal/results" => portal::results, Portal;
     get "/portal/settings" => portal::settings_form, Portal;
     post "/portal/settings" => portal::save_settings, Portal;
     get "/portal/pending" => portal::pending, Portal;

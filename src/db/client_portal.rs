@@ -10,8 +10,7 @@ use super::{DbConn, DbError};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = clients)]
 pub struct PortalSettings {
-    /// May hair-test results be shown in the portal? Off by default; nothing reads it yet
-    /// beyond the practitioner's toggle (results sharing is a later issue).
+    /// May hair-test results be shown in the portal (`/portal/results`)? Off by default.
     pub share_results: bool,
     /// The client's UTC offset in minutes; None means the server's.
     pub utc_offset_minutes: Option<i64>,

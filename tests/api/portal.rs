@@ -531,3 +531,46 @@ async fn the_portal_lists_the_summaries_shared_with_the_client_only() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[actix_web::test]
+async fn the_client_sees_their_results_only_once_the_practitioner_shares_them() {
+    let app = spawn_app().await;
+    let setup = portal_setup(&app, "pat@example.com", "Sofia Rossi", "sofia@example.com").await;
+    let client_cookies = app.cookies();
+    app.set_cookies(setup.practitioner.clone());
+    let path = format!("/clients/{}", setup.client_id);
+    app.create_test(
+        setup.client_id,
+        &[
+            ("sample_date", "2025-03-01"),
+            ("Ca", "160"),
+            ("Mg", "18"),
+            ("Na", "8"),
+            ("K", "2"),
+        ],
+    )
+    .await;
+    app.set_cookies(client_cookies.clone());
+    let hidden = app.get("/portal/results").await;
+    assert_eq!(hidden.status, StatusCode::OK);
+    assert!(hidden
+        .body
+        .contains("has not shared your hair test results"));
+    assert!(!hidden.body.contains("2025-03-01") && !hidden.body.contains("slow"));
+
+    app.set_cookies(setup.practitioner.clone());
+    app.submit(&path, &format!("{path}/share-results"), &[("share", "1")])
+        .await;
+    app.set_cookies(client_cookies);
+    let shown = app.get("/portal/results").await;
+    assert!(
+        shown.body.contains("2025-03-01") && shown.body.contains("slow, moderate"),
+        "{}",
+        shown.body
+    );
+    assert!(shown.body.contains("Low potassium"));
+    assert!(
+        !shown.body.contains("Consider"),
+        "never the practitioner's considerations"
+    );
+}

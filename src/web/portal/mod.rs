@@ -6,6 +6,7 @@
 pub mod day;
 pub mod form;
 pub mod history;
+pub mod results;
 pub mod resume;
 pub mod settings;
 
@@ -18,6 +19,7 @@ use super::{AppError, AppResult};
 
 pub use day::{save, today};
 pub use history::history;
+pub use results::results;
 pub use resume::{pending, resume, resume_form};
 pub use settings::{save_settings, settings_form};
 

@@ -1,0 +1,121 @@
+//! The client's own hair-test results, shown only when the practitioner chose to share them
+//! ("share results" on the client's page). Never the practitioner's considerations or flags.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+use super::render;
+use crate::auth::PortalClient;
+use crate::db::analysis::sample_of;
+use crate::db::reference_sets::reference_set_for_client;
+use crate::db::{hair_tests, Pool};
+use crate::domain::analysis::analyze;
+use crate::domain::element::Element;
+use crate::domain::numbers::format_value;
+use crate::domain::ratio::RatioId;
+use crate::web::hair_tests::report::pattern_title;
+use crate::web::{run_db, AppResult, Layout};
+
+pub struct ResultLine {
+    pub sample_date: String,
+    pub oxidation: String,
+    pub values: Vec<String>,
+    pub patterns: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "portal/results.html")]
+struct ResultsPage {
+    layout: Layout,
+    shared: bool,
+    columns: Vec<&'static str>,
+    lines: Vec<ResultLine>,
+}
+
+const LEVELS: [Element; 4] = [Element::Ca, Element::Mg, Element::Na, Element::K];
+const RATIOS: [RatioId; 2] = [RatioId::NaK, RatioId::CaK];
+
+pub async fn results(pool: web::Data<Pool>, portal: PortalClient) -> AppResult<HttpResponse> {
+    let layout = Layout::for_account(&portal.current, "portal-results");
+    if !portal.settings.share_results {
+        return render(
+            StatusCode::OK,
+            &ResultsPage {
+                layout,
+                shared: false,
+                columns: Vec::new(),
+                lines: Vec::new(),
+            },
+        );
+    }
+    let client = portal.client.clone();
+    let (tests, levels, reference) = run_db(&pool, move |conn| {
+        let tests = hair_tests::list_for_client(conn, client.id)?;
+        let ids: Vec<i64> = tests.iter().map(|t| t.id).collect();
+        Ok((
+            tests,
+            hair_tests::levels_of(conn, &ids)?,
+            reference_set_for_client(conn, client.id)?,
+        ))
+    })
+    .await?;
+    let sex = portal.client.sex.as_deref();
+    let lines = tests
+        .iter()
+        .rev()
+        .map(|test| {
+            let sample = sample_of(test, &levels, sex);
+            let analysis = analyze(&sample, &reference);
+            let mut values: Vec<String> = LEVELS
+                .iter()
+                .map(|e| {
+                    sample
+                        .levels
+                        .get(e)
+                        .map(|l| l.display())
+                        .unwrap_or_else(|| "—".into())
+                })
+                .collect();
+            values.extend(RATIOS.iter().map(|r| {
+                analysis
+                    .ratios
+                    .get(r)
+                    .and_then(|v| v.value())
+                    .map(format_value)
+                    .unwrap_or_else(|| "—".into())
+            }));
+            let ox = &analysis.oxidation;
+            ResultLine {
+                sample_date: test.sample_date.to_string(),
+                oxidation: match ox.degree {
+                    Some(d) => format!(
+                        "{}, {}",
+                        ox.oxidation_type.as_str().replace('_', " "),
+                        d.as_str()
+                    ),
+                    None => ox.oxidation_type.as_str().replace('_', " "),
+                },
+                values,
+                patterns: analysis
+                    .patterns
+                    .iter()
+                    .map(|p| pattern_title(&p.id))
+                    .collect(),
+            }
+        })
+        .collect();
+    render(
+        StatusCode::OK,
+        &ResultsPage {
+            layout,
+            shared: true,
+            columns: LEVELS
+                .iter()
+                .map(|e| e.symbol())
+                .chain(RATIOS.iter().map(|r| r.label()))
+                .collect(),
+            lines,
+        },
+    )
+}
