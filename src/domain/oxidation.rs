@@ -141,6 +141,17 @@ pub struct OxidationResult {
     pub caveats: Vec<Caveat>,
 }
 
+impl OxidationResult {
+    /// For people: `slow moderate`, `mixed`, `four lows` (`separator` between type and degree).
+    pub fn label(&self, separator: &str) -> String {
+        let kind = self.oxidation_type.as_str().replace('_', " ");
+        match self.degree {
+            Some(degree) => format!("{kind}{separator}{}", degree.as_str()),
+            None => kind,
+        }
+    }
+}
+
 /// Applies OX-1 … OX-6 to one sample's levels and ratios.
 pub fn classify_oxidation(
     levels: &BTreeMap<Element, MineralLevel>,

@@ -18,14 +18,7 @@ use crate::db::{new_id, Pool};
 
 pub const PAGE_SIZE: i64 = 25;
 
-fn html(status: StatusCode, page: &impl Template) -> AppResult<HttpResponse> {
-    let body = page
-        .render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body))
-}
+use crate::web::render_page as html;
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {

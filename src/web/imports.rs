@@ -28,14 +28,7 @@ use crate::labcsv::{parse_lab_csv, LabRow, ParsedTest};
 /// A year of tests is a few KB; 5,000 rows of a full panel about 1.5 MB.
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 
-pub(crate) fn html(status: StatusCode, page: &impl Template) -> AppResult<HttpResponse> {
-    let body = page
-        .render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body))
-}
+pub(crate) use crate::web::render_page as html;
 
 #[derive(Template)]
 #[template(path = "imports/upload.html")]
@@ -234,14 +227,7 @@ pub(crate) fn row_view(row: &LabRow, sex: Option<&str>, reference: &ReferenceSet
         Ok(test) => {
             let analysis = analyze(&sample_for(test, sex), reference);
             let ox = &analysis.oxidation;
-            let oxidation = match ox.degree {
-                Some(d) => format!(
-                    "{} {}",
-                    ox.oxidation_type.as_str().replace('_', " "),
-                    d.as_str()
-                ),
-                None => ox.oxidation_type.as_str().replace('_', " "),
-            };
+            let oxidation = ox.label(" ");
             RowView {
                 line: row.line,
                 sample_date: test.sample_date.to_string(),

@@ -35,6 +35,19 @@ pub use layout::Layout;
 use crate::config::Settings;
 use crate::db::{DbConn, DbError, Pool};
 
+/// Renders a page template as an HTML response with the given status.
+pub fn render_page(
+    status: actix_web::http::StatusCode,
+    page: &impl askama::Template,
+) -> AppResult<actix_web::HttpResponse> {
+    let body = page
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok(actix_web::HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}
+
 /// Runs blocking diesel work on the blocking thread pool, never on the async workers.
 pub async fn run_db<T, F>(pool: &Pool, work: F) -> AppResult<T>
 where

@@ -43,14 +43,7 @@ struct ProgramPage {
     suggestions: Vec<String>,
 }
 
-fn html(status: StatusCode, page: &impl Template) -> AppResult<HttpResponse> {
-    let body = page
-        .render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body))
-}
+use crate::web::render_page as html;
 
 pub async fn new_form(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<HttpResponse> {
     let (client_id, owner) = (scoped.client.id, scoped.practitioner.id());

@@ -29,14 +29,7 @@ use crate::domain::reference::ReferenceSet;
 use form::{element_groups, HairTestForm, LABS};
 use report::{ChangeLine, MineralGroup, RatioLine};
 
-fn html(status: StatusCode, page: &impl Template) -> AppResult<HttpResponse> {
-    let body = page
-        .render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body))
-}
+use crate::web::render_page as html;
 
 #[derive(Template)]
 #[template(path = "hair_tests/form.html")]

@@ -10,12 +10,7 @@ pub mod results;
 pub mod resume;
 pub mod settings;
 
-use actix_web::http::StatusCode;
-use actix_web::HttpResponse;
-use askama::Template;
 use chrono::NaiveDate;
-
-use super::{AppError, AppResult};
 
 pub use day::{save, today};
 pub use history::history;
@@ -23,14 +18,7 @@ pub use results::results;
 pub use resume::{pending, resume, resume_form};
 pub use settings::{save_settings, settings_form};
 
-pub(crate) fn render(status: StatusCode, page: &impl Template) -> AppResult<HttpResponse> {
-    let body = page
-        .render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body))
-}
+pub(crate) use crate::web::render_page as render;
 
 /// "Today", "Yesterday", or the weekday: how a person names a recent day.
 pub(crate) fn day_name(date: NaiveDate, today: NaiveDate) -> String {

@@ -88,14 +88,7 @@ pub async fn results(pool: web::Data<Pool>, portal: PortalClient) -> AppResult<H
             let ox = &analysis.oxidation;
             ResultLine {
                 sample_date: test.sample_date.to_string(),
-                oxidation: match ox.degree {
-                    Some(d) => format!(
-                        "{}, {}",
-                        ox.oxidation_type.as_str().replace('_', " "),
-                        d.as_str()
-                    ),
-                    None => ox.oxidation_type.as_str().replace('_', " "),
-                },
+                oxidation: ox.label(", "),
                 values,
                 patterns: analysis
                     .patterns

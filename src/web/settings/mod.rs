@@ -27,14 +27,7 @@ pub const LIST_PATH: &str = "/settings/reference-sets";
 /// The value of the choice fields that names the embedded default rather than a stored set.
 pub const DEFAULT_CHOICE: &str = "default";
 
-pub(crate) fn html(status: StatusCode, page: &impl Template) -> AppResult<HttpResponse> {
-    let body = page
-        .render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body))
-}
+pub(crate) use crate::web::render_page as html;
 
 /// One of the signed-in practitioner's sets, named by the `{set_id}` segment or a form field.
 /// Another practitioner's set is not found, exactly like a missing one.

@@ -96,14 +96,7 @@ pub fn load(
                 sample_date: t.sample_date,
                 lab: t.lab.clone(),
                 values,
-                oxidation: match ox.degree {
-                    Some(d) => format!(
-                        "{} {}",
-                        ox.oxidation_type.as_str().replace('_', " "),
-                        d.as_str()
-                    ),
-                    None => ox.oxidation_type.as_str().replace('_', " "),
-                },
+                oxidation: ox.label(" "),
                 patterns: analysis.patterns.iter().map(|p| p.id.clone()).collect(),
                 washed: t.washed,
             }

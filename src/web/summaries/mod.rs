@@ -21,14 +21,7 @@ use crate::db::summaries::{self, SummaryRow};
 use crate::db::Pool;
 use crate::export::summary::{SummaryData, DISCLAIMER};
 
-fn html(status: StatusCode, page: &impl Template) -> AppResult<HttpResponse> {
-    let body = page
-        .render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body))
-}
+use crate::web::render_page as html;
 
 #[derive(Template)]
 #[template(path = "summaries/new.html")]

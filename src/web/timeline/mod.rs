@@ -255,14 +255,7 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
             });
         }
         let ox = &analyses[i].oxidation;
-        let oxidation = match ox.degree {
-            Some(d) => format!(
-                "{} {}",
-                ox.oxidation_type.as_str().replace('_', " "),
-                d.as_str()
-            ),
-            None => ox.oxidation_type.as_str().replace('_', " "),
-        };
+        let oxidation = ox.label(" ");
         let changed_type = i > 0 && analyses[i - 1].oxidation.oxidation_type != ox.oxidation_type;
         lines.push(TestLine {
             id: test.id,
