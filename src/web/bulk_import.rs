@@ -31,6 +31,12 @@ struct UploadPage {
     error: Option<String>,
 }
 
+impl UploadPage {
+    fn cancel_link(&self) -> &'static str {
+        "/clients"
+    }
+}
+
 pub async fn upload_form(practitioner: Practitioner) -> AppResult<HttpResponse> {
     html(
         StatusCode::OK,

@@ -38,6 +38,12 @@ struct UploadPage {
     error: Option<String>,
 }
 
+impl UploadPage {
+    fn cancel_link(&self) -> String {
+        format!("/clients/{}", self.client.id)
+    }
+}
+
 pub async fn upload_form(scoped: ScopedClient) -> AppResult<HttpResponse> {
     html(
         StatusCode::OK,
