@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::hair_tests::HairTestRow;
-use super::schema::{client_summaries, clients, flags};
+use super::schema::{client_summaries, clients, flags, hair_tests};
 use super::{now, DbConn, DbError};
 
 /// `tests` are the client's live tests in comparison order (the last is the latest).
@@ -140,6 +140,8 @@ pub struct OpenFlag {
     pub summary: String,
     pub to_test_id: Option<i64>,
     pub raised_at: NaiveDateTime,
+    /// The sample date of the later test of the pair: when the change was seen.
+    pub to_sample_date: Option<NaiveDate>,
 }
 
 /// Unacknowledged flags across the practitioner's clients, newest first, and their number.
@@ -157,7 +159,12 @@ pub fn open_flags(
             .filter(flags::acknowledged_at.is_null())
     };
     let rows = base()
-        .order((flags::raised_at.desc(), flags::id.desc()))
+        .left_join(hair_tests::table.on(flags::to_test_id.eq(hair_tests::id.nullable())))
+        .order((
+            flags::raised_at.desc(),
+            hair_tests::sample_date.nullable().desc(),
+            flags::id.desc(),
+        ))
         .limit(limit)
         .select((
             flags::id,
@@ -168,6 +175,7 @@ pub fn open_flags(
             flags::summary,
             flags::to_test_id,
             flags::raised_at,
+            hair_tests::sample_date.nullable(),
         ))
         .load(conn)?;
     let total = base().count().get_result(conn)?;
