@@ -6,9 +6,10 @@
 #   b) kill -9 of the server in the middle of a 5,000-row lab CSV import confirmation and in the
 #      middle of a burst of 32 writers: after restart every acknowledged write is present, the
 #      import is all or nothing, PRAGMA integrity_check is ok;
-#   c) the database's filesystem remounted read-only, then full: a clear error page and log
-#      line, no panic, and the service recovers without a restart when the condition clears
-#      (needs root for the tmpfs mount; skipped otherwise).
+#   c) the database file read-only (server run as nobody, since root ignores file modes), then
+#      the disk full (a small tmpfs): a clear error page and log line, no panic, and whether the
+#      service recovers without a restart when the condition clears (needs root; skipped
+#      otherwise).
 # Every step is bounded in time. Environment: FAULT_WRITES (writes per writer in a, 25),
 # BENCH_SKIP_BUILD=1, BENCH_KEEP=1.
 set -euo pipefail

@@ -3,9 +3,12 @@
 #
 # Builds release, seeds 1,000 clients × 3 years into a fresh database, starts the server on a
 # free loopback port, signs in with curl, and drives each page with wrk at 64 connections for
-# BENCH_SECONDS (default 10) after a short warm-up. Prints one table for both engines:
-# requests/s, p50, p99, errors (answers >= 400 plus socket errors), throughput relative to
-# /healthz in the same run, and the server's peak RSS (VmHWM).
+# BENCH_SECONDS (default 10) after a short warm-up: /healthz, the dashboard, the timeline of a
+# client with ~12 tests, its latest test page, a summary PDF (when the route exists) and the
+# portal's diary POST (64 portal accounts, one per connection). Prints one table for both
+# engines: requests/s, p50, p99, errors (answers >= 400 plus socket errors), throughput relative
+# to /healthz in the same run, and the server's peak RSS (VmHWM, reset after the first sign-in;
+# read after the page runs, then after the 64 portal sign-ins and the diary POSTs).
 #
 # Environment: BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_CONNECTIONS (64), BENCH_CLIENTS
 # (1000), BENCH_YEARS (3), BENCH_ENGINES ("sqlite postgres"), BENCH_PG_URL
