@@ -25,3 +25,5 @@ mod fuzz;
 mod hostile;
 // reference sets
 mod reference_sets;
+// seed-demo at scale (issue 7)
+mod seed;
