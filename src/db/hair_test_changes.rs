@@ -142,7 +142,31 @@ pub fn import_all(
     actor: &Actor,
     tests: &[(i64, Option<String>, TestInput)],
 ) -> Result<usize, DbError> {
+    write_tx(conn, |conn| import_in_tx(conn, actor, tests))
+}
+
+/// Imports an upload that is still pending, consuming it in the same transaction: of two
+/// confirmations racing (a double click, two tabs), exactly one imports; the other gets `None`.
+pub fn import_pending(
+    conn: &mut DbConn,
+    actor: &Actor,
+    pending_id: i64,
+    tests: &[(i64, Option<String>, TestInput)],
+) -> Result<Option<usize>, DbError> {
     write_tx(conn, |conn| {
+        if super::pending_imports::delete(conn, pending_id)? == 0 {
+            return Ok(None);
+        }
+        import_in_tx(conn, actor, tests).map(Some)
+    })
+}
+
+fn import_in_tx(
+    conn: &mut DbConn,
+    actor: &Actor,
+    tests: &[(i64, Option<String>, TestInput)],
+) -> Result<usize, DbError> {
+    {
         let at = now();
         let mut clients_touched = std::collections::BTreeSet::new();
         // One lookup per client, not per test; an import may span clients.
@@ -185,5 +209,5 @@ pub fn import_all(
             }
         }
         Ok(tests.len())
-    })
+    }
 }

@@ -49,9 +49,9 @@ pub fn find(
         .optional()?)
 }
 
-pub fn delete(conn: &mut DbConn, id: i64) -> Result<(), DbError> {
-    diesel::delete(pending_imports::table.find(id)).execute(conn)?;
-    Ok(())
+/// Deletes the upload; the count says whether it was still there.
+pub fn delete(conn: &mut DbConn, id: i64) -> Result<usize, DbError> {
+    Ok(diesel::delete(pending_imports::table.find(id)).execute(conn)?)
 }
 
 /// Uploads never confirmed are dropped after a day: they hold health data nobody asked to keep.

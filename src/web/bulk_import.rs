@@ -246,16 +246,15 @@ pub async fn confirm(
             };
             inputs.push((client.id, client.sex.clone(), test_input(test, &pending)));
         }
-        let count = hair_test_changes::import_all(
+        hair_test_changes::import_pending(
             conn,
             &Actor {
                 account_id: owner,
                 remote_addr: &addr,
             },
+            pending.id,
             &inputs,
-        )?;
-        pending_imports::delete(conn, pending.id)?;
-        Ok(Some(count))
+        )
     })
     .await?;
     match imported {

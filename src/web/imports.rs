@@ -296,19 +296,22 @@ pub async fn confirm(
         scoped.client.id,
         pending.id,
     );
-    let count = run_db(&pool, move |conn| {
-        let count = hair_test_changes::import_all(
+    let imported = run_db(&pool, move |conn| {
+        hair_test_changes::import_pending(
             conn,
             &Actor {
                 account_id,
                 remote_addr: &addr,
             },
+            import_id,
             &inputs,
-        )?;
-        pending_imports::delete(conn, import_id)?;
-        Ok(count)
+        )
     })
     .await?;
+    // Already confirmed (a double click, another tab): nothing more to import.
+    let Some(count) = imported else {
+        return Err(AppError::NotFound);
+    };
     tracing::info!(client_id, count, "imported hair tests");
     Ok(redirect(&format!(
         "/clients/{client_id}?imported={count}#tests"

@@ -279,8 +279,23 @@ async fn import_previews_then_imports_every_row() {
         timeline.body.contains("oxidation type changed"),
         "slow → fast between the last two"
     );
-    // A pending import is gone once used.
+    // A pending import is gone once used, and confirming it again (double click, second tab)
+    // imports nothing more; two confirmations racing are checked in bench/faults.sh.
     assert_eq!(app.get(&preview_path).await.status, StatusCode::NOT_FOUND);
+    let again = app
+        .submit(
+            &format!("/clients/{client}"),
+            &format!("{preview_path}/confirm"),
+            &[],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    let timeline = app.get(&format!("/clients/{client}")).await;
+    assert_eq!(
+        timeline.body.matches("/edit\">Edit</a></td>").count(),
+        3,
+        "still three tests"
+    );
 }
 
 #[actix_web::test]
