@@ -190,6 +190,7 @@ async fn headers_and_log(
 
 /// Builds the server on an already bound listener (port 0 in tests).
 pub fn run(listener: TcpListener, pool: Pool, settings: Settings) -> std::io::Result<Server> {
+    let blocking_threads = (settings.pool_size as usize).max(2);
     let pool = web::Data::new(pool);
     let settings = web::Data::new(settings);
     let server = HttpServer::new(move || {
@@ -207,6 +208,9 @@ pub fn run(listener: TcpListener, pool: Pool, settings: Settings) -> std::io::Re
             .configure(configure)
             .default_service(web::to(error::not_found))
     })
+    // Blocking threads only wait for a database connection beyond the pool's size: capping them
+    // keeps memory flat under load (each parked thread holds a stack and a malloc arena).
+    .worker_max_blocking_threads(blocking_threads)
     .listen(listener)?
     .run();
     Ok(server)

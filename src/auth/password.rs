@@ -40,7 +40,37 @@ pub fn check_policy(password: &str) -> Result<(), PasswordPolicyError> {
     }
 }
 
+/// At most one argon2 computation per core at a time: each takes 19 MiB, and a burst of
+/// sign-ins would otherwise allocate that many times over (and the allocator keeps it).
+fn with_hashing_slot<T>(work: impl FnOnce() -> T) -> T {
+    use std::sync::{Condvar, Mutex, OnceLock};
+    static SLOTS: OnceLock<(Mutex<usize>, Condvar)> = OnceLock::new();
+    let (free, released) = SLOTS.get_or_init(|| {
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+        (Mutex::new(cores), Condvar::new())
+    });
+    {
+        let mut slots = free.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        while *slots == 0 {
+            slots = released
+                .wait(slots)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+        *slots -= 1;
+    }
+    let result = work();
+    *free.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) += 1;
+    released.notify_one();
+    result
+}
+
 pub fn hash(password: &str) -> Result<String, String> {
+    with_hashing_slot(|| hash_now(password))
+}
+
+fn hash_now(password: &str) -> Result<String, String> {
     hasher()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
@@ -53,9 +83,11 @@ pub fn verify(password: &str, stored: &str) -> bool {
         return false;
     }
     match PasswordHash::new(stored) {
-        Ok(parsed) => hasher()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
+        Ok(parsed) => with_hashing_slot(|| {
+            hasher()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        }),
         Err(_) => false,
     }
 }

@@ -166,6 +166,12 @@ pub fn connect_counted(url: &str, max_size: u32) -> Result<(Pool, QueryCount), D
         .max_size(max_size)
         .connection_timeout(Duration::from_secs(10))
         .test_on_check_out(target.backend == Backend::Postgres)
+        // A connection opened while the SQLite file was read-only stays read-only; renewing
+        // connections every few minutes lets the service recover once the file is writable.
+        .max_lifetime(Some(Duration::from_secs(match target.backend {
+            Backend::Sqlite => 120,
+            Backend::Postgres => 1800,
+        })))
         .build(DbManager {
             target,
             queries: count.0.clone(),

@@ -36,9 +36,23 @@ struct ErrorPage<'a> {
     message: &'a str,
 }
 
+/// The database refuses writes for a reason outside the request: the file became read-only or
+/// the disk is full. Worth its own answer: nothing was saved, and it is not the user's doing.
+fn is_storage_unavailable(error: &DbError) -> bool {
+    let text = error.to_string().to_ascii_lowercase();
+    text.contains("readonly")
+        || text.contains("read-only")
+        || text.contains("disk is full")
+        || text.contains("no space left")
+}
+
 impl AppError {
     fn title_and_message(&self) -> (&'static str, String) {
         match self {
+            AppError::Db(e) if is_storage_unavailable(e) => (
+                "Storage unavailable",
+                "The server cannot write to its database right now (it is read-only or the disk is full). Nothing was saved. Please try again later; the administrator has been told in the server log.".into(),
+            ),
             AppError::NotFound => ("Not found", "There is nothing here, or it is not yours to see.".into()),
             AppError::SignInRequired { .. } => ("Sign-in required", "Please sign in.".into()),
             AppError::CsrfRejected => (
@@ -53,7 +67,7 @@ impl AppError {
             ),
             AppError::Db(_) | AppError::Internal(_) => (
                 "Something went wrong",
-                "The server could not complete this request. Nothing was lost; please try again.".into(),
+                "The server could not complete this request, so nothing from it was saved. Please try again; if it keeps happening, tell the administrator.".into(),
             ),
         }
     }
@@ -70,6 +84,7 @@ impl ResponseError for AppError {
             AppError::Db(DbError::Pool(_)) | AppError::Db(DbError::Connect(_)) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
+            AppError::Db(e) if is_storage_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -111,5 +126,38 @@ impl actix_web::Responder for AppError {
     type Body = actix_web::body::BoxBody;
     fn respond_to(self, _req: &actix_web::HttpRequest) -> HttpResponse {
         self.error_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    fn database_error(message: &str) -> AppError {
+        AppError::Db(DbError::Query(Error::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new(message.to_string()),
+        )))
+    }
+
+    #[test]
+    fn a_read_only_or_full_database_is_503_and_says_nothing_was_saved() {
+        for message in [
+            "attempt to write a readonly database",
+            "database or disk is full",
+        ] {
+            let error = database_error(message);
+            assert_eq!(
+                error.status_code(),
+                StatusCode::SERVICE_UNAVAILABLE,
+                "{message}"
+            );
+            assert!(error.title_and_message().1.contains("Nothing was saved"));
+        }
+        assert_eq!(
+            database_error("syntax error").status_code(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
     }
 }
