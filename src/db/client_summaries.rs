@@ -7,15 +7,17 @@ use diesel::prelude::*;
 use super::hair_tests::HairTestRow;
 use super::schema::{client_summaries, clients, flags, hair_tests};
 use super::{now, DbConn, DbError};
+use crate::domain::retest::{retest_due_date, DEFAULT_RETEST_INTERVAL_MONTHS};
 
 /// `tests` are the client's live tests in comparison order (the last is the latest).
 pub fn write(conn: &mut DbConn, client_id: i64, tests: &[HairTestRow]) -> Result<(), DbError> {
-    let practitioner_id: i64 = clients::table
+    let (practitioner_id, interval): (i64, Option<i64>) = clients::table
         .find(client_id)
-        .select(clients::practitioner_id)
+        .select((clients::practitioner_id, clients::retest_interval_months))
         .first(conn)?;
     diesel::delete(client_summaries::table.find(client_id)).execute(conn)?;
     let latest = tests.last();
+    let due = latest.and_then(|t| due_date(t.sample_date, interval));
     diesel::insert_into(client_summaries::table)
         .values((
             client_summaries::client_id.eq(client_id),
@@ -27,9 +29,50 @@ pub fn write(conn: &mut DbConn, client_id: i64, tests: &[HairTestRow]) -> Result
             client_summaries::pattern_ids
                 .eq(latest.map(|t| t.pattern_ids.clone()).unwrap_or_default()),
             client_summaries::updated_at.eq(now()),
+            client_summaries::retest_due_on.eq(due),
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// CMP-4: the last sample date plus the client's interval (default 4 months).
+fn due_date(last_sample: NaiveDate, interval_months: Option<i64>) -> Option<NaiveDate> {
+    let months = interval_months
+        .and_then(|m| u32::try_from(m).ok())
+        .filter(|m| *m > 0)
+        .unwrap_or(DEFAULT_RETEST_INTERVAL_MONTHS);
+    retest_due_date(last_sample, months)
+}
+
+/// Recomputes one client's due date after its interval changed.
+pub fn refresh_due(conn: &mut DbConn, client_id: i64) -> Result<(), DbError> {
+    let interval: Option<i64> = clients::table
+        .find(client_id)
+        .select(clients::retest_interval_months)
+        .first(conn)?;
+    let last: Option<Option<NaiveDate>> = client_summaries::table
+        .find(client_id)
+        .select(client_summaries::last_sample_date)
+        .first(conn)
+        .optional()?;
+    let due = last.flatten().and_then(|d| due_date(d, interval));
+    diesel::update(client_summaries::table.find(client_id))
+        .set(client_summaries::retest_due_on.eq(due))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Fills the due date of summaries written before it was stored; a no-op afterwards.
+pub fn backfill_due(conn: &mut DbConn) -> Result<usize, DbError> {
+    let missing: Vec<i64> = client_summaries::table
+        .filter(client_summaries::last_sample_date.is_not_null())
+        .filter(client_summaries::retest_due_on.is_null())
+        .select(client_summaries::client_id)
+        .load(conn)?;
+    for client_id in &missing {
+        refresh_due(conn, *client_id)?;
+    }
+    Ok(missing.len())
 }
 
 #[derive(Debug, Clone, Queryable)]
@@ -72,15 +115,41 @@ const OVERVIEW: OverviewColumns = (
     client_summaries::updated_at,
 );
 
-/// Active clients with at least one test: the candidates for "retest due".
-pub fn with_tests(conn: &mut DbConn, practitioner_id: i64) -> Result<Vec<ClientOverview>, DbError> {
+/// Active clients whose next test is due on or before `until`, soonest first.
+pub fn due_before(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+    until: NaiveDate,
+    limit: i64,
+) -> Result<Vec<(ClientOverview, NaiveDate)>, DbError> {
+    let rows: Vec<(ClientOverview, Option<NaiveDate>)> = client_summaries::table
+        .inner_join(clients::table)
+        .filter(client_summaries::practitioner_id.eq(practitioner_id))
+        .filter(client_summaries::retest_due_on.le(until))
+        .filter(clients::archived_at.is_null())
+        .order((client_summaries::retest_due_on.asc(), clients::id.asc()))
+        .limit(limit)
+        .select((OVERVIEW, client_summaries::retest_due_on))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(c, due)| due.map(|d| (c, d)))
+        .collect())
+}
+
+/// How many active clients are overdue (due on or before `today`).
+pub fn overdue_count(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+    today: NaiveDate,
+) -> Result<i64, DbError> {
     Ok(client_summaries::table
         .inner_join(clients::table)
         .filter(client_summaries::practitioner_id.eq(practitioner_id))
-        .filter(client_summaries::last_sample_date.is_not_null())
+        .filter(client_summaries::retest_due_on.le(today))
         .filter(clients::archived_at.is_null())
-        .select(OVERVIEW)
-        .load(conn)?)
+        .count()
+        .get_result(conn)?)
 }
 
 pub fn recently_active(

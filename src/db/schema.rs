@@ -171,6 +171,7 @@ diesel::table! {
         oxidation_degree -> Nullable<Text>,
         pattern_ids -> Text,
         updated_at -> Timestamp,
+        retest_due_on -> Nullable<Date>,
     }
 }
 

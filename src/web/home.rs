@@ -11,7 +11,6 @@ use super::{run_db, timeline, AppError, AppResult, Layout};
 use crate::auth::{CurrentAccount, Practitioner};
 use crate::db::client_summaries::{self, ClientOverview, OpenFlag};
 use crate::db::Pool;
-use crate::domain::retest::{retest_due_date, DEFAULT_RETEST_INTERVAL_MONTHS};
 
 /// Retests due within this many days are listed as "coming up".
 const DUE_SOON_DAYS: i64 = 14;
@@ -54,7 +53,7 @@ struct Dashboard {
     open_flags: Vec<OpenFlag>,
     open_flag_count: i64,
     due: Vec<DueLine>,
-    overdue_count: usize,
+    overdue_count: i64,
     recent: Vec<ClientOverview>,
     oxidation: String,
     pattern: String,
@@ -92,7 +91,9 @@ pub async fn dashboard(
                 .map(|s| format!("P-TOXIC-{s}"))
         });
     let (ox, pat) = (oxidation.clone(), pattern.clone());
-    let (active_clients, (open_flags, open_flag_count), with_tests, recent, filtered) =
+    let today = timeline::today();
+    let due_until = today + Duration::days(DUE_SOON_DAYS);
+    let (active_clients, (open_flags, open_flag_count), due_rows, overdue_count, recent, filtered) =
         run_db(&pool, move |conn| {
             let filtered = if ox.is_some() || pat.is_some() {
                 Some(client_summaries::filtered(
@@ -108,32 +109,21 @@ pub async fn dashboard(
             Ok((
                 client_summaries::active_client_count(conn, owner)?,
                 client_summaries::open_flags(conn, owner, 25)?,
-                client_summaries::with_tests(conn, owner)?,
+                client_summaries::due_before(conn, owner, due_until, 100)?,
+                client_summaries::overdue_count(conn, owner, today)?,
                 client_summaries::recently_active(conn, owner, 8)?,
                 filtered,
             ))
         })
         .await?;
-    let today = timeline::today();
-    let mut due: Vec<DueLine> = with_tests
+    let due: Vec<DueLine> = due_rows
         .into_iter()
-        .filter_map(|client| {
-            let last = client.last_sample_date?;
-            let months = client
-                .retest_interval_months
-                .and_then(|m| u32::try_from(m).ok())
-                .filter(|m| *m > 0)
-                .unwrap_or(DEFAULT_RETEST_INTERVAL_MONTHS);
-            let due = retest_due_date(last, months)?;
-            (due <= today + Duration::days(DUE_SOON_DAYS)).then_some(DueLine {
-                overdue: today >= due,
-                due,
-                client,
-            })
+        .map(|(client, due)| DueLine {
+            overdue: today >= due,
+            due,
+            client,
         })
         .collect();
-    due.sort_by_key(|d| d.due);
-    let overdue_count = due.iter().filter(|d| d.overdue).count();
     let body = Dashboard {
         layout: Layout::for_practitioner(&practitioner, "home"),
         active_clients,
