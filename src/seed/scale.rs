@@ -130,6 +130,60 @@ struct NewDiarySymptom {
     time_of_day: Option<String>,
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = schema::program_versions)]
+struct NewProgramVersion {
+    id: i64,
+    client_id: i64,
+    starts_on: NaiveDate,
+    diet: String,
+    lifestyle: String,
+    created_at: NaiveDateTime,
+    created_by: i64,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = schema::program_supplements)]
+struct NewSupplement {
+    id: i64,
+    version_id: i64,
+    position: i64,
+    name: String,
+    dose: String,
+    unit: String,
+    frequency: String,
+}
+
+/// Supplements a nutritional-balancing program typically starts from, by oxidation type of the
+/// test it answers (name, dose, unit, frequency).
+fn supplements_for(
+    oxidation_type: &str,
+) -> &'static [(&'static str, &'static str, &'static str, &'static str)] {
+    match oxidation_type {
+        "fast" => &[
+            (
+                "Calcium/magnesium",
+                "2",
+                "tablets",
+                "twice daily with meals",
+            ),
+            ("Zinc", "15", "mg", "daily"),
+            ("Vitamin D3", "2000", "IU", "daily"),
+        ],
+        "slow" | "four_lows" => &[
+            ("Magnesium glycinate", "200", "mg", "twice daily"),
+            ("Potassium citrate", "99", "mg", "daily"),
+            ("Kelp", "1", "capsule", "daily"),
+            ("Vitamin B complex", "1", "capsule", "with breakfast"),
+        ],
+        _ => &[
+            ("Magnesium glycinate", "200", "mg", "twice daily"),
+            ("Sea salt", "1/4", "tsp", "in water, mornings"),
+            ("Vitamin C", "500", "mg", "daily"),
+        ],
+    }
+}
+
 /// Multi-row INSERTs in chunks. The shared connection type does not take batch inserts, so
 /// each engine runs its own (as `db::hair_tests` does).
 macro_rules! insert_batches {
@@ -156,6 +210,8 @@ struct Block {
     levels: Vec<LevelRow>,
     entries: Vec<NewDiaryEntry>,
     symptoms: Vec<NewDiarySymptom>,
+    program_versions: Vec<NewProgramVersion>,
+    supplements: Vec<NewSupplement>,
     /// (client, test, when): the flags raised by each test the practitioner has reviewed.
     reviewed: Vec<(i64, i64, NaiveDateTime)>,
 }
@@ -169,6 +225,7 @@ pub struct Totals {
     pub diary_entries: usize,
     pub diary_symptoms: usize,
     pub acknowledged_flags: usize,
+    pub program_versions: usize,
     /// Oxidation types of the seeded tests, as the domain engine classifies them.
     pub oxidation_types: BTreeMap<String, usize>,
 }
@@ -255,13 +312,43 @@ fn add_client(
             entry_unit: "mg%".into(),
             printed_ratios: String::new(),
             notes: test.notes.clone(),
-            oxidation_type: summary.oxidation_type,
+            oxidation_type: summary.oxidation_type.clone(),
             oxidation_degree: summary.oxidation_degree,
             pattern_ids: summary.pattern_ids,
             reference_set: summary.reference_set,
             updated_at: entered,
         });
         block.levels.extend(level_rows(test_id, &test.levels));
+        // The program answers the results: a version a week after the first test, then after
+        // every second test, with supplements suited to that test's oxidation type.
+        if position % 2 == 0 {
+            let version_id = ids.take();
+            let starts_on = test.sample_date + Duration::days(7);
+            if starts_on <= today {
+                block.program_versions.push(NewProgramVersion {
+                    id: version_id,
+                    client_id,
+                    starts_on,
+                    diet: "Cooked vegetables at every meal, protein twice a day, no sugar or fruit juice.".into(),
+                    lifestyle: "Eight hours of sleep, gentle walks, rest after meals.".into(),
+                    created_at: at(starts_on, 11, 0),
+                    created_by: practitioner_id,
+                });
+                for (i, (name, dose, unit, frequency)) in
+                    supplements_for(&summary.oxidation_type).iter().enumerate()
+                {
+                    block.supplements.push(NewSupplement {
+                        id: ids.take(),
+                        version_id,
+                        position: i as i64,
+                        name: (*name).into(),
+                        dose: (*dose).into(),
+                        unit: (*unit).into(),
+                        frequency: (*frequency).into(),
+                    });
+                }
+            }
+        }
         // A practitioner reviews the flags of new results at the follow-up a few days later;
         // only the results of the last month can still be waiting. (A data set where three
         // years of flags were never looked at would make every open-flag list unrealistic.)
@@ -312,6 +399,12 @@ fn write_block(
         totals.levels += insert_batches!(conn, hair_test_levels::table, &block.levels);
         totals.diary_entries += insert_batches!(conn, diary_entries::table, &block.entries);
         totals.diary_symptoms += insert_batches!(conn, diary_symptoms::table, &block.symptoms);
+        totals.program_versions += insert_batches!(
+            conn,
+            schema::program_versions::table,
+            &block.program_versions
+        );
+        insert_batches!(conn, schema::program_supplements::table, &block.supplements);
         for client_id in &block.client_ids {
             flags::recompute_for_client(conn, *client_id)?;
         }
@@ -388,7 +481,6 @@ pub fn seed_scale(
         // table (60 ms instead of 1 ms per timeline query).
         c.batch_execute("ANALYZE")?;
     }
-    // TODO(issue #4): nutritional program versions per client, added by the program's author.
     audit::record(
         conn,
         &audit::AuditEntry {
@@ -424,14 +516,15 @@ pub fn seed_scale(
         ),
     };
     Ok(format!(
-        "generated {} clients over {} years (seed {:#x}): {} hair tests ({} levels), {} diary \
-         entries ({} symptoms) in {:.1} s\noxidation types of the tests: {types}\nflags: {} \
+        "generated {} clients over {} years (seed {:#x}): {} hair tests ({} levels), {} program \
+         versions, {} diary entries ({} symptoms) in {:.1} s\noxidation types of the tests: {types}\nflags: {} \
          acknowledged as reviewed, {open_flags} open (results of the last month){portal}",
         totals.clients,
         options.years,
         options.seed,
         totals.tests,
         totals.levels,
+        totals.program_versions,
         totals.diary_entries,
         totals.diary_symptoms,
         elapsed.as_secs_f64(),
