@@ -46,6 +46,41 @@ pub enum DbError {
     Url(String),
 }
 
+impl DbError {
+    /// The database refuses writes for a reason outside the request: the file became read-only
+    /// or the disk is full.
+    pub fn is_storage_unavailable(&self) -> bool {
+        let text = self.to_string().to_ascii_lowercase();
+        text.contains("readonly")
+            || text.contains("read-only")
+            || text.contains("disk is full")
+            || text.contains("no space left")
+    }
+}
+
+/// When a write last failed for storage reasons (seconds since the epoch). A SQLite connection
+/// opened while the file was read-only stays read-only, so for a while after such a failure
+/// every checkout opens a fresh connection: the service recovers as soon as the file is
+/// writable again, without a restart.
+static LAST_STORAGE_FAILURE: AtomicU64 = AtomicU64::new(0);
+const RECONNECT_WINDOW_SECS: u64 = 60;
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+pub fn note_storage_failure() {
+    LAST_STORAGE_FAILURE.store(unix_now(), Ordering::Relaxed);
+}
+
+fn storage_failed_recently() -> bool {
+    let last = LAST_STORAGE_FAILURE.load(Ordering::Relaxed);
+    last != 0 && unix_now().saturating_sub(last) < RECONNECT_WINDOW_SECS
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -136,11 +171,17 @@ impl ManageConnection for DbManager {
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), DbError> {
-        conn.batch_execute("SELECT 1").map_err(DbError::from)
+        match conn {
+            DbConn::Sqlite(_) if storage_failed_recently() => Err(DbError::Migration(
+                "renewing connections after a storage failure".into(),
+            )),
+            DbConn::Sqlite(_) => Ok(()),
+            DbConn::Postgres(_) => conn.batch_execute("SELECT 1").map_err(DbError::from),
+        }
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        matches!(conn, DbConn::Sqlite(_)) && storage_failed_recently()
     }
 }
 
@@ -165,7 +206,7 @@ pub fn connect_counted(url: &str, max_size: u32) -> Result<(Pool, QueryCount), D
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
         .connection_timeout(Duration::from_secs(10))
-        .test_on_check_out(target.backend == Backend::Postgres)
+        .test_on_check_out(true)
         // A connection opened while the SQLite file was read-only stays read-only; renewing
         // connections every few minutes lets the service recover once the file is writable.
         .max_lifetime(Some(Duration::from_secs(match target.backend {

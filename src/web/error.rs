@@ -36,14 +36,9 @@ struct ErrorPage<'a> {
     message: &'a str,
 }
 
-/// The database refuses writes for a reason outside the request: the file became read-only or
-/// the disk is full. Worth its own answer: nothing was saved, and it is not the user's doing.
+/// Not the user's doing, and nothing was saved: the file became read-only or the disk is full.
 fn is_storage_unavailable(error: &DbError) -> bool {
-    let text = error.to_string().to_ascii_lowercase();
-    text.contains("readonly")
-        || text.contains("read-only")
-        || text.contains("disk is full")
-        || text.contains("no space left")
+    error.is_storage_unavailable()
 }
 
 impl AppError {

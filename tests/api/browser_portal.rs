@@ -265,10 +265,21 @@ async fn browser_practitioner_reads_and_annotates_the_diary() {
     browser
         .wait_for_path(|p| p.ends_with("/diary"), "the diary again")
         .await;
-    assert!(browser
-        .page_text()
-        .await
-        .contains("Ask about magnesium before long runs"));
+    // The form posts back to the page it is on, so the path alone does not say the new page
+    // has loaded: wait for the annotation to show.
+    let mut shown = false;
+    for _ in 0..100 {
+        if browser
+            .page_text()
+            .await
+            .contains("Ask about magnesium before long runs")
+        {
+            shown = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(shown, "the annotation is shown on the diary page");
     browser.run_js("window.scrollTo(0, 0)").await;
     browser.screenshot("portal-practitioner-diary").await;
     browser
