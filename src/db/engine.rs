@@ -63,22 +63,39 @@ impl DbError {
 /// every checkout opens a fresh connection: the service recovers as soon as the file is
 /// writable again, without a restart.
 static LAST_STORAGE_FAILURE: AtomicU64 = AtomicU64::new(0);
-const RECONNECT_WINDOW_SECS: u64 = 60;
+const RECONNECT_WINDOW_MICROS: u64 = 60_000_000;
 
-fn unix_now() -> u64 {
+fn micros_now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
+        .map(|d| d.as_micros() as u64)
         .unwrap_or(0)
 }
 
 pub fn note_storage_failure() {
-    LAST_STORAGE_FAILURE.store(unix_now(), Ordering::Relaxed);
+    LAST_STORAGE_FAILURE.store(micros_now(), Ordering::Relaxed);
 }
 
 fn storage_failed_recently() -> bool {
     let last = LAST_STORAGE_FAILURE.load(Ordering::Relaxed);
-    last != 0 && unix_now().saturating_sub(last) < RECONNECT_WINDOW_SECS
+    last != 0 && micros_now().saturating_sub(last) < RECONNECT_WINDOW_MICROS
+}
+
+#[derive(diesel::QueryableByName)]
+struct OpenedAt {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    opened_at: i64,
+}
+
+/// Whether a SQLite connection was opened before the last storage failure (and so may be one
+/// SQLite opened read-only). Each connection records when it was opened in a TEMP table.
+fn opened_before_last_failure(conn: &mut SqliteConnection) -> bool {
+    use diesel::RunQueryDsl;
+    let last = LAST_STORAGE_FAILURE.load(Ordering::Relaxed) as i64;
+    match diesel::sql_query("SELECT opened_at FROM temp.htma_connection").load::<OpenedAt>(conn) {
+        Ok(rows) => rows.first().is_none_or(|r| r.opened_at <= last),
+        Err(_) => true,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,6 +176,11 @@ impl ManageConnection for DbManager {
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.target.location)?;
                 conn.batch_execute(SQLITE_PRAGMAS)?;
+                conn.batch_execute(&format!(
+                    "CREATE TEMP TABLE htma_connection(opened_at BIGINT NOT NULL); \
+                     INSERT INTO temp.htma_connection VALUES ({});",
+                    micros_now()
+                ))?;
                 conn.set_instrumentation(QueryCounter(self.queries.clone()));
                 Ok(DbConn::Sqlite(conn))
             }
@@ -181,7 +203,10 @@ impl ManageConnection for DbManager {
     }
 
     fn has_broken(&self, conn: &mut DbConn) -> bool {
-        matches!(conn, DbConn::Sqlite(_)) && storage_failed_recently()
+        match conn {
+            DbConn::Sqlite(c) => storage_failed_recently() && opened_before_last_failure(c),
+            DbConn::Postgres(_) => false,
+        }
     }
 }
 
