@@ -58,46 +58,6 @@ impl DbError {
     }
 }
 
-/// When a write last failed for storage reasons (seconds since the epoch). A SQLite connection
-/// opened while the file was read-only stays read-only, so for a while after such a failure
-/// every checkout opens a fresh connection: the service recovers as soon as the file is
-/// writable again, without a restart.
-static LAST_STORAGE_FAILURE: AtomicU64 = AtomicU64::new(0);
-const RECONNECT_WINDOW_MICROS: u64 = 60_000_000;
-
-fn micros_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_micros() as u64)
-        .unwrap_or(0)
-}
-
-pub fn note_storage_failure() {
-    LAST_STORAGE_FAILURE.store(micros_now(), Ordering::Relaxed);
-}
-
-fn storage_failed_recently() -> bool {
-    let last = LAST_STORAGE_FAILURE.load(Ordering::Relaxed);
-    last != 0 && micros_now().saturating_sub(last) < RECONNECT_WINDOW_MICROS
-}
-
-#[derive(diesel::QueryableByName)]
-struct OpenedAt {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    opened_at: i64,
-}
-
-/// Whether a SQLite connection was opened before the last storage failure (and so may be one
-/// SQLite opened read-only). Each connection records when it was opened in a TEMP table.
-fn opened_before_last_failure(conn: &mut SqliteConnection) -> bool {
-    use diesel::RunQueryDsl;
-    let last = LAST_STORAGE_FAILURE.load(Ordering::Relaxed) as i64;
-    match diesel::sql_query("SELECT opened_at FROM temp.htma_connection").load::<OpenedAt>(conn) {
-        Ok(rows) => rows.first().is_none_or(|r| r.opened_at <= last),
-        Err(_) => true,
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -176,11 +136,6 @@ impl ManageConnection for DbManager {
             Backend::Sqlite => {
                 let mut conn = SqliteConnection::establish(&self.target.location)?;
                 conn.batch_execute(SQLITE_PRAGMAS)?;
-                conn.batch_execute(&format!(
-                    "CREATE TEMP TABLE htma_connection(opened_at BIGINT NOT NULL); \
-                     INSERT INTO temp.htma_connection VALUES ({});",
-                    micros_now()
-                ))?;
                 conn.set_instrumentation(QueryCounter(self.queries.clone()));
                 Ok(DbConn::Sqlite(conn))
             }
@@ -193,20 +148,11 @@ impl ManageConnection for DbManager {
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), DbError> {
-        match conn {
-            DbConn::Sqlite(_) if storage_failed_recently() => Err(DbError::Migration(
-                "renewing connections after a storage failure".into(),
-            )),
-            DbConn::Sqlite(_) => Ok(()),
-            DbConn::Postgres(_) => conn.batch_execute("SELECT 1").map_err(DbError::from),
-        }
+        conn.batch_execute("SELECT 1").map_err(DbError::from)
     }
 
-    fn has_broken(&self, conn: &mut DbConn) -> bool {
-        match conn {
-            DbConn::Sqlite(c) => storage_failed_recently() && opened_before_last_failure(c),
-            DbConn::Postgres(_) => false,
-        }
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
     }
 }
 
@@ -231,7 +177,7 @@ pub fn connect_counted(url: &str, max_size: u32) -> Result<(Pool, QueryCount), D
     let pool = r2d2::Pool::builder()
         .max_size(max_size)
         .connection_timeout(Duration::from_secs(10))
-        .test_on_check_out(true)
+        .test_on_check_out(target.backend == Backend::Postgres)
         // A connection opened while the SQLite file was read-only stays read-only; renewing
         // connections every few minutes lets the service recover once the file is writable.
         .max_lifetime(Some(Duration::from_secs(match target.backend {

@@ -61,12 +61,7 @@ where
     })
     .await
     .map_err(|e| AppError::Internal(format!("blocking task failed: {e}")))?
-    .map_err(|e| {
-        if e.is_storage_unavailable() {
-            crate::db::engine::note_storage_failure();
-        }
-        AppError::from(e)
-    })
+    .map_err(AppError::from)
 }
 
 /// The client address used for throttling and the audit trail. Forwarded headers are believed
