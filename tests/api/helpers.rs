@@ -61,12 +61,25 @@ pub fn fresh_database_url() -> String {
     match std::env::var("HTMA_TEST_DATABASE_URL") {
         Ok(base) if base.starts_with("postgres") => {
             let schema = format!("t_{suffix}");
-            let mut conn =
-                diesel::pg::PgConnection::establish(&base).expect("connect to the test PostgreSQL");
+            let plain = if base.contains('?') {
+                format!("{base}&sslmode=disable")
+            } else {
+                format!("{base}?sslmode=disable")
+            };
+            let mut conn = diesel::pg::PgConnection::establish(&plain)
+                .expect("connect to the test PostgreSQL");
             conn.batch_execute(&format!("CREATE SCHEMA {schema}"))
                 .expect("create test schema");
             let sep = if base.contains('?') { '&' } else { '?' };
-            format!("{base}{sep}options=-csearch_path%3D{schema}")
+            // No TLS to the local test server: libpq's OpenSSL clean-up at process exit races
+            // the pools' connections still open in other threads (a double free at exit, seen
+            // in CI after every test had passed).
+            let tls = if base.contains("sslmode=") {
+                ""
+            } else {
+                "&sslmode=disable"
+            };
+            format!("{base}{sep}options=-csearch_path%3D{schema}{tls}")
         }
         _ => {
             let dir = std::env::temp_dir().join(format!("htma-test-{suffix}"));
