@@ -131,6 +131,30 @@ fn mineral_line(
     }
 }
 
+/// The displayed values of the given levels then ratios, "—" for one not measured or not
+/// computable: the key-value columns of the results, summary and timeline tables.
+pub fn value_cells(
+    sample: &HairSample,
+    analysis: &Analysis,
+    elements: &[Element],
+    ratios: &[RatioId],
+) -> Vec<String> {
+    let levels = elements
+        .iter()
+        .map(|e| sample.levels.get(e).map(|l| l.display()));
+    let ratio_values = ratios.iter().map(|r| {
+        analysis
+            .ratios
+            .get(r)
+            .and_then(|v| v.value())
+            .map(format_value)
+    });
+    levels
+        .chain(ratio_values)
+        .map(|v| v.unwrap_or_else(|| "—".into()))
+        .collect()
+}
+
 #[derive(Debug, Clone)]
 pub struct RatioLine {
     pub label: &'static str,

@@ -12,9 +12,8 @@ use crate::db::reference_sets::reference_set_for_client;
 use crate::db::{hair_tests, Pool};
 use crate::domain::analysis::analyze;
 use crate::domain::element::Element;
-use crate::domain::numbers::format_value;
 use crate::domain::ratio::RatioId;
-use crate::web::hair_tests::report::pattern_title;
+use crate::web::hair_tests::report::{pattern_title, value_cells};
 use crate::web::{run_db, AppResult, Layout};
 
 pub struct ResultLine {
@@ -67,24 +66,7 @@ pub async fn results(pool: web::Data<Pool>, portal: PortalClient) -> AppResult<H
         .map(|test| {
             let sample = sample_of(test, &levels, sex);
             let analysis = analyze(&sample, &reference);
-            let mut values: Vec<String> = LEVELS
-                .iter()
-                .map(|e| {
-                    sample
-                        .levels
-                        .get(e)
-                        .map(|l| l.display())
-                        .unwrap_or_else(|| "—".into())
-                })
-                .collect();
-            values.extend(RATIOS.iter().map(|r| {
-                analysis
-                    .ratios
-                    .get(r)
-                    .and_then(|v| v.value())
-                    .map(format_value)
-                    .unwrap_or_else(|| "—".into())
-            }));
+            let values = value_cells(&sample, &analysis, &LEVELS, &RATIOS);
             let ox = &analysis.oxidation;
             ResultLine {
                 sample_date: test.sample_date.to_string(),

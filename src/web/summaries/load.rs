@@ -14,11 +14,11 @@ use crate::db::{client_symptoms, diary_stats, flags, hair_tests, programs, DbCon
 use crate::diary::vocabulary::label_of;
 use crate::domain::analysis::analyze;
 use crate::domain::element::Element;
-use crate::domain::numbers::format_value;
 use crate::domain::ratio::RatioId;
 use crate::export::summary::{
     FlagSummary, ProgramSummary, SummaryData, SymptomSummary, TestSummary,
 };
+use crate::web::hair_tests::report::value_cells;
 
 const LEVELS: [Element; 4] = [Element::Ca, Element::Mg, Element::Na, Element::K];
 const RATIOS: [RatioId; 4] = [RatioId::NaK, RatioId::CaK, RatioId::CaMg, RatioId::NaMg];
@@ -73,24 +73,7 @@ pub fn load(
         .iter()
         .zip(samples.iter().zip(&analyses))
         .map(|(t, (sample, analysis))| {
-            let mut values: Vec<String> = LEVELS
-                .iter()
-                .map(|e| {
-                    sample
-                        .levels
-                        .get(e)
-                        .map(|l| l.display())
-                        .unwrap_or_else(|| "—".into())
-                })
-                .collect();
-            values.extend(RATIOS.iter().map(|r| {
-                analysis
-                    .ratios
-                    .get(r)
-                    .and_then(|v| v.value())
-                    .map(format_value)
-                    .unwrap_or_else(|| "—".into())
-            }));
+            let values = value_cells(sample, analysis, &LEVELS, &RATIOS);
             let ox = &analysis.oxidation;
             TestSummary {
                 sample_date: t.sample_date,
