@@ -9,7 +9,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, App, HttpResponse, HttpServer};
 
-use crate::config::Settings;
+use crate::config::ServerConfig;
 use crate::db::Pool;
 use crate::web::{
     audit, bulk_import, clients, error, hair_tests, health, home, imports, programs, sessions,
@@ -18,9 +18,9 @@ use crate::web::{
 // portal and diary
 use crate::web::{client_diary, invitations, portal};
 // exports
-use crate::web::exports;
+use crate::web::downloads;
 // reference sets
-use crate::web::settings;
+use crate::web::reference_sets;
 
 /// Who may call a route; the security tests walk `ROUTES` and check each against its access.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,16 +119,16 @@ route_table! {
     get "/portal/resume" => portal::resume_form, Public;
     post "/portal/resume" => portal::resume, Public;
     // exports
-    get "/clients/{client_id}/export/tests.csv" => exports::tests_csv, OwnClient;
-    get "/clients/{client_id}/export/diary.csv" => exports::diary_csv, OwnClient;
-    get "/clients/{client_id}/export/fhir.json" => exports::fhir_json, OwnClient;
-    get "/export/all.zip" => exports::all_zip, Practitioner;
+    get "/clients/{client_id}/export/tests.csv" => downloads::tests_csv, OwnClient;
+    get "/clients/{client_id}/export/diary.csv" => downloads::diary_csv, OwnClient;
+    get "/clients/{client_id}/export/fhir.json" => downloads::fhir_json, OwnClient;
+    get "/export/all.zip" => downloads::all_zip, Practitioner;
     // reference sets
-    get "/settings/reference-sets" => settings::list, Practitioner;
-    post "/settings/reference-sets" => settings::create, Practitioner;
-    post "/settings/reference-sets/active" => settings::activate, Practitioner;
-    get "/settings/reference-sets/{set_id}/edit" => settings::edit::edit_form, Practitioner;
-    post "/settings/reference-sets/{set_id}/edit" => settings::edit::update, Practitioner;
+    get "/settings/reference-sets" => reference_sets::list, Practitioner;
+    post "/settings/reference-sets" => reference_sets::create, Practitioner;
+    post "/settings/reference-sets/active" => reference_sets::activate, Practitioner;
+    get "/settings/reference-sets/{set_id}/edit" => reference_sets::edit::edit_form, Practitioner;
+    post "/settings/reference-sets/{set_id}/edit" => reference_sets::edit::update, Practitioner;
 }
 
 const STYLESHEET: &str = include_str!("../static/app.css");
@@ -189,7 +189,7 @@ async fn headers_and_log(
 }
 
 /// Builds the server on an already bound listener (port 0 in tests).
-pub fn run(listener: TcpListener, pool: Pool, settings: Settings) -> std::io::Result<Server> {
+pub fn run(listener: TcpListener, pool: Pool, settings: ServerConfig) -> std::io::Result<Server> {
     let blocking_threads = (settings.pool_size as usize).max(2);
     let pool = web::Data::new(pool);
     let settings = web::Data::new(settings);

@@ -1,7 +1,9 @@
-//! Run-time settings, from flags and the environment.
+//! The server's run-time configuration (address, database, proxy trust, pool size), from flags
+//! and the environment. Not to be confused with the reference sets practitioners choose
+//! (`web::reference_sets`) or a client's portal preferences.
 
 #[derive(Debug, Clone)]
-pub struct Settings {
+pub struct ServerConfig {
     pub bind: String,
     pub database_url: String,
     /// Believe `X-Forwarded-For` / `Forwarded` for the client address (only behind a proxy that

@@ -2,7 +2,6 @@
 //! engine (`domain`), storage on SQLite or PostgreSQL (`db`), accounts and access control
 //! (`auth`) and the server-rendered pages (`web`).
 
-pub mod analyze;
 pub mod app;
 pub mod auth;
 pub mod charts;
@@ -12,10 +11,8 @@ pub mod db;
 pub mod domain;
 pub mod labcsv;
 pub mod seed;
+pub mod service;
 pub mod web;
-
-// portal and diary
-pub mod diary;
 
 // exports
 pub mod export;

@@ -54,7 +54,7 @@ impl ParseDefault for ServeArgs {
 }
 
 fn serve(database_url: &str, args: &ServeArgs) -> Result<(), String> {
-    let settings = args.settings(database_url);
+    let settings = args.server_config(database_url);
     let pool =
         db::connect(&settings.database_url, settings.pool_size).map_err(|e| e.to_string())?;
     let listener = TcpListener::bind(&settings.bind)
@@ -85,7 +85,7 @@ fn read_password_from_stdin() -> Result<String, String> {
 
 fn create_practitioner(database_url: &str, email: &str, name: &str) -> Result<(), String> {
     let password = read_password_from_stdin()?;
-    let errors = htma_tracker::web::sessions::validate_new_account(name, email, &password, None);
+    let errors = auth::login::validate_new_account(name, email, &password, None);
     for field in ["name", "email", "password"] {
         if let Some(message) = errors.get(field) {
             return Err(format!("{field}: {message}"));
@@ -145,10 +145,10 @@ fn analyze(file: &std::path::Path, format: AnalyzeFormat) -> ExitCode {
         return ExitCode::from(2);
     }
     let format = match format {
-        AnalyzeFormat::Json => htma_tracker::analyze::OutputFormat::Json,
-        AnalyzeFormat::Text => htma_tracker::analyze::OutputFormat::Text,
+        AnalyzeFormat::Json => htma_tracker::cli::analyze::OutputFormat::Json,
+        AnalyzeFormat::Text => htma_tracker::cli::analyze::OutputFormat::Text,
     };
-    let outcome = htma_tracker::analyze::analyze_csv(&bytes, format);
+    let outcome = htma_tracker::cli::analyze::analyze_csv(&bytes, format);
     let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
     let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
     ExitCode::from(u8::try_from(outcome.exit_code).unwrap_or(2))

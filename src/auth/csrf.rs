@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::session::{is_secure, resolve};
 use super::tokens::{constant_time_eq, new_token};
-use crate::web::AppError;
+use crate::service::AppError;
 
 pub const FIELD: &str = "csrf_token";
 const ANON_COOKIE: &str = "htma_csrf";

@@ -11,7 +11,7 @@ use futures_util::future::LocalBoxFuture;
 use super::session::{pool_of, resolve, SessionInfo};
 use crate::db::accounts::{Account, ROLE_PRACTITIONER};
 use crate::db::clients::{self, ClientRow};
-use crate::web::{run_db, AppError};
+use crate::service::{run_db, AppError};
 
 /// Any signed-in account.
 #[derive(Clone)]
@@ -181,11 +181,11 @@ impl PortalClient {
     }
 
     /// The client's chosen UTC offset, or the server's while they have not chosen one.
-    pub fn offset(&self) -> crate::diary::UtcOffset {
+    pub fn offset(&self) -> crate::domain::diary::UtcOffset {
         self.settings
             .utc_offset_minutes
-            .and_then(|m| crate::diary::UtcOffset::from_minutes(m).ok())
-            .unwrap_or_else(crate::diary::UtcOffset::server_default)
+            .and_then(|m| crate::domain::diary::UtcOffset::from_minutes(m).ok())
+            .unwrap_or_else(crate::domain::diary::UtcOffset::server_default)
     }
 
     /// Today's date where the client lives.

@@ -6,6 +6,7 @@ use chrono::Duration;
 use super::{password, session};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::{accounts, login_attempts, now, DbConn, DbError};
+use crate::service::validation::{looks_like_email, FieldErrors};
 
 pub const WINDOW: Duration = Duration::minutes(15);
 pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
@@ -21,6 +22,32 @@ pub enum LoginOutcome {
     },
     Rejected,
     Throttled,
+}
+
+/// The rules for a new account's name, email and password, the same for the setup page and
+/// `create-practitioner` on the command line.
+pub fn validate_new_account(
+    name: &str,
+    email: &str,
+    password_value: &str,
+    confirm: Option<&str>,
+) -> FieldErrors {
+    let mut errors = FieldErrors::default();
+    if name.trim().is_empty() {
+        errors.add("name", "Enter your name.");
+    } else if name.trim().chars().count() > 200 {
+        errors.add("name", "Use at most 200 characters.");
+    }
+    let email = email.trim();
+    if !looks_like_email(email) {
+        errors.add("email", "Enter an email address like name@example.com.");
+    }
+    if let Err(e) = password::check_policy(password_value) {
+        errors.add("password", e.to_string());
+    } else if confirm.is_some_and(|c| c != password_value) {
+        errors.add("password_confirm", "The two passwords differ.");
+    }
+    errors
 }
 
 /// Email addresses are compared lower-cased and trimmed.

@@ -11,7 +11,7 @@ use chrono::{Duration, NaiveDateTime};
 use crate::db::accounts::Account;
 use crate::db::sessions::{self, SessionRow};
 use crate::db::{now, DbConn, DbError, Pool};
-use crate::web::{run_db, AppError};
+use crate::service::{run_db, AppError};
 
 use super::tokens::{new_token, sha256_hex};
 

@@ -19,8 +19,8 @@ pub fn list(conn: &mut DbConn, client_id: i64) -> Result<Vec<(i64, String)>, DbE
 pub fn vocabulary(
     conn: &mut DbConn,
     client_id: i64,
-) -> Result<Vec<crate::diary::Symptom>, DbError> {
-    Ok(crate::diary::vocabulary::vocabulary(&list(
+) -> Result<Vec<crate::domain::diary::Symptom>, DbError> {
+    Ok(crate::domain::diary::vocabulary::vocabulary(&list(
         conn, client_id,
     )?))
 }
@@ -57,7 +57,7 @@ pub fn add(
 ) -> Result<Result<i64, String>, DbError> {
     super::write_tx(conn, |conn| {
         let existing = vocabulary(conn, client_id)?;
-        let label = match crate::diary::vocabulary::parse_new_label(label, &existing) {
+        let label = match crate::domain::diary::vocabulary::parse_new_label(label, &existing) {
             Ok(label) => label,
             Err(message) => return Ok(Err(message)),
         };

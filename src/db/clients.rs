@@ -220,7 +220,7 @@ pub fn apply_change(
             ClientChange::Create(fields) => {
                 insert(conn, client_id, practitioner_id, fields, at)?;
                 // A new client is recent activity on the dashboard before any test exists.
-                super::client_summaries::write(conn, client_id, &[])?;
+                super::dashboard_cache::write(conn, client_id, &[])?;
                 (1, "create")
             }
             ClientChange::Update(fields) => (

@@ -10,7 +10,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use super::audit::{record, AuditEntry};
 use super::schema::{diary_entries, diary_symptoms};
 use super::{new_id, now, write_tx, DbConn, DbError};
-use crate::diary::{EntryInput, Severity, SymptomReading, TimeOfDay};
+use crate::domain::diary::{EntryInput, Severity, SymptomReading, TimeOfDay};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = diary_entries)]

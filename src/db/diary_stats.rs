@@ -1,11 +1,11 @@
 //! The diary's numbers for the practitioner's timeline and charts: weekly severity averages per
 //! symptom, the rising-symptom flag, adherence. These are the hooks the hair-test timeline
-//! calls; the arithmetic itself is in `crate::diary::weekly` (pure, unit-tested).
+//! calls; the arithmetic itself is in `crate::domain::diary::weekly` (pure, unit-tested).
 
 use chrono::NaiveDate;
 
 use super::{diary, DbConn, DbError};
-use crate::diary::{weekly, Adherence, DayLog, RisingFlag, SymptomWeeks};
+use crate::domain::diary::{weekly, Adherence, DayLog, RisingFlag, SymptomWeeks};
 
 /// Every logged day of `from..=to` with the symptoms present, oldest first.
 pub fn day_logs(

@@ -190,7 +190,7 @@ pub fn connect_counted(url: &str, max_size: u32) -> Result<(Pool, QueryCount), D
         })?;
     let mut conn = pool.get()?;
     run_migrations(&mut conn)?;
-    super::client_summaries::backfill_due(&mut conn)?;
+    super::dashboard_cache::backfill_due(&mut conn)?;
     Ok((pool, count))
 }
 

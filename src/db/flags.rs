@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use crate::domain::compare::{compare_consecutive, DatedTest};
 use crate::domain::reference::ReferenceSet;
 
-use super::analysis::sample_of;
+use super::mapping::sample_of;
 use super::schema::{clients, flags};
 use super::{hair_tests, new_id, now, DbConn, DbError};
 
@@ -125,7 +125,7 @@ pub fn recompute_loaded(
         }
     }
     store(conn, client_id, derived)?;
-    super::client_summaries::write(conn, client_id, tests)
+    super::dashboard_cache::write(conn, client_id, tests)
 }
 
 fn store(

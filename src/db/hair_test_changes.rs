@@ -10,9 +10,9 @@ use crate::domain::element::Element;
 use crate::domain::level::MineralLevel;
 use crate::domain::reference::ReferenceSet;
 
-use super::analysis::{level_rows, sex_of, summary_of};
 use super::audit::{record, AuditEntry};
 use super::hair_tests::{self, HairTestFields};
+use super::mapping::{level_rows, sex_of, summary_of};
 use super::reference_sets::reference_set_for_saving;
 use super::{flags, now, write_tx, DbConn, DbError};
 

@@ -4,8 +4,8 @@
 use chrono::{Duration, NaiveDate};
 
 use super::{diary, DbConn, DbError};
-use crate::diary::vocabulary::CRAMP_KEYS;
-use crate::diary::TimeOfDay;
+use crate::domain::diary::vocabulary::CRAMP_KEYS;
+use crate::domain::diary::TimeOfDay;
 use crate::domain::hints::{CrampHistory, WINDOW_DAYS};
 
 pub fn cramp_history(

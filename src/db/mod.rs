@@ -2,16 +2,16 @@
 //! the queries of each aggregate. Nothing here knows about HTTP.
 
 pub mod accounts;
-pub mod analysis;
 pub mod audit;
-pub mod client_summaries;
 pub mod clients;
+pub mod dashboard_cache;
 pub mod engine;
 pub mod flags;
 pub mod hair_test_changes;
 pub mod hair_tests;
 pub mod hints;
 pub mod login_attempts;
+pub mod mapping;
 pub mod pending_imports;
 pub mod programs;
 pub mod schema;
@@ -29,7 +29,7 @@ pub mod pending_entries;
 
 // exports
 pub mod backup;
-pub mod exports;
+pub mod export_snapshot;
 
 // reference sets
 pub mod reanalysis;
@@ -48,6 +48,12 @@ pub fn new_id() -> i64 {
     let mut bytes = [0u8; 8];
     crate::auth::tokens::fill_random(&mut bytes);
     (u64::from_le_bytes(bytes) >> 1) as i64
+}
+
+/// One real round trip to the database (the health check's question: is it reachable?).
+pub fn ping(conn: &mut DbConn) -> Result<(), DbError> {
+    use diesel::connection::SimpleConnection;
+    conn.batch_execute("SELECT 1").map_err(Into::into)
 }
 
 pub fn now() -> chrono::NaiveDateTime {

@@ -172,7 +172,7 @@ pub fn set_retest_interval(
         )
         .set(clients::retest_interval_months.eq(months))
         .execute(conn)?;
-        super::client_summaries::refresh_due(conn, client_id)?;
+        super::dashboard_cache::refresh_due(conn, client_id)?;
         record(
             conn,
             &AuditEntry {

@@ -11,8 +11,8 @@ use diesel::prelude::*;
 use crate::domain::analysis::analyze;
 use crate::domain::reference::ReferenceSet;
 
-use super::analysis::{sample_of, summary_of};
 use super::hair_tests::{AnalysisSummary, HairTestRow, LevelRow};
+use super::mapping::{sample_of, summary_of};
 use super::schema::{clients, hair_test_levels, hair_tests};
 use super::{flags, DbConn, DbError};
 

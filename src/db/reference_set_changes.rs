@@ -140,7 +140,7 @@ pub fn activate(
                 Some(stored) => stored.set,
                 None => return Ok(ActivateOutcome::NotFound),
             },
-            None => super::analysis::reference_set(),
+            None => super::mapping::reference_set(),
         };
         if reference_sets::active_set_id(conn, actor.account_id)? == set_id {
             return Ok(ActivateOutcome::Unchanged);

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use crate::domain::reference::ReferenceSet;
 
-use super::analysis::reference_set;
+use super::mapping::reference_set;
 use super::schema::{clients, practitioner_settings, reference_sets};
 use super::{DbConn, DbError};
 

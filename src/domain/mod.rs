@@ -19,6 +19,7 @@
 pub mod analysis;
 pub mod caveat;
 pub mod compare;
+pub mod diary;
 pub mod element;
 pub mod hints;
 pub mod level;

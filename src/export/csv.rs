@@ -3,8 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::db::analysis::levels_from_rows;
-use crate::db::exports::{ClientExport, DiaryDay};
+use crate::db::export_snapshot::{ClientExport, DiaryDay};
+use crate::db::mapping::levels_from_rows;
 use crate::domain::element::Element;
 use crate::domain::level::MineralLevel;
 
@@ -119,7 +119,7 @@ fn timestamp(at: chrono::NaiveDateTime) -> String {
 fn ordered<'a>(
     day: &'a DiaryDay,
     export: &ClientExport,
-) -> Vec<&'a crate::db::exports::StoredSymptom> {
+) -> Vec<&'a crate::db::export_snapshot::StoredSymptom> {
     let position = |key: &str| {
         export
             .vocabulary
@@ -160,7 +160,8 @@ pub fn diary(export: &ClientExport) -> Result<Vec<u8>, ExportError> {
             out.write_record(day_fields(Default::default()))?;
         }
         for symptom in symptoms {
-            let label = crate::diary::vocabulary::label_of(&export.vocabulary, &symptom.key);
+            let label =
+                crate::domain::diary::vocabulary::label_of(&export.vocabulary, &symptom.key);
             out.write_record(day_fields([
                 symptom.key.clone(),
                 label.to_string(),

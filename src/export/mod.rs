@@ -1,4 +1,4 @@
-//! Data exports, as pure functions from what `db::exports` loaded to bytes: the lab CSV of a
+//! Data exports, as pure functions from what `db::export_snapshot` loaded to bytes: the lab CSV of a
 //! client's hair tests (the import format of HTMA.md, so export → import round-trips exactly),
 //! the diary in a long CSV format, a FHIR R4 `Bundle`, and the all-clients zip. Nothing here
 //! does IO or knows about HTTP; the README documents every format.

@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDateTime, Timelike};
 
 use super::csv::spreadsheet_safe;
 use super::ExportError;
-use crate::db::exports::ClientExport;
+use crate::db::export_snapshot::ClientExport;
 
 /// Every client's files go in a folder named by id only; `clients.csv` maps ids to names.
 pub fn folder(client_id: i64) -> String {

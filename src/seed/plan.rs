@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate};
 
 use super::rng::SplitMix64;
-use crate::diary::vocabulary::DEFAULT_SYMPTOMS;
+use crate::domain::diary::vocabulary::DEFAULT_SYMPTOMS;
 use crate::domain::element::Element;
 use crate::domain::level::MineralLevel;
 use crate::domain::reference::ReferenceSet;

@@ -14,8 +14,8 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use super::plan::{plan_client, PlannedClient};
-use crate::db::analysis::{analyze_sample, level_rows, sex_of};
 use crate::db::hair_tests::LevelRow;
+use crate::db::mapping::{analyze_sample, level_rows, sex_of};
 use crate::db::schema::{
     self, accounts, clients, diary_entries, diary_symptoms, hair_test_levels, hair_tests,
 };
@@ -293,9 +293,9 @@ fn add_client(
             washed: false,
             levels: test.levels.clone(),
         };
-        // The derived columns exactly as the app writes them (`db::analysis::summary_of`).
+        // The derived columns exactly as the app writes them (`db::mapping::summary_of`).
         let analysis = analyze_sample(&sample);
-        let summary = crate::db::analysis::summary_of(&analysis);
+        let summary = crate::db::mapping::summary_of(&analysis);
         *totals
             .oxidation_types
             .entry(summary.oxidation_type.clone())

@@ -5,7 +5,8 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::forms::page_number;
-use super::{run_db, AppError, AppResult, Layout};
+use super::view::render_page;
+use super::{run_db, AppResult, Layout};
 use crate::auth::Practitioner;
 use crate::db::audit::{self, AuditEvent};
 use crate::db::Pool;
@@ -59,16 +60,14 @@ pub async fn list(
         Ok((events, total, names))
     })
     .await?;
-    let body = AuditPage {
-        layout: Layout::for_practitioner(&practitioner, "audit"),
-        events,
-        names,
-        page,
-        pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
-    }
-    .render()
-    .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(body))
+    render_page(
+        actix_web::http::StatusCode::OK,
+        &AuditPage {
+            layout: Layout::for_practitioner(&practitioner, "audit"),
+            events,
+            names,
+            page,
+            pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        },
+    )
 }

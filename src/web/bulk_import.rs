@@ -10,8 +10,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::forms::redirect;
-use super::imports::{html, pending_from_upload, row_view, test_input, verified_upload, RowView};
-use super::sessions::EmptyForm;
+use super::forms::EmptyForm;
+use super::imports::{pending_from_upload, row_view, test_input, verified_upload, RowView};
+use super::view::render_page;
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::extract::parse_id;
@@ -38,7 +39,7 @@ impl UploadPage {
 }
 
 pub async fn upload_form(practitioner: Practitioner) -> AppResult<HttpResponse> {
-    html(
+    render_page(
         StatusCode::OK,
         &UploadPage {
             layout: Layout::for_practitioner(&practitioner, "clients"),
@@ -57,7 +58,7 @@ pub async fn upload(
     let pending = match pending_from_upload(upload, practitioner.id(), None) {
         Ok(pending) => pending,
         Err(message) => {
-            return html(
+            return render_page(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &UploadPage {
                     layout: Layout::for_practitioner(&practitioner, "clients"),
@@ -212,7 +213,7 @@ pub async fn preview(
     } else {
         StatusCode::OK
     };
-    html(
+    render_page(
         status,
         &PreviewPage {
             layout: Layout::for_practitioner(&practitioner, "clients"),

@@ -6,8 +6,8 @@ use askama::Template;
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
+use super::forms::{looks_like_email, EmptyForm};
 use super::forms::{optional_date, optional_text, page_number, redirect, FieldErrors};
-use super::sessions::{looks_like_email, EmptyForm};
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Practitioner, ScopedClient};
@@ -18,7 +18,7 @@ use crate::db::{new_id, Pool};
 
 pub const PAGE_SIZE: i64 = 25;
 
-use crate::web::render_page as html;
+use crate::web::view::render_page;
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
@@ -88,7 +88,7 @@ pub async fn list(
     })
     .await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    html(
+    render_page(
         StatusCode::OK,
         &ListPage {
             layout: Layout::for_practitioner(&practitioner, "clients"),
@@ -230,7 +230,7 @@ impl FormPage {
 }
 
 pub async fn new_form(practitioner: Practitioner) -> AppResult<HttpResponse> {
-    html(
+    render_page(
         StatusCode::OK,
         &FormPage {
             layout: Layout::for_practitioner(&practitioner, "clients"),
@@ -284,7 +284,7 @@ fn rerender(
     form: ClientForm,
     errors: FieldErrors,
 ) -> AppResult<HttpResponse> {
-    html(
+    render_page(
         StatusCode::UNPROCESSABLE_ENTITY,
         &FormPage {
             layout: Layout::for_practitioner(practitioner, "clients"),
@@ -305,7 +305,7 @@ pub async fn create(
 }
 
 pub async fn edit_form(scoped: ScopedClient) -> AppResult<HttpResponse> {
-    html(
+    render_page(
         StatusCode::OK,
         &FormPage {
             layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
@@ -383,13 +383,13 @@ struct ShowPage {
 
 /// The client's page is their timeline: details, trends, tests, flags.
 pub async fn show(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<HttpResponse> {
-    let timeline = super::timeline::load(&pool, &scoped.client, super::timeline::today()).await?;
+    let timeline = super::timeline::load(&pool, &scoped.client, crate::web::view::today()).await?;
     let client_id = scoped.client.id;
     let portal = run_db(&pool, move |conn| {
         super::client_diary::load_section(conn, client_id)
     })
     .await?;
-    html(
+    render_page(
         StatusCode::OK,
         &ShowPage {
             layout: Layout::for_practitioner(&scoped.practitioner, "clients"),

@@ -1,4 +1,4 @@
-//! The web layer's one error type, mapped to HTTP here and nowhere else.
+//! The application's error type (`service::error`) mapped to HTTP: here and nowhere else.
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
@@ -6,26 +6,7 @@ use askama::Template;
 
 use crate::db::DbError;
 
-#[derive(Debug, thiserror::Error)]
-pub enum AppError {
-    /// Also what another practitioner's record looks like: never reveal that it exists.
-    #[error("not found")]
-    NotFound,
-    #[error("sign-in required")]
-    SignInRequired { next: String },
-    #[error("the form was stale or forged (CSRF check failed)")]
-    CsrfRejected,
-    #[error("bad request: {0}")]
-    BadRequest(String),
-    #[error("payload too large")]
-    TooLarge,
-    #[error(transparent)]
-    Db(#[from] DbError),
-    #[error("internal error: {0}")]
-    Internal(String),
-}
-
-pub type AppResult<T> = Result<T, AppError>;
+use crate::service::AppError;
 
 #[derive(Template)]
 #[template(path = "error.html")]

@@ -1,30 +1,16 @@
 //! Helpers shared by the form handlers: per-field error messages and small parsers that turn
 //! text fields into typed values with a message a person can act on.
 
-use std::collections::BTreeMap;
-
 use actix_web::http::header;
 use actix_web::HttpResponse;
 use chrono::NaiveDate;
+use serde::Deserialize;
 
-/// Messages keyed by form field name, shown next to the field.
-#[derive(Debug, Default, Clone)]
-pub struct FieldErrors(BTreeMap<&'static str, String>);
+pub use crate::service::validation::{looks_like_email, FieldErrors};
 
-impl FieldErrors {
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
-        self.0.entry(field).or_insert_with(|| message.into());
-    }
-    pub fn get(&self, field: &str) -> Option<&String> {
-        self.0.get(field)
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-}
+/// The body of a form whose only field is its CSRF token (delete, archive, sign out ...).
+#[derive(Debug, Deserialize)]
+pub struct EmptyForm {}
 
 pub fn redirect(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()

@@ -7,9 +7,10 @@ use askama::Template;
 use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 
-use super::{run_db, timeline, AppError, AppResult, Layout};
+use super::view::render_page;
+use super::{run_db, AppResult, Layout};
 use crate::auth::{CurrentAccount, Practitioner};
-use crate::db::client_summaries::{self, ClientOverview, OpenFlag};
+use crate::db::dashboard_cache::{self, ClientOverview, OpenFlag};
 use crate::db::Pool;
 
 /// Retests due within this many days are listed as "coming up".
@@ -91,12 +92,12 @@ pub async fn dashboard(
                 .map(|s| format!("P-TOXIC-{s}"))
         });
     let (ox, pat) = (oxidation.clone(), pattern.clone());
-    let today = timeline::today();
+    let today = crate::web::view::today();
     let due_until = today + Duration::days(DUE_SOON_DAYS);
     let (active_clients, (open_flags, open_flag_count), due_rows, overdue_count, recent, filtered) =
         run_db(&pool, move |conn| {
             let filtered = if ox.is_some() || pat.is_some() {
-                Some(client_summaries::filtered(
+                Some(dashboard_cache::filtered(
                     conn,
                     owner,
                     ox.as_deref(),
@@ -107,11 +108,11 @@ pub async fn dashboard(
                 None
             };
             Ok((
-                client_summaries::active_client_count(conn, owner)?,
-                client_summaries::open_flags(conn, owner, 25)?,
-                client_summaries::due_before(conn, owner, due_until, 100)?,
-                client_summaries::overdue_count(conn, owner, today)?,
-                client_summaries::recently_active(conn, owner, 8)?,
+                dashboard_cache::active_client_count(conn, owner)?,
+                dashboard_cache::open_flags(conn, owner, 25)?,
+                dashboard_cache::due_before(conn, owner, due_until, 100)?,
+                dashboard_cache::overdue_count(conn, owner, today)?,
+                dashboard_cache::recently_active(conn, owner, 8)?,
                 filtered,
             ))
         })
@@ -124,23 +125,21 @@ pub async fn dashboard(
             client,
         })
         .collect();
-    let body = Dashboard {
-        layout: Layout::for_practitioner(&practitioner, "home"),
-        active_clients,
-        open_flags,
-        open_flag_count,
-        due,
-        overdue_count,
-        recent,
-        oxidation: oxidation.unwrap_or_default(),
-        pattern: pattern.unwrap_or_default(),
-        filtered,
-        oxidation_types: OXIDATION_TYPES,
-        patterns: FILTER_PATTERNS,
-    }
-    .render()
-    .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(body))
+    render_page(
+        actix_web::http::StatusCode::OK,
+        &Dashboard {
+            layout: Layout::for_practitioner(&practitioner, "home"),
+            active_clients,
+            open_flags,
+            open_flag_count,
+            due,
+            overdue_count,
+            recent,
+            oxidation: oxidation.unwrap_or_default(),
+            pattern: pattern.unwrap_or_default(),
+            filtered,
+            oxidation_types: OXIDATION_TYPES,
+            patterns: FILTER_PATTERNS,
+        },
+    )
 }

@@ -8,15 +8,15 @@ use askama::Template;
 use futures_util::StreamExt;
 
 use super::forms::redirect;
-use super::sessions::EmptyForm;
+use super::forms::EmptyForm;
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::{self, CsrfForm};
 use crate::auth::extract::parse_id;
 use crate::auth::ScopedClient;
-use crate::db::analysis::sex_of;
 use crate::db::clients::ClientRow;
 use crate::db::hair_test_changes::{self, Actor, TestInput};
 use crate::db::hair_tests::HairTestFields;
+use crate::db::mapping::sex_of;
 use crate::db::pending_imports::{self, PendingImport};
 use crate::db::reference_sets::reference_set_for_practitioner;
 use crate::db::{new_id, now, Pool};
@@ -28,7 +28,7 @@ use crate::labcsv::{parse_lab_csv, LabRow, ParsedTest};
 /// A year of tests is a few KB; 5,000 rows of a full panel about 1.5 MB.
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 
-pub(crate) use crate::web::render_page as html;
+use crate::web::view::render_page;
 
 #[derive(Template)]
 #[template(path = "imports/upload.html")]
@@ -45,7 +45,7 @@ impl UploadPage {
 }
 
 pub async fn upload_form(scoped: ScopedClient) -> AppResult<HttpResponse> {
-    html(
+    render_page(
         StatusCode::OK,
         &UploadPage {
             layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
@@ -111,7 +111,7 @@ pub async fn upload(
         match pending_from_upload(upload, scoped.practitioner.id(), Some(scoped.client.id)) {
             Ok(pending) => pending,
             Err(message) => {
-                return html(
+                return render_page(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     &UploadPage {
                         layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
@@ -214,7 +214,7 @@ pub async fn preview(
     } else {
         StatusCode::OK
     };
-    html(
+    render_page(
         status,
         &PreviewPage {
             layout: Layout::for_practitioner(&scoped.practitioner, "clients"),

@@ -7,9 +7,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use super::forms::{looks_like_email, EmptyForm};
 use super::forms::{redirect, FieldErrors};
-use super::portal::render;
-use super::sessions::{looks_like_email, EmptyForm};
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::{token_for_page, CsrfForm};
 use crate::auth::invite::{self, AcceptOutcome, Acceptance};
@@ -18,6 +17,7 @@ use crate::auth::{password, ScopedClient};
 use crate::db::clients::ClientRow;
 use crate::db::invitations::InvitationState;
 use crate::db::Pool;
+use crate::web::view::render_page;
 
 /// Times shown to the practitioner are UTC, said so: the server has no idea of their zone.
 pub(crate) fn utc_label(at: chrono::NaiveDateTime) -> String {
@@ -57,7 +57,7 @@ pub async fn create(
         info.host(),
         created.token
     );
-    render(
+    render_page(
         StatusCode::OK,
         &CreatedPage {
             layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
@@ -120,7 +120,7 @@ fn gone(state: Option<InvitationState>) -> AppResult<HttpResponse> {
             "Check that the whole link was copied, or ask your practitioner for a new one.",
         ),
     };
-    render(
+    render_page(
         status,
         &GonePage {
             layout: Layout::default(),
@@ -185,7 +185,7 @@ async fn accept_page(
     });
     let signed_in_as = resolve(req).await?.map(|s| s.account.display_name.clone());
     let (csrf, cookie) = token_for_page(req).await?;
-    let mut response = render(
+    let mut response = render_page(
         status,
         &AcceptPage {
             layout: Layout::anonymous(csrf),

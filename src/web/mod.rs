@@ -15,6 +15,7 @@ pub mod programs;
 pub mod sessions;
 pub mod summaries;
 pub mod timeline;
+pub mod view;
 
 // portal and diary
 pub mod client_diary;
@@ -22,53 +23,23 @@ pub mod invitations;
 pub mod portal;
 
 // exports
-pub mod exports;
+pub mod downloads;
 
 // reference sets
-pub mod settings;
+pub mod reference_sets;
 
 use actix_web::{web, HttpRequest};
 
-pub use error::{AppError, AppResult};
+pub use crate::service::{run_db, AppError, AppResult};
 pub use layout::Layout;
 
-use crate::config::Settings;
-use crate::db::{DbConn, DbError, Pool};
-
-/// Renders a page template as an HTML response with the given status.
-pub fn render_page(
-    status: actix_web::http::StatusCode,
-    page: &impl askama::Template,
-) -> AppResult<actix_web::HttpResponse> {
-    let body = page
-        .render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(actix_web::HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body))
-}
-
-/// Runs blocking diesel work on the blocking thread pool, never on the async workers.
-pub async fn run_db<T, F>(pool: &Pool, work: F) -> AppResult<T>
-where
-    F: FnOnce(&mut DbConn) -> Result<T, DbError> + Send + 'static,
-    T: Send + 'static,
-{
-    let pool = pool.clone();
-    web::block(move || {
-        let mut conn = pool.get().map_err(DbError::from)?;
-        work(&mut conn)
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("blocking task failed: {e}")))?
-    .map_err(AppError::from)
-}
+use crate::config::ServerConfig;
 
 /// The client address used for throttling and the audit trail. Forwarded headers are believed
 /// only when the operator says a proxy sets them; otherwise anyone could pick their address.
 pub fn remote_addr(req: &HttpRequest) -> String {
     let trust_proxy = req
-        .app_data::<web::Data<Settings>>()
+        .app_data::<web::Data<ServerConfig>>()
         .is_some_and(|s| s.trust_proxy);
     if trust_proxy {
         if let Some(addr) = req.connection_info().realip_remote_addr() {

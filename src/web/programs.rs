@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::forms::{redirect, FieldErrors};
-use super::{remote_addr, run_db, timeline, AppError, AppResult, Layout};
+use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::ScopedClient;
 use crate::db::clients::ClientRow;
@@ -43,11 +43,11 @@ struct ProgramPage {
     suggestions: Vec<String>,
 }
 
-use crate::web::render_page as html;
+use crate::web::view::render_page;
 
 pub async fn new_form(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<HttpResponse> {
     let (client_id, owner) = (scoped.client.id, scoped.practitioner.id());
-    let today = timeline::today();
+    let today = crate::web::view::today();
     let (history, suggestions) = run_db(&pool, move |conn| {
         Ok((
             programs::history(conn, client_id)?,
@@ -88,7 +88,7 @@ pub async fn new_form(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<
         suggestions,
         client: scoped.client,
     };
-    html(StatusCode::OK, &page)
+    render_page(StatusCode::OK, &page)
 }
 
 fn limited(
@@ -201,7 +201,7 @@ pub async fn create(
             rows.extend(std::iter::repeat_with(SupplementRow::default).take(SPARE_ROWS));
             row_errors.resize(rows.len(), String::new());
             let get = |name: &str| values.get(name).cloned().unwrap_or_default();
-            return html(
+            return render_page(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &ProgramPage {
                     layout: Layout::for_practitioner(&scoped.practitioner, "clients"),

@@ -4,9 +4,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::forms::{redirect, safe_next, FieldErrors};
+use super::forms::{redirect, safe_next, EmptyForm, FieldErrors};
+use super::view::render_page;
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::{token_for_page, CsrfForm};
+use crate::auth::login::validate_new_account;
 use crate::auth::login::{self, LoginOutcome};
 use crate::auth::session::{self, resolve};
 use crate::auth::{password, CurrentAccount};
@@ -27,17 +29,6 @@ pub struct NextQuery {
     next: String,
 }
 
-fn html(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body)
-}
-
-fn render<T: Template>(page: &T) -> AppResult<String> {
-    page.render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))
-}
-
 async fn login_page(
     req: &HttpRequest,
     status: actix_web::http::StatusCode,
@@ -46,13 +37,15 @@ async fn login_page(
     message: Option<String>,
 ) -> AppResult<HttpResponse> {
     let (csrf, cookie) = token_for_page(req).await?;
-    let body = render(&LoginPage {
-        layout: Layout::anonymous(csrf),
-        email,
-        next,
-        message,
-    })?;
-    let mut response = html(status, body);
+    let mut response = render_page(
+        status,
+        &LoginPage {
+            layout: Layout::anonymous(csrf),
+            email,
+            next,
+            message,
+        },
+    )?;
     if let Some(cookie) = cookie {
         response
             .add_cookie(&cookie)
@@ -144,9 +137,6 @@ pub async fn submit_login(
     }
 }
 
-#[derive(Deserialize)]
-pub struct EmptyForm {}
-
 pub async fn logout(
     req: HttpRequest,
     pool: web::Data<Pool>,
@@ -208,12 +198,14 @@ async fn setup_page(
     form.password.clear();
     form.password_confirm.clear();
     let (csrf, cookie) = token_for_page(req).await?;
-    let body = render(&SetupPage {
-        layout: Layout::anonymous(csrf),
-        form,
-        errors,
-    })?;
-    let mut response = html(status, body);
+    let mut response = render_page(
+        status,
+        &SetupPage {
+            layout: Layout::anonymous(csrf),
+            form,
+            errors,
+        },
+    )?;
     if let Some(cookie) = cookie {
         response
             .add_cookie(&cookie)
@@ -239,42 +231,6 @@ pub async fn show_setup(req: HttpRequest, pool: web::Data<Pool>) -> AppResult<Ht
         FieldErrors::default(),
     )
     .await
-}
-
-pub fn validate_new_account(
-    name: &str,
-    email: &str,
-    password_value: &str,
-    confirm: Option<&str>,
-) -> FieldErrors {
-    let mut errors = FieldErrors::default();
-    if name.trim().is_empty() {
-        errors.add("name", "Enter your name.");
-    } else if name.trim().chars().count() > 200 {
-        errors.add("name", "Use at most 200 characters.");
-    }
-    let email = email.trim();
-    if !looks_like_email(email) {
-        errors.add("email", "Enter an email address like name@example.com.");
-    }
-    if let Err(e) = password::check_policy(password_value) {
-        errors.add("password", e.to_string());
-    } else if confirm.is_some_and(|c| c != password_value) {
-        errors.add("password_confirm", "The two passwords differ.");
-    }
-    errors
-}
-
-pub fn looks_like_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && email.len() <= 254
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 pub async fn submit_setup(

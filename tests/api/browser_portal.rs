@@ -5,7 +5,7 @@
 use chrono::Duration;
 use htma_tracker::db::clients::{apply_change, ClientChange, ClientFields};
 use htma_tracker::db::diary::{save, Author};
-use htma_tracker::diary::{EntryInput, Severity, SymptomReading, TimeOfDay};
+use htma_tracker::domain::diary::{EntryInput, Severity, SymptomReading, TimeOfDay};
 
 use crate::browser::{Browser, Viewport};
 use crate::helpers::spawn_app;
@@ -55,8 +55,8 @@ async fn browser_phone_client_logs_a_day() {
     browser
         .wait_for_path(|p| p == "/portal", "the portal")
         .await;
-    let today =
-        htma_tracker::diary::UtcOffset::server_default().local_date(htma_tracker::db::now());
+    let today = htma_tracker::domain::diary::UtcOffset::server_default()
+        .local_date(htma_tracker::db::now());
 
     // A few earlier days, so the history has something to show.
     {
@@ -183,8 +183,8 @@ async fn browser_practitioner_reads_and_annotates_the_diary() {
     let app = spawn_app().await;
     let practitioner = app.create_practitioner("pat@example.com", "correct horse battery");
     let client_id = htma_tracker::db::new_id();
-    let today =
-        htma_tracker::diary::UtcOffset::server_default().local_date(htma_tracker::db::now());
+    let today = htma_tracker::domain::diary::UtcOffset::server_default()
+        .local_date(htma_tracker::db::now());
     {
         let mut conn = app.pool.get().unwrap();
         let fields = ClientFields {

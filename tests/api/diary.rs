@@ -18,7 +18,7 @@ fn local_today(offset_minutes: i64) -> NaiveDate {
 
 /// Today where the server is (clients who chose no time zone follow it).
 fn server_today() -> NaiveDate {
-    htma_tracker::diary::UtcOffset::server_default().local_date(htma_tracker::db::now())
+    htma_tracker::domain::diary::UtcOffset::server_default().local_date(htma_tracker::db::now())
 }
 
 /// Posts the diary form with the token of the portal page.
@@ -566,7 +566,7 @@ async fn a_practitioner_can_add_symptoms_for_a_client() {
 async fn weekly_statistics_and_the_rising_flag_on_the_real_engine() {
     use htma_tracker::db::diary::{save, Author};
     use htma_tracker::db::diary_stats;
-    use htma_tracker::diary::{EntryInput, Severity, SymptomReading};
+    use htma_tracker::domain::diary::{EntryInput, Severity, SymptomReading};
 
     let app = spawn_app().await;
     let setup = portal_setup(&app, "pat@example.com", "Tom Becker", "tom@example.com").await;

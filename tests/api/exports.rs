@@ -189,11 +189,11 @@ fn save_diary_day(
     practitioner: i64,
     client: i64,
     date: &str,
-    symptoms: &[(&str, i64, Option<htma_tracker::diary::TimeOfDay>)],
+    symptoms: &[(&str, i64, Option<htma_tracker::domain::diary::TimeOfDay>)],
     note: &str,
     triggers: &str,
 ) {
-    use htma_tracker::diary::{EntryInput, Severity, SymptomReading};
+    use htma_tracker::domain::diary::{EntryInput, Severity, SymptomReading};
     let input = EntryInput {
         date: date.parse().unwrap(),
         symptoms: symptoms
@@ -221,7 +221,7 @@ fn save_diary_day(
 /// A client with tests and a diary: a custom symptom, every time of day, an empty day, a
 /// practitioner's annotation, and text a spreadsheet would run as a formula.
 async fn client_with_everything(app: &TestApp, practitioner: i64) -> i64 {
-    use htma_tracker::diary::TimeOfDay;
+    use htma_tracker::domain::diary::TimeOfDay;
     let client = app.create_client("Everything Person").await;
     import(app, client, LAB_CSV).await;
     let custom = db::client_symptoms::add(
@@ -233,7 +233,7 @@ async fn client_with_everything(app: &TestApp, practitioner: i64) -> i64 {
     )
     .unwrap()
     .unwrap();
-    let headache = htma_tracker::diary::vocabulary::custom_key(custom);
+    let headache = htma_tracker::domain::diary::vocabulary::custom_key(custom);
     save_diary_day(
         app,
         practitioner,

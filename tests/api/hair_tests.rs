@@ -369,10 +369,10 @@ fn log_cramps(
     account: i64,
     date: &str,
     key: &str,
-    time: Option<htma_tracker::diary::TimeOfDay>,
+    time: Option<htma_tracker::domain::diary::TimeOfDay>,
 ) {
     use htma_tracker::db::diary::{save, Author};
-    use htma_tracker::diary::{EntryInput, Severity, SymptomReading};
+    use htma_tracker::domain::diary::{EntryInput, Severity, SymptomReading};
     let mut conn = app.pool.get().unwrap();
     let input = EntryInput {
         date: date.parse().unwrap(),
@@ -420,7 +420,7 @@ async fn cramps_in_the_diary_bring_considerations_onto_the_test_page() {
         practitioner,
         "2025-02-25",
         "restless_legs",
-        Some(htma_tracker::diary::TimeOfDay::Exercise),
+        Some(htma_tracker::domain::diary::TimeOfDay::Exercise),
     );
     let page = app.get(&format!("/clients/{client}/tests/{test}")).await;
     assert!(

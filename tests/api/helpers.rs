@@ -6,7 +6,7 @@ use std::time::Duration;
 use awc::http::StatusCode;
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
-use htma_tracker::config::Settings;
+use htma_tracker::config::ServerConfig;
 use htma_tracker::db::{self, Pool};
 
 pub struct TestApp {
@@ -114,7 +114,7 @@ pub async fn spawn_app() -> TestApp {
 pub fn spawn_with_pool(pool: Pool, database_url: String) -> TestApp {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
     let port = listener.local_addr().unwrap().port();
-    let settings = Settings {
+    let settings = ServerConfig {
         bind: format!("127.0.0.1:{port}"),
         database_url,
         trust_proxy: false,

@@ -473,9 +473,9 @@ async fn another_practitioners_set_is_not_found_on_every_set_url() {
 #[test]
 #[ignore = "a timing, not a check: run on demand"]
 fn reanalysing_a_large_practice_takes_seconds() {
-    use htma_tracker::db::analysis::{level_rows, summary_of};
     use htma_tracker::db::hair_test_changes::Actor;
     use htma_tracker::db::hair_tests::HairTestFields;
+    use htma_tracker::db::mapping::{level_rows, summary_of};
     use htma_tracker::db::reference_set_changes::{self, ActivateOutcome, CloneOutcome};
     use htma_tracker::db::{clients, hair_tests as tests_db, new_id, now, write_tx};
     use htma_tracker::domain::analysis::{analyze, HairSample};

@@ -7,9 +7,9 @@ use serde_json::{json, Map, Value};
 use super::{
     annotation, category, code_system, coding, date, instant, put_array, stable_uuid, Entry, UCUM,
 };
-use crate::db::analysis::sample_of;
-use crate::db::exports::ClientExport;
+use crate::db::export_snapshot::ClientExport;
 use crate::db::hair_tests::HairTestRow;
+use crate::db::mapping::sample_of;
 use crate::domain::analysis::{analyze, Analysis};
 use crate::domain::element::Element;
 use crate::domain::level::MineralLevel;

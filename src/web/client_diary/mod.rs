@@ -12,7 +12,6 @@ use serde::Deserialize;
 
 use self::view::{client_today, EntryView};
 use super::forms::redirect;
-use super::portal::render;
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::ScopedClient;
@@ -20,11 +19,12 @@ use crate::db::audit::{record, AuditEntry};
 use crate::db::clients::ClientRow;
 use crate::db::diary::{self, Author};
 use crate::db::{client_portal, client_symptoms, diary_stats, write_tx, Pool};
-use crate::diary::calendar::{parse_date, week_start};
-use crate::diary::entry::{parse_text, NOTE_MAX_CHARS};
-use crate::diary::vocabulary::label_of;
-use crate::diary::weekly::RISE_SPAN_WEEKS;
-use crate::diary::{Adherence, RisingFlag, Symptom, SymptomWeeks};
+use crate::domain::diary::calendar::{parse_date, week_start};
+use crate::domain::diary::entry::{parse_text, NOTE_MAX_CHARS};
+use crate::domain::diary::vocabulary::label_of;
+use crate::domain::diary::weekly::RISE_SPAN_WEEKS;
+use crate::domain::diary::{Adherence, RisingFlag, Symptom, SymptomWeeks};
+use crate::web::view::render_page;
 
 pub use view::{load_section, PortalSection};
 
@@ -53,7 +53,7 @@ struct Drafts {
 }
 
 #[derive(Template)]
-#[template(path = "diary/practitioner_diary.html")]
+#[template(path = "client_diary/practitioner_diary.html")]
 struct DiaryPage {
     layout: Layout,
     client: ClientRow,
@@ -171,7 +171,7 @@ async fn diary_page_with(
         // Two weeks before the first shown week, so its rise can be measured.
         let stats_from = week_start(from) - Duration::weeks(RISE_SPAN_WEEKS as i64);
         let weekly = diary_stats::weekly_severity(conn, client_id, stats_from, to)?;
-        let flags = crate::diary::rising_flags(&weekly);
+        let flags = crate::domain::diary::rising_flags(&weekly);
         Ok((
             from,
             to,
@@ -199,7 +199,7 @@ async fn diary_page_with(
     let (symptom_label, symptom_error) = drafts
         .symptom
         .map_or((String::new(), None), |(l, m)| (l, Some(m)));
-    render(
+    render_page(
         status,
         &DiaryPage {
             layout: Layout::for_practitioner(&scoped.practitioner, "clients"),

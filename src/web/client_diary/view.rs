@@ -9,8 +9,8 @@ use crate::db::diary::Entry;
 use crate::db::invitations::{InvitationRow, InvitationState};
 use crate::db::{client_accounts, client_portal, client_symptoms, diary, diary_stats, invitations};
 use crate::db::{now, DbConn, DbError};
-use crate::diary::vocabulary::label_of;
-use crate::diary::{Adherence, Symptom, UtcOffset};
+use crate::domain::diary::vocabulary::label_of;
+use crate::domain::diary::{Adherence, Symptom, UtcOffset};
 
 /// The client's "today" as the client sees it, so adherence counts the same days they do.
 pub fn client_today(settings: Option<PortalSettings>) -> NaiveDate {

@@ -10,15 +10,15 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Utc;
 
+use super::forms::EmptyForm;
 use super::forms::{redirect, FieldErrors};
-use super::sessions::EmptyForm;
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Practitioner, ScopedClient, ScopedHairTest};
-use crate::db::analysis::sample_of;
 use crate::db::clients::ClientRow;
 use crate::db::hair_test_changes::{self, Actor, TestChange, RESTORE_WINDOW};
 use crate::db::hair_tests::{self, HairTestRow};
+use crate::db::mapping::sample_of;
 use crate::db::reference_sets::reference_set_for_practitioner;
 use crate::db::{new_id, Pool};
 use crate::domain::analysis::analyze;
@@ -29,7 +29,7 @@ use crate::domain::reference::ReferenceSet;
 use form::{element_groups, HairTestForm, LABS};
 use report::{ChangeLine, MineralGroup, RatioLine};
 
-use crate::web::render_page as html;
+use crate::web::view::render_page;
 
 #[derive(Template)]
 #[template(path = "hair_tests/form.html")]
@@ -101,7 +101,7 @@ async fn practitioner_set(pool: &Pool, practitioner: &Practitioner) -> AppResult
 pub async fn new_form(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<HttpResponse> {
     let form = HairTestForm::blank(Utc::now().date_naive());
     let reference = practitioner_set(&pool, &scoped.practitioner).await?;
-    html(
+    render_page(
         StatusCode::OK,
         &FormPage::new(
             &scoped.practitioner,
@@ -126,7 +126,7 @@ async fn save(
         Ok(input) => input,
         Err(errors) => {
             let reference = practitioner_set(pool, &scoped.practitioner).await?;
-            return html(
+            return render_page(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &FormPage::new(
                     &scoped.practitioner,
@@ -191,7 +191,7 @@ pub async fn edit_form(pool: web::Data<Pool>, scoped: ScopedHairTest) -> AppResu
     .await?;
     let form = HairTestForm::from_stored(&scoped.test, &levels);
     let ScopedHairTest { scope, test } = scoped;
-    html(
+    render_page(
         StatusCode::OK,
         &FormPage::new(
             &scope.practitioner,
@@ -402,7 +402,7 @@ pub async fn show(pool: web::Data<Pool>, scoped: ScopedHairTest) -> AppResult<Ht
         client: scope.client,
         test,
     };
-    html(StatusCode::OK, &page)
+    render_page(StatusCode::OK, &page)
 }
 
 /// The freshest copy of the test (the list was read after the extractor's lookup).

@@ -9,7 +9,7 @@ use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 
 use super::form::{EntryErrors, RawEntry, SymptomRow};
-use super::{day_name, long_date, render, resume, Notice};
+use super::{day_name, long_date, resume, Notice};
 use crate::auth::csrf::{check_origin, verify};
 use crate::auth::session::resolve;
 use crate::auth::{CurrentAccount, PortalClient};
@@ -17,10 +17,11 @@ use crate::db::accounts::ROLE_CLIENT;
 use crate::db::client_portal::{self, ProgramSummary};
 use crate::db::diary::{self, Author, Entry, SaveOutcome};
 use crate::db::{client_symptoms, now, pending_entries, Pool};
-use crate::diary::calendar::{last_editable_day, parse_date};
-use crate::diary::vocabulary::label_of;
-use crate::diary::{day_status, DayStatus, Symptom, EDIT_WINDOW_DAYS};
+use crate::domain::diary::calendar::{last_editable_day, parse_date};
+use crate::domain::diary::vocabulary::label_of;
+use crate::domain::diary::{day_status, DayStatus, Symptom, EDIT_WINDOW_DAYS};
 use crate::web::forms::redirect;
+use crate::web::view::render_page;
 use crate::web::{remote_addr, run_db, AppError, AppResult, Layout};
 
 /// A symptom of a read-only day, as shown.
@@ -155,7 +156,7 @@ pub(crate) fn render_day(
         _ => Vec::new(),
     };
     let next = date + Duration::days(1);
-    render(
+    render_page(
         status,
         &DayPage {
             layout,
@@ -234,7 +235,7 @@ fn check(
     raw: &RawEntry,
     vocabulary: &[Symptom],
     today: NaiveDate,
-) -> Result<(crate::diary::EntryInput, i64), EntryErrors> {
+) -> Result<(crate::domain::diary::EntryInput, i64), EntryErrors> {
     let (input, revision) = raw.parse(vocabulary)?;
     let mut errors = EntryErrors::default();
     match day_status(input.date, today) {

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::db::diary::Entry;
-use crate::diary::calendar::parse_date;
-use crate::diary::entry::{parse_text, NOTE_MAX_CHARS, TRIGGERS_MAX_CHARS};
-use crate::diary::{EntryInput, Severity, Symptom, SymptomReading, TimeOfDay};
+use crate::domain::diary::calendar::parse_date;
+use crate::domain::diary::entry::{parse_text, NOTE_MAX_CHARS, TRIGGERS_MAX_CHARS};
+use crate::domain::diary::{EntryInput, Severity, Symptom, SymptomReading, TimeOfDay};
 use crate::web::forms::FieldErrors;
 
 const SEVERITY_PREFIX: &str = "sev_";
@@ -251,7 +251,7 @@ pub struct SymptomRow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diary::vocabulary::vocabulary;
+    use crate::domain::diary::vocabulary::vocabulary;
 
     fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
         items

@@ -10,12 +10,12 @@ use askama::Template;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Deserialize;
 
-use super::render;
 use crate::auth::PortalClient;
 use crate::db::diary::{self, Entry};
 use crate::db::{client_symptoms, Pool};
-use crate::diary::calendar::week_start;
+use crate::domain::diary::calendar::week_start;
 use crate::web::forms::url_encode;
+use crate::web::view::render_page;
 use crate::web::{run_db, AppError, AppResult, Layout};
 
 #[derive(Deserialize, Default)]
@@ -192,7 +192,7 @@ pub async fn history(
     }));
     let previous = first_of_month(first - Duration::days(1));
     let next = last + Duration::days(1);
-    render(
+    render_page(
         StatusCode::OK,
         &HistoryPage {
             layout: Layout::for_account(&portal.current, "portal-history"),

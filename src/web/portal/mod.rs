@@ -6,19 +6,17 @@
 pub mod day;
 pub mod form;
 pub mod history;
+pub mod preferences;
 pub mod results;
 pub mod resume;
-pub mod settings;
 
 use chrono::NaiveDate;
 
 pub use day::{save, today};
 pub use history::history;
+pub use preferences::{save_settings, settings_form};
 pub use results::results;
 pub use resume::{pending, resume, resume_form};
-pub use settings::{save_settings, settings_form};
-
-pub(crate) use crate::web::render_page as render;
 
 /// "Today", "Yesterday", or the weekday: how a person names a recent day.
 pub(crate) fn day_name(date: NaiveDate, today: NaiveDate) -> String {

@@ -5,15 +5,15 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
-use super::render;
 use crate::auth::PortalClient;
-use crate::db::analysis::sample_of;
+use crate::db::mapping::sample_of;
 use crate::db::reference_sets::reference_set_for_client;
 use crate::db::{hair_tests, Pool};
 use crate::domain::analysis::analyze;
 use crate::domain::element::Element;
 use crate::domain::ratio::RatioId;
 use crate::web::hair_tests::report::{pattern_title, value_cells};
+use crate::web::view::render_page;
 use crate::web::{run_db, AppResult, Layout};
 
 pub struct ResultLine {
@@ -38,7 +38,7 @@ const RATIOS: [RatioId; 2] = [RatioId::NaK, RatioId::CaK];
 pub async fn results(pool: web::Data<Pool>, portal: PortalClient) -> AppResult<HttpResponse> {
     let layout = Layout::for_account(&portal.current, "portal-results");
     if !portal.settings.share_results {
-        return render(
+        return render_page(
             StatusCode::OK,
             &ResultsPage {
                 layout,
@@ -80,7 +80,7 @@ pub async fn results(pool: web::Data<Pool>, portal: PortalClient) -> AppResult<H
             }
         })
         .collect();
-    render(
+    render_page(
         StatusCode::OK,
         &ResultsPage {
             layout,

@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use super::day::{self, Attempt, Shown};
 use super::form::RawEntry;
-use super::{long_date, render, Notice};
+use super::{long_date, Notice};
 use crate::auth::csrf::{token_for_page, CsrfForm};
 use crate::auth::login::{self, LoginOutcome};
 use crate::auth::session::{cookie_name, is_secure, resolve, session_cookie, SessionInfo};
@@ -27,9 +27,10 @@ use crate::auth::{CurrentAccount, PortalClient};
 use crate::db::accounts::ROLE_CLIENT;
 use crate::db::pending_entries::{self, PendingRow, LIFETIME};
 use crate::db::{now, sessions, Pool};
-use crate::diary::vocabulary::DEFAULT_SYMPTOMS;
-use crate::diary::Severity;
+use crate::domain::diary::vocabulary::DEFAULT_SYMPTOMS;
+use crate::domain::diary::Severity;
 use crate::web::forms::redirect;
+use crate::web::view::render_page;
 use crate::web::{remote_addr, run_db, AppError, AppResult, Layout};
 
 const COOKIE: &str = "htma_pending";
@@ -191,7 +192,7 @@ async fn resume_page(
         })
         .collect();
     let (csrf, cookie) = token_for_page(req).await?;
-    let mut response = render(
+    let mut response = render_page(
         status,
         &ResumePage {
             layout: Layout::anonymous(csrf),

@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::charts::{Marker, Point, Series, TimeAxis};
-use crate::db::analysis::sample_of;
 use crate::db::clients::ClientRow;
+use crate::db::mapping::sample_of;
 use crate::db::reference_sets::reference_set_for_client;
 use crate::db::summaries::SummaryRow;
 use crate::db::{client_symptoms, diary_stats, flags, hair_tests, programs, DbConn, DbError};
-use crate::diary::vocabulary::label_of;
 use crate::domain::analysis::analyze;
+use crate::domain::diary::vocabulary::label_of;
 use crate::domain::element::Element;
 use crate::domain::ratio::RatioId;
 use crate::export::summary::{
@@ -58,7 +58,7 @@ pub fn load(
     let history = programs::history(conn, client.id)?;
     let flag_rows = flags::active_for_client(conn, client.id)?;
     let custom = client_symptoms::list(conn, client.id)?;
-    let vocabulary = crate::diary::vocabulary::vocabulary(&custom);
+    let vocabulary = crate::domain::diary::vocabulary::vocabulary(&custom);
     let weekly = diary_stats::weekly_severity(conn, client.id, start, end)?;
     let adherence = diary_stats::adherence(conn, client.id, start, end)?;
     let day_logs = diary_stats::day_logs(conn, client.id, start, end)?;

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::forms::{redirect, FieldErrors};
-use super::{remote_addr, run_db, timeline, AppError, AppResult, Layout};
+use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::extract::parse_id;
 use crate::auth::{PortalClient, ScopedClient};
@@ -21,7 +21,7 @@ use crate::db::summaries::{self, SummaryRow};
 use crate::db::Pool;
 use crate::export::summary::{SummaryData, DISCLAIMER};
 
-use crate::web::render_page as html;
+use crate::web::view::render_page;
 
 #[derive(Template)]
 #[template(path = "summaries/new.html")]
@@ -37,7 +37,7 @@ struct NewPage {
 
 pub async fn new_form(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<HttpResponse> {
     let client_id = scoped.client.id;
-    let today = timeline::today();
+    let today = crate::web::view::today();
     let ((start, end), existing) = run_db(&pool, move |conn| {
         Ok((
             load::default_period(conn, client_id, today)?,
@@ -45,7 +45,7 @@ pub async fn new_form(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<
         ))
     })
     .await?;
-    html(
+    render_page(
         StatusCode::OK,
         &NewPage {
             layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
@@ -111,7 +111,7 @@ pub async fn create(
                 summaries::list_for_client(conn, client_id)
             })
             .await?;
-            return html(
+            return render_page(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &NewPage {
                     layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
@@ -212,7 +212,7 @@ pub async fn show(
 ) -> AppResult<HttpResponse> {
     let client_id = scoped.client.id;
     let (summary, data) = assemble(&req, &pool, scoped.client).await?;
-    html(
+    render_page(
         StatusCode::OK,
         &ShowPage {
             layout: Layout::for_practitioner(&scoped.practitioner, "clients"),

@@ -6,17 +6,17 @@ pub use crate::charts as chart;
 use std::collections::HashMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::forms::redirect;
 use super::{remote_addr, run_db, AppError, AppResult};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::ScopedClient;
-use crate::db::analysis::sample_of;
 use crate::db::clients::ClientRow;
 use crate::db::flags::{self, FlagRow};
 use crate::db::hair_tests::{self, HairTestRow};
+use crate::db::mapping::sample_of;
 use crate::db::programs::{self, VersionWithSupplements};
 use crate::db::reference_sets::reference_set_for_client;
 use crate::db::{audit, DbConn, DbError, Pool};
@@ -127,10 +127,10 @@ struct Loaded {
 struct DiaryData {
     from: NaiveDate,
     to: NaiveDate,
-    weekly: Vec<crate::diary::SymptomWeeks>,
-    adherence: crate::diary::Adherence,
-    rising: Vec<crate::diary::RisingFlag>,
-    vocabulary: Vec<crate::diary::Symptom>,
+    weekly: Vec<crate::domain::diary::SymptomWeeks>,
+    adherence: crate::domain::diary::Adherence,
+    rising: Vec<crate::domain::diary::RisingFlag>,
+    vocabulary: Vec<crate::domain::diary::Symptom>,
 }
 
 fn load_diary(
@@ -322,7 +322,8 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
             .weekly
             .iter()
             .map(|s| {
-                let label = crate::diary::vocabulary::label_of(&diary.vocabulary, &s.symptom_key);
+                let label =
+                    crate::domain::diary::vocabulary::label_of(&diary.vocabulary, &s.symptom_key);
                 let weeks: Vec<_> = s
                     .weeks
                     .iter()
@@ -339,7 +340,7 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
         .map(|r| {
             format!(
                 "{} rose from {:.1} (week of {}) to {:.1} (week of {})",
-                crate::diary::vocabulary::label_of(&diary.vocabulary, &r.symptom_key),
+                crate::domain::diary::vocabulary::label_of(&diary.vocabulary, &r.symptom_key),
                 r.baseline_average,
                 r.baseline_week_start,
                 r.average,
@@ -510,8 +511,4 @@ pub async fn acknowledge_flag(
         return Err(AppError::NotFound);
     }
     Ok(redirect(&format!("/clients/{client_id}#flags")))
-}
-
-pub fn today() -> NaiveDate {
-    Utc::now().date_naive()
 }

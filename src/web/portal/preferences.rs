@@ -6,13 +6,14 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{long_date, render, Notice};
+use super::{long_date, Notice};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::PortalClient;
 use crate::db::audit::{record, AuditEntry};
 use crate::db::{client_portal, now, write_tx, Pool};
-use crate::diary::UtcOffset;
+use crate::domain::diary::UtcOffset;
 use crate::web::forms::{redirect, FieldErrors};
+use crate::web::view::render_page;
 use crate::web::{remote_addr, run_db, AppResult, Layout};
 
 pub struct OffsetChoice {
@@ -22,7 +23,7 @@ pub struct OffsetChoice {
 }
 
 #[derive(Template)]
-#[template(path = "portal/settings.html")]
+#[template(path = "portal/preferences.html")]
 struct SettingsPage {
     layout: Layout,
     email: String,
@@ -55,7 +56,7 @@ fn page(
     }));
     let offset = portal.offset();
     let local = now() + chrono::Duration::minutes(i64::from(offset.minutes()));
-    render(
+    render_page(
         status,
         &SettingsPage {
             layout: Layout::for_account(&portal.current, "portal-settings"),

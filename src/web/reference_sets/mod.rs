@@ -27,7 +27,7 @@ pub const LIST_PATH: &str = "/settings/reference-sets";
 /// The value of the choice fields that names the embedded default rather than a stored set.
 pub const DEFAULT_CHOICE: &str = "default";
 
-pub(crate) use crate::web::render_page as html;
+use crate::web::view::render_page;
 
 /// One of the signed-in practitioner's sets, named by the `{set_id}` segment or a form field.
 /// Another practitioner's set is not found, exactly like a missing one.
@@ -89,7 +89,7 @@ pub struct CloneInput {
 }
 
 #[derive(Template)]
-#[template(path = "settings/reference_sets.html")]
+#[template(path = "reference_sets/reference_sets.html")]
 struct ListPage {
     layout: Layout,
     default_label: String,
@@ -188,7 +188,7 @@ pub async fn list(
         None,
     )
     .await?;
-    html(StatusCode::OK, &page)
+    render_page(StatusCode::OK, &page)
 }
 
 /// Clones the default or one of the practitioner's sets under a new name, then opens it for
@@ -243,7 +243,7 @@ async fn clone_refused(
     message: String,
 ) -> AppResult<HttpResponse> {
     let page = list_page(pool, practitioner, None, input, Some(message)).await?;
-    html(StatusCode::UNPROCESSABLE_ENTITY, &page)
+    render_page(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
 #[derive(Debug, Deserialize)]

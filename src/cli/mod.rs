@@ -1,8 +1,10 @@
 //! Command line: flags, environment variables and subcommands.
 
+pub mod analyze;
+
 use clap::{Parser, Subcommand};
 
-use crate::config::{Settings, DEFAULT_BIND, DEFAULT_DATABASE_URL};
+use crate::config::{ServerConfig, DEFAULT_BIND, DEFAULT_DATABASE_URL};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -82,8 +84,8 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
-    pub fn settings(&self, database_url: &str) -> Settings {
-        Settings {
+    pub fn server_config(&self, database_url: &str) -> ServerConfig {
+        ServerConfig {
             bind: self.bind.clone(),
             database_url: database_url.to_string(),
             trust_proxy: self.trust_proxy,

@@ -8,17 +8,18 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::form::{Section, SetForm, VERSION};
-use super::{html, ScopedReferenceSet, LIST_PATH};
+use super::{ScopedReferenceSet, LIST_PATH};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::Practitioner;
 use crate::db::hair_test_changes::Actor;
 use crate::db::reference_set_changes::{self, EditOutcome};
 use crate::db::Pool;
 use crate::web::forms::{redirect, FieldErrors};
+use crate::web::view::render_page;
 use crate::web::{remote_addr, run_db, AppError, AppResult, Layout};
 
 #[derive(Template)]
-#[template(path = "settings/reference_set_edit.html")]
+#[template(path = "reference_sets/reference_set_edit.html")]
 struct EditPage {
     layout: Layout,
     set_id: i64,
@@ -70,7 +71,7 @@ pub async fn edit_form(
         &FieldErrors::default(),
         Vec::new(),
     );
-    html(StatusCode::OK, &page)
+    render_page(StatusCode::OK, &page)
 }
 
 /// The form again, with what was typed and why it was not saved.
@@ -82,7 +83,7 @@ fn refused(
     problems: Vec<String>,
 ) -> AppResult<HttpResponse> {
     let page = EditPage::new(&scoped.practitioner, scoped, form, fields, problems);
-    html(status, &page)
+    render_page(status, &page)
 }
 
 fn conflict_message(current_version: u32) -> String {

@@ -13,7 +13,7 @@ use super::diary::EntryRow;
 use super::hair_tests::{self, HairTestRow, LevelRow};
 use super::schema::{clients, diary_entries, diary_symptoms};
 use super::{client_symptoms, DbConn, DbError};
-use crate::diary::Symptom;
+use crate::domain::diary::Symptom;
 
 /// One symptom of one diary day, exactly as stored (the export hides nothing and fixes nothing).
 #[derive(Debug, Clone, PartialEq, Eq)]
