@@ -122,9 +122,13 @@ pub fn spawn_with_pool(pool: Pool, database_url: String) -> TestApp {
     };
     let server = htma_tracker::app::run(listener, pool.clone(), settings).expect("start server");
     actix_web::rt::spawn(server);
+    // Idle connections are dropped after 2 s, before the server's 5 s keep-alive closes them:
+    // a test that paused longer (running the FHIR validator blocks this thread, server included)
+    // would otherwise send its next request on a connection the server has just closed.
     let client = awc::Client::builder()
         .disable_redirects()
         .timeout(Duration::from_secs(30))
+        .connector(awc::Connector::new().conn_keep_alive(Duration::from_secs(2)))
         .finish();
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
