@@ -1,109 +1,64 @@
 //! `seed-demo`: a small, realistic data set so a new user sees a populated app at once, and with
 //! `--clients N --years Y` a large generated one (`scale`) for benchmarks.
 
+mod demo;
+mod demo_data;
 pub mod plan;
 pub mod rng;
+mod rows;
 pub mod scale;
 
-use chrono::NaiveDate;
-
 use crate::auth::{login, password};
-use crate::db::clients::{self, ClientChange, ClientFields};
-use crate::db::{accounts, new_id, DbConn, DbError};
+use crate::db::{accounts, audit, write_tx, DbConn, DbError};
 
 pub const DEMO_EMAIL: &str = "demo@example.com";
 pub const DEMO_PASSWORD: &str = "demo-password-2026";
 
-struct DemoClient {
-    name: &'static str,
-    code: &'static str,
-    born: (i32, u32, u32),
-    sex: Option<&'static str>,
-    notes: &'static str,
+/// `seed-demo`: the demo practitioner and their small practice (`demo_data.rs`), all in one
+/// transaction. Running it again changes nothing. Returns the message to print: what was
+/// written and both sign-ins, the practitioner's and the portal's.
+pub fn seed_demo(conn: &mut DbConn) -> Result<String, DbError> {
+    seed_demo_on(conn, chrono::Utc::now().date_naive())
 }
 
-const DEMO_CLIENTS: &[DemoClient] = &[
-    DemoClient {
-        name: "Maria Jensen",
-        code: "MJ-001",
-        born: (1978, 4, 12),
-        sex: Some("F"),
-        notes: "Night leg cramps for two years; drinks a lot of coffee.",
-    },
-    DemoClient {
-        name: "Tom Becker",
-        code: "TB-002",
-        born: (1985, 9, 3),
-        sex: Some("M"),
-        notes: "Runner; cramps during and after long runs.",
-    },
-    DemoClient {
-        name: "Aiko Tanaka",
-        code: "AT-003",
-        born: (1991, 1, 27),
-        sex: Some("F"),
-        notes: "Restless legs in the evening, fatigue.",
-    },
-    DemoClient {
-        name: "Liam O'Connor",
-        code: "LO-004",
-        born: (1969, 6, 15),
-        sex: Some("M"),
-        notes: "Neck and upper back tension; office work.",
-    },
-    DemoClient {
-        name: "Sofia Rossi",
-        code: "SR-005",
-        born: (1982, 11, 2),
-        sex: Some("F"),
-        notes: "Cold hands and feet; vegetarian diet.",
-    },
-    DemoClient {
-        name: "Noah Schmidt",
-        code: "NS-006",
-        born: (1975, 3, 30),
-        sex: None,
-        notes: "Muscle tightness after starting a new exercise programme.",
-    },
-];
-
-pub fn seed_demo(conn: &mut DbConn) -> Result<String, DbError> {
+/// `seed_demo` as if run on `today` (the demo's dates count back from it).
+pub fn seed_demo_on(conn: &mut DbConn, today: chrono::NaiveDate) -> Result<String, DbError> {
+    let sign_in = sign_in_lines();
     if accounts::find_by_email(conn, DEMO_EMAIL)?.is_some() {
         return Ok(format!(
-            "demo data already present: sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}"
+            "demo data already present, nothing added\n{sign_in}"
         ));
     }
+    // One hash for the practitioner and the portal account: they share the demo password.
     let hash = password::hash(DEMO_PASSWORD).map_err(DbError::Migration)?;
-    let practitioner =
-        login::create_practitioner(conn, DEMO_EMAIL, "Dr. Demo Practitioner", &hash)?;
-    for client in DEMO_CLIENTS {
-        let (y, m, d) = client.born;
-        let fields = ClientFields {
-            full_name: client.name.into(),
-            search_key: format!(
-                "{} {}",
-                client.name.to_lowercase(),
-                client.code.to_lowercase()
-            ),
-            reference_code: Some(client.code.into()),
-            date_of_birth: NaiveDate::from_ymd_opt(y, m, d),
-            sex: client.sex.map(str::to_string),
-            email: None,
-            phone: None,
-            notes: client.notes.into(),
-        };
-        clients::apply_change(
+    let written = write_tx(conn, |conn| {
+        let practitioner =
+            login::create_practitioner(conn, DEMO_EMAIL, "Dr. Demo Practitioner", &hash)?;
+        let written = demo::write_demo(conn, practitioner, &hash, today)?;
+        audit::record(
             conn,
-            practitioner,
-            new_id(),
-            ClientChange::Create(&fields),
-            "seed-demo",
+            &audit::AuditEntry {
+                account_id: Some(practitioner),
+                action: "seed",
+                record_kind: "practitioner",
+                record_id: Some(practitioner),
+                remote_addr: None,
+                detail: "seed-demo: the demo practice",
+            },
         )?;
+        Ok(written)
+    })?;
+    Ok(format!("seeded the demo practice: {written}\n{sign_in}"))
+}
+
+fn sign_in_lines() -> String {
+    let mut lines = format!("practitioner sign-in: {DEMO_EMAIL} / {DEMO_PASSWORD}");
+    if let Some((name, email)) = demo::portal_sign_in() {
+        lines.push_str(&format!(
+            "\nclient portal sign-in ({name}): {email} / {DEMO_PASSWORD}"
+        ));
     }
-    Ok(format!(
-        "seeded {} demo clients: sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}",
-        DEMO_CLIENTS.len()
-    ))
+    lines
 }
 
 /// `seed-demo --clients N --years Y`: the small demo (idempotent, as without flags), then the

@@ -120,7 +120,7 @@ const INTAKE_NOTES: &[&str] = &[
     "Referred by a friend; wants a baseline test.",
 ];
 
-const DIARY_NOTES: &[&str] = &[
+pub(super) const DIARY_NOTES: &[&str] = &[
     "Slept badly.",
     "Long walk, felt fine.",
     "Busy day at work.",
@@ -131,7 +131,7 @@ const DIARY_NOTES: &[&str] = &[
     "Travelling.",
 ];
 
-const TRIGGERS: &[&str] = &[
+pub(super) const TRIGGERS: &[&str] = &[
     "coffee",
     "long run",
     "poor sleep",

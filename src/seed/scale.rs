@@ -9,17 +9,18 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Duration, NaiveDate};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use super::plan::{plan_client, PlannedClient};
-use crate::db::hair_tests::LevelRow;
-use crate::db::mapping::{analyze_sample, level_rows, sex_of};
-use crate::db::schema::{
-    self, accounts, clients, diary_entries, diary_symptoms, hair_test_levels, hair_tests,
+use super::rows::{
+    self, at, search_key, Block, IdBlock, NewClient, NewDiaryEntry, NewDiarySymptom, NewHairTest,
+    NewPortalAccount, NewProgramVersion, NewSupplement, Review,
 };
-use crate::db::{audit, flags, new_id, write_tx, DbConn, DbError};
+use crate::db::mapping::{analyze_sample, level_rows, sex_of};
+use crate::db::schema::{self, clients};
+use crate::db::{audit, DbConn, DbError};
 use crate::domain::analysis::HairSample;
 
 /// Default seed of the generator: the published benchmark figures use this data set.
@@ -29,8 +30,6 @@ pub const DEFAULT_SEED: u64 = 0x5EED_2026_0007;
 const CLIENTS_PER_TRANSACTION: u32 = 100;
 /// Clients that get a portal account (to write their diary), e.g. for the diary benchmark.
 pub const PORTAL_ACCOUNTS: u32 = 64;
-/// Rows per INSERT: under SQLite's 32,766 bound parameters at 8 columns per row.
-const ROWS_PER_INSERT: usize = 1000;
 
 #[derive(Debug, Clone, Copy)]
 pub struct ScaleOptions {
@@ -39,124 +38,9 @@ pub struct ScaleOptions {
     pub seed: u64,
 }
 
-/// Sequential ids from a random base. Ids elsewhere are fully random (`db::new_id`); seeding
-/// millions of rows in key order instead turns every index insert into an append, which is
-/// several times faster on both engines. Collisions stay as unlikely: a block of a few million
-/// ids in a 2^62 space. Ids are not secrets (access goes through the scoped extractors).
-struct IdBlock {
-    next: i64,
-}
-
-impl IdBlock {
-    fn new() -> IdBlock {
-        IdBlock {
-            next: new_id() >> 1,
-        }
-    }
-    fn take(&mut self) -> i64 {
-        self.next += 1;
-        self.next
-    }
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = clients, treat_none_as_default_value = false)]
-struct NewClient {
-    id: i64,
-    practitioner_id: i64,
-    full_name: String,
-    search_key: String,
-    reference_code: Option<String>,
-    date_of_birth: Option<NaiveDate>,
-    sex: Option<String>,
-    email: Option<String>,
-    phone: Option<String>,
-    notes: String,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = accounts, treat_none_as_default_value = false)]
-struct NewPortalAccount {
-    id: i64,
-    role: &'static str,
-    email: String,
-    display_name: String,
-    password_hash: String,
-    client_id: Option<i64>,
-    created_at: NaiveDateTime,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = hair_tests, treat_none_as_default_value = false)]
-struct NewHairTest {
-    id: i64,
-    client_id: i64,
-    sample_date: NaiveDate,
-    entered_at: NaiveDateTime,
-    lab: String,
-    lab_sample_id: Option<String>,
-    washed: bool,
-    entry_unit: String,
-    printed_ratios: String,
-    notes: String,
-    oxidation_type: String,
-    oxidation_degree: Option<String>,
-    pattern_ids: String,
-    reference_set: String,
-    updated_at: NaiveDateTime,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = diary_entries)]
-struct NewDiaryEntry {
-    id: i64,
-    client_id: i64,
-    entry_date: NaiveDate,
-    note: String,
-    triggers: String,
-    revision: i64,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = diary_symptoms, treat_none_as_default_value = false)]
-struct NewDiarySymptom {
-    entry_id: i64,
-    symptom_key: String,
-    severity: i64,
-    time_of_day: Option<String>,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = schema::program_versions)]
-struct NewProgramVersion {
-    id: i64,
-    client_id: i64,
-    starts_on: NaiveDate,
-    diet: String,
-    lifestyle: String,
-    created_at: NaiveDateTime,
-    created_by: i64,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = schema::program_supplements)]
-struct NewSupplement {
-    id: i64,
-    version_id: i64,
-    position: i64,
-    name: String,
-    dose: String,
-    unit: String,
-    frequency: String,
-}
-
 /// Supplements a nutritional-balancing program typically starts from, by oxidation type of the
 /// test it answers (name, dose, unit, frequency).
-fn supplements_for(
+pub(super) fn supplements_for(
     oxidation_type: &str,
 ) -> &'static [(&'static str, &'static str, &'static str, &'static str)] {
     match oxidation_type {
@@ -184,38 +68,6 @@ fn supplements_for(
     }
 }
 
-/// Multi-row INSERTs in chunks. The shared connection type does not take batch inserts, so
-/// each engine runs its own (as `db::hair_tests` does).
-macro_rules! insert_batches {
-    ($conn:expr, $table:expr, $rows:expr) => {{
-        let mut written = 0usize;
-        for chunk in $rows.chunks(ROWS_PER_INSERT) {
-            let insert = diesel::insert_into($table).values(chunk);
-            written += match &mut *$conn {
-                DbConn::Sqlite(c) => insert.execute(c)?,
-                DbConn::Postgres(c) => insert.execute(c)?,
-            };
-        }
-        written
-    }};
-}
-
-/// The rows of one block of clients, built before the transaction opens so it stays short.
-#[derive(Default)]
-struct Block {
-    client_ids: Vec<i64>,
-    clients: Vec<NewClient>,
-    accounts: Vec<NewPortalAccount>,
-    tests: Vec<NewHairTest>,
-    levels: Vec<LevelRow>,
-    entries: Vec<NewDiaryEntry>,
-    symptoms: Vec<NewDiarySymptom>,
-    program_versions: Vec<NewProgramVersion>,
-    supplements: Vec<NewSupplement>,
-    /// (client, test, when): the flags raised by each test the practitioner has reviewed.
-    reviewed: Vec<(i64, i64, NaiveDateTime)>,
-}
-
 #[derive(Debug, Default)]
 pub struct Totals {
     pub clients: usize,
@@ -228,24 +80,6 @@ pub struct Totals {
     pub program_versions: usize,
     /// Oxidation types of the seeded tests, as the domain engine classifies them.
     pub oxidation_types: BTreeMap<String, usize>,
-}
-
-fn at(date: NaiveDate, hour: u32, minute: u32) -> NaiveDateTime {
-    date.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or(NaiveTime::MIN))
-}
-
-fn search_key(client: &PlannedClient) -> String {
-    // As `ClientForm::parse` builds it, so search finds generated clients like typed ones.
-    [
-        Some(&client.full_name),
-        Some(&client.reference_code),
-        client.email.as_ref(),
-    ]
-    .into_iter()
-    .flatten()
-    .map(|s| s.to_lowercase())
-    .collect::<Vec<_>>()
-    .join(" ")
 }
 
 fn add_client(
@@ -264,7 +98,11 @@ fn add_client(
         id: client_id,
         practitioner_id,
         full_name: client.full_name.clone(),
-        search_key: search_key(client),
+        search_key: search_key(
+            &client.full_name,
+            &client.reference_code,
+            client.email.as_deref(),
+        ),
         reference_code: Some(client.reference_code.clone()),
         date_of_birth: Some(client.date_of_birth),
         sex: client.sex.map(str::to_string),
@@ -273,6 +111,9 @@ fn add_client(
         notes: client.notes.clone(),
         created_at: created,
         updated_at: created,
+        archived_at: None,
+        share_results: false,
+        retest_interval_months: None,
     });
     if client.index < PORTAL_ACCOUNTS {
         block.accounts.push(NewPortalAccount {
@@ -354,7 +195,12 @@ fn add_client(
         // years of flags were never looked at would make every open-flag list unrealistic.)
         let reviewed_at = entered + Duration::days(3);
         if position < last || reviewed_at.date() < today - Duration::days(30) {
-            block.reviewed.push((client_id, test_id, reviewed_at));
+            block.reviewed.push(Review {
+                client_id,
+                test_id,
+                at: reviewed_at,
+                note: String::new(),
+            });
         }
     }
     for day in &client.diary {
@@ -369,6 +215,9 @@ fn add_client(
             revision: 1,
             created_at: written,
             updated_at: written,
+            annotation: String::new(),
+            annotated_at: None,
+            annotated_by: None,
         });
         for symptom in &day.symptoms {
             block.symptoms.push(NewDiarySymptom {
@@ -392,37 +241,16 @@ fn write_block(
     block: &Block,
     totals: &mut Totals,
 ) -> Result<(), DbError> {
-    write_tx(conn, |conn| {
-        totals.clients += insert_batches!(conn, clients::table, &block.clients);
-        totals.portal_accounts += insert_batches!(conn, accounts::table, &block.accounts);
-        totals.tests += insert_batches!(conn, hair_tests::table, &block.tests);
-        totals.levels += insert_batches!(conn, hair_test_levels::table, &block.levels);
-        totals.diary_entries += insert_batches!(conn, diary_entries::table, &block.entries);
-        totals.diary_symptoms += insert_batches!(conn, diary_symptoms::table, &block.symptoms);
-        totals.program_versions += insert_batches!(
-            conn,
-            schema::program_versions::table,
-            &block.program_versions
-        );
-        insert_batches!(conn, schema::program_supplements::table, &block.supplements);
-        for client_id in &block.client_ids {
-            flags::recompute_for_client(conn, *client_id)?;
-        }
-        for (client_id, test_id, at) in &block.reviewed {
-            // Filtered by client too, so the flags index narrows it to one client's flags.
-            totals.acknowledged_flags += diesel::update(
-                schema::flags::table
-                    .filter(schema::flags::client_id.eq(client_id))
-                    .filter(schema::flags::to_test_id.eq(test_id)),
-            )
-            .set((
-                schema::flags::acknowledged_at.eq(Some(at)),
-                schema::flags::acknowledged_by.eq(Some(practitioner_id)),
-            ))
-            .execute(conn)?;
-        }
-        Ok(())
-    })
+    let written = rows::write_block(conn, practitioner_id, block)?;
+    totals.clients += written.clients;
+    totals.portal_accounts += written.portal_accounts;
+    totals.tests += written.tests;
+    totals.levels += written.levels;
+    totals.diary_entries += written.diary_entries;
+    totals.diary_symptoms += written.diary_symptoms;
+    totals.program_versions += written.program_versions;
+    totals.acknowledged_flags += written.acknowledged_flags;
+    Ok(())
 }
 
 /// How many generated clients (reference code `S-…`) the practitioner already has.
