@@ -38,8 +38,12 @@ impl Viewport {
         width: 1280,
         height: 900,
     };
+    /// The most common laptop screen (issue 16 looks at pages at this size).
+    pub const LAPTOP: Viewport = Viewport {
+        width: 1366,
+        height: 900,
+    };
     /// A phone held upright (an iPhone 12 to 15).
-    #[allow(dead_code)] // for the phone layout tests
     pub const PHONE: Viewport = Viewport {
         width: 390,
         height: 844,
@@ -326,6 +330,48 @@ impl Browser {
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png).expect("write the screenshot");
         eprintln!("screenshot: {}", path.display());
+        path
+    }
+}
+
+impl Browser {
+    /// Saves a PNG of the whole page, not only the part in view, to
+    /// `target/screenshots/<name>.png`: the window grows to the page's height for the shot (at
+    /// most 12,000 px) and then returns to its size.
+    pub async fn screenshot_full_page(&self, name: &str) -> PathBuf {
+        let (width, height) = self.inner_size().await;
+        let page_height = self
+            .run_js("return document.documentElement.scrollHeight;")
+            .await
+            .as_i64()
+            .unwrap_or(height)
+            .min(12_000);
+        let (outer_width, outer_height) = self
+            .client()
+            .get_window_size()
+            .await
+            .expect("read the window size");
+        if page_height > height {
+            self.client()
+                .set_window_size(
+                    outer_width as u32,
+                    (outer_height as i64 + page_height - height) as u32,
+                )
+                .await
+                .expect("grow the window to the page");
+        }
+        let path = self.screenshot(name).await;
+        if page_height > height {
+            self.client()
+                .set_window_size(outer_width as u32, outer_height as u32)
+                .await
+                .expect("restore the window size");
+            assert_eq!(
+                self.inner_size().await,
+                (width, height),
+                "viewport restored"
+            );
+        }
         path
     }
 }

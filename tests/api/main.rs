@@ -7,6 +7,7 @@ mod helpers;
 mod accounts;
 mod browser;
 mod browser_timeline;
+mod browser_walk;
 mod clients;
 mod hair_tests;
 mod security;

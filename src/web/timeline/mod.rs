@@ -27,6 +27,7 @@ use crate::domain::numbers::format_value;
 use crate::domain::ratio::RatioId;
 use crate::domain::reference::ReferenceSet;
 use crate::domain::retest::{retest_due_date, DEFAULT_RETEST_INTERVAL_MONTHS};
+use crate::web::hair_tests::report::pattern_title;
 use chart::{line_chart, Marker, Point, Series, TimeAxis};
 
 /// One value in the tests table, with its movement since the previous test (CMP-1).
@@ -46,7 +47,14 @@ pub struct TestLine {
     pub oxidation: String,
     pub changed_type: bool,
     pub cells: Vec<Cell>,
-    pub patterns: String,
+    /// The test's patterns by name, each with its HTMA.md id as secondary detail.
+    pub patterns: Vec<PatternName>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PatternName {
+    pub id: String,
+    pub title: String,
 }
 
 #[derive(Debug, Clone)]
@@ -268,9 +276,11 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
             patterns: analyses[i]
                 .patterns
                 .iter()
-                .map(|p| p.id.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
+                .map(|p| PatternName {
+                    id: p.id.clone(),
+                    title: pattern_title(&p.id),
+                })
+                .collect(),
         });
     }
     let dates: HashMap<i64, NaiveDate> =
