@@ -95,6 +95,10 @@ route_table! {
     get "/clients/{client_id}/summaries/{summary_id}" => summaries::show, OwnClient;
     get "/clients/{client_id}/summaries/{summary_id}/pdf" => summaries::pdf, OwnClient;
     post "/clients/{client_id}/summaries/{summary_id}/share" => summaries::share, OwnClient;
+    get "/clients/{client_id}/summaries/{summary_id}/client" => summaries::client_copy, OwnClient;
+    get "/clients/{client_id}/summaries/{summary_id}/client.pdf" => summaries::client_pdf, OwnClient;
+    post "/clients/{client_id}/summaries/{summary_id}/delete" => summaries::delete, OwnClient;
+    post "/clients/{client_id}/summaries/{summary_id}/restore" => summaries::restore, OwnClient;
     get "/portal/summaries/{summary_id}/pdf" => summaries::portal_pdf, Portal;
     get "/clients/{client_id}/import" => imports::upload_form, OwnClient;
     post "/clients/{client_id}/import" => imports::upload, OwnClient;

@@ -185,6 +185,8 @@ diesel::table! {
         comment -> Text,
         created_at -> Timestamp,
         shared_at -> Nullable<Timestamp>,
+        content -> Nullable<Text>,
+        deleted_at -> Nullable<Timestamp>,
     }
 }
 

@@ -27,4 +27,5 @@ pub fn file_name(client_id: i64, what: &str) -> String {
 
 // progress summaries
 pub mod pdf;
+pub mod plain;
 pub mod summary;

@@ -1,17 +1,44 @@
-//! The content of a progress summary, assembled once and rendered twice: as a printable page
-//! and as a PDF. Plain data: every number is already formatted, every chart is a series on the
-//! shared time axis.
+//! The content of a progress summary: assembled once, when the summary is made, stored as JSON
+//! with it, and rendered from that frozen copy as a page and as a PDF, for two audiences.
+//!
+//! Plain data: every number is already formatted and every name already chosen, so a later
+//! change of the rules, the reference set or the wording of a pattern never alters a summary
+//! already made. The chart series are kept as numbers and rebuilt into `charts` types on load.
+//!
+//! Two audiences, one document: the practitioner's copy holds everything; the client's copy
+//! (`for_client`) drops what is the practitioner's internal record (flags with their states,
+//! rule ids and notes) and keeps plain language only.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
 
-use crate::charts::{Marker, Series, TimeAxis};
+use crate::charts::{Marker, Point, Series, TimeAxis};
 
 pub const DISCLAIMER: &str =
     "This summary is an educational record of hair tissue mineral analysis \
      following the nutritional-balancing conventions (Eck / Wilson). It is not a diagnosis and \
      not a substitute for medical care.";
 
-#[derive(Debug, Clone)]
+/// The version of the stored content's shape; a summary keeps the shape it was made with.
+pub const CONTENT_FORMAT: u32 = 1;
+
+/// One legend for the weekly symptom bars, used word for word by the page and the PDF.
+pub const SEVERITY_LEGEND: &str = "Weekly average severity (0–10): below 4 / 4 to below 7 / 7 and \
+     above; no bar: nothing logged that week.";
+
+/// What "peak" means wherever it is shown, word for word by the page and the PDF.
+pub const PEAK_MEANING: &str = "Peak: the highest severity logged on any one day of the period.";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Audience {
+    /// The practitioner's copy: flags with their states, rule ids and notes included.
+    #[default]
+    Practitioner,
+    /// The client's copy: plain language only.
+    Client,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ProgramSummary {
     pub starts_on: NaiveDate,
     pub diet: String,
@@ -20,7 +47,7 @@ pub struct ProgramSummary {
     pub supplements: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TestSummary {
     pub sample_date: NaiveDate,
     pub lab: String,
@@ -28,11 +55,28 @@ pub struct TestSummary {
     pub values: Vec<String>,
     /// `slow moderate`, `mixed`, ...
     pub oxidation: String,
+    /// The patterns found, by name (`Calcium shell`), in the engine's order.
     pub patterns: Vec<String>,
     pub washed: bool,
 }
 
-#[derive(Debug, Clone)]
+/// A pattern found in the period: its name and what it means, in one line.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PatternNote {
+    /// HTMA.md's id; the practitioner's copy shows it, the client's never.
+    pub id: String,
+    pub name: String,
+    pub explanation: String,
+}
+
+/// An oxidation type found in the period, explained in a sentence.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OxidationNote {
+    pub label: String,
+    pub explanation: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FlagSummary {
     pub raised_between: String,
     pub kind: String,
@@ -42,16 +86,30 @@ pub struct FlagSummary {
     pub note: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SymptomSummary {
     pub label: String,
     /// Average severity (0–10) per week of the period, None for a week without entries.
     pub weekly: Vec<(NaiveDate, Option<f64>)>,
     pub days_present: u32,
+    /// The highest severity logged on any one day of the period (`PEAK_MEANING`).
+    #[serde(default)]
+    pub peak: Option<u8>,
 }
 
-#[derive(Debug, Clone)]
+/// A trend chart's numbers, as stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TrendSeries {
+    pub id: String,
+    pub title: String,
+    pub unit: String,
+    pub points: Vec<(NaiveDate, f64)>,
+    pub ideal: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SummaryData {
+    pub format: u32,
     pub client_name: String,
     pub reference_code: Option<String>,
     pub practitioner_name: String,
@@ -59,17 +117,101 @@ pub struct SummaryData {
     pub period_end: NaiveDate,
     pub created_at: NaiveDateTime,
     pub comment: String,
+    /// The reference set and version every analysis of the summary used (`eck-wilson@1`).
     pub reference_set: String,
     pub program: Vec<ProgramSummary>,
     /// Column headers of the tests table: `Ca`, `Mg`, `Na`, `K`, `Na/K`, `Ca/K`, `Ca/Mg`, `Na/Mg`.
     pub test_columns: Vec<String>,
     pub tests: Vec<TestSummary>,
-    /// Trend series (Na, K, Ca, Mg levels, then the ratios), all on `axis`.
-    pub series: Vec<Series>,
-    pub axis: Option<TimeAxis>,
-    pub markers: Vec<Marker>,
+    pub patterns: Vec<PatternNote>,
+    pub oxidation_types: Vec<OxidationNote>,
+    /// The trend charts' numbers (Na, K, Ca, Mg levels, then the ratios).
+    pub trends: Vec<TrendSeries>,
+    /// The start dates of the program versions in the period (dashed lines on the charts).
+    pub program_starts: Vec<NaiveDate>,
     pub flags: Vec<FlagSummary>,
     pub symptoms: Vec<SymptomSummary>,
     pub days_logged: u32,
     pub days_in_period: u32,
+
+    /// Rebuilt from `trends` on load: the chart series on the shared time axis.
+    #[serde(skip)]
+    pub series: Vec<Series>,
+    #[serde(skip)]
+    pub axis: Option<TimeAxis>,
+    #[serde(skip)]
+    pub markers: Vec<Marker>,
+    /// Whose copy this is; never stored (one stored document serves both).
+    #[serde(skip)]
+    pub audience: Audience,
+}
+
+impl SummaryData {
+    /// Fills the chart fields from the stored numbers; called once after assembling or loading.
+    pub fn with_charts(mut self) -> SummaryData {
+        self.series = self
+            .trends
+            .iter()
+            .map(|t| Series {
+                id: t.id.clone(),
+                title: t.title.clone(),
+                unit: t.unit.clone(),
+                points: t
+                    .points
+                    .iter()
+                    .map(|(date, value)| Point {
+                        date: *date,
+                        value: *value,
+                        href: None,
+                    })
+                    .collect(),
+                ideal: t.ideal,
+            })
+            .collect();
+        self.axis = if self.tests.is_empty() {
+            None
+        } else {
+            TimeAxis::spanning([self.period_start, self.period_end])
+        };
+        self.markers = self
+            .program_starts
+            .iter()
+            .map(|date| Marker {
+                date: *date,
+                label: "program version".into(),
+            })
+            .collect();
+        self
+    }
+
+    pub fn to_json(&self) -> Result<String, String> {
+        serde_json::to_string(self).map_err(|e| format!("cannot store the summary: {e}"))
+    }
+
+    /// The stored content, ready to render as the practitioner's copy.
+    pub fn from_json(json: &str) -> Result<SummaryData, String> {
+        serde_json::from_str::<SummaryData>(json)
+            .map(SummaryData::with_charts)
+            .map_err(|e| format!("stored summary unreadable: {e}"))
+    }
+
+    /// The client's copy: the same document without the practitioner's internal record. The
+    /// content is removed here, not only hidden by the renderers, so no renderer can leak it.
+    pub fn for_client(mut self) -> SummaryData {
+        self.flags.clear();
+        for note in &mut self.patterns {
+            note.id.clear();
+        }
+        self.audience = Audience::Client;
+        self
+    }
+
+    pub fn is_client_copy(&self) -> bool {
+        self.audience == Audience::Client
+    }
+}
+
+/// `n day` / `n days`.
+pub fn count(n: u32, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

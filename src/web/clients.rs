@@ -379,14 +379,18 @@ struct ShowPage {
     client: ClientRow,
     timeline: super::timeline::Timeline,
     portal: super::client_diary::PortalSection,
+    summaries: super::summaries::SummaryList,
 }
 
 /// The client's page is their timeline: details, trends, tests, flags.
 pub async fn show(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<HttpResponse> {
     let timeline = super::timeline::load(&pool, &scoped.client, crate::web::view::today()).await?;
     let client_id = scoped.client.id;
-    let portal = run_db(&pool, move |conn| {
-        super::client_diary::load_section(conn, client_id)
+    let (portal, summaries) = run_db(&pool, move |conn| {
+        Ok((
+            super::client_diary::load_section(conn, client_id)?,
+            super::summaries::SummaryList::load(conn, client_id)?,
+        ))
     })
     .await?;
     render_page(
@@ -396,6 +400,7 @@ pub async fn show(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<Http
             client: scoped.client,
             timeline,
             portal,
+            summaries,
         },
     )
 }

@@ -475,7 +475,8 @@ async fn the_portal_shows_the_program_in_force_read_only() {
 
 #[actix_web::test]
 async fn the_portal_lists_the_summaries_shared_with_the_client_only() {
-    use htma_tracker::db::summaries::{create, set_shared};
+    use htma_tracker::db::schema::summaries;
+    use htma_tracker::db::summaries::set_shared;
 
     let app = spawn_app().await;
     let setup = portal_setup(&app, "pat@example.com", "Maria Jensen", "maria@example.com").await;
@@ -488,26 +489,27 @@ async fn the_portal_lists_the_summaries_shared_with_the_client_only() {
             .unwrap()
     };
     let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+    // Rows as a version before frozen contents wrote them: frozen at their first opening.
+    let legacy = |conn: &mut htma_tracker::db::PooledConn, start, end| {
+        let id = htma_tracker::db::new_id();
+        diesel::insert_into(summaries::table)
+            .values((
+                summaries::id.eq(id),
+                summaries::client_id.eq(setup.client_id),
+                summaries::created_by.eq(practitioner),
+                summaries::period_start.eq(start),
+                summaries::period_end.eq(end),
+                summaries::comment.eq(""),
+                summaries::created_at.eq(htma_tracker::db::now()),
+            ))
+            .execute(conn)
+            .unwrap();
+        id
+    };
     let (shared, private) = {
         let mut conn = app.pool.get().unwrap();
-        let shared = create(
-            &mut conn,
-            practitioner,
-            setup.client_id,
-            (day(8, 1), day(11, 20)),
-            "",
-            "t",
-        )
-        .unwrap();
-        let private = create(
-            &mut conn,
-            practitioner,
-            setup.client_id,
-            (day(9, 1), day(11, 21)),
-            "",
-            "t",
-        )
-        .unwrap();
+        let shared = legacy(&mut conn, day(8, 1), day(11, 20));
+        let private = legacy(&mut conn, day(9, 1), day(11, 21));
         set_shared(&mut conn, practitioner, setup.client_id, shared, true, "t").unwrap();
         (shared, private)
     };

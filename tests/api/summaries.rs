@@ -31,8 +31,8 @@ async fn a_summary_covers_the_period_with_comment_tests_charts_and_disclaimer() 
     let client = client_with_tests(&app).await;
     let form = app.get(&format!("/clients/{client}/summaries/new")).await;
     assert!(
-        form.body.contains("value=\"2025-01-12\""),
-        "default period starts with the program"
+        form.body.contains("value=\"2025-01-10\""),
+        "the default period starts with the baseline test taken before the program"
     );
     let created = app
         .submit(

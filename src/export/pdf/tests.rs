@@ -219,6 +219,7 @@ fn three_years() -> SummaryData {
                 })
                 .collect(),
             days_present: 300 - 20 * s as u32,
+                peak: Some(9),
         })
         .collect();
     SummaryData {
@@ -246,6 +247,37 @@ fn three_years() -> SummaryData {
         symptoms,
         days_logged: 812,
         days_in_period: 1088,
+        ..fixture_extras()
+    }
+}
+
+/// The fields the fixtures leave at their defaults.
+fn fixture_extras() -> SummaryData {
+    SummaryData {
+        format: crate::export::summary::CONTENT_FORMAT,
+        client_name: String::new(),
+        reference_code: None,
+        practitioner_name: String::new(),
+        period_start: date(2025, 1, 1),
+        period_end: date(2025, 1, 1),
+        created_at: date(2025, 1, 1).and_hms_opt(0, 0, 0).unwrap(),
+        comment: String::new(),
+        reference_set: String::new(),
+        program: Vec::new(),
+        test_columns: Vec::new(),
+        tests: Vec::new(),
+        patterns: Vec::new(),
+        oxidation_types: Vec::new(),
+        trends: Vec::new(),
+        program_starts: Vec::new(),
+        flags: Vec::new(),
+        symptoms: Vec::new(),
+        days_logged: 0,
+        days_in_period: 0,
+        series: Vec::new(),
+        axis: None,
+        markers: Vec::new(),
+        audience: Default::default(),
     }
 }
 
@@ -272,6 +304,7 @@ fn empty() -> SummaryData {
         symptoms: Vec::new(),
         days_logged: 0,
         days_in_period: 30,
+        ..fixture_extras()
     }
 }
 

@@ -206,36 +206,9 @@ pub fn printed_ratio_warnings(
         .collect()
 }
 
-/// People's names for the pattern ids of HTMA.md.
+/// People's names for the pattern ids of HTMA.md (one catalogue with the client's copy).
 pub fn pattern_title(id: &str) -> String {
-    let title = match id {
-        "P-NAK-INV" => "Sodium/potassium inversion",
-        "P-NAK-INV-SEVERE" => "Severe sodium/potassium inversion",
-        "P-NAK-HIGH" => "Elevated Na/K",
-        "P-NAK-VHIGH" => "Very high Na/K",
-        "P-CA-SHELL" => "Calcium shell",
-        "P-FOUR-HIGHS" => "Four highs",
-        "P-THREE-HIGHS" => "Three highs",
-        "P-K-LOW" => "Low potassium",
-        "P-K-VLOW" => "Very low potassium",
-        "P-K-HIGH-FAST" => "Elevated potassium in a fast oxidizer",
-        "P-SYMP-DOM" => "Sympathetic dominance",
-        "P-BIOUNAVAIL-CA" => "Bio-unavailable calcium/magnesium",
-        "P-FAST-DEPLETION" => "Fast-oxidation depletion",
-        "P-P-LOW" => "Low phosphorus",
-        "P-P-VLOW" => "Very low phosphorus",
-        "P-ZNCU-LOW" => "Low Zn/Cu (copper dominance)",
-        "P-CAMG-LOW" => "Low Ca/Mg",
-        "P-CAMG-HIGH" => "High Ca/Mg",
-        other => {
-            if let Some(symbol) = other.strip_prefix("P-TOXIC-") {
-                let name = Element::parse(symbol).map(|e| e.name()).unwrap_or(symbol);
-                return format!("Toxic metal above threshold: {name}");
-            }
-            return other.to_string();
-        }
-    };
-    title.to_string()
+    crate::export::plain::pattern_name(id)
 }
 
 #[derive(Debug, Clone)]

@@ -1,47 +1,67 @@
-//! Assembles a progress summary from the client's records: tests, program, flags and diary of
-//! the period, analysed with the domain engine and shaped as `SummaryData`.
+//! Assembles a progress summary from the client's records (tests, program, flags and diary of
+//! the period, analysed with the domain engine) as `SummaryData`, once, when it is made; and
+//! reads a stored summary's frozen content back.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use crate::charts::{Marker, Point, Series, TimeAxis};
 use crate::db::clients::ClientRow;
 use crate::db::mapping::sample_of;
 use crate::db::reference_sets::reference_set_for_client;
-use crate::db::summaries::SummaryRow;
-use crate::db::{client_symptoms, diary_stats, flags, hair_tests, programs, DbConn, DbError};
+use crate::db::summaries::{self, SummaryRow};
+use crate::db::{
+    accounts, client_symptoms, diary_stats, flags, hair_tests, programs, DbConn, DbError,
+};
 use crate::domain::analysis::analyze;
 use crate::domain::diary::vocabulary::label_of;
 use crate::domain::element::Element;
 use crate::domain::ratio::RatioId;
+use crate::export::plain::{oxidation_explanation, pattern_text};
 use crate::export::summary::{
-    FlagSummary, ProgramSummary, SummaryData, SymptomSummary, TestSummary,
+    Audience, FlagSummary, OxidationNote, PatternNote, ProgramSummary, SummaryData,
+    SymptomSummary, TestSummary, TrendSeries, CONTENT_FORMAT,
 };
 use crate::web::hair_tests::report::value_cells;
 
 const LEVELS: [Element; 4] = [Element::Ca, Element::Mg, Element::Na, Element::K];
 const RATIOS: [RatioId; 4] = [RatioId::NaK, RatioId::CaK, RatioId::CaMg, RatioId::NaMg];
 
-/// The period a new summary proposes: from the start of the program (or the first test) to
-/// today.
+/// The period a new summary proposes, so that it tells the whole story: from the last test
+/// taken before the program started (the baseline), or the client's first test, to today. With
+/// no test before the program, the program's start when it is earlier than the first test.
 pub fn default_period(
     conn: &mut DbConn,
     client_id: i64,
     today: NaiveDate,
 ) -> Result<(NaiveDate, NaiveDate), DbError> {
-    let program = programs::history(conn, client_id)?;
-    let tests = hair_tests::list_for_client(conn, client_id)?;
-    let start = program
+    let program_start = programs::history(conn, client_id)?
         .first()
-        .map(|v| v.version.starts_on)
-        .or_else(|| tests.first().map(|t| t.sample_date))
-        .unwrap_or(today - chrono::Duration::days(365))
-        .min(today);
-    Ok((start, today))
+        .map(|v| v.version.starts_on);
+    let tests: Vec<NaiveDate> = hair_tests::list_for_client(conn, client_id)?
+        .iter()
+        .map(|t| t.sample_date)
+        .collect();
+    Ok((story_start(program_start, &tests, today), today))
 }
 
-pub fn load(
+/// `default_period`'s start, from the program's first start and the sample dates (ascending).
+fn story_start(program_start: Option<NaiveDate>, tests: &[NaiveDate], today: NaiveDate) -> NaiveDate {
+    let baseline = program_start.and_then(|p| tests.iter().rev().find(|d| **d <= p).copied());
+    let first_test = tests.first().copied();
+    let start = match (baseline, first_test, program_start) {
+        (Some(baseline), _, _) => baseline,
+        (None, Some(first), Some(program)) => first.min(program),
+        (None, Some(first), None) => first,
+        (None, None, Some(program)) => program,
+        (None, None, None) => today - chrono::Duration::days(365),
+    };
+    start.min(today)
+}
+
+/// Assembles the content of a summary from the client's records as they are now: the document
+/// that is then stored and never recomputed.
+pub fn assemble(
     conn: &mut DbConn,
     client: &ClientRow,
     practitioner_name: &str,
@@ -49,7 +69,10 @@ pub fn load(
 ) -> Result<SummaryData, DbError> {
     let (start, end) = (summary.period_start, summary.period_end);
     let in_period = |d: NaiveDate| d >= start && d <= end;
-    let tests: Vec<_> = hair_tests::list_for_client(conn, client.id)?
+    let all_tests = hair_tests::list_for_client(conn, client.id)?;
+    // Every live test's date, for flags whose earlier test lies before the period.
+    let dates: HashMap<i64, NaiveDate> = all_tests.iter().map(|t| (t.id, t.sample_date)).collect();
+    let tests: Vec<_> = all_tests
         .into_iter()
         .filter(|t| in_period(t.sample_date))
         .collect();
@@ -69,18 +92,43 @@ pub fn load(
         .map(|t| sample_of(t, &levels, client.sex.as_deref()))
         .collect();
     let analyses: Vec<_> = samples.iter().map(|s| analyze(s, &reference)).collect();
+    let mut patterns: Vec<PatternNote> = Vec::new();
+    let mut oxidation_types: Vec<OxidationNote> = Vec::new();
     let test_summaries = tests
         .iter()
         .zip(samples.iter().zip(&analyses))
         .map(|(t, (sample, analysis))| {
             let values = value_cells(sample, analysis, &LEVELS, &RATIOS);
             let ox = &analysis.oxidation;
+            let kind = ox.oxidation_type.as_str();
+            let type_label = kind.replace('_', " ");
+            if !oxidation_types.iter().any(|n| n.label == type_label) {
+                oxidation_types.push(OxidationNote {
+                    label: type_label,
+                    explanation: oxidation_explanation(kind).to_string(),
+                });
+            }
+            let names = analysis
+                .patterns
+                .iter()
+                .map(|p| {
+                    let (name, explanation) = pattern_text(&p.id);
+                    if !patterns.iter().any(|n| n.id == p.id) {
+                        patterns.push(PatternNote {
+                            id: p.id.clone(),
+                            name: name.clone(),
+                            explanation,
+                        });
+                    }
+                    name
+                })
+                .collect();
             TestSummary {
                 sample_date: t.sample_date,
                 lab: t.lab.clone(),
                 values,
                 oxidation: ox.label(" "),
-                patterns: analysis.patterns.iter().map(|p| p.id.clone()).collect(),
+                patterns: names,
                 washed: t.washed,
             }
         })
@@ -113,37 +161,28 @@ pub fn load(
                 .collect(),
         })
         .collect();
-    let markers: Vec<Marker> = program
+    let program_starts: Vec<NaiveDate> = program
         .iter()
-        .map(|p| Marker {
-            date: p.starts_on,
-            label: "program version".into(),
-        })
-        .filter(|m| in_period(m.date))
+        .map(|p| p.starts_on)
+        .filter(|d| in_period(*d))
         .collect();
 
-    let mut series = Vec::new();
+    let mut trends = Vec::new();
     for element in [Element::Na, Element::K, Element::Ca, Element::Mg] {
-        series.push(Series {
+        trends.push(TrendSeries {
             id: element.symbol().to_lowercase(),
             title: format!("{} ({}) mg%", element.name(), element.symbol()),
             unit: "mg%".into(),
             points: tests
                 .iter()
                 .zip(&samples)
-                .filter_map(|(t, s)| {
-                    s.levels.get(&element).map(|l| Point {
-                        date: t.sample_date,
-                        value: l.mg_pct(),
-                        href: None,
-                    })
-                })
+                .filter_map(|(t, s)| s.levels.get(&element).map(|l| (t.sample_date, l.mg_pct())))
                 .collect(),
             ideal: reference.ideal(element),
         });
     }
     for ratio in RATIOS {
-        series.push(Series {
+        trends.push(TrendSeries {
             id: ratio.id().to_lowercase(),
             title: format!("{} ratio", ratio.label()),
             unit: String::new(),
@@ -151,32 +190,25 @@ pub fn load(
                 .iter()
                 .zip(&analyses)
                 .filter_map(|(t, a)| {
-                    a.ratios.get(&ratio).and_then(|r| r.value()).map(|v| Point {
-                        date: t.sample_date,
-                        value: v,
-                        href: None,
-                    })
+                    a.ratios
+                        .get(&ratio)
+                        .and_then(|r| r.value())
+                        .map(|v| (t.sample_date, v))
                 })
                 .collect(),
             ideal: reference.ratio_ideal(ratio),
         });
     }
-    let axis = if tests.is_empty() {
-        None
-    } else {
-        TimeAxis::spanning([start, end])
-    };
 
-    let dates: HashMap<i64, NaiveDate> = tests.iter().map(|t| (t.id, t.sample_date)).collect();
     let flags = flag_rows
         .iter()
         .filter_map(|f| {
-            let to = f.to_test_id.and_then(|id| dates.get(&id))?;
+            let to = f.to_test_id.and_then(|id| dates.get(&id)).filter(|d| in_period(**d))?;
             let from = f
                 .from_test_id
                 .and_then(|id| dates.get(&id))
                 .map(|d| d.to_string())
-                .unwrap_or_else(|| "an earlier test".into());
+                .unwrap_or_else(|| "a deleted test".into());
             Some(FlagSummary {
                 raised_between: format!("{from} → {to}"),
                 kind: f.kind.replace('_', " "),
@@ -190,25 +222,31 @@ pub fn load(
 
     let symptoms = weekly
         .iter()
-        .map(|s| SymptomSummary {
-            label: label_of(&vocabulary, &s.symptom_key).to_string(),
-            weekly: s
-                .weeks
-                .iter()
-                .map(|w| (w.week_start, w.average()))
-                .collect(),
-            days_present: day_logs
-                .iter()
-                .filter(|d| {
-                    d.severities
-                        .iter()
-                        .any(|(k, sev)| k == &s.symptom_key && sev.is_present())
-                })
-                .count() as u32,
+        .map(|s| {
+            let felt = day_logs.iter().flat_map(|d| {
+                d.severities
+                    .iter()
+                    .filter(|(k, sev)| k == &s.symptom_key && sev.is_present())
+                    .map(|(_, sev)| sev.get())
+            });
+            let (days_present, peak) = felt.fold((0u32, None::<u8>), |(n, peak), sev| {
+                (n + 1, Some(peak.map_or(sev, |p| p.max(sev))))
+            });
+            SymptomSummary {
+                label: label_of(&vocabulary, &s.symptom_key).to_string(),
+                weekly: s
+                    .weeks
+                    .iter()
+                    .map(|w| (w.week_start, w.average()))
+                    .collect(),
+                days_present,
+                peak,
+            }
         })
         .collect();
 
     Ok(SummaryData {
+        format: CONTENT_FORMAT,
         client_name: client.full_name.clone(),
         reference_code: client.reference_code.clone(),
         practitioner_name: practitioner_name.to_string(),
@@ -224,12 +262,75 @@ pub fn load(
             .chain(RATIOS.iter().map(|r| r.label().to_string()))
             .collect(),
         tests: test_summaries,
-        series,
-        axis,
-        markers,
+        patterns,
+        oxidation_types,
+        trends,
+        program_starts,
         flags,
         symptoms,
         days_logged: adherence.days_logged,
         days_in_period: adherence.days_in_period,
-    })
+        series: Vec::new(),
+        axis: None,
+        markers: Vec::new(),
+        audience: Audience::Practitioner,
+    }
+    .with_charts())
+}
+
+/// The content of a stored summary as it was made. A summary made before contents were stored
+/// is assembled now and frozen from this first opening on.
+pub fn stored(
+    conn: &mut DbConn,
+    client: &ClientRow,
+    summary: &SummaryRow,
+) -> Result<SummaryData, DbError> {
+    let json = match &summary.content {
+        Some(json) => json.clone(),
+        None => {
+            let author = author_of(conn, summary)?;
+            let data = assemble(conn, client, &author, summary)?;
+            let json = data.to_json().map_err(stored_error)?;
+            summaries::freeze_legacy(conn, summary.id, &json)?
+        }
+    };
+    SummaryData::from_json(&json).map_err(stored_error)
+}
+
+/// Content that cannot be (de)serialized is a storage fault like an unreadable column.
+fn stored_error(message: String) -> DbError {
+    DbError::Query(diesel::result::Error::DeserializationError(message.into()))
+}
+
+/// The display name of the practitioner who made the summary.
+pub fn author_of(conn: &mut DbConn, summary: &SummaryRow) -> Result<String, DbError> {
+    Ok(accounts::find(conn, summary.created_by)?
+        .map(|a| a.display_name)
+        .unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_story_starts_with_the_baseline_test() {
+        let today = d("2026-11-28");
+        let tests = [d("2024-06-01"), d("2025-01-10"), d("2025-05-02")];
+        // The last test on or before the program's start is the baseline.
+        assert_eq!(story_start(Some(d("2025-01-12")), &tests, today), d("2025-01-10"));
+        assert_eq!(story_start(Some(d("2025-01-10")), &tests, today), d("2025-01-10"));
+        // No program: the first test.
+        assert_eq!(story_start(None, &tests, today), d("2024-06-01"));
+        // Every test after the program started: the program's start.
+        assert_eq!(story_start(Some(d("2024-01-01")), &tests, today), d("2024-01-01"));
+        // Nothing recorded: a year.
+        assert_eq!(story_start(None, &[], today), d("2025-11-28"));
+        // A program starting in the future never pushes the start past today.
+        assert_eq!(story_start(Some(d("2027-01-01")), &[], today), today);
+    }
 }

@@ -1,27 +1,29 @@
-//! Progress summaries: created for a period with a comment, then read as a printable page or a
-//! PDF, and optionally shared with the client in the portal.
+//! Progress summaries: created for a period with a comment, frozen as a document at that moment,
+//! then read as a printable page or a PDF in two copies (the practitioner's, and the client's
+//! plain-language one the portal serves), shared, unshared, deleted and restored.
 
+pub mod documents;
+pub mod lifecycle;
 pub mod load;
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::forms::{redirect, FieldErrors};
-use super::{remote_addr, run_db, AppError, AppResult, Layout};
+use super::{remote_addr, run_db, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
-use crate::auth::extract::parse_id;
-use crate::auth::{PortalClient, ScopedClient};
-use crate::charts::line_chart;
-use crate::db::accounts;
+use crate::auth::ScopedClient;
 use crate::db::clients::ClientRow;
-use crate::db::summaries::{self, SummaryRow};
+use crate::db::summaries::{self, NewSummary, SummaryRow};
 use crate::db::Pool;
-use crate::export::summary::{SummaryData, DISCLAIMER};
 
-use crate::web::view::render_page;
+pub use documents::{client_copy, client_pdf, pdf, portal_pdf, show};
+pub use lifecycle::{delete, restore, share, SummaryList};
+
+use crate::web::view::render_page as html;
 
 #[derive(Template)]
 #[template(path = "summaries/new.html")]
@@ -32,29 +34,46 @@ struct NewPage {
     period_end: String,
     comment: String,
     errors: FieldErrors,
-    existing: Vec<SummaryRow>,
+    /// Set when this form updates an earlier summary (its id).
+    updating: Option<i64>,
 }
 
-pub async fn new_form(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<HttpResponse> {
+#[derive(Deserialize)]
+pub struct NewQuery {
+    /// "Update" of an earlier summary: its period start and comment, ending today.
+    from: Option<String>,
+}
+
+pub async fn new_form(
+    pool: web::Data<Pool>,
+    scoped: ScopedClient,
+    query: web::Query<NewQuery>,
+) -> AppResult<HttpResponse> {
     let client_id = scoped.client.id;
     let today = crate::web::view::today();
-    let ((start, end), existing) = run_db(&pool, move |conn| {
-        Ok((
-            load::default_period(conn, client_id, today)?,
-            summaries::list_for_client(conn, client_id)?,
-        ))
+    let from = query.from.as_deref().and_then(|id| id.parse::<i64>().ok());
+    let ((start, end), earlier) = run_db(&pool, move |conn| {
+        let earlier = match from {
+            Some(id) => summaries::find_for_client(conn, client_id, id)?,
+            None => None,
+        };
+        Ok((load::default_period(conn, client_id, today)?, earlier))
     })
     .await?;
-    render_page(
+    let (start, comment, updating) = match earlier {
+        Some(row) => (row.period_start.min(today), row.comment, Some(row.id)),
+        None => (start, String::new(), None),
+    };
+    html(
         StatusCode::OK,
         &NewPage {
             layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
             client: scoped.client,
             period_start: start.to_string(),
             period_end: end.to_string(),
-            comment: String::new(),
+            comment,
             errors: FieldErrors::default(),
-            existing,
+            updating,
         },
     )
 }
@@ -67,6 +86,8 @@ pub struct NewSummaryForm {
     period_end: String,
     #[serde(default)]
     comment: String,
+    #[serde(default)]
+    updating: String,
 }
 
 fn parse_period(form: &NewSummaryForm) -> Result<(NaiveDate, NaiveDate), FieldErrors> {
@@ -106,12 +127,7 @@ pub async fn create(
     let period = match parse_period(&form) {
         Ok(period) => period,
         Err(errors) => {
-            let client_id = scoped.client.id;
-            let existing = run_db(&pool, move |conn| {
-                summaries::list_for_client(conn, client_id)
-            })
-            .await?;
-            return render_page(
+            return html(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &NewPage {
                     layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
@@ -120,186 +136,34 @@ pub async fn create(
                     period_end: form.period_end,
                     comment: form.comment,
                     errors,
-                    existing,
+                    updating: form.updating.parse().ok(),
                 },
             );
         }
     };
-    let (owner, client_id, addr) = (
+    let (owner, client, addr) = (
         scoped.practitioner.id(),
-        scoped.client.id,
+        scoped.client.clone(),
         remote_addr(&req),
     );
+    let client_id = client.id;
     let comment = form.comment.trim().to_string();
     let id = run_db(&pool, move |conn| {
-        summaries::create(conn, owner, client_id, period, &comment, &addr)
-    })
-    .await?;
-    Ok(redirect(&format!("/clients/{client_id}/summaries/{id}")))
-}
-
-/// Loads the summary named in the URL for this client and assembles its content.
-async fn assemble(
-    req: &HttpRequest,
-    pool: &Pool,
-    client: ClientRow,
-) -> AppResult<(SummaryRow, SummaryData)> {
-    let id = parse_id(req.match_info().get("summary_id"))?;
-    let found = run_db(pool, move |conn| {
-        let Some(row) = summaries::find_for_client(conn, client.id, id)? else {
-            return Ok(None);
-        };
-        let author = accounts::find(conn, row.created_by)?
-            .map(|a| a.display_name)
-            .unwrap_or_default();
-        let data = load::load(conn, &client, &author, &row)?;
-        Ok(Some((row, data)))
-    })
-    .await?;
-    found.ok_or(AppError::NotFound)
-}
-
-#[derive(Template)]
-#[template(path = "summaries/show.html")]
-struct ShowPage {
-    layout: Layout,
-    client_id: i64,
-    summary: SummaryRow,
-    data: SummaryData,
-    charts: Vec<String>,
-    disclaimer: &'static str,
-    /// The practitioner's view has the share controls; the client's has none.
-    for_practitioner: bool,
-}
-
-impl ShowPage {
-    fn week_cells(&self, weekly: &[(NaiveDate, Option<f64>)]) -> Vec<(String, &'static str)> {
-        weekly
-            .iter()
-            .map(|(week, avg)| {
-                let class = match avg {
-                    None => "sev-none",
-                    Some(a) if *a < 0.5 => "sev-0",
-                    Some(a) if *a < 3.0 => "sev-1",
-                    Some(a) if *a < 6.0 => "sev-2",
-                    Some(_) => "sev-3",
-                };
-                let title = match avg {
-                    Some(a) => format!("week of {week}: {a:.1}"),
-                    None => format!("week of {week}: not logged"),
-                };
-                (title, class)
-            })
-            .collect()
-    }
-}
-
-fn charts_of(data: &SummaryData) -> Vec<String> {
-    match &data.axis {
-        Some(axis) => data
-            .series
-            .iter()
-            .map(|s| line_chart(s, axis, &data.markers))
-            .collect(),
-        None => Vec::new(),
-    }
-}
-
-pub async fn show(
-    req: HttpRequest,
-    pool: web::Data<Pool>,
-    scoped: ScopedClient,
-) -> AppResult<HttpResponse> {
-    let client_id = scoped.client.id;
-    let (summary, data) = assemble(&req, &pool, scoped.client).await?;
-    render_page(
-        StatusCode::OK,
-        &ShowPage {
-            layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
+        let new = NewSummary {
+            practitioner_id: owner,
             client_id,
-            charts: charts_of(&data),
-            summary,
-            data,
-            disclaimer: DISCLAIMER,
-            for_practitioner: true,
-        },
-    )
-}
-
-fn pdf_response(data: &SummaryData, summary_id: i64) -> AppResult<HttpResponse> {
-    let bytes = crate::export::pdf::render_summary_pdf(data).map_err(AppError::Internal)?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/pdf")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"summary-{summary_id}.pdf\""),
-        ))
-        .body(bytes))
-}
-
-pub async fn pdf(
-    req: HttpRequest,
-    pool: web::Data<Pool>,
-    scoped: ScopedClient,
-) -> AppResult<HttpResponse> {
-    let (summary, data) = assemble(&req, &pool, scoped.client).await?;
-    pdf_response(&data, summary.id)
-}
-
-#[derive(Deserialize)]
-pub struct ShareForm {
-    #[serde(default)]
-    shared: String,
-}
-
-pub async fn share(
-    req: HttpRequest,
-    pool: web::Data<Pool>,
-    scoped: ScopedClient,
-    CsrfForm(form): CsrfForm<ShareForm>,
-) -> AppResult<HttpResponse> {
-    let id = parse_id(req.match_info().get("summary_id"))?;
-    let shared = form.shared == "1";
-    let (owner, client_id, addr) = (
-        scoped.practitioner.id(),
-        scoped.client.id,
-        remote_addr(&req),
-    );
-    let updated = run_db(&pool, move |conn| {
-        summaries::set_shared(conn, owner, client_id, id, shared, &addr)
-    })
-    .await?;
-    if updated == 0 {
-        return Err(AppError::NotFound);
-    }
-    Ok(redirect(&format!("/clients/{client_id}/summaries/{id}")))
-}
-
-/// A summary the practitioner shared, downloaded by the client from the portal.
-pub async fn portal_pdf(
-    req: HttpRequest,
-    pool: web::Data<Pool>,
-    portal: PortalClient,
-) -> AppResult<HttpResponse> {
-    let id = parse_id(req.match_info().get("summary_id"))?;
-    let client = portal.client.clone();
-    let found = run_db(&pool, move |conn| {
-        let Some(row) =
-            summaries::find_for_client(conn, client.id, id)?.filter(|r| r.shared_at.is_some())
-        else {
-            return Ok(None);
+            period,
+            comment: &comment,
+            remote_addr: &addr,
         };
-        let author = accounts::find(conn, row.created_by)?
-            .map(|a| a.display_name)
-            .unwrap_or_default();
-        Ok(Some((row.id, load::load(conn, &client, &author, &row)?)))
+        summaries::create(conn, &new, |conn, row| {
+            let author = load::author_of(conn, row)?;
+            let data = load::assemble(conn, &client, &author, row)?;
+            data.to_json().map_err(|e| {
+                crate::db::DbError::Query(diesel::result::Error::SerializationError(e.into()))
+            })
+        })
     })
     .await?;
-    let (summary_id, data) = found.ok_or(AppError::NotFound)?;
-    pdf_response(&data, summary_id)
-}
-
-/// The summaries shared with this client, for the portal's list.
-pub async fn shared_for_client(pool: &Pool, client_id: i64) -> AppResult<Vec<SummaryRow>> {
-    run_db(pool, move |conn| summaries::list_shared(conn, client_id)).await
+    Ok(redirect(&format!("/clients/{client_id}/summaries/{id}")))
 }

@@ -1,0 +1,122 @@
+//! The life of a summary after it is made: listed on the client's page, shared with the client
+//! and unshared, deleted (soft, audited) and restored within 30 days.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+
+use crate::auth::csrf::CsrfForm;
+use crate::auth::extract::parse_id;
+use crate::auth::ScopedClient;
+use crate::db::summaries::{self, SummaryRow, RESTORE_WINDOW};
+use crate::db::{now, DbConn, DbError, Pool};
+use crate::web::forms::redirect;
+use crate::web::{remote_addr, run_db, AppError, AppResult};
+
+/// The summaries section of the client's page.
+pub struct SummaryList {
+    pub live: Vec<SummaryRow>,
+    /// Deleted within the restore window, newest deletion first.
+    pub deleted: Vec<SummaryRow>,
+}
+
+impl SummaryList {
+    pub fn load(conn: &mut DbConn, client_id: i64) -> Result<SummaryList, DbError> {
+        Ok(SummaryList {
+            live: summaries::list_for_client(conn, client_id)?,
+            deleted: summaries::list_deleted_for_client(conn, client_id, now() - RESTORE_WINDOW)?,
+        })
+    }
+
+    /// For the template: `2026-12-28` for a deleted summary.
+    pub fn restorable_until(&self, row: &SummaryRow) -> String {
+        row.restorable_until()
+            .map(|t: NaiveDateTime| t.format("%Y-%m-%d").to_string())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ShareForm {
+    #[serde(default)]
+    shared: String,
+    /// Where to go back to: the client's page lists summaries too.
+    #[serde(default)]
+    back: String,
+}
+
+/// Only the two pages that hold these buttons; never an address from the form as such.
+fn back_to(back: &str, client_id: i64, id: i64) -> String {
+    if back == "client" {
+        format!("/clients/{client_id}#summaries")
+    } else {
+        format!("/clients/{client_id}/summaries/{id}")
+    }
+}
+
+pub async fn share(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedClient,
+    CsrfForm(form): CsrfForm<ShareForm>,
+) -> AppResult<HttpResponse> {
+    let id = parse_id(req.match_info().get("summary_id"))?;
+    let shared = form.shared == "1";
+    let (owner, client_id, addr) = (
+        scoped.practitioner.id(),
+        scoped.client.id,
+        remote_addr(&req),
+    );
+    let updated = run_db(&pool, move |conn| {
+        summaries::set_shared(conn, owner, client_id, id, shared, &addr)
+    })
+    .await?;
+    if updated == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(redirect(&back_to(&form.back, client_id, id)))
+}
+
+pub async fn delete(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedClient,
+    CsrfForm(_): CsrfForm<ShareForm>,
+) -> AppResult<HttpResponse> {
+    let id = parse_id(req.match_info().get("summary_id"))?;
+    let (owner, client_id, addr) = (
+        scoped.practitioner.id(),
+        scoped.client.id,
+        remote_addr(&req),
+    );
+    let deleted = run_db(&pool, move |conn| {
+        summaries::delete(conn, owner, client_id, id, &addr)
+    })
+    .await?;
+    if !deleted {
+        return Err(AppError::NotFound);
+    }
+    Ok(redirect(&format!("/clients/{client_id}#summaries")))
+}
+
+pub async fn restore(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedClient,
+    CsrfForm(_): CsrfForm<ShareForm>,
+) -> AppResult<HttpResponse> {
+    let id = parse_id(req.match_info().get("summary_id"))?;
+    let (owner, client_id, addr) = (
+        scoped.practitioner.id(),
+        scoped.client.id,
+        remote_addr(&req),
+    );
+    let restored = run_db(&pool, move |conn| {
+        summaries::restore(conn, owner, client_id, id, &addr)
+    })
+    .await?;
+    if !restored {
+        return Err(AppError::NotFound);
+    }
+    Ok(redirect(&format!("/clients/{client_id}#summaries")))
+}
