@@ -22,6 +22,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: awc::http::header::HeaderMap,
     pub body: String,
+    /// The body as sent (a PDF is not text).
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -181,6 +183,7 @@ impl TestApp {
             status: response.status(),
             headers: response.headers().clone(),
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 

@@ -12,6 +12,7 @@ mod clients;
 mod hair_tests;
 mod security;
 mod summaries;
+mod summary_documents;
 mod timeline;
 
 // portal and diary
