@@ -22,9 +22,30 @@ pub const DISCLAIMER: &str =
 /// The version of the stored content's shape; a summary keeps the shape it was made with.
 pub const CONTENT_FORMAT: u32 = 1;
 
-/// One legend for the weekly symptom bars, used word for word by the page and the PDF.
-pub const SEVERITY_LEGEND: &str = "Weekly average severity (0–10): below 4 / 4 to below 7 / 7 and \
-     above; no bar: nothing logged that week.";
+/// One legend for the weekly symptom bars, word for word on the page and in the PDF (which sets
+/// each band beside its colour).
+pub const SEVERITY_LEGEND_HEAD: &str = "Weekly average severity (0–10):";
+pub const SEVERITY_BANDS: [&str; 3] = ["below 4", "4 to below 7", "7 and above"];
+pub const SEVERITY_NOT_LOGGED: &str = "no bar: nothing logged that week.";
+
+/// The band (0, 1, 2) of `SEVERITY_BANDS` a weekly average falls in.
+pub fn severity_band(average: f64) -> usize {
+    if average >= 7.0 {
+        2
+    } else if average >= 4.0 {
+        1
+    } else {
+        0
+    }
+}
+
+/// The legend as one line of text, for the page.
+pub fn severity_legend() -> String {
+    format!(
+        "{SEVERITY_LEGEND_HEAD} {} · {SEVERITY_NOT_LOGGED}",
+        SEVERITY_BANDS.join(" · ")
+    )
+}
 
 /// What "peak" means wherever it is shown, word for word by the page and the PDF.
 pub const PEAK_MEANING: &str = "Peak: the highest severity logged on any one day of the period.";
@@ -209,9 +230,4 @@ impl SummaryData {
     pub fn is_client_copy(&self) -> bool {
         self.audience == Audience::Client
     }
-}
-
-/// `n day` / `n days`.
-pub fn count(n: u32, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }

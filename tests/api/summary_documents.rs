@@ -33,7 +33,12 @@ async fn client_with_history(app: &TestApp, client: i64) {
     let confirmed = app
         .submit(&preview, &format!("{preview}/confirm"), &[])
         .await;
-    assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "{}", confirmed.body);
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.body
+    );
     app.submit(
         &format!("/clients/{client}/program/new"),
         &format!("/clients/{client}/program"),
@@ -52,7 +57,10 @@ async fn client_with_history(app: &TestApp, client: i64) {
         .select(flags::id)
         .load(&mut conn(app))
         .unwrap();
-    assert!(flag_ids.len() >= 2, "the history raises flags: {flag_ids:?}");
+    assert!(
+        flag_ids.len() >= 2,
+        "the history raises flags: {flag_ids:?}"
+    );
     let acked = app
         .submit(
             &format!("/clients/{client}"),
@@ -81,7 +89,9 @@ async fn create_summary(app: &TestApp, client: i64, start: &str, end: &str) -> S
 
 /// The document part of a summary page (the page around it has the practitioner's tools).
 fn article(body: &str) -> &str {
-    let start = body.find("<article class=\"summary\"").expect("summary article");
+    let start = body
+        .find("<article class=\"summary\"")
+        .expect("summary article");
     let end = body[start..].find("</article>").expect("article end") + start;
     &body[start..end]
 }
@@ -126,7 +136,8 @@ fn internal_words(text: &str) -> Vec<String> {
             .iter()
             .any(|p| token.starts_with(p) && token.len() > p.len());
         let is_state = token == "open";
-        let is_key = token.contains('_') && token.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+        let is_key =
+            token.contains('_') && token.chars().all(|c| c.is_ascii_lowercase() || c == '_');
         if is_rule || is_state || is_key {
             found.push(token.to_string());
         }
@@ -138,7 +149,14 @@ fn internal_words(text: &str) -> Vec<String> {
 fn the_internal_word_search_finds_what_it_looks_for() {
     let text = "open · rule CMP-3 · P-K-LOW appeared; washed_sample: x; Acknowledged; PLANTED-7731";
     let found = internal_words(text);
-    for word in ["open", "CMP-3", "P-K-LOW", "washed_sample", "acknowledged", "planted-7731"] {
+    for word in [
+        "open",
+        "CMP-3",
+        "P-K-LOW",
+        "washed_sample",
+        "acknowledged",
+        "planted-7731",
+    ] {
         assert!(found.iter().any(|f| f == word), "{word} in {found:?}");
     }
     assert!(internal_words("Low potassium: hair potassium is below 4 mg%.").is_empty());
@@ -179,7 +197,11 @@ async fn the_client_copy_holds_plain_language_only() {
     assert_eq!(internal_words(doc), Vec::<String>::new(), "{doc}");
     let preview_pdf = pdf_text(&app.get(&format!("{path}/client.pdf")).await);
     assert!(preview_pdf.contains("Low potassium"), "{preview_pdf}");
-    assert_eq!(internal_words(&preview_pdf), Vec::<String>::new(), "{preview_pdf}");
+    assert_eq!(
+        internal_words(&preview_pdf),
+        Vec::<String>::new(),
+        "{preview_pdf}"
+    );
 
     // What the portal serves once shared is that copy.
     app.submit(&path, &format!("{path}/share"), &[("shared", "1")])
@@ -210,7 +232,7 @@ async fn the_client_copy_holds_plain_language_only() {
 }
 
 fn add_diary_day(app: &TestApp, client: i64, account: i64, date: &str, severity: i64) {
-    use htma_tracker::diary::{EntryInput, Severity, SymptomReading};
+    use htma_tracker::domain::diary::{EntryInput, Severity, SymptomReading};
     let input = EntryInput {
         date: date.parse().unwrap(),
         symptoms: vec![SymptomReading {
@@ -272,9 +294,20 @@ async fn a_summary_stays_as_it_was_made() {
     assert!(timeline.body.contains("2025-11-20"));
 
     let after = app.get(&path).await;
-    assert_eq!(article(&after.body), before_doc, "the page is the summary as made");
+    assert_eq!(
+        article(&after.body),
+        before_doc,
+        "the page is the summary as made"
+    );
     let after_pdf = app.get(&format!("{path}/pdf")).await.bytes;
     assert_eq!(pdf_text_of(&after_pdf), pdf_text_of(&before_pdf));
+    // The PDF library names its font resources at random, so the bytes differ; what is drawn
+    // must not: every page rendered to pixels is the same.
+    assert_eq!(
+        pdf_pixels(&after_pdf),
+        pdf_pixels(&before_pdf),
+        "the same pages"
+    );
 
     // "Update" proposes a new summary from the same start; the older one stays.
     let id = path.rsplit('/').next().unwrap();
@@ -289,6 +322,30 @@ async fn a_summary_stays_as_it_was_made() {
     assert!(newer_doc.contains("Days logged: 4 of 546"));
     let page = app.get(&format!("/clients/{client}")).await;
     assert!(page.body.contains(&path) && page.body.contains(&newer));
+}
+
+/// Every page of a PDF as pixels (pdftoppm, grey, low resolution).
+fn pdf_pixels(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let dir = std::env::temp_dir().join(format!("summary-px-{:x}", htma_tracker::db::new_id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("s.pdf");
+    std::fs::write(&file, bytes).unwrap();
+    let status = Command::new("pdftoppm")
+        .args(["-r", "40", "-gray", file.to_str().unwrap()])
+        .arg(dir.join("page"))
+        .status()
+        .expect("pdftoppm (poppler-utils) is installed");
+    assert!(status.success());
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "pgm"))
+        .collect();
+    pages.sort();
+    assert!(!pages.is_empty(), "pdftoppm drew no page");
+    let pixels = pages.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    pixels
 }
 
 fn pdf_text_of(bytes: &[u8]) -> String {
@@ -328,15 +385,17 @@ async fn summaries_are_listed_shared_deleted_and_restored_within_30_days() {
     assert!(app.get(&page_path).await.body.contains("Stop sharing"));
 
     // Deleted: gone from the list, the page and the portal; restorable.
-    let deleted = app
-        .submit(&page_path, &format!("{path}/delete"), &[])
-        .await;
+    let deleted = app.submit(&page_path, &format!("{path}/delete"), &[]).await;
     assert_eq!(deleted.status, StatusCode::SEE_OTHER);
     let page = app.get(&page_path).await;
     assert!(page.body.contains("Recently deleted summaries") && page.body.contains("Restore"));
     assert_eq!(app.get(&path).await.status, StatusCode::NOT_FOUND);
     app.set_cookies(setup.client.clone());
-    assert!(!app.get("/portal").await.body.contains(&format!("/portal/summaries/{id}/pdf")));
+    assert!(!app
+        .get("/portal")
+        .await
+        .body
+        .contains(&format!("/portal/summaries/{id}/pdf")));
     assert_eq!(
         app.get(&format!("/portal/summaries/{id}/pdf")).await.status,
         StatusCode::NOT_FOUND
@@ -348,7 +407,10 @@ async fn summaries_are_listed_shared_deleted_and_restored_within_30_days() {
     assert_eq!(restored.status, StatusCode::SEE_OTHER);
     let page = app.get(&path).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("Share with the client"), "it comes back unshared");
+    assert!(
+        page.body.contains("Share with the client"),
+        "it comes back unshared"
+    );
 
     // Past the window there is nothing to restore.
     app.submit(&page_path, &format!("{path}/delete"), &[]).await;
@@ -357,7 +419,11 @@ async fn summaries_are_listed_shared_deleted_and_restored_within_30_days() {
         .set(summaries::deleted_at.eq(Some(long_ago)))
         .execute(&mut conn(&app))
         .unwrap();
-    assert!(!app.get(&page_path).await.body.contains("Recently deleted summaries"));
+    assert!(!app
+        .get(&page_path)
+        .await
+        .body
+        .contains("Recently deleted summaries"));
     let late = app
         .submit(&page_path, &format!("{path}/restore"), &[])
         .await;

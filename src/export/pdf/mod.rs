@@ -16,10 +16,15 @@ use chrono::{Datelike, NaiveDate};
 use printpdf::{DateTime, PdfDocument, PdfParseErrorSeverity, PdfSaveOptions};
 
 mod kit;
+mod table;
 
 use kit::*;
+use table::tests_table;
 
-use super::summary::{FlagSummary, ProgramSummary, SummaryData, SymptomSummary, DISCLAIMER};
+use super::summary::{
+    severity_band, FlagSummary, ProgramSummary, SummaryData, SymptomSummary, DISCLAIMER,
+    PEAK_MEANING, SEVERITY_BANDS, SEVERITY_LEGEND_HEAD, SEVERITY_NOT_LOGGED,
+};
 use crate::charts::{Marker, Scale, Series, TimeAxis, BAND};
 use crate::domain::numbers::format_threshold;
 
@@ -42,8 +47,12 @@ pub fn render_summary_pdf(data: &SummaryData) -> Result<Vec<u8>, String> {
     comment(&mut canvas, data);
     program(&mut canvas, &data.program);
     tests_table(&mut canvas, data);
+    meanings(&mut canvas, data);
     trends(&mut canvas, data);
-    flags(&mut canvas, &data.flags);
+    // The practitioner's internal record: never in the client's copy.
+    if !data.is_client_copy() {
+        flags(&mut canvas, &data.flags);
+    }
     symptoms(&mut canvas, data);
 
     let stamp = format!(
@@ -192,85 +201,34 @@ fn program(c: &mut Canvas, program: &[ProgramSummary]) {
     }
 }
 
-fn tests_table(c: &mut Canvas, data: &SummaryData) {
-    c.section("Hair tests", 60.0);
-    if data.tests.is_empty() {
-        c.note("No hair test in this period.");
+/// What the results mean, in plain words: each oxidation type and each pattern of the period,
+/// named and explained in a line (HTMA.md's wording). The practitioner's copy adds the ids.
+fn meanings(c: &mut Canvas, data: &SummaryData) {
+    if data.oxidation_types.is_empty() && data.patterns.is_empty() {
         return;
     }
-    // Fixed columns first; the mineral and ratio columns share what is left, and whatever they
-    // do not need goes to the patterns, the one column whose text runs long.
-    let n = data.test_columns.len();
-    let (date_w, lab_w, ox_w, patterns_min) = (50.0, 70.0, 64.0, 74.0);
-    let value_w = if n == 0 {
-        0.0
-    } else {
-        ((CONTENT_W - date_w - lab_w - ox_w - patterns_min) / n as f32).min(31.0)
-    };
-    let patterns_w = CONTENT_W - date_w - lab_w - ox_w - value_w * n as f32;
-    let mut columns = vec![Column::left("Date", date_w), Column::left("Lab", lab_w)];
-    columns.extend(data.test_columns.iter().map(|h| Column::right(h, value_w)));
-    columns.push(Column::left("Oxidation", ox_w));
-    columns.push(Column::left("Patterns", patterns_w));
-
-    let cell = style(7.5, REGULAR, INK);
-    let rows: Vec<(Vec<Vec<String>>, f32)> = data
-        .tests
+    c.section("What the results mean", 40.0);
+    let name = style(9.0, BOLD, INK);
+    let body = style(9.0, REGULAR, INK);
+    let entries = data
+        .oxidation_types
         .iter()
-        .map(|test| {
-            let lab = match (test.lab.trim(), test.washed) {
-                ("", true) => "— (washed)".to_string(),
-                ("", false) => "—".to_string(),
-                (lab, true) => format!("{lab} (washed)"),
-                (lab, false) => lab.to_string(),
-            };
-            let mut cells = vec![test.sample_date.to_string(), lab];
-            cells.extend((0..n).map(|i| test.values.get(i).cloned().unwrap_or_default()));
-            cells.push(test.oxidation.clone());
-            cells.push(if test.patterns.is_empty() {
-                "—".to_string()
+        .map(|o| (format!("Oxidation type: {}", o.label), &o.explanation))
+        .chain(data.patterns.iter().map(|p| {
+            let title = if p.id.is_empty() {
+                p.name.clone()
             } else {
-                test.patterns.join(", ")
-            });
-            let wrapped: Vec<Vec<String>> = cells
-                .iter()
-                .zip(&columns)
-                .map(|(text, col)| c.wrap(text, col.width - 6.0, cell))
-                .collect();
-            let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
-            (wrapped, lines as f32 * cell.leading() + 5.0)
-        })
-        .collect();
-    for (row_index, (wrapped, height)) in rows.iter().enumerate() {
-        let height = *height;
-        // The last row never goes over to a page of its own: it takes the one before along.
-        let widow = match rows.get(row_index + 1) {
-            Some((_, next)) if row_index + 2 == rows.len() => *next,
-            _ => 0.0,
-        };
-        let head = if row_index == 0 { TABLE_HEAD_H } else { 0.0 };
-        if c.ensure(head + height + widow) || row_index == 0 {
-            c.table_head(&columns);
-        }
-        if row_index % 2 == 1 {
-            c.fill_rect(MARGIN, c.y, CONTENT_W, height, STRIPE);
-        }
-        let mut x = MARGIN;
-        for (col, lines) in columns.iter().zip(wrapped) {
-            for (i, line) in lines.iter().enumerate() {
-                let baseline = c.y + 2.5 + cell.baseline() + i as f32 * cell.leading();
-                if col.right {
-                    c.text_right(x + col.width - 3.0, baseline, cell, line);
-                } else {
-                    c.text(x + 3.0, baseline, cell, line);
-                }
-            }
-            x += col.width;
-        }
-        c.y += height;
+                format!("{} ({})", p.name, p.id)
+            };
+            (title, &p.explanation)
+        }));
+    for (title, explanation) in entries {
+        let lines = c.wrap(explanation, CONTENT_W - 12.0, body);
+        c.ensure(name.leading() + lines.len() as f32 * body.leading());
+        c.paragraph(MARGIN, CONTENT_W, &title, name);
+        c.lines_at(MARGIN + 12.0, &lines, body);
+        c.y += 3.0;
     }
-    c.rule(MARGIN, PAGE_W - MARGIN, c.y, 0.6, RULE);
-    c.y += 8.0;
 }
 
 fn trends(c: &mut Canvas, data: &SummaryData) {
@@ -431,7 +389,7 @@ fn symptoms(c: &mut Canvas, data: &SummaryData) {
         // The last week is drawn a full week wide, so the range ends a week after it starts.
         end: last + chrono::Duration::days(7),
         x: MARGIN + 120.0,
-        width: CONTENT_W - 120.0 - 92.0,
+        width: CONTENT_W - 120.0 - 112.0,
     };
     let mut rows_on_page = 0;
     for symptom in &data.symptoms {
@@ -455,18 +413,20 @@ fn severity_legend(c: &mut Canvas) {
     let y = c.y + 5.0;
     let label = style(7.5, REGULAR, MUTED);
     let mut x = MARGIN;
-    x += c.text(x, y + 2.6, label, "Weekly average severity (0–10):") + 8.0;
-    for (tint, text) in [
-        (SEVERITY_LOW, "below 4"),
-        (SEVERITY_MID, "4 to below 7"),
-        (SEVERITY_HIGH, "7 and above"),
-    ] {
+    // The page's words (`SEVERITY_LEGEND`), each band beside the colour that draws it.
+    x += c.text(x, y + 2.6, label, SEVERITY_LEGEND_HEAD) + 8.0;
+    for (tint, text) in [SEVERITY_LOW, SEVERITY_MID, SEVERITY_HIGH]
+        .into_iter()
+        .zip(SEVERITY_BANDS)
+    {
         c.fill_rect(x, y - 3.5, 5.0, 8.0, tint);
         x += 8.0;
         x += c.text(x, y + 2.6, label, text) + 10.0;
     }
-    c.text(x, y + 2.6, label, "· no bar: no entry that week");
-    c.y += 16.0;
+    c.text(x, y + 2.6, label, SEVERITY_NOT_LOGGED);
+    c.y += 12.0;
+    c.note(PEAK_MEANING);
+    c.y += 2.0;
 }
 
 struct SymptomStrip {
@@ -508,9 +468,9 @@ impl SymptomStrip {
             let Some(value) = value.filter(|v| v.is_finite()) else {
                 continue;
             };
-            let tint = match value {
-                v if v >= 7.0 => SEVERITY_HIGH,
-                v if v >= 4.0 => SEVERITY_MID,
+            let tint = match severity_band(value) {
+                2 => SEVERITY_HIGH,
+                1 => SEVERITY_MID,
                 _ => SEVERITY_LOW,
             };
             // A week logged at severity 0 still gets a sliver, to read apart from "no entry".
@@ -526,17 +486,19 @@ impl SymptomStrip {
             .filter_map(|w| w.1.filter(|v| v.is_finite()))
             .collect();
         let stats_x = self.x + self.width + 10.0;
-        let present = format!(
-            "present {}",
-            plural(symptom.days_present as usize, "day", "days")
-        );
-        c.text(stats_x, top + 11.0, style(8.0, BOLD, INK), &present);
+        // "peak" is the highest severity logged on a day (`PEAK_MEANING`); averages are
+        // named as the weekly averages they are.
+        let felt = plural(symptom.days_present as usize, "day", "days");
+        let present = match symptom.peak {
+            Some(peak) => format!("peak {peak} · felt {felt}"),
+            None => format!("felt {felt}"),
+        };
+        c.text(stats_x, top + 11.0, style(7.5, BOLD, INK), &present);
         let detail = if values.is_empty() {
-            "no weekly entry".to_string()
+            "no weekly average".to_string()
         } else {
             let mean = values.iter().sum::<f64>() / values.len() as f64;
-            let peak = values.iter().copied().fold(f64::MIN, f64::max);
-            format!("mean {mean:.1} · peak {peak:.1}")
+            format!("weekly averages: mean {mean:.1}")
         };
         c.text(stats_x, top + 20.5, style(7.0, REGULAR, MUTED), &detail);
         c.y += height;

@@ -219,7 +219,7 @@ fn three_years() -> SummaryData {
                 })
                 .collect(),
             days_present: 300 - 20 * s as u32,
-                peak: Some(9),
+            peak: Some(9),
         })
         .collect();
     SummaryData {
@@ -394,7 +394,7 @@ fn three_years_of_data_render_as_a_readable_pdf() {
         "comment missing"
     );
     assert!(text.contains("Magnesium glycinate — 300 mg — twice daily"));
-    assert!(text.contains("Sleep quality (poor)") && text.contains("present 300 days"));
+    assert!(text.contains("Sleep quality (poor)") && text.contains("felt 300 days"));
     assert!(text.contains("Calcium (Ca) mg%") && text.contains("Na/Mg ratio"));
     // The disclaimer and the page number are in every page's footer.
     let disclaimer = squeeze(DISCLAIMER);
@@ -489,4 +489,75 @@ fn one_test_and_a_single_week_do_not_break_the_layout() {
     data.flags.clear();
     let bytes = render_summary_pdf(&data).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
+}
+
+/// Six-digit levels and ratios, and long pattern names: the table must become narrower type or
+/// two tables, never a number broken over two lines.
+fn six_digits() -> SummaryData {
+    let mut data = three_years();
+    let big = [
+        "123456.7",
+        "98765.43",
+        "456789",
+        "100000.5",
+        "104166.67",
+        "250000.1",
+        "999999.9",
+        "123456.78",
+    ];
+    for (i, test) in data.tests.iter_mut().enumerate() {
+        test.values = big.iter().map(|v| format!("{v}{}", i % 10)).collect();
+        test.patterns = vec![
+            "Bio-unavailable calcium/magnesium".into(),
+            "Sodium/potassium inversion".into(),
+        ];
+        test.lab = "Analytical Research Laboratories".into();
+    }
+    data
+}
+
+#[test]
+fn six_digit_levels_and_ratios_never_wrap() {
+    let data = six_digits();
+    let bytes = render_summary_pdf(&data).unwrap();
+    let path = write_temp("six-digits", &bytes);
+    let text = poppler(
+        "pdftotext",
+        &["-enc", "UTF-8", "-layout", path.to_str().unwrap(), "-"],
+    );
+    for test in &data.tests {
+        for value in &test.values {
+            assert!(
+                text.lines().any(|line| line.contains(value.as_str())),
+                "{value} is not whole on one line:\n{text}"
+            );
+        }
+    }
+    clean_up(&path);
+}
+
+#[test]
+fn the_client_copy_has_no_flags_and_no_rule_ids() {
+    let mut data = three_years();
+    for test in &mut data.tests {
+        test.patterns = test
+            .patterns
+            .iter()
+            .map(|id| crate::export::plain::pattern_name(id))
+            .collect();
+    }
+    data.patterns = vec![crate::export::summary::PatternNote {
+        id: "P-K-LOW".into(),
+        name: "Low potassium".into(),
+        explanation: "Hair potassium is below 4 mg% (the ideal is about 10).".into(),
+    }];
+    let own = extracted_text(&write_temp("own", &render_summary_pdf(&data).unwrap()));
+    assert!(own.contains("Flags") && own.contains("Low potassium (P-K-LOW)"));
+    let path = write_temp("client", &render_summary_pdf(&data.for_client()).unwrap());
+    let text = extracted_text(&path);
+    assert!(text.contains("Low potassium") && text.contains("What the results mean"));
+    for word in ["Flags", "flag", "acknowledged", "P-", "CMP-", "rule"] {
+        assert!(!text.contains(word), "{word} in the client's copy: {text}");
+    }
+    clean_up(&path);
 }

@@ -14,7 +14,9 @@ use crate::charts::line_chart;
 use crate::db::clients::ClientRow;
 use crate::db::summaries;
 use crate::db::Pool;
-use crate::export::summary::{SummaryData, DISCLAIMER, PEAK_MEANING, SEVERITY_LEGEND};
+use crate::export::summary::{
+    severity_band, severity_legend, SummaryData, DISCLAIMER, PEAK_MEANING,
+};
 use crate::web::view::render_page as html;
 use crate::web::{remote_addr, run_db, AppError, AppResult, Layout};
 
@@ -63,7 +65,7 @@ struct ShowPage {
     data: SummaryData,
     charts: Vec<String>,
     disclaimer: &'static str,
-    severity_legend: &'static str,
+    severity_legend: String,
     peak_meaning: &'static str,
 }
 
@@ -73,10 +75,10 @@ impl ShowPage {
             .iter()
             .map(|(week, avg)| {
                 // The PDF's bands (`SEVERITY_LEGEND`), so both copies read the same.
-                let class = match avg {
+                let class = match avg.map(severity_band) {
                     None => "sev-none",
-                    Some(a) if *a < 4.0 => "sev-1",
-                    Some(a) if *a < 7.0 => "sev-2",
+                    Some(0) => "sev-1",
+                    Some(1) => "sev-2",
                     Some(_) => "sev-3",
                 };
                 let title = match avg {
@@ -110,7 +112,7 @@ fn page(scoped: &ScopedClient, summary: SummaryRow, data: SummaryData) -> AppRes
             summary,
             data,
             disclaimer: DISCLAIMER,
-            severity_legend: SEVERITY_LEGEND,
+            severity_legend: severity_legend(),
             peak_meaning: PEAK_MEANING,
         },
     )

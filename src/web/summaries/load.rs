@@ -19,8 +19,8 @@ use crate::domain::element::Element;
 use crate::domain::ratio::RatioId;
 use crate::export::plain::{oxidation_explanation, pattern_text};
 use crate::export::summary::{
-    Audience, FlagSummary, OxidationNote, PatternNote, ProgramSummary, SummaryData,
-    SymptomSummary, TestSummary, TrendSeries, CONTENT_FORMAT,
+    Audience, FlagSummary, OxidationNote, PatternNote, ProgramSummary, SummaryData, SymptomSummary,
+    TestSummary, TrendSeries, CONTENT_FORMAT,
 };
 use crate::web::hair_tests::report::value_cells;
 
@@ -46,7 +46,11 @@ pub fn default_period(
 }
 
 /// `default_period`'s start, from the program's first start and the sample dates (ascending).
-fn story_start(program_start: Option<NaiveDate>, tests: &[NaiveDate], today: NaiveDate) -> NaiveDate {
+fn story_start(
+    program_start: Option<NaiveDate>,
+    tests: &[NaiveDate],
+    today: NaiveDate,
+) -> NaiveDate {
     let baseline = program_start.and_then(|p| tests.iter().rev().find(|d| **d <= p).copied());
     let first_test = tests.first().copied();
     let start = match (baseline, first_test, program_start) {
@@ -203,7 +207,10 @@ pub fn assemble(
     let flags = flag_rows
         .iter()
         .filter_map(|f| {
-            let to = f.to_test_id.and_then(|id| dates.get(&id)).filter(|d| in_period(**d))?;
+            let to = f
+                .to_test_id
+                .and_then(|id| dates.get(&id))
+                .filter(|d| in_period(**d))?;
             let from = f
                 .from_test_id
                 .and_then(|id| dates.get(&id))
@@ -322,12 +329,21 @@ mod tests {
         let today = d("2026-11-28");
         let tests = [d("2024-06-01"), d("2025-01-10"), d("2025-05-02")];
         // The last test on or before the program's start is the baseline.
-        assert_eq!(story_start(Some(d("2025-01-12")), &tests, today), d("2025-01-10"));
-        assert_eq!(story_start(Some(d("2025-01-10")), &tests, today), d("2025-01-10"));
+        assert_eq!(
+            story_start(Some(d("2025-01-12")), &tests, today),
+            d("2025-01-10")
+        );
+        assert_eq!(
+            story_start(Some(d("2025-01-10")), &tests, today),
+            d("2025-01-10")
+        );
         // No program: the first test.
         assert_eq!(story_start(None, &tests, today), d("2024-06-01"));
         // Every test after the program started: the program's start.
-        assert_eq!(story_start(Some(d("2024-01-01")), &tests, today), d("2024-01-01"));
+        assert_eq!(
+            story_start(Some(d("2024-01-01")), &tests, today),
+            d("2024-01-01")
+        );
         // Nothing recorded: a year.
         assert_eq!(story_start(None, &[], today), d("2025-11-28"));
         // A program starting in the future never pushes the start past today.
