@@ -114,9 +114,17 @@ pub fn pattern_text(id: &str) -> (String, String) {
         other => {
             if let Some(symbol) = other.strip_prefix("P-TOXIC-") {
                 let name = Element::parse(symbol).map(|e| e.name()).unwrap_or(symbol);
+                let mut title: Vec<char> = name.chars().collect();
+                if let Some(first) = title.first_mut() {
+                    *first = first.to_ascii_uppercase();
+                }
+                let title: String = title.into_iter().collect();
                 return (
-                    format!("{name} above its threshold"),
-                    format!("Hair {} is above the level the lab reports as high.", name),
+                    format!("{title} above its threshold"),
+                    format!(
+                        "Hair {} is above the level the lab reports as high.",
+                        name.to_lowercase()
+                    ),
                 );
             }
             // A pattern added after this catalogue: a readable name, never the bare id.
