@@ -395,6 +395,41 @@ async fn fhir_bundle_passes_the_official_r4_schema_and_resource_rules() {
     assert_eq!(of_type("Specimen"), 3);
     // 9 + 9 + 4 measured levels, 3 analyses per test, 3 diary days with 4 symptoms.
     assert_eq!(of_type("Observation"), 22 + 9 + 3 + 4);
+    // A laboratory report per test groups its Observations (US Core laboratory pattern).
+    assert_eq!(of_type("DiagnosticReport"), 3);
+    let report = resources
+        .iter()
+        .find(|r| r["resourceType"] == "DiagnosticReport" && r["effectiveDateTime"] == "2025-03-01")
+        .expect("the first test's report");
+    assert_eq!(report["category"][0]["coding"][0]["code"], "LAB");
+    assert_eq!(report["status"], "final");
+    assert_eq!(report["result"].as_array().unwrap().len(), 9 + 3);
+    let specimen_ref = &report["specimen"][0]["reference"];
+    let specimen = resources
+        .iter()
+        .find(|r| format!("urn:uuid:{}", r["id"].as_str().unwrap_or("")) == *specimen_ref)
+        .expect("the report's specimen is in the bundle");
+    assert_eq!(
+        specimen["type"]["coding"][0]["system"],
+        "http://snomed.info/sct"
+    );
+    assert_eq!(specimen["type"]["coding"][0]["code"], "119326000");
+    // No Observation has neither a value nor a reason: `<<` (no number) says why.
+    for r in resources
+        .iter()
+        .filter(|r| r["resourceType"] == "Observation")
+    {
+        let has_value = r
+            .as_object()
+            .unwrap()
+            .keys()
+            .any(|k| k.starts_with("value"));
+        let grouped = r.get("component").is_some() || r.get("hasMember").is_some();
+        assert!(
+            has_value || grouped || r.get("dataAbsentReason").is_some(),
+            "{r}"
+        );
+    }
     let calcium = resources
         .iter()
         .find(|r| r["code"]["coding"][0]["code"] == "Ca" && r["effectiveDateTime"] == "2025-03-01")
@@ -428,6 +463,22 @@ async fn fhir_bundle_passes_the_official_r4_schema_and_resource_rules() {
         problems.contains("schema") && problems.contains("ele-1"),
         "{problems}"
     );
+    // Nor is the rule that an Observation says something: `<<` without its reason fails.
+    let mut silent = bundle.clone();
+    let below = silent["entry"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|e| e["resource"].get("dataAbsentReason").is_some())
+        .expect("the << level has a dataAbsentReason");
+    below["resource"]
+        .as_object_mut()
+        .unwrap()
+        .remove("dataAbsentReason");
+    let silent_file = temp_file("silent.json");
+    std::fs::write(&silent_file, serde_json::to_vec(&silent).unwrap()).unwrap();
+    let problems = validate_fhir(&silent_file).expect_err("an Observation saying nothing fails");
+    assert!(problems.contains("neither a value"), "{problems}");
 
     let exports = audit_exports(&app, practitioner);
     assert!(

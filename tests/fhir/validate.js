@@ -5,7 +5,8 @@
 //    types, primitive formats and value sets bound as enums;
 // 2. against the resource rules (invariants) the schema cannot express and that this export
 //    could break: ele-1 (no empty elements), bdl-7 (unique fullUrl), obs-3, obs-6, obs-7,
-//    qty-3, and every urn:uuid reference resolving inside the Bundle.
+//    qty-3, an Observation with neither a value nor a dataAbsentReason (nor parts), and every
+//    urn:uuid reference resolving inside the Bundle.
 // Usage: node tests/fhir/validate.js FILE.json   (exit 0: valid; 1: invalid; 2: cannot run)
 'use strict';
 
@@ -100,6 +101,10 @@ for (const [i, entry] of entries.entries()) {
   }
   checkQuantities(resource, where);
   if (resource.resourceType !== 'Observation') continue;
+  // An Observation says something: a value, the reason there is none, or its parts.
+  if (valueKeys(resource).length === 0 && !resource.dataAbsentReason && !resource.component && !resource.hasMember) {
+    problems.push(`${where} has neither a value nor a dataAbsentReason`);
+  }
   if (resource.dataAbsentReason && valueKeys(resource).length > 0) {
     problems.push(`obs-6: ${where} has both a value and a dataAbsentReason`);
   }

@@ -19,6 +19,9 @@ use crate::domain::DISCLAIMER;
 
 const INTERPRETATION: &str = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
 const DATA_ABSENT: &str = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
+const SNOMED: &str = "http://snomed.info/sct";
+/// The diagnostic service section of a laboratory report (US Core: category LAB).
+const DIAGNOSTIC_SECTION: &str = "http://terminology.hl7.org/CodeSystem/v2-0074";
 
 /// LOINC has "[Mass/mass] in Hair" codes for only a few elements; these three were checked
 /// against two labs' published catalogues (Mayo Clinic Laboratories HMHA, ARUP). Every element
@@ -122,8 +125,16 @@ fn level_observation(
                 quantity(micrograms_per_gram(level.mg_pct()), Some("<")),
             );
         }
-        // TEI's `<<`: below the lab's calibration limit, no number given.
+        // TEI's `<<`: below the lab's calibration limit, no number given. No value, so the
+        // reason is said (obs-6: a value or a dataAbsentReason, never neither).
         (true, true) => {
+            resource.insert(
+                "dataAbsentReason".into(),
+                json!({
+                    "coding": [coding(DATA_ABSENT, "unknown", "Unknown")],
+                    "text": "Below the lab's calibration limit (<<); the lab gave no number",
+                }),
+            );
             resource.insert(
                 "interpretation".into(),
                 json!([{ "coding": [coding(INTERPRETATION, "<", "Off scale low")] }]),
@@ -296,7 +307,10 @@ fn specimen(test: &HairTestRow, subject: &Value) -> Entry {
             json!({ "system": super::naming_system("lab-sample-id"), "value": sample_id.trim() }),
         );
     }
-    resource.insert("type".into(), json!({ "text": "Hair" }));
+    resource.insert(
+        "type".into(),
+        json!({ "coding": [coding(SNOMED, "119326000", "Hair specimen")], "text": "Hair" }),
+    );
     resource.insert("subject".into(), subject.clone());
     resource.insert(
         "collection".into(),
@@ -326,6 +340,51 @@ fn specimen(test: &HairTestRow, subject: &Value) -> Entry {
     )
 }
 
+/// The test as a laboratory report grouping its Observations (the US Core laboratory pattern:
+/// category LAB, the sample date as effective date, the specimen, the results).
+fn diagnostic_report(
+    test: &HairTestRow,
+    analysis: &Analysis,
+    subject: &Value,
+    specimen: &Value,
+    results: Vec<Value>,
+) -> Entry {
+    let mut resource = Map::new();
+    resource.insert("resourceType".into(), json!("DiagnosticReport"));
+    resource.insert("status".into(), json!("final"));
+    resource.insert(
+        "category".into(),
+        json!([{ "coding": [coding(DIAGNOSTIC_SECTION, "LAB", "Laboratory")] }]),
+    );
+    resource.insert(
+        "code".into(),
+        htma_code(
+            "hair-tissue-mineral-analysis",
+            "Hair tissue mineral analysis",
+        ),
+    );
+    resource.insert("subject".into(), subject.clone());
+    resource.insert("effectiveDateTime".into(), json!(date(test.sample_date)));
+    resource.insert("issued".into(), json!(instant(test.entered_at)));
+    if !test.lab.trim().is_empty() {
+        resource.insert("performer".into(), json!([{ "display": test.lab.trim() }]));
+    }
+    resource.insert("specimen".into(), json!([specimen]));
+    resource.insert("result".into(), Value::Array(results));
+    resource.insert(
+        "conclusion".into(),
+        json!(format!(
+            "Oxidation type {} ({}). {DISCLAIMER}",
+            analysis.oxidation.label(" "),
+            analysis.reference_set
+        )),
+    );
+    Entry::new(
+        stable_uuid(&["report", &test.id.to_string()]),
+        Value::Object(resource),
+    )
+}
+
 /// The entries of every live test, in comparison order.
 pub(super) fn entries(export: &ClientExport, subject: &Value) -> Vec<Entry> {
     let mut entries = Vec::new();
@@ -342,7 +401,8 @@ pub(super) fn entries(export: &ClientExport, subject: &Value) -> Vec<Entry> {
                 level_observation(test, *element, level, subject, &specimen_ref)
             })
             .collect();
-        let members = levels.iter().map(Entry::reference).collect();
+        let members: Vec<Value> = levels.iter().map(Entry::reference).collect();
+        let mut results = members.clone();
         entries.extend(levels);
         let ratios = ratios_observation(
             test,
@@ -354,7 +414,9 @@ pub(super) fn entries(export: &ClientExport, subject: &Value) -> Vec<Entry> {
         );
         let oxidation = oxidation_observation(test, &analysis, subject, &specimen_ref, &ratios);
         let patterns = patterns_observation(test, &analysis, subject, &specimen_ref, &ratios);
-        entries.extend([ratios, oxidation, patterns]);
+        results.extend([&ratios, &oxidation, &patterns].map(|e| e.reference()));
+        let report = diagnostic_report(test, &analysis, subject, &specimen_ref, results);
+        entries.extend([ratios, oxidation, patterns, report]);
     }
     entries
 }
