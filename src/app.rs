@@ -80,12 +80,15 @@ route_table! {
     post "/clients/{client_id}/archive" => clients::archive, OwnClient;
     post "/clients/{client_id}/restore" => clients::restore, OwnClient;
     get "/clients/{client_id}/tests/new" => hair_tests::new_form, OwnClient;
+    get "/clients/{client_id}/tests/new/from-report" => hair_tests::from_report::report_form, OwnClient;
+    post "/clients/{client_id}/tests/new/from-report" => hair_tests::from_report::read, OwnClient;
     post "/clients/{client_id}/tests" => hair_tests::create, OwnClient;
     get "/clients/{client_id}/tests/{test_id}" => hair_tests::show, OwnClient;
     get "/clients/{client_id}/tests/{test_id}/edit" => hair_tests::edit_form, OwnClient;
     post "/clients/{client_id}/tests/{test_id}/edit" => hair_tests::update, OwnClient;
     post "/clients/{client_id}/tests/{test_id}/delete" => hair_tests::delete, OwnClient;
     post "/clients/{client_id}/tests/{test_id}/restore" => hair_tests::restore, OwnClient;
+    get "/clients/{client_id}/tests/{test_id}/report.pdf" => hair_tests::from_report::download, OwnClient;
     post "/clients/{client_id}/flags/{flag_id}/acknowledge" => timeline::acknowledge_flag, OwnClient;
     get "/clients/{client_id}/program/new" => programs::new_form, OwnClient;
     post "/clients/{client_id}/program" => programs::create, OwnClient;

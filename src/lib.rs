@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod labcsv;
+pub mod labreport;
 pub mod seed;
 pub mod service;
 pub mod web;

@@ -42,6 +42,8 @@ pub struct ClientExport {
     pub vocabulary: Vec<Symptom>,
     /// The set the practitioner analyses with, read in the same snapshot as the tests.
     pub reference: crate::domain::reference::ReferenceSet,
+    /// The lab reports (PDF) kept with the live tests.
+    pub report_files: Vec<super::lab_reports::ReportFile>,
 }
 
 /// A read-only snapshot. SQLite's deferred transaction takes its snapshot at the first read;
@@ -63,6 +65,7 @@ fn load_client(conn: &mut DbConn, client: ClientRow) -> Result<ClientExport, DbE
     let tests = hair_tests::list_for_client(conn, client.id)?;
     let ids: Vec<i64> = tests.iter().map(|t| t.id).collect();
     let levels = hair_tests::levels_of(conn, &ids)?;
+    let report_files = super::lab_reports::files_for_tests(conn, &ids)?;
     let entries: Vec<EntryRow> = diary_entries::table
         .filter(diary_entries::client_id.eq(client.id))
         .order(diary_entries::entry_date.asc())
@@ -104,6 +107,7 @@ fn load_client(conn: &mut DbConn, client: ClientRow) -> Result<ClientExport, DbE
         diary,
         vocabulary,
         reference,
+        report_files,
     })
 }
 

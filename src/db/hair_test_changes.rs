@@ -122,6 +122,75 @@ pub fn apply(
     })
 }
 
+/// Saves a test read from a lab report: the ordinary create, and the report's file attached to
+/// the new test in the same transaction (audited). A file that expired meanwhile is not an
+/// error: the test is saved without it. Returns (saved, file attached).
+#[allow(clippy::too_many_arguments)]
+pub fn create_from_report(
+    conn: &mut DbConn,
+    actor: &Actor,
+    client_id: i64,
+    client_sex: Option<&str>,
+    test_id: i64,
+    input: &TestInput,
+    report_file_id: i64,
+) -> Result<(bool, bool), DbError> {
+    write_tx(conn, |conn| {
+        if !apply(conn, actor, client_id, client_sex, test_id, TestChange::Create(input))? {
+            return Ok((false, false));
+        }
+        let attached = super::lab_reports::attach(
+            conn,
+            report_file_id,
+            actor.account_id,
+            client_id,
+            test_id,
+        )?;
+        if attached {
+            record(
+                conn,
+                &AuditEntry {
+                    account_id: Some(actor.account_id),
+                    action: "attach_report",
+                    record_kind: "hair_test",
+                    record_id: Some(test_id),
+                    remote_addr: Some(actor.remote_addr),
+                    detail: "",
+                },
+            )?;
+        }
+        Ok((true, attached))
+    })
+}
+
+/// Removes for good what has outlived its window: tests deleted longer than `RESTORE_WINDOW`
+/// ago with their lab report files, and report files read for review but never saved with a
+/// test. Each purged test is an audit event (by the system: no account).
+pub fn purge_expired(conn: &mut DbConn) -> Result<usize, DbError> {
+    write_tx(conn, |conn| {
+        let at = now();
+        let purged = hair_tests::purge_deleted_before(conn, at - RESTORE_WINDOW)?;
+        for id in &purged {
+            record(
+                conn,
+                &AuditEntry {
+                    account_id: None,
+                    action: "purge",
+                    record_kind: "hair_test",
+                    record_id: Some(*id),
+                    remote_addr: None,
+                    detail: "restore window ended",
+                },
+            )?;
+        }
+        super::lab_reports::purge_pending_before(
+            conn,
+            at - Duration::days(super::lab_reports::PENDING_DAYS),
+        )?;
+        Ok(purged.len())
+    })
+}
+
 fn summary_for(
     input: &TestInput,
     client_sex: Option<&str>,

@@ -195,13 +195,18 @@ pub fn levels_of(conn: &mut DbConn, test_ids: &[i64]) -> Result<Vec<LevelRow>, D
     Ok(rows)
 }
 
-/// Tests deleted more than 30 days ago are gone for good.
-pub fn purge_deleted_before(conn: &mut DbConn, before: NaiveDateTime) -> Result<usize, DbError> {
+/// Tests deleted more than 30 days ago are gone for good, with the lab report kept with them.
+/// Returns the ids purged.
+pub fn purge_deleted_before(
+    conn: &mut DbConn,
+    before: NaiveDateTime,
+) -> Result<Vec<i64>, DbError> {
     let doomed: Vec<i64> = hair_tests::table
         .filter(hair_tests::deleted_at.lt(before))
         .select(hair_tests::id)
         .load(conn)?;
     for chunk in doomed.chunks(500) {
+        super::lab_reports::delete_for_tests(conn, chunk)?;
         diesel::delete(
             hair_test_levels::table.filter(hair_test_levels::hair_test_id.eq_any(chunk)),
         )
@@ -216,5 +221,5 @@ pub fn purge_deleted_before(conn: &mut DbConn, before: NaiveDateTime) -> Result<
         .execute(conn)?;
         diesel::delete(hair_tests::table.filter(hair_tests::id.eq_any(chunk))).execute(conn)?;
     }
-    Ok(doomed.len())
+    Ok(doomed)
 }

@@ -10,6 +10,7 @@ pub mod flags;
 pub mod hair_test_changes;
 pub mod hair_tests;
 pub mod hints;
+pub mod lab_reports;
 pub mod login_attempts;
 pub mod mapping;
 pub mod pending_imports;

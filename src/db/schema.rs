@@ -218,6 +218,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     // reference sets
     reference_sets,
     practitioner_settings,
+    // lab report import
+    lab_report_files,
 );
 
 // portal and diary
@@ -306,3 +308,20 @@ diesel::table! {
 
 diesel::joinable!(reference_sets -> accounts (practitioner_id));
 diesel::joinable!(practitioner_settings -> reference_sets (reference_set_id));
+
+// lab report import
+diesel::table! {
+    lab_report_files (id) {
+        id -> BigInt,
+        practitioner_id -> BigInt,
+        client_id -> BigInt,
+        hair_test_id -> Nullable<BigInt>,
+        file_name -> Text,
+        byte_size -> BigInt,
+        sha256 -> Text,
+        content -> Binary,
+        uploaded_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(lab_report_files -> hair_tests (hair_test_id));

@@ -24,6 +24,7 @@ clients.csv                   one row per client (active and archived), with the
 client-ID/hair-tests.csv      hair tests in the lab CSV import format (levels in mg%): import it back as it is\n\
 client-ID/diary.csv           the symptom diary, one row per symptom per day\n\
 client-ID/fhir-bundle.json    FHIR R4 Bundle (collection): Patient, hair Specimens, Observations\n\
+client-ID/lab-reports/        the lab's PDF reports kept with the tests, named by sample date and test id\n\
 \n\
 Cells of diary.csv and clients.csv that begin with = + - or @ start with ' so that spreadsheets\n\
 do not run them as formulas. Deleted hair tests (restorable in the app for 30 days) are not included.\n\
@@ -109,6 +110,15 @@ pub fn all_clients(
             &format!("{dir}/fhir-bundle.json"),
             &super::fhir::bundle_json(export, generated_at)?,
         )?;
+        for file in &export.report_files {
+            let Some(test) = export.tests.iter().find(|t| Some(t.id) == file.hair_test_id) else {
+                continue;
+            };
+            add(
+                &format!("{dir}/lab-reports/{}-test-{}.pdf", test.sample_date, test.id),
+                &file.content,
+            )?;
+        }
     }
     Ok(zip.finish()?.into_inner())
 }

@@ -1,7 +1,9 @@
 //! Hair tests of a client: enter, read (the report), edit, delete and restore.
 
 pub mod form;
+pub mod from_report;
 pub mod report;
+pub mod review;
 
 use std::collections::HashMap;
 
@@ -28,6 +30,7 @@ use crate::domain::ratio::RatioId;
 use crate::domain::reference::ReferenceSet;
 use form::{element_groups, HairTestForm, LABS};
 use report::{ChangeLine, MineralGroup, RatioLine};
+use review::{ReviewView, REPORT_FILE};
 
 use crate::web::view::render_page;
 
@@ -44,6 +47,8 @@ struct FormPage {
     labs: [&'static str; 3],
     /// The practitioner's set, for the ideals shown next to each field.
     reference: ReferenceSet,
+    /// Where the values came from, when the form was pre-filled from a lab report.
+    review: Option<ReviewView>,
 }
 
 impl FormPage {
@@ -55,6 +60,17 @@ impl FormPage {
         errors: FieldErrors,
         reference: ReferenceSet,
     ) -> Self {
+        let review = test_id
+            .is_none()
+            .then(|| {
+                ReviewView::from_form(
+                    &form,
+                    client.sex.as_deref(),
+                    &reference,
+                    Utc::now().date_naive(),
+                )
+            })
+            .flatten();
         FormPage {
             layout: Layout::for_practitioner(practitioner, "clients"),
             client,
@@ -65,7 +81,13 @@ impl FormPage {
             ratios: RatioId::ALL.to_vec(),
             labs: LABS,
             reference,
+            review,
         }
+    }
+
+    /// Where a field's value was read from in the lab report (review only).
+    fn read_from(&self, field: &str) -> Option<&String> {
+        self.review.as_ref().and_then(|r| r.read.get(field))
     }
 
     fn action(&self) -> String {
@@ -142,23 +164,35 @@ async fn save(
     let (account_id, addr) = (scoped.practitioner.id(), remote_addr(req));
     let (client_id, sex) = (scoped.client.id, scoped.client.sex.clone());
     let id = test_id.unwrap_or_else(new_id);
+    // A form read from a lab report carries its PDF (kept pending) to attach to the new test.
+    let report_file = form
+        .values
+        .get(REPORT_FILE)
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|_| test_id.is_none());
     let saved = run_db(pool, move |conn| {
+        let actor = Actor {
+            account_id,
+            remote_addr: &addr,
+        };
+        if let Some(file_id) = report_file {
+            return hair_test_changes::create_from_report(
+                conn,
+                &actor,
+                client_id,
+                sex.as_deref(),
+                id,
+                &input,
+                file_id,
+            )
+            .map(|(saved, _)| saved);
+        }
         let change = if test_id.is_some() {
             TestChange::Update(&input)
         } else {
             TestChange::Create(&input)
         };
-        hair_test_changes::apply(
-            conn,
-            &Actor {
-                account_id,
-                remote_addr: &addr,
-            },
-            client_id,
-            sex.as_deref(),
-            id,
-            change,
-        )
+        hair_test_changes::apply(conn, &actor, client_id, sex.as_deref(), id, change)
     })
     .await?;
     if !saved {
@@ -255,6 +289,11 @@ pub async fn delete(
     scoped: ScopedHairTest,
     _form: CsrfForm<EmptyForm>,
 ) -> AppResult<HttpResponse> {
+    // Deleting is when old deletions are looked at: what outlived its window goes for good.
+    run_db(&pool, |conn| {
+        hair_test_changes::purge_expired(conn).map(|_| ())
+    })
+    .await?;
     change_deleted(&req, &pool, &scoped, || TestChange::Delete).await
 }
 
@@ -304,13 +343,27 @@ struct ShowPage {
     /// Symptom-to-finding hints from the diary (practitioner only).
     considerations: Vec<crate::domain::hints::Consideration>,
     cramp_days: usize,
+    /// The lab's report kept with the test.
+    report_file: Option<crate::db::lab_reports::ReportFileInfo>,
+}
+
+impl ShowPage {
+    /// `120 KB`, `1.4 MB`.
+    fn report_size(&self) -> String {
+        let bytes = self.report_file.as_ref().map_or(0, |f| f.byte_size);
+        if bytes >= 1024 * 1024 {
+            format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+        } else {
+            format!("{} KB", (bytes + 1023) / 1024)
+        }
+    }
 }
 
 pub async fn show(pool: web::Data<Pool>, scoped: ScopedHairTest) -> AppResult<HttpResponse> {
     let ScopedHairTest { scope, test } = scoped;
     let client_id = scope.client.id;
     let (sample_date, test_id) = (test.sample_date, test.id);
-    let (all_tests, levels, cramps) = run_db(&pool, move |conn| {
+    let (all_tests, levels, cramps, report_file) = run_db(&pool, move |conn| {
         let tests = hair_tests::list_for_client(conn, client_id)?;
         let mut ids: Vec<i64> = tests.iter().map(|t| t.id).collect();
         ids.push(test_id);
@@ -321,7 +374,8 @@ pub async fn show(pool: web::Data<Pool>, scoped: ScopedHairTest) -> AppResult<Ht
             .last()
             .map(|t| t.sample_date);
         let cramps = crate::db::hints::cramp_history(conn, client_id, sample_date, previous)?;
-        Ok((tests, levels, cramps))
+        let report_file = crate::db::lab_reports::info_for_test(conn, test_id)?;
+        Ok((tests, levels, cramps, report_file))
     })
     .await?;
     let reference = practitioner_set(&pool, &scope.practitioner).await?;
@@ -363,6 +417,7 @@ pub async fn show(pool: web::Data<Pool>, scoped: ScopedHairTest) -> AppResult<Ht
     let considerations = crate::domain::hints::considerations(&analysis, cramps);
     let ox = &analysis.oxidation;
     let page = ShowPage {
+        report_file,
         considerations,
         cramp_days: cramps.cramp_days,
         layout: Layout::for_practitioner(&scope.practitioner, "clients"),

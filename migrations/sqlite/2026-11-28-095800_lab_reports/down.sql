@@ -1,0 +1,1 @@
+DROP TABLE lab_report_files;
