@@ -136,16 +136,18 @@ pub fn create_from_report(
     report_file_id: i64,
 ) -> Result<(bool, bool), DbError> {
     write_tx(conn, |conn| {
-        if !apply(conn, actor, client_id, client_sex, test_id, TestChange::Create(input))? {
+        if !apply(
+            conn,
+            actor,
+            client_id,
+            client_sex,
+            test_id,
+            TestChange::Create(input),
+        )? {
             return Ok((false, false));
         }
-        let attached = super::lab_reports::attach(
-            conn,
-            report_file_id,
-            actor.account_id,
-            client_id,
-            test_id,
-        )?;
+        let attached =
+            super::lab_reports::attach(conn, report_file_id, actor.account_id, client_id, test_id)?;
         if attached {
             record(
                 conn,

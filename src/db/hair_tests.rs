@@ -197,10 +197,7 @@ pub fn levels_of(conn: &mut DbConn, test_ids: &[i64]) -> Result<Vec<LevelRow>, D
 
 /// Tests deleted more than 30 days ago are gone for good, with the lab report kept with them.
 /// Returns the ids purged.
-pub fn purge_deleted_before(
-    conn: &mut DbConn,
-    before: NaiveDateTime,
-) -> Result<Vec<i64>, DbError> {
+pub fn purge_deleted_before(conn: &mut DbConn, before: NaiveDateTime) -> Result<Vec<i64>, DbError> {
     let doomed: Vec<i64> = hair_tests::table
         .filter(hair_tests::deleted_at.lt(before))
         .select(hair_tests::id)

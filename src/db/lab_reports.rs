@@ -143,8 +143,8 @@ pub fn purge_pending_before(conn: &mut DbConn, before: NaiveDateTime) -> Result<
 
 /// The files of tests being purged.
 pub fn delete_for_tests(conn: &mut DbConn, test_ids: &[i64]) -> Result<usize, DbError> {
-    Ok(
-        diesel::delete(lab_report_files::table.filter(lab_report_files::hair_test_id.eq_any(test_ids)))
-            .execute(conn)?,
+    Ok(diesel::delete(
+        lab_report_files::table.filter(lab_report_files::hair_test_id.eq_any(test_ids)),
     )
+    .execute(conn)?)
 }

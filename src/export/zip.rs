@@ -111,11 +111,18 @@ pub fn all_clients(
             &super::fhir::bundle_json(export, generated_at)?,
         )?;
         for file in &export.report_files {
-            let Some(test) = export.tests.iter().find(|t| Some(t.id) == file.hair_test_id) else {
+            let Some(test) = export
+                .tests
+                .iter()
+                .find(|t| Some(t.id) == file.hair_test_id)
+            else {
                 continue;
             };
             add(
-                &format!("{dir}/lab-reports/{}-test-{}.pdf", test.sample_date, test.id),
+                &format!(
+                    "{dir}/lab-reports/{}-test-{}.pdf",
+                    test.sample_date, test.id
+                ),
                 &file.content,
             )?;
         }

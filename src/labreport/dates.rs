@@ -154,9 +154,11 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
+    type Case = (&'static str, bool, Option<(NaiveDate, bool)>);
+
     #[test]
     fn formats() {
-        let cases: &[(&str, bool, Option<(NaiveDate, bool)>)] = &[
+        let cases: &[Case] = &[
             ("2026-03-01", false, Some((d(2026, 3, 1), false))),
             ("2026/03/01", true, Some((d(2026, 3, 1), false))),
             ("03/01/2026", false, Some((d(2026, 3, 1), true))),

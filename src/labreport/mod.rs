@@ -275,7 +275,15 @@ pub fn recognise(text: &str) -> RecognisedReport {
                 heading_unit = Some((unit, here.clone()));
             }
         }
-        let used_by_facts = read_facts(&mut report, &line_tokens, &here, day_first, &mut best_date, &lines, i);
+        let used_by_facts = read_facts(
+            &mut report,
+            &line_tokens,
+            &here,
+            day_first,
+            &mut best_date,
+            &lines,
+            i,
+        );
         for value in scan.values.drain(..) {
             let heading = heading_unit.as_ref().map(|(u, _)| *u);
             values.push((value, heading, here.clone()));
@@ -337,7 +345,11 @@ fn read_facts(
             if found.ambiguous {
                 value.note = Some(format!(
                     "The date could be read either way; it was read {}. Check it.",
-                    if day_first { "day first" } else { "month first" }
+                    if day_first {
+                        "day first"
+                    } else {
+                        "month first"
+                    }
                 ));
             }
             *best_date = Some((kind, value));
@@ -364,9 +376,10 @@ fn read_facts(
     for (k, token) in tokens.iter().enumerate() {
         let word = fold(token);
         let next_value = || {
-            tokens[k + 1..]
-                .iter()
-                .find(|t| !is_punctuation(t) && !matches!(fold(t).as_str(), "no" | "nr" | "number" | "nº" | "#"))
+            tokens[k + 1..].iter().find(|t| {
+                !is_punctuation(t)
+                    && !matches!(fold(t).as_str(), "no" | "nr" | "number" | "nº" | "#")
+            })
         };
         if report.sex.is_none() && vocabulary::SEX_LABELS.contains(&word.as_str()) {
             if let Some(female) = next_value().and_then(|v| {
@@ -426,9 +439,9 @@ fn sample_id_at(tokens: &[String], k: usize) -> Option<String> {
         if !vocabulary::SAMPLE_ID_LABELS.contains(&compact.as_str()) {
             continue;
         }
-        let candidate = tokens[k + width..]
-            .iter()
-            .find(|t| !is_punctuation(t) && !matches!(fold(t).as_str(), "no" | "nr" | "number" | "nº" | "id"))?;
+        let candidate = tokens[k + width..].iter().find(|t| {
+            !is_punctuation(t) && !matches!(fold(t).as_str(), "no" | "nr" | "number" | "nº" | "id")
+        })?;
         let ok = candidate.chars().any(|c| c.is_ascii_digit())
             && candidate.chars().count() <= 40
             && candidate
@@ -447,7 +460,8 @@ fn settle_units(
     values: Vec<(RowValue, Option<Unit>, SourceLine)>,
     heading: Option<(Unit, SourceLine)>,
 ) {
-    let unit_of = |(value, heading, _): &(RowValue, Option<Unit>, SourceLine)| value.unit.or(*heading);
+    let unit_of =
+        |(value, heading, _): &(RowValue, Option<Unit>, SourceLine)| value.unit.or(*heading);
     let count = |u: Unit| values.iter().filter(|v| unit_of(v) == Some(u)).count();
     let (mg, ppm) = (count(Unit::MgPercent), count(Unit::Ppm));
     let unit = if mg + ppm > 0 {
@@ -456,7 +470,12 @@ fn settle_units(
             .iter()
             .find(|v| v.0.unit == Some(unit))
             .map(|v| v.2.clone())
-            .or_else(|| heading.as_ref().filter(|(u, _)| *u == unit).map(|(_, s)| s.clone()));
+            .or_else(|| {
+                heading
+                    .as_ref()
+                    .filter(|(u, _)| *u == unit)
+                    .map(|(_, s)| s.clone())
+            });
         source.map(|source| (unit, source))
     } else {
         None
@@ -512,12 +531,24 @@ fn settle_units(
             note,
         };
         match value.label {
-            Label::Element(element) => insert_first(&mut report.levels, &mut report.notes, element.symbol(), element, read),
+            Label::Element(element) => insert_first(
+                &mut report.levels,
+                &mut report.notes,
+                element.symbol(),
+                element,
+                read,
+            ),
             Label::Ratio(ratio) => {
                 if read.value.starts_with('<') || read.value == "QNS" {
                     report.unrecognised.push(read.source);
                 } else {
-                    insert_first(&mut report.ratios, &mut report.notes, ratio.label(), ratio, read)
+                    insert_first(
+                        &mut report.ratios,
+                        &mut report.notes,
+                        ratio.label(),
+                        ratio,
+                        read,
+                    )
                 }
             }
         }

@@ -177,7 +177,9 @@ fn page_fragments(
     let mut chars = 0usize;
     for (n, op) in content.operations.iter().enumerate() {
         if n >= MAX_OPERATIONS_PER_PAGE {
-            return Err(PdfError::Damaged("a page has too many drawing operations".into()));
+            return Err(PdfError::Damaged(
+                "a page has too many drawing operations".into(),
+            ));
         }
         if n % 4096 == 0 && Instant::now() > deadline {
             return Err(PdfError::TooSlow);
@@ -226,7 +228,12 @@ fn page_fragments(
             }
             "TJ" => {
                 let mut text = String::new();
-                for part in ops.first().and_then(|o| o.as_array().ok()).into_iter().flatten() {
+                for part in ops
+                    .first()
+                    .and_then(|o| o.as_array().ok())
+                    .into_iter()
+                    .flatten()
+                {
                     match part {
                         Object::String(..) => {
                             text.push_str(&decode(encoding, Some(part)).unwrap_or_default())
@@ -281,7 +288,8 @@ fn rows(mut fragments: Vec<Fragment>) -> Vec<String> {
     for fragment in fragments {
         match rows.last_mut() {
             Some(row)
-                if (row[0].y - fragment.y).abs() <= (row[0].size.min(fragment.size) * 0.4).max(1.0) =>
+                if (row[0].y - fragment.y).abs()
+                    <= (row[0].size.min(fragment.size) * 0.4).max(1.0) =>
             {
                 row.push(fragment)
             }
@@ -296,7 +304,11 @@ fn rows(mut fragments: Vec<Fragment>) -> Vec<String> {
             for fragment in row {
                 if !line.is_empty() {
                     // A wide gap separates table columns: two spaces keep it visible.
-                    line.push_str(if fragment.x - end > fragment.size * 1.5 { "  " } else { " " });
+                    line.push_str(if fragment.x - end > fragment.size * 1.5 {
+                        "  "
+                    } else {
+                        " "
+                    });
                 }
                 line.push_str(fragment.text.trim());
                 end = fragment.x + fragment.text.chars().count() as f32 * fragment.size * 0.5;

@@ -45,9 +45,12 @@ fn one_column_with_reference_ranges() {
     assert_eq!(report.lab_sample_id.as_ref().unwrap().value, "H2603-0147");
     assert_eq!(report.sex.as_ref().unwrap().value, PrintedSex::Female);
     assert_eq!(report.age.as_ref().unwrap().value, 42);
-    assert_eq!(report.washed.as_ref().unwrap().value, false);
+    assert!(!report.washed.as_ref().unwrap().value);
     let ca = &report.levels[&Element::Ca].source;
-    assert_eq!((ca.first, ca.text.as_str()), (7, "Calcium (Ca) 58.0 35 - 80"));
+    assert_eq!(
+        (ca.first, ca.text.as_str()),
+        (7, "Calcium (Ca) 58.0 35 - 80")
+    );
     // "Vanadium Pentoxide": a word between label and value, so not read as vanadium.
     assert!(!report.levels.contains_key(&Element::V));
     assert!(
@@ -105,7 +108,8 @@ fn two_columns_with_ratios_and_below_limit_marks() {
 
 #[test]
 fn pasted_text_with_odd_spacing_and_line_breaks() {
-    let text = "  Calcium\r\n  Ca\r\n\t58\r\n35-80\r\nMagnesium   \u{a0}\r\n7,2\r\n\r\nNa:25 mg %\r\n\
+    let text =
+        "  Calcium\r\n  Ca\r\n\t58\r\n35-80\r\nMagnesium   \u{a0}\r\n7,2\r\n\r\nNa:25 mg %\r\n\
                 Kalium 10\r\nZinc\r\n\r\n\r\n";
     let report = recognise(text);
     assert_eq!(level(&report, Element::Ca), Some("58"));
@@ -130,7 +134,7 @@ fn german_and_spanish_reports() {
     assert_eq!(level(&report, Element::Pb), Some("<<"));
     assert_eq!(report.sex.as_ref().unwrap().value, PrintedSex::Female);
     assert_eq!(report.age.as_ref().unwrap().value, 35);
-    assert_eq!(report.washed.as_ref().unwrap().value, false);
+    assert!(!report.washed.as_ref().unwrap().value);
     assert_eq!(
         report.sample_date.as_ref().unwrap().value,
         NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()

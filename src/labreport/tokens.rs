@@ -46,7 +46,10 @@ fn split_chunk(chunk: &str, out: &mut Vec<String>) {
     }
     if !rest.is_empty() {
         // `Calcium:58` and `Ca58`: a known label directly followed by a value.
-        if let Some((label, value)) = rest.split_once(':').filter(|(l, v)| !l.is_empty() && !v.is_empty()) {
+        if let Some((label, value)) = rest
+            .split_once(':')
+            .filter(|(l, v)| !l.is_empty() && !v.is_empty())
+        {
             out.push(label.to_string());
             out.push(":".into());
             out.push(value.to_string());
@@ -137,7 +140,10 @@ pub fn number(text: &str, style: NumberStyle) -> Option<String> {
     if text.is_empty() || text.len() > 16 || !text.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
-    if !text.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+    if !text
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
         return None;
     }
     let (commas, dots) = (text.matches(',').count(), text.matches('.').count());
@@ -206,17 +212,11 @@ pub fn range_at(tokens: &[String], i: usize, style: NumberStyle) -> Option<usize
             return Some(1);
         }
         if number(a, style).is_some() && b.is_empty() {
-            return tokens
-                .get(i + 1)
-                .and_then(|n| number(n, style))
-                .map(|_| 2);
+            return tokens.get(i + 1).and_then(|n| number(n, style)).map(|_| 2);
         }
     }
     if number(token, style).is_some() && tokens.get(i + 1).map(String::as_str) == Some("-") {
-        return tokens
-            .get(i + 2)
-            .and_then(|n| number(n, style))
-            .map(|_| 3);
+        return tokens.get(i + 2).and_then(|n| number(n, style)).map(|_| 3);
     }
     None
 }
@@ -226,7 +226,10 @@ pub fn unit_at(tokens: &[String], i: usize) -> Option<Unit> {
 }
 
 pub fn is_punctuation(token: &str) -> bool {
-    matches!(token, "(" | ")" | "[" | "]" | ":" | "-" | "=" | "," | ";" | "#" | ".")
+    matches!(
+        token,
+        "(" | ")" | "[" | "]" | ":" | "-" | "=" | "," | ";" | "#" | "."
+    )
 }
 
 pub fn is_flag(token: &str) -> bool {
@@ -250,9 +253,15 @@ mod tests {
 
     #[test]
     fn tokens_of_odd_lines() {
-        assert_eq!(toks("Calcium (Ca):  58.0"), ["Calcium", "(", "Ca", ")", ":", "58.0"]);
+        assert_eq!(
+            toks("Calcium (Ca):  58.0"),
+            ["Calcium", "(", "Ca", ")", ":", "58.0"]
+        );
         assert_eq!(toks("Ca58\tmg %"), ["Ca", "58", "mg%"]);
-        assert_eq!(toks("Lead Pb < 0.001 µg / g"), ["Lead", "Pb", "<", "0.001", "µg/g"]);
+        assert_eq!(
+            toks("Lead Pb < 0.001 µg / g"),
+            ["Lead", "Pb", "<", "0.001", "µg/g"]
+        );
         assert_eq!(toks("Na/K 2,5 – 3"), ["Na/K", "2,5", "-", "3"]);
     }
 

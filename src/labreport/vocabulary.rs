@@ -40,8 +40,14 @@ pub const ELEMENT_NAMES: &[(Element, &[&str])] = &[
     (Element::U, &["uranium", "uranio", "uran"]),
     (Element::Be, &["beryllium", "berilio"]),
     (Element::Sn, &["tin", "estaño", "zinn"]),
-    (Element::W, &["tungsten", "tungsteno", "wolframio", "wolfram"]),
-    (Element::Zr, &["zirconium", "circonio", "zirconio", "zirkonium"]),
+    (
+        Element::W,
+        &["tungsten", "tungsteno", "wolframio", "wolfram"],
+    ),
+    (
+        Element::Zr,
+        &["zirconium", "circonio", "zirconio", "zirkonium"],
+    ),
     (Element::Pb, &["lead", "plomo", "blei"]),
     (Element::Hg, &["mercury", "mercurio", "quecksilber"]),
     (Element::Cd, &["cadmium", "cadmio"]),

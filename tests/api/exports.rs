@@ -488,7 +488,7 @@ async fn fhir_bundle_passes_the_official_r4_schema_and_resource_rules() {
 }
 
 /// The raw bytes of a download (the helpers read bodies as text).
-async fn get_bytes(app: &TestApp, path: &str) -> (StatusCode, String, Vec<u8>) {
+pub(crate) async fn get_bytes(app: &TestApp, path: &str) -> (StatusCode, String, Vec<u8>) {
     let cookies: Vec<String> = app
         .cookies()
         .iter()

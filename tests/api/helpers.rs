@@ -330,15 +330,36 @@ impl TestApp {
 
     /// Uploads a CSV through the import form at `path` (multipart, with the form's CSRF token).
     pub async fn upload_csv_to(&self, path: &str, file_name: &str, csv: &str, unit: &str) -> Reply {
+        self.post_multipart(
+            path,
+            &[("unit", unit)],
+            Some((file_name, "text/csv", csv.as_bytes())),
+        )
+        .await
+    }
+
+    /// POSTs a multipart form to `path` with the CSRF token of the page there: text fields and
+    /// optionally a file (name, content type, bytes).
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &str, &[u8])>,
+    ) -> Reply {
         let token = self.get(path).await.csrf_token();
         let boundary = "----htma-test-boundary";
-        let mut body = String::new();
-        for (name, value) in [("csrf_token", token.as_str()), ("unit", unit)] {
-            body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+        let mut body: Vec<u8> = Vec::new();
+        for (name, value) in [("csrf_token", token.as_str())].iter().chain(fields) {
+            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").bytes());
         }
-        body.push_str(&format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
-        ));
+        if let Some((file_name, content_type, bytes)) = file {
+            body.extend(format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            ).bytes());
+            body.extend_from_slice(bytes);
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{boundary}--\r\n").bytes());
         let response = self
             .client
             .post(self.url(path))

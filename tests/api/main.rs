@@ -29,3 +29,6 @@ mod hostile;
 mod reference_sets;
 // seed-demo at scale (issue 7)
 mod seed;
+// lab report import (issue 18)
+mod lab_report_fixtures;
+mod lab_reports;

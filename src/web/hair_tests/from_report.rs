@@ -147,7 +147,7 @@ fn clean_file_name(name: &str) -> String {
 /// What reading the upload gave.
 enum Outcome {
     /// Text read and recognised as a report.
-    Report(RecognisedReport),
+    Report(Box<RecognisedReport>),
     /// Read, but not a hair test report: the text goes back into the paste box.
     NotAReport(String, usize),
     /// The PDF could not be read.
@@ -175,7 +175,7 @@ async fn read_report(file: Option<Vec<u8>>, pasted: String) -> Outcome {
                 Ok(text) => {
                     let report = recognise(&text);
                     if report.is_lab_report() {
-                        Outcome::Report(report)
+                        Outcome::Report(Box::new(report))
                     } else {
                         Outcome::NotAReport(text, report.levels.len())
                     }
@@ -217,14 +217,24 @@ pub async fn read(
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
     if upload.file_too_large {
         let message = PdfError::TooLarge.to_string();
-        return upload_page(&scoped, StatusCode::PAYLOAD_TOO_LARGE, Some(message), String::new());
+        return upload_page(
+            &scoped,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Some(message),
+            String::new(),
+        );
     }
     if upload.text_too_large {
         let message = format!(
             "The pasted text is longer than {} KB; a report's text is much shorter. Paste only the results pages.",
             MAX_PASTE_BYTES / 1024
         );
-        return upload_page(&scoped, StatusCode::PAYLOAD_TOO_LARGE, Some(message), String::new());
+        return upload_page(
+            &scoped,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Some(message),
+            String::new(),
+        );
     }
     let has_file = !upload.file.is_empty();
     if !has_file && upload.text.trim().is_empty() {
@@ -246,10 +256,16 @@ pub async fn read(
         "pasted text".to_string()
     };
     let report = match outcome {
-        Outcome::Report(report) => report,
+        Outcome::Report(report) => *report,
         Outcome::Busy => {
-            let message = "The server is reading other reports right now. Please try again in a moment.";
-            return upload_page(&scoped, StatusCode::SERVICE_UNAVAILABLE, Some(message.into()), upload.text);
+            let message =
+                "The server is reading other reports right now. Please try again in a moment.";
+            return upload_page(
+                &scoped,
+                StatusCode::SERVICE_UNAVAILABLE,
+                Some(message.into()),
+                upload.text,
+            );
         }
         Outcome::NotAReport(text, found) => {
             let message = format!(
@@ -309,7 +325,11 @@ async fn store_pending(
 ) -> AppResult<i64> {
     let id = new_id();
     let (practitioner_id, client_id) = (scoped.practitioner.id(), scoped.client.id);
-    let (name, content, addr) = (upload.file_name.clone(), upload.file.clone(), remote_addr(req));
+    let (name, content, addr) = (
+        upload.file_name.clone(),
+        upload.file.clone(),
+        remote_addr(req),
+    );
     run_db(pool, move |conn| {
         crate::db::hair_test_changes::purge_expired(conn)?;
         crate::db::write_tx(conn, |conn| {

@@ -64,7 +64,11 @@ pub fn prefill(
     if let Some(id) = report_file {
         set(REPORT_FILE.into(), id.to_string());
     }
-    let unit = report.unit.as_ref().map(|u| u.value).unwrap_or(Unit::MgPercent);
+    let unit = report
+        .unit
+        .as_ref()
+        .map(|u| u.value)
+        .unwrap_or(Unit::MgPercent);
     set("unit".into(), unit.as_str().into());
     if let Some(read) = &report.unit {
         let mut text = provenance(read);
