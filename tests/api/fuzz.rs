@@ -172,3 +172,112 @@ proptest! {
         }
     }
 }
+
+// lab report import (issue 18): the recogniser and the PDF reader on hostile input.
+
+/// Words and cells a lab report is made of, to build lines the recogniser takes seriously.
+fn report_token() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => prop::sample::select(vec![
+            "Calcium", "Ca", "(Ca)", "Kalium", "Fósforo", "Lead", "Pb", "Ca/Mg", "Na/K", "Ca / P",
+            "mg%", "ppm", "µg/g", "mg/kg", "<<", "<", "QNS", "-", "–", ":", "35-80", "H", "*",
+            "Sample", "date", "Date Sampled:", "Lab #:", "Age", "Sex:", "F", "Gender", "washed",
+            "unwashed", "Analytical Research Labs", "TRACE ELEMENTS, INC.", "March", "de",
+            "2026-03-01", "03/04/2026", "31.12.2025", "1,600", "0,52", "1.234,5", "\t", "\u{a0}",
+            "«", "≤", "\r", "Ca58", "Calcium:58",
+        ].into_iter().map(String::from).collect::<Vec<_>>()),
+        2 => "[0-9]{1,5}([.,][0-9]{1,4})?",
+        1 => any::<String>(),
+    ]
+}
+
+fn check_report(text: &str) -> Result<(), TestCaseError> {
+    use htma_tracker::domain::level::parse_level_cell;
+    let report = htma_tracker::labreport::recognise(text);
+    let unit = report
+        .unit
+        .as_ref()
+        .map(|u| u.value)
+        .unwrap_or(Unit::MgPercent);
+    // Whatever is put into the form is something the form accepts.
+    for read in report.levels.values() {
+        prop_assert!(
+            parse_level_cell(&read.value, unit).is_ok(),
+            "{:?} is not a level cell",
+            read.value
+        );
+        prop_assert!(read.source.first >= 1 && read.source.last <= report.line_count);
+    }
+    for read in report.ratios.values() {
+        prop_assert!(read
+            .value
+            .parse::<f64>()
+            .is_ok_and(|v| v.is_finite() && v >= 0.0));
+    }
+    prop_assert!(report.unrecognised.len() <= 60 + report.ratios.len() + 7);
+    Ok(())
+}
+
+/// A real report, made once, for the mutation target.
+fn report_pdf() -> &'static [u8] {
+    static PDF: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    PDF.get_or_init(|| crate::lab_report_fixtures::two_column_ppm().pdf)
+}
+
+/// Reads a PDF with a 2 s budget. The reader must stop by itself: it is checked against a far
+/// looser bound that only a hang (or a deadline not honoured) would break.
+fn check_pdf(bytes: &[u8]) -> Result<(), TestCaseError> {
+    use std::time::{Duration, Instant};
+    let started = Instant::now();
+    let result = htma_tracker::labreport::pdf::text(bytes, started + Duration::from_secs(2));
+    prop_assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "no stop at the deadline"
+    );
+    if let Ok(text) = result {
+        check_report(&text)?;
+    }
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn lab_report_text_never_panics(text in any::<String>()) {
+        check_report(&text)?;
+    }
+
+    #[test]
+    fn lab_report_lines_of_report_words_give_only_valid_cells(
+        lines in prop::collection::vec(prop::collection::vec(report_token(), 0..10), 0..30)
+    ) {
+        let text: Vec<String> = lines.iter().map(|words| words.join(" ")).collect();
+        check_report(&text.join("\n"))?;
+    }
+
+    #[test]
+    fn pdf_reader_on_arbitrary_bytes_never_panics(
+        bytes in prop::collection::vec(any::<u8>(), 0..4096), pdf_header in any::<bool>()
+    ) {
+        let mut bytes = bytes;
+        if pdf_header {
+            bytes.splice(0..0, b"%PDF-1.7\n".iter().copied());
+        }
+        check_pdf(&bytes)?;
+    }
+
+    #[test]
+    fn pdf_reader_on_damaged_reports_never_panics(
+        flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..24),
+        cut in any::<prop::sample::Index>(), truncate in any::<bool>()
+    ) {
+        let mut bytes = report_pdf().to_vec();
+        for (at, byte) in flips {
+            let i = at.index(bytes.len());
+            bytes[i] = byte;
+        }
+        if truncate {
+            bytes.truncate(cut.index(bytes.len()));
+        }
+        check_pdf(&bytes)?;
+    }
+}

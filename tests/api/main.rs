@@ -30,5 +30,6 @@ mod reference_sets;
 // seed-demo at scale (issue 7)
 mod seed;
 // lab report import (issue 18)
+mod browser_lab_report;
 mod lab_report_fixtures;
 mod lab_reports;

@@ -24,7 +24,8 @@ use crate::db::{new_id, now, Pool};
 use crate::labreport::pdf::{self, PdfError, MAX_PDF_BYTES};
 use crate::labreport::{recognise, RecognisedReport, MIN_ELEMENTS};
 use crate::web::forms::FieldErrors;
-use crate::web::{remote_addr, render_page as html, run_db, AppError, AppResult, Layout};
+use crate::web::view::render_page as html;
+use crate::web::{remote_addr, run_db, AppError, AppResult, Layout};
 
 /// Pasted text beyond this is refused (a report's text is a few tens of KB).
 pub const MAX_PASTE_BYTES: usize = 1024 * 1024;

@@ -248,7 +248,7 @@ fn ratio_checks(
         return Vec::new();
     }
     let sample = HairSample {
-        sex: crate::db::analysis::sex_of(sex),
+        sex: crate::db::mapping::sex_of(sex),
         washed: input.fields.washed,
         levels: input.levels,
     };
