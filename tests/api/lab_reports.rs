@@ -470,3 +470,29 @@ async fn another_practitioners_report_is_not_found() {
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
 }
+
+/// `htma-tracker backup` and `restore` (SQLite) carry the kept PDF byte for byte.
+#[actix_web::test]
+async fn the_report_is_in_the_backup_and_comes_back_with_a_restore() {
+    let dir =
+        std::env::temp_dir().join(format!("htma-lab-backup-{:x}", htma_tracker::db::new_id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let live = dir.join("live.sqlite3").display().to_string();
+    let pool = htma_tracker::db::connect(&live, 4).expect("database");
+    let app = crate::helpers::spawn_with_pool(pool, live.clone());
+    let client_id = signed_in_with_client(&app).await;
+    let pdf = fixtures::one_column_mg_pct().pdf;
+    let review = upload(&app, client_id, "r.pdf", &pdf).await;
+    let test_id = save_review(&app, client_id, &review).await;
+    let file = dir.join("backup.sqlite3");
+    htma_tracker::db::backup::backup(&live, &file).expect("backup");
+    let restored = dir.join("restored.sqlite3").display().to_string();
+    htma_tracker::db::backup::restore(&restored, &file, false).expect("restore");
+    let restored_pool = htma_tracker::db::connect(&restored, 1).expect("restored database");
+    let mut conn = restored_pool.get().expect("connection");
+    let kept = htma_tracker::db::lab_reports::file_for_test(&mut conn, test_id)
+        .expect("query")
+        .expect("the report in the restored database");
+    assert_eq!(kept.content, pdf);
+    let _ = std::fs::remove_dir_all(&dir);
+}

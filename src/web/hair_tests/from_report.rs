@@ -156,6 +156,14 @@ enum Outcome {
     Busy,
 }
 
+struct ReadSlot;
+
+impl Drop for ReadSlot {
+    fn drop(&mut self) {
+        READS_IN_PROGRESS.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// Reads the PDF (or takes the pasted text) and recognises it on a thread of its own, bounded
 /// in time: the web workers and the database's blocking threads never wait on a PDF.
 async fn read_report(file: Option<Vec<u8>>, pasted: String) -> Outcome {
@@ -168,22 +176,30 @@ async fn read_report(file: Option<Vec<u8>>, pasted: String) -> Outcome {
     let spawned = std::thread::Builder::new()
         .name("lab-report".into())
         .spawn(move || {
-            let text = match file {
-                Some(bytes) => pdf::text(&bytes, deadline),
-                None => Ok(pasted),
-            };
-            let outcome = match text {
-                Ok(text) => {
-                    let report = recognise(&text);
-                    if report.is_lab_report() {
-                        Outcome::Report(Box::new(report))
-                    } else {
-                        Outcome::NotAReport(text, report.levels.len())
+            // Released however the thread ends, so a failure never uses up a slot for good.
+            let _slot = ReadSlot;
+            // A bug in the PDF library must cost this one upload, not the server: its panic is
+            // answered as a damaged file.
+            let outcome = std::panic::catch_unwind(move || {
+                let text = match file {
+                    Some(bytes) => pdf::text(&bytes, deadline),
+                    None => Ok(pasted),
+                };
+                match text {
+                    Ok(text) => {
+                        let report = recognise(&text);
+                        if report.is_lab_report() {
+                            Outcome::Report(Box::new(report))
+                        } else {
+                            Outcome::NotAReport(text, report.levels.len())
+                        }
                     }
+                    Err(error) => Outcome::Unreadable(error),
                 }
-                Err(error) => Outcome::Unreadable(error),
-            };
-            READS_IN_PROGRESS.fetch_sub(1, Ordering::SeqCst);
+            })
+            .unwrap_or_else(|_| {
+                Outcome::Unreadable(PdfError::Damaged("the PDF reader failed on it".into()))
+            });
             let _ = sender.send(outcome);
         });
     if spawned.is_err() {
