@@ -97,6 +97,26 @@ pub fn set_archived(
     .execute(conn)?)
 }
 
+/// Every client of the practitioner (archived ones too) with their recorded sex, by id.
+pub fn sexes_for_practitioner(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+) -> Result<Vec<(i64, Option<String>)>, DbError> {
+    Ok(clients::table
+        .filter(clients::practitioner_id.eq(practitioner_id))
+        .order(clients::id.asc())
+        .select((clients::id, clients::sex))
+        .load(conn)?)
+}
+
+/// The client's recorded sex (`None` when not recorded), which the analysis needs.
+pub fn sex_of_client(conn: &mut DbConn, client_id: i64) -> Result<Option<String>, DbError> {
+    Ok(clients::table
+        .find(client_id)
+        .select(clients::sex)
+        .first(conn)?)
+}
+
 /// The one lookup every client-scoped page goes through: a client of another practitioner is
 /// indistinguishable from a missing one.
 pub fn find_for_practitioner(
@@ -220,7 +240,7 @@ pub fn apply_change(
             ClientChange::Create(fields) => {
                 insert(conn, client_id, practitioner_id, fields, at)?;
                 // A new client is recent activity on the dashboard before any test exists.
-                super::dashboard_cache::write(conn, client_id, &[])?;
+                super::dashboard_cache::write(conn, client_id, 0, None)?;
                 (1, "create")
             }
             ClientChange::Update(fields) => (

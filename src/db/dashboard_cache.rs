@@ -9,20 +9,24 @@ use super::schema::{client_summaries, clients, flags, hair_tests};
 use super::{now, DbConn, DbError};
 use crate::domain::retest::{retest_due_date, DEFAULT_RETEST_INTERVAL_MONTHS};
 
-/// `tests` are the client's live tests in comparison order (the last is the latest).
-pub fn write(conn: &mut DbConn, client_id: i64, tests: &[HairTestRow]) -> Result<(), DbError> {
+/// `test_count` live tests, of which `latest` is the latest in comparison order.
+pub fn write(
+    conn: &mut DbConn,
+    client_id: i64,
+    test_count: usize,
+    latest: Option<&HairTestRow>,
+) -> Result<(), DbError> {
     let (practitioner_id, interval): (i64, Option<i64>) = clients::table
         .find(client_id)
         .select((clients::practitioner_id, clients::retest_interval_months))
         .first(conn)?;
     diesel::delete(client_summaries::table.find(client_id)).execute(conn)?;
-    let latest = tests.last();
     let due = latest.and_then(|t| due_date(t.sample_date, interval));
     diesel::insert_into(client_summaries::table)
         .values((
             client_summaries::client_id.eq(client_id),
             client_summaries::practitioner_id.eq(practitioner_id),
-            client_summaries::test_count.eq(tests.len() as i64),
+            client_summaries::test_count.eq(test_count as i64),
             client_summaries::last_sample_date.eq(latest.map(|t| t.sample_date)),
             client_summaries::oxidation_type.eq(latest.map(|t| t.oxidation_type.clone())),
             client_summaries::oxidation_degree.eq(latest.and_then(|t| t.oxidation_degree.clone())),

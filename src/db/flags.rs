@@ -1,18 +1,15 @@
-//! Flags are derived data (HTMA.md, "Comparing consecutive tests"): after any insert, edit,
-//! delete or re-analysis of a client's tests, the stored flags are made equal to what the
-//! engine derives, keeping acknowledgements of flags that are derived again.
+//! Stored flags. Flags are derived data (HTMA.md, "Comparing consecutive tests"): after any
+//! insert, edit, delete or re-analysis of a client's tests, `service::flags` derives them from
+//! the client's analysed history and `store` makes the stored flags equal, keeping the
+//! acknowledgements of flags that are derived again.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::domain::compare::{compare_consecutive, DatedTest};
-use crate::domain::reference::ReferenceSet;
-
-use super::mapping::sample_of;
-use super::schema::{clients, flags};
-use super::{hair_tests, new_id, now, DbConn, DbError};
+use super::schema::flags;
+use super::{new_id, now, DbConn, DbError};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = flags)]
@@ -32,103 +29,21 @@ pub struct FlagRow {
     pub ack_note: String,
 }
 
-struct DerivedFlag {
-    key: String,
-    kind: String,
-    rule: String,
-    summary: String,
-    from: i64,
-    to: i64,
+/// A flag as the engine derives it, before it is stored (`service::flags` derives them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DerivedFlag {
+    pub key: String,
+    pub kind: String,
+    pub rule: String,
+    pub summary: String,
+    pub from: i64,
+    pub to: i64,
 }
 
-/// Re-derives every flag of one client from their live tests, with their practitioner's
-/// reference set. Runs inside the caller's write transaction so tests and flags never disagree.
-pub fn recompute_for_client(conn: &mut DbConn, client_id: i64) -> Result<(), DbError> {
-    let reference = super::reference_sets::reference_set_for_client(conn, client_id)?;
-    recompute_with(conn, client_id, &reference)
-}
-
-/// `recompute_for_client` with the set already resolved (the caller analysed with it).
-pub fn recompute_with(
-    conn: &mut DbConn,
-    client_id: i64,
-    reference: &ReferenceSet,
-) -> Result<(), DbError> {
-    let sex: Option<String> = clients::table
-        .find(client_id)
-        .select(clients::sex)
-        .first(conn)?;
-    let tests = hair_tests::list_for_client(conn, client_id)?;
-    let ids: Vec<i64> = tests.iter().map(|t| t.id).collect();
-    let levels = hair_tests::levels_of(conn, &ids)?;
-    let mut levels_by_test: HashMap<i64, Vec<hair_tests::LevelRow>> = HashMap::new();
-    for level in levels {
-        levels_by_test
-            .entry(level.hair_test_id)
-            .or_default()
-            .push(level);
-    }
-    recompute_loaded(
-        conn,
-        client_id,
-        sex.as_deref(),
-        &tests,
-        &levels_by_test,
-        reference,
-    )
-}
-
-/// The re-derivation from tests and levels already loaded (a bulk re-analysis loads every
-/// client's at once). `tests` are the client's live tests in comparison order, with their
-/// summary columns up to date (the dashboard's summary copies the latest).
-pub fn recompute_loaded(
-    conn: &mut DbConn,
-    client_id: i64,
-    sex: Option<&str>,
-    tests: &[hair_tests::HairTestRow],
-    levels_by_test: &HashMap<i64, Vec<hair_tests::LevelRow>>,
-    reference: &ReferenceSet,
-) -> Result<(), DbError> {
-    let dated: Vec<DatedTest<i64>> = tests
-        .iter()
-        .map(|t| DatedTest {
-            id: t.id,
-            sample_date: t.sample_date,
-            entered_at: t.entered_at,
-            sample: sample_of(
-                t,
-                levels_by_test.get(&t.id).map(Vec::as_slice).unwrap_or(&[]),
-                sex,
-            ),
-        })
-        .collect();
-    let mut derived: BTreeMap<String, DerivedFlag> = BTreeMap::new();
-    for pair in compare_consecutive(&dated, reference) {
-        for flag in pair.comparison.flags {
-            // The same finding between another pair of tests is another flag.
-            let key = format!("{}@{}>{}", flag.key(), pair.earlier, pair.later);
-            let summary = match &flag.washing_note {
-                Some(note) => format!("{} ({note})", flag.summary),
-                None => flag.summary.clone(),
-            };
-            derived.insert(
-                key.clone(),
-                DerivedFlag {
-                    key,
-                    kind: flag.kind.as_str().to_string(),
-                    rule: flag.rule.to_string(),
-                    summary,
-                    from: pair.earlier,
-                    to: pair.later,
-                },
-            );
-        }
-    }
-    store(conn, client_id, derived)?;
-    super::dashboard_cache::write(conn, client_id, tests)
-}
-
-fn store(
+/// Makes the client's stored flags equal to `derived` (keyed by flag key): a flag derived
+/// again stays (with its acknowledgement), one no longer derived becomes inactive, a new one
+/// is inserted. Runs inside the caller's write transaction.
+pub fn store(
     conn: &mut DbConn,
     client_id: i64,
     mut derived: BTreeMap<String, DerivedFlag>,

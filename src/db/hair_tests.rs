@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{hair_test_levels, hair_tests};
+use super::schema::{clients, hair_test_levels, hair_tests};
 use super::{DbConn, DbError};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -180,6 +180,54 @@ pub fn list_deleted_for_client(
         .order(hair_tests::deleted_at.desc())
         .select(HairTestRow::as_select())
         .load(conn)?)
+}
+
+/// Every test of the practitioner's clients, deleted ones too: by client, then in comparison
+/// order (as `list_for_client`), for a re-analysis of the whole practice.
+pub fn all_for_practitioner(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+) -> Result<Vec<HairTestRow>, DbError> {
+    Ok(hair_tests::table
+        .inner_join(clients::table)
+        .filter(clients::practitioner_id.eq(practitioner_id))
+        .order((
+            hair_tests::client_id.asc(),
+            hair_tests::sample_date.asc(),
+            hair_tests::entered_at.asc(),
+            hair_tests::id.asc(),
+        ))
+        .select(HairTestRow::as_select())
+        .load(conn)?)
+}
+
+/// The levels of every test of `all_for_practitioner`, in one query.
+pub fn levels_for_practitioner(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+) -> Result<Vec<LevelRow>, DbError> {
+    Ok(hair_test_levels::table
+        .inner_join(hair_tests::table.inner_join(clients::table))
+        .filter(clients::practitioner_id.eq(practitioner_id))
+        .select(LevelRow::as_select())
+        .load(conn)?)
+}
+
+/// Writes one summary to many tests (a re-analysis groups tests by their new summary);
+/// returns how many rows changed.
+pub fn set_summary_of_all(
+    conn: &mut DbConn,
+    ids: &[i64],
+    summary: &AnalysisSummary,
+) -> Result<usize, DbError> {
+    let mut rewritten = 0;
+    // Chunked: SQLite limits the number of bound parameters per statement.
+    for chunk in ids.chunks(500) {
+        rewritten += diesel::update(hair_tests::table.filter(hair_tests::id.eq_any(chunk)))
+            .set(summary)
+            .execute(conn)?;
+    }
+    Ok(rewritten)
 }
 
 pub fn levels_of(conn: &mut DbConn, test_ids: &[i64]) -> Result<Vec<LevelRow>, DbError> {

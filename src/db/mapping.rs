@@ -9,7 +9,7 @@ use crate::domain::level::MineralLevel;
 use crate::domain::reference::ReferenceSet;
 use crate::domain::sex::Sex;
 
-use super::hair_tests::{AnalysisSummary, HairTestRow, LevelRow};
+use super::hair_tests::{AnalysisSummary, LevelRow};
 
 /// The default reference set, `eck-wilson@1`. A practitioner's clients are analysed with the
 /// set `reference_sets::reference_set_for_practitioner` resolves (this one unless they chose
@@ -47,14 +47,6 @@ pub fn level_rows(test_id: i64, levels: &BTreeMap<Element, MineralLevel>) -> Vec
             below_limit: level.below_limit(),
         })
         .collect()
-}
-
-pub fn sample_of(test: &HairTestRow, levels: &[LevelRow], sex: Option<&str>) -> HairSample {
-    HairSample {
-        sex: sex_of(sex),
-        washed: test.washed,
-        levels: levels_from_rows(levels.iter().filter(|l| l.hair_test_id == test.id)),
-    }
 }
 
 pub fn summary_of(analysis: &Analysis) -> AnalysisSummary {

@@ -7,7 +7,6 @@ pub mod clients;
 pub mod dashboard_cache;
 pub mod engine;
 pub mod flags;
-pub mod hair_test_changes;
 pub mod hair_tests;
 pub mod hints;
 pub mod lab_reports;
@@ -24,7 +23,6 @@ pub mod client_accounts;
 pub mod client_portal;
 pub mod client_symptoms;
 pub mod diary;
-pub mod diary_stats;
 pub mod invitations;
 pub mod pending_entries;
 
@@ -33,8 +31,6 @@ pub mod backup;
 pub mod export_snapshot;
 
 // reference sets
-pub mod reanalysis;
-pub mod reference_set_changes;
 pub mod reference_sets;
 
 pub use engine::{

@@ -1,12 +1,10 @@
 //! The two CSV exports: hair tests in the lab CSV import format, and the diary in long format
 //! (one row per symptom per day).
 
-use std::collections::BTreeMap;
-
-use crate::db::export_snapshot::{ClientExport, DiaryDay};
-use crate::db::mapping::levels_from_rows;
+use crate::db::export_snapshot::DiaryDay;
 use crate::domain::element::Element;
 use crate::domain::level::MineralLevel;
+use crate::service::exports::ClientExport;
 
 use super::ExportError;
 
@@ -61,17 +59,10 @@ fn finish(writer: ::csv::Writer<Vec<u8>>) -> Result<Vec<u8>, ExportError> {
 /// The client's live hair tests in comparison order, levels in mg%, one column per element
 /// measured in any of them (report order).
 pub fn hair_tests(export: &ClientExport) -> Result<Vec<u8>, ExportError> {
-    let levels: BTreeMap<i64, BTreeMap<Element, MineralLevel>> = export
-        .tests
-        .iter()
-        .map(|test| {
-            let rows = export.levels.iter().filter(|l| l.hair_test_id == test.id);
-            (test.id, levels_from_rows(rows))
-        })
-        .collect();
+    let tests = &export.history.tests;
     let columns: Vec<Element> = Element::ALL
         .into_iter()
-        .filter(|element| levels.values().any(|l| l.contains_key(element)))
+        .filter(|element| tests.iter().any(|t| t.sample.levels.contains_key(element)))
         .collect();
     let mut out = writer();
     let header = TEST_COLUMNS
@@ -80,7 +71,8 @@ pub fn hair_tests(export: &ClientExport) -> Result<Vec<u8>, ExportError> {
         .chain(columns.iter().map(|e| e.symbol()));
     out.write_record(header)?;
     let client_ref = export.client.reference_code.as_deref().unwrap_or("");
-    for test in &export.tests {
+    for tested in tests {
+        let test = &tested.row;
         let mut record = vec![
             test.sample_date.format("%Y-%m-%d").to_string(),
             test.lab.clone(),
@@ -89,10 +81,11 @@ pub fn hair_tests(export: &ClientExport) -> Result<Vec<u8>, ExportError> {
             "mg%".to_string(),
             if test.washed { "yes" } else { "no" }.to_string(),
         ];
-        let test_levels = levels.get(&test.id);
         record.extend(columns.iter().map(|element| {
-            test_levels
-                .and_then(|l| l.get(element))
+            tested
+                .sample
+                .levels
+                .get(element)
                 .map(level_cell)
                 .unwrap_or_default()
         }));

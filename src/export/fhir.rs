@@ -10,7 +10,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::db::export_snapshot::ClientExport;
+use crate::service::exports::ClientExport;
 
 use super::ExportError;
 

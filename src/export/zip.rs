@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDateTime, Timelike};
 
 use super::csv::spreadsheet_safe;
 use super::ExportError;
-use crate::db::export_snapshot::ClientExport;
+use crate::service::exports::ClientExport;
 
 /// Every client's files go in a folder named by id only; `clients.csv` maps ids to names.
 pub fn folder(client_id: i64) -> String {
@@ -112,8 +112,8 @@ pub fn all_clients(
         )?;
         for file in &export.report_files {
             let Some(test) = export
-                .tests
-                .iter()
+                .history
+                .rows()
                 .find(|t| Some(t.id) == file.hair_test_id)
             else {
                 continue;

@@ -13,7 +13,7 @@ use crate::db::hair_tests::LevelRow;
 use crate::db::schema::{
     self, accounts, clients, diary_entries, diary_symptoms, hair_test_levels, hair_tests,
 };
-use crate::db::{flags, new_id, write_tx, DbConn, DbError};
+use crate::db::{new_id, write_tx, DbConn, DbError};
 
 /// Rows per INSERT: under SQLite's 32,766 bound parameters at 8 columns per row.
 const ROWS_PER_INSERT: usize = 1000;
@@ -245,7 +245,7 @@ pub(super) fn write_block(
         insert_batches!(conn, schema::program_supplements::table, &block.supplements);
         insert_batches!(conn, schema::summaries::table, &block.summaries);
         for client_id in &block.client_ids {
-            flags::recompute_for_client(conn, *client_id)?;
+            crate::service::flags::rederive_for_client(conn, *client_id)?;
         }
         if block.raised_with_entry {
             for test in &block.tests {

@@ -1,7 +1,13 @@
 //! The application layer, between `web` (and the CLI) and storage: the error type every layer
 //! above storage shares, and the way blocking database work is run from async handlers.
 
+pub mod commands;
+pub mod diary_period;
 pub mod error;
+pub mod exports;
+pub mod flags;
+pub mod history;
+pub mod reanalysis;
 pub mod validation;
 
 use crate::db::{DbConn, DbError, Pool};

@@ -18,12 +18,12 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::extract::parse_id;
 use crate::auth::Practitioner;
 use crate::db::clients::{self, ClientRow};
-use crate::db::hair_test_changes::{self, Actor};
 use crate::db::pending_imports::{self, PendingImport};
 use crate::db::reference_sets::reference_set_for_practitioner;
 use crate::db::{now, DbConn, DbError, Pool};
 use crate::domain::units::Unit;
 use crate::labcsv::{parse_lab_csv, CellError, LabRow};
+use crate::service::commands::hair_tests::{self as hair_test_commands, Actor};
 
 #[derive(Template)]
 #[template(path = "imports/bulk_upload.html")]
@@ -247,7 +247,7 @@ pub async fn confirm(
             };
             inputs.push((client.id, client.sex.clone(), test_input(test, &pending)));
         }
-        hair_test_changes::import_pending(
+        hair_test_commands::import_pending(
             conn,
             &Actor {
                 account_id: owner,

@@ -7,9 +7,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::{remote_addr, run_db, AppError, AppResult};
 use crate::auth::{Practitioner, ScopedClient};
-use crate::db::export_snapshot::{self, ClientExport, ExportEvent};
+use crate::db::export_snapshot::{self, ExportEvent};
 use crate::db::Pool;
 use crate::export::{self as formats, ExportError};
+use crate::service::exports::{self, ClientExport};
 
 const CSV: &str = "text/csv; charset=utf-8";
 
@@ -36,7 +37,7 @@ async fn load_client(
 ) -> AppResult<ClientExport> {
     let (owner, client_id, addr) = (scoped.practitioner.id(), scoped.client.id, remote_addr(req));
     let found = run_db(pool, move |conn| {
-        let found = export_snapshot::client(conn, owner, client_id)?;
+        let found = exports::client(conn, owner, client_id)?;
         if found.is_some() {
             export_snapshot::record_export(
                 conn,
@@ -100,7 +101,7 @@ pub async fn all_zip(
 ) -> AppResult<HttpResponse> {
     let (owner, addr) = (practitioner.id(), remote_addr(&req));
     let all = run_db(&pool, move |conn| {
-        let all = export_snapshot::all_clients(conn, owner)?;
+        let all = exports::all_clients(conn, owner)?;
         let detail = format!("all clients zip ({} clients)", all.len());
         export_snapshot::record_export(
             conn,

@@ -14,16 +14,16 @@ use crate::auth::csrf::{self, CsrfForm};
 use crate::auth::extract::parse_id;
 use crate::auth::ScopedClient;
 use crate::db::clients::ClientRow;
-use crate::db::hair_test_changes::{self, Actor, TestInput};
 use crate::db::hair_tests::HairTestFields;
 use crate::db::mapping::sex_of;
 use crate::db::pending_imports::{self, PendingImport};
 use crate::db::reference_sets::reference_set_for_practitioner;
 use crate::db::{new_id, now, Pool};
-use crate::domain::analysis::analyze;
 use crate::domain::reference::ReferenceSet;
 use crate::domain::units::Unit;
 use crate::labcsv::{parse_lab_csv, LabRow, ParsedTest};
+use crate::service::commands::hair_tests::{self as hair_test_commands, Actor, TestInput};
+use crate::service::history::analyze_unsaved;
 
 /// A year of tests is a few KB; 5,000 rows of a full panel about 1.5 MB.
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
@@ -231,7 +231,7 @@ pub async fn preview(
 pub(crate) fn row_view(row: &LabRow, sex: Option<&str>, reference: &ReferenceSet) -> RowView {
     match &row.result {
         Ok(test) => {
-            let analysis = analyze(&sample_for(test, sex), reference);
+            let analysis = analyze_unsaved(&sample_for(test, sex), reference);
             let ox = &analysis.oxidation;
             let oxidation = ox.label(" ");
             RowView {
@@ -297,7 +297,7 @@ pub async fn confirm(
         pending.id,
     );
     let imported = run_db(&pool, move |conn| {
-        hair_test_changes::import_pending(
+        hair_test_commands::import_pending(
             conn,
             &Actor {
                 account_id,

@@ -2,10 +2,12 @@
 //! timeline of 8 tests (screenshots in target/screenshots/).
 
 use htma_tracker::db::clients::{apply_change, ClientChange, ClientFields};
-use htma_tracker::db::hair_test_changes::{self, Actor, TestChange, TestInput};
 use htma_tracker::db::hair_tests::HairTestFields;
 use htma_tracker::domain::element::Element;
 use htma_tracker::domain::level::MineralLevel;
+use htma_tracker::service::commands::hair_tests::{
+    self as hair_test_commands, Actor, TestChange, TestInput,
+};
 
 use crate::browser::{Browser, Viewport};
 use crate::helpers::spawn_app;
@@ -68,7 +70,7 @@ async fn browser_enter_a_test_and_read_the_timeline() {
                 .map(|(e, v)| (e, MineralLevel::measured(v).unwrap()))
                 .collect(),
             };
-            hair_test_changes::apply(
+            hair_test_commands::apply(
                 &mut conn,
                 &Actor {
                     account_id: practitioner,

@@ -565,8 +565,8 @@ async fn a_practitioner_can_add_symptoms_for_a_client() {
 #[actix_web::test]
 async fn weekly_statistics_and_the_rising_flag_on_the_real_engine() {
     use htma_tracker::db::diary::{save, Author};
-    use htma_tracker::db::diary_stats;
     use htma_tracker::domain::diary::{EntryInput, Severity, SymptomReading};
+    use htma_tracker::service::diary_period::DiaryPeriod;
 
     let app = spawn_app().await;
     let setup = portal_setup(&app, "pat@example.com", "Tom Becker", "tom@example.com").await;
@@ -601,7 +601,9 @@ async fn weekly_statistics_and_the_rising_flag_on_the_real_engine() {
             save(&mut conn, setup.client_id, &input, 0, &author).unwrap();
         }
         let to = monday + Duration::days(20);
-        let weeks = diary_stats::weekly_severity(&mut conn, setup.client_id, monday, to).unwrap();
+        // One read of the period; every number below derives from it.
+        let period = DiaryPeriod::load(&mut conn, setup.client_id, monday, to, monday).unwrap();
+        let weeks = period.weekly();
         assert_eq!(weeks.len(), 2);
         let cramps = weeks
             .iter()
@@ -611,13 +613,12 @@ async fn weekly_statistics_and_the_rising_flag_on_the_real_engine() {
         assert_eq!(averages, [Some(2.0), Some(3.0), Some(6.0)]);
         let fatigue = weeks.iter().find(|w| w.symptom_key == "fatigue").unwrap();
         assert_eq!(fatigue.weeks[2].average(), Some(2.0));
-        let flags =
-            diary_stats::rising_symptom_flags(&mut conn, setup.client_id, monday, to).unwrap();
+        let flags = period.rising();
         assert_eq!(flags.len(), 1);
         assert_eq!(flags[0].symptom_key, "leg_cramps");
         assert_eq!(flags[0].week_start, monday + Duration::days(14));
         assert_eq!(flags[0].baseline_average, 2.0);
-        let adherence = diary_stats::adherence(&mut conn, setup.client_id, monday, to).unwrap();
+        let adherence = period.adherence();
         assert_eq!((adherence.days_logged, adherence.days_in_period), (6, 21));
     }
     // The practitioner's diary page shows the table with the flag.

@@ -441,14 +441,14 @@ async fn the_report_goes_with_its_test_when_the_restore_window_ends() {
             .expect("count")
     };
     // Within the window it is still there (restorable with its test).
-    htma_tracker::db::hair_test_changes::purge_expired(&mut conn).expect("purge");
+    htma_tracker::service::commands::hair_tests::purge_expired(&mut conn).expect("purge");
     assert_eq!(files(&mut conn), 1);
     let long_ago = htma_tracker::db::now() - chrono::Duration::days(31);
     diesel::update(hair_tests::table.find(test_id))
         .set(hair_tests::deleted_at.eq(Some(long_ago)))
         .execute(&mut conn)
         .expect("backdate");
-    htma_tracker::db::hair_test_changes::purge_expired(&mut conn).expect("purge");
+    htma_tracker::service::commands::hair_tests::purge_expired(&mut conn).expect("purge");
     assert_eq!(files(&mut conn), 0);
     let tests: i64 = hair_tests::table
         .count()

@@ -473,16 +473,18 @@ async fn another_practitioners_set_is_not_found_on_every_set_url() {
 #[test]
 #[ignore = "a timing, not a check: run on demand"]
 fn reanalysing_a_large_practice_takes_seconds() {
-    use htma_tracker::db::hair_test_changes::Actor;
     use htma_tracker::db::hair_tests::HairTestFields;
     use htma_tracker::db::mapping::{level_rows, summary_of};
-    use htma_tracker::db::reference_set_changes::{self, ActivateOutcome, CloneOutcome};
     use htma_tracker::db::{clients, hair_tests as tests_db, new_id, now, write_tx};
     use htma_tracker::domain::analysis::{analyze, HairSample};
     use htma_tracker::domain::element::Element;
     use htma_tracker::domain::level::MineralLevel;
     use htma_tracker::domain::sex::Sex;
     use htma_tracker::domain::ReferenceSet;
+    use htma_tracker::service::commands::hair_tests::Actor;
+    use htma_tracker::service::commands::reference_sets::{
+        self as reference_set_commands, ActivateOutcome, CloneOutcome,
+    };
     use std::time::Instant;
 
     let client_count: usize = std::env::var("HTMA_REANALYSIS_CLIENTS")
@@ -578,7 +580,7 @@ fn reanalysing_a_large_practice_takes_seconds() {
     wilson.ideals.insert(Element::Zn, 18.0);
     wilson.toxic_high_above.insert(Element::Hg, 0.02);
     let CloneOutcome::Created(set_id) =
-        reference_set_changes::clone_set(&mut conn, &actor, &wilson, "wilson-2025").unwrap()
+        reference_set_commands::clone_set(&mut conn, &actor, &wilson, "wilson-2025").unwrap()
     else {
         panic!("clone refused");
     };
@@ -587,7 +589,7 @@ fn reanalysing_a_large_practice_takes_seconds() {
         ("back to the default", None),
     ] {
         let started = Instant::now();
-        let outcome = reference_set_changes::activate(&mut conn, &actor, choice).unwrap();
+        let outcome = reference_set_commands::activate(&mut conn, &actor, choice).unwrap();
         let elapsed = started.elapsed();
         let ActivateOutcome::Activated(done) = outcome else {
             panic!("{what}: {outcome:?}");

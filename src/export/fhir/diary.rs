@@ -5,9 +5,10 @@
 use serde_json::{json, Map, Value};
 
 use super::{category, code_system, coding, date, instant, put_array, stable_uuid, Entry};
-use crate::db::export_snapshot::{ClientExport, DiaryDay, StoredSymptom};
+use crate::db::export_snapshot::{DiaryDay, StoredSymptom};
 use crate::domain::diary::vocabulary::label_of;
 use crate::domain::diary::TimeOfDay;
+use crate::service::exports::ClientExport;
 
 fn base(day: &DiaryDay, subject: &Value, code: Value) -> Map<String, Value> {
     let mut resource = Map::new();

@@ -7,15 +7,14 @@ use serde_json::{json, Map, Value};
 use super::{
     annotation, category, code_system, coding, date, instant, put_array, stable_uuid, Entry, UCUM,
 };
-use crate::db::export_snapshot::ClientExport;
 use crate::db::hair_tests::HairTestRow;
-use crate::db::mapping::sample_of;
-use crate::domain::analysis::{analyze, Analysis};
+use crate::domain::analysis::Analysis;
 use crate::domain::element::Element;
 use crate::domain::level::MineralLevel;
 use crate::domain::ratio::{NotComputableReason, RatioValue};
 use crate::domain::reference::ReferenceSet;
 use crate::domain::DISCLAIMER;
+use crate::service::exports::ClientExport;
 
 const INTERPRETATION: &str = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
 const DATA_ABSENT: &str = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
@@ -388,9 +387,9 @@ fn diagnostic_report(
 /// The entries of every live test, in comparison order.
 pub(super) fn entries(export: &ClientExport, subject: &Value) -> Vec<Entry> {
     let mut entries = Vec::new();
-    for test in &export.tests {
-        let sample = sample_of(test, &export.levels, export.client.sex.as_deref());
-        let analysis = analyze(&sample, &export.reference);
+    let reference = &export.history.reference;
+    for tested in &export.history.tests {
+        let (test, sample, analysis) = (&tested.row, &tested.sample, &tested.analysis);
         let specimen = specimen(test, subject);
         let specimen_ref = specimen.reference();
         entries.push(specimen);
@@ -404,18 +403,11 @@ pub(super) fn entries(export: &ClientExport, subject: &Value) -> Vec<Entry> {
         let members: Vec<Value> = levels.iter().map(Entry::reference).collect();
         let mut results = members.clone();
         entries.extend(levels);
-        let ratios = ratios_observation(
-            test,
-            &analysis,
-            subject,
-            &specimen_ref,
-            members,
-            &export.reference,
-        );
-        let oxidation = oxidation_observation(test, &analysis, subject, &specimen_ref, &ratios);
-        let patterns = patterns_observation(test, &analysis, subject, &specimen_ref, &ratios);
+        let ratios = ratios_observation(test, analysis, subject, &specimen_ref, members, reference);
+        let oxidation = oxidation_observation(test, analysis, subject, &specimen_ref, &ratios);
+        let patterns = patterns_observation(test, analysis, subject, &specimen_ref, &ratios);
         results.extend([&ratios, &oxidation, &patterns].map(|e| e.reference()));
-        let report = diagnostic_report(test, &analysis, subject, &specimen_ref, results);
+        let report = diagnostic_report(test, analysis, subject, &specimen_ref, results);
         entries.extend([ratios, oxidation, patterns, report]);
     }
     entries

@@ -18,12 +18,13 @@ use crate::auth::ScopedClient;
 use crate::db::audit::{record, AuditEntry};
 use crate::db::clients::ClientRow;
 use crate::db::diary::{self, Author};
-use crate::db::{client_portal, client_symptoms, diary_stats, write_tx, Pool};
+use crate::db::{client_portal, client_symptoms, write_tx, Pool};
 use crate::domain::diary::calendar::{parse_date, week_start};
 use crate::domain::diary::entry::{parse_text, NOTE_MAX_CHARS};
 use crate::domain::diary::vocabulary::label_of;
 use crate::domain::diary::weekly::RISE_SPAN_WEEKS;
 use crate::domain::diary::{Adherence, RisingFlag, Symptom, SymptomWeeks};
+use crate::service::diary_period::DiaryPeriod;
 use crate::web::view::render_page;
 
 pub use view::{load_section, PortalSection};
@@ -170,25 +171,23 @@ async fn diary_page_with(
         let (from, to, period_error) = period(&query, today);
         // Two weeks before the first shown week, so its rise can be measured.
         let stats_from = week_start(from) - Duration::weeks(RISE_SPAN_WEEKS as i64);
-        let weekly = diary_stats::weekly_severity(conn, client_id, stats_from, to)?;
-        let flags = crate::domain::diary::rising_flags(&weekly);
-        Ok((
-            from,
-            to,
-            period_error,
-            client_symptoms::vocabulary(conn, client_id)?,
-            diary::between(conn, client_id, from, to)?,
-            diary_stats::adherence(conn, client_id, from, to)?,
-            weekly,
-            flags,
-        ))
+        let diary = DiaryPeriod::load(conn, client_id, from, to, stats_from)?;
+        Ok((period_error, diary))
     })
     .await?;
-    let (from, to, period_error, vocabulary, entries, adherence, weekly, flags) = data;
-    let (week_labels, week_rows) = week_rows(&weekly, &flags, week_start(from), &vocabulary);
+    let (period_error, diary) = data;
+    let (from, to) = (diary.from, diary.to);
+    let (weekly, flags, adherence) = (
+        diary.weekly_with_baseline(),
+        diary.rising(),
+        diary.adherence(),
+    );
+    let vocabulary = &diary.vocabulary;
+    let entries: Vec<_> = diary.entries().collect();
+    let (week_labels, week_rows) = week_rows(&weekly, &flags, week_start(from), vocabulary);
     let mut entries: Vec<EntryView> = entries
         .iter()
-        .map(|e| EntryView::new(e, &vocabulary))
+        .map(|e| EntryView::new(e, vocabulary))
         .collect();
     if let Some((date, text, message)) = drafts.annotation {
         if let Some(entry) = entries.iter_mut().find(|e| e.date == date) {
@@ -216,7 +215,7 @@ async fn diary_page_with(
                 .map(|f| {
                     format!(
                         "{}: weekly average rose from {:.1} (week of {}) to {:.1} (week of {}).",
-                        label_of(&vocabulary, &f.symptom_key),
+                        label_of(vocabulary, &f.symptom_key),
                         f.baseline_average,
                         f.baseline_week_start.format("%-d %b"),
                         f.average,

@@ -7,10 +7,11 @@ use crate::db::accounts::Account;
 use crate::db::client_portal::PortalSettings;
 use crate::db::diary::Entry;
 use crate::db::invitations::{InvitationRow, InvitationState};
-use crate::db::{client_accounts, client_portal, client_symptoms, diary, diary_stats, invitations};
+use crate::db::{client_accounts, client_portal, client_symptoms, diary, invitations};
 use crate::db::{now, DbConn, DbError};
 use crate::domain::diary::vocabulary::label_of;
 use crate::domain::diary::{Adherence, Symptom, UtcOffset};
+use crate::service::diary_period::DiaryPeriod;
 
 /// The client's "today" as the client sees it, so adherence counts the same days they do.
 pub fn client_today(settings: Option<PortalSettings>) -> NaiveDate {
@@ -136,7 +137,7 @@ pub fn load_section(conn: &mut DbConn, client_id: i64) -> Result<PortalSection, 
                 .map(invitation_line),
             share_results: settings.is_some_and(|s| s.share_results),
         },
-        adherence: diary_stats::adherence(conn, client_id, from, today)?,
+        adherence: DiaryPeriod::load(conn, client_id, from, today, from)?.adherence(),
         period_days: SECTION_PERIOD_DAYS,
         recent: diary::recent(conn, client_id, SECTION_RECENT)?
             .iter()

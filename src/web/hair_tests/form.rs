@@ -6,13 +6,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
-use crate::db::hair_test_changes::TestInput;
 use crate::db::hair_tests::{HairTestFields, HairTestRow, LevelRow};
 use crate::domain::element::{Element, ElementKind};
 use crate::domain::level::parse_level_cell;
 use crate::domain::numbers::format_value;
 use crate::domain::ratio::RatioId;
 use crate::domain::units::Unit;
+use crate::service::commands::hair_tests::TestInput;
 use crate::web::forms::{optional_text, FieldErrors};
 
 pub const LABS: [&str; 3] = ["ARL", "TEI", "Other"];

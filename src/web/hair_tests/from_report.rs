@@ -348,7 +348,7 @@ async fn store_pending(
         remote_addr(req),
     );
     run_db(pool, move |conn| {
-        crate::db::hair_test_changes::purge_expired(conn)?;
+        crate::service::commands::hair_tests::purge_expired(conn)?;
         crate::db::write_tx(conn, |conn| {
             lab_reports::insert_pending(
                 conn,

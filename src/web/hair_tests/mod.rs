@@ -18,16 +18,16 @@ use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Practitioner, ScopedClient, ScopedHairTest};
 use crate::db::clients::ClientRow;
-use crate::db::hair_test_changes::{self, Actor, TestChange, RESTORE_WINDOW};
 use crate::db::hair_tests::{self, HairTestRow};
-use crate::db::mapping::sample_of;
 use crate::db::reference_sets::reference_set_for_practitioner;
 use crate::db::{new_id, Pool};
-use crate::domain::analysis::analyze;
-use crate::domain::compare::compare;
 use crate::domain::element::Element;
 use crate::domain::ratio::RatioId;
 use crate::domain::reference::ReferenceSet;
+use crate::service::commands::hair_tests::{
+    self as hair_test_commands, Actor, TestChange, RESTORE_WINDOW,
+};
+use crate::service::history::{group_levels, AnalyzedHistory};
 use form::{element_groups, HairTestForm, LABS};
 use report::{ChangeLine, MineralGroup, RatioLine};
 use review::{ReviewView, REPORT_FILE};
@@ -176,7 +176,7 @@ async fn save(
             remote_addr: &addr,
         };
         if let Some(file_id) = report_file {
-            return hair_test_changes::create_from_report(
+            return hair_test_commands::create_from_report(
                 conn,
                 &actor,
                 client_id,
@@ -192,7 +192,7 @@ async fn save(
         } else {
             TestChange::Create(&input)
         };
-        hair_test_changes::apply(conn, &actor, client_id, sex.as_deref(), id, change)
+        hair_test_commands::apply(conn, &actor, client_id, sex.as_deref(), id, change)
     })
     .await?;
     if !saved {
@@ -264,7 +264,7 @@ async fn change_deleted(
         scoped.test.id,
     );
     let done = run_db(pool, move |conn| {
-        hair_test_changes::apply(
+        hair_test_commands::apply(
             conn,
             &Actor {
                 account_id,
@@ -291,7 +291,7 @@ pub async fn delete(
 ) -> AppResult<HttpResponse> {
     // Deleting is when old deletions are looked at: what outlived its window goes for good.
     run_db(&pool, |conn| {
-        hair_test_changes::purge_expired(conn).map(|_| ())
+        hair_test_commands::purge_expired(conn).map(|_| ())
     })
     .await?;
     change_deleted(&req, &pool, &scoped, || TestChange::Delete).await
@@ -363,36 +363,50 @@ pub async fn show(pool: web::Data<Pool>, scoped: ScopedHairTest) -> AppResult<Ht
     let ScopedHairTest { scope, test } = scoped;
     let client_id = scope.client.id;
     let (sample_date, test_id) = (test.sample_date, test.id);
-    let (all_tests, levels, cramps, report_file) = run_db(&pool, move |conn| {
-        let tests = hair_tests::list_for_client(conn, client_id)?;
-        let mut ids: Vec<i64> = tests.iter().map(|t| t.id).collect();
-        ids.push(test_id);
-        let levels = hair_tests::levels_of(conn, &ids)?;
-        let previous = tests
-            .iter()
+    let (practitioner_id, sex) = (scope.practitioner.id(), scope.client.sex.clone());
+    let (history, index, this, cramps, report_file) = run_db(&pool, move |conn| {
+        let reference = reference_set_for_practitioner(conn, practitioner_id)?;
+        let history = AnalyzedHistory::load_with(conn, client_id, sex.as_deref(), reference)?;
+        let previous = history
+            .rows()
             .take_while(|t| t.id != test_id)
             .last()
             .map(|t| t.sample_date);
         let cramps = crate::db::hints::cramp_history(conn, client_id, sample_date, previous)?;
+        // The freshest copy of the test is the history's (read after the extractor's lookup);
+        // a deleted test is not part of the history and is analysed on its own.
+        let (index, this) = match history.position(test_id) {
+            Some(index) => (Some(index), None),
+            None => {
+                let levels = group_levels(hair_tests::levels_of(conn, &[test_id])?);
+                (None, Some(history.analyze_row(test, &levels)))
+            }
+        };
         let report_file = crate::db::lab_reports::info_for_test(conn, test_id)?;
-        Ok((tests, levels, cramps, report_file))
+        Ok((history, index, this, cramps, report_file))
     })
     .await?;
-    let reference = practitioner_set(&pool, &scope.practitioner).await?;
-    let mut test = scope_test(test, &all_tests);
-    let sex = scope.client.sex.as_deref();
-    let sample = sample_of(&test, &levels, sex);
-    let analysis = analyze(&sample, &reference);
+    let reference = &history.reference;
+    let tested = match (index, &this) {
+        (Some(index), _) => &history.tests[index],
+        (None, Some(this)) => this,
+        (None, None) => return Err(AppError::NotFound),
+    };
+    let (sample, analysis) = (&tested.sample, &tested.analysis);
+    let mut test = tested.row.clone();
     // The page shows this analysis, so it names the set this analysis used (the stored label
     // is the same unless a save raced a change of set).
     test.reference_set = analysis.reference_set.clone();
-    let previous = all_tests
-        .iter()
-        .take_while(|t| t.id != test.id)
-        .last()
+    let previous = index
         .filter(|_| test.deleted_at.is_none())
-        .map(|prev| {
-            let comparison = compare(&sample_of(prev, &levels, sex), &sample, &reference);
+        .and_then(|index| {
+            Some((
+                history.tests.get(index.checked_sub(1)?)?,
+                history.comparison(index)?,
+            ))
+        })
+        .map(|(prev, comparison)| {
+            let prev = &prev.row;
             let (minerals, ratios) = report::change_lines(&comparison);
             PreviousView {
                 id: prev.id,
@@ -414,7 +428,7 @@ pub async fn show(pool: web::Data<Pool>, scoped: ScopedHairTest) -> AppResult<Ht
                 washing_note: comparison.washing_note.clone(),
             }
         });
-    let considerations = crate::domain::hints::considerations(&analysis, cramps);
+    let considerations = crate::domain::hints::considerations(analysis, cramps);
     let ox = &analysis.oxidation;
     let page = ShowPage {
         report_file,
@@ -447,9 +461,9 @@ pub async fn show(pool: web::Data<Pool>, scoped: ScopedHairTest) -> AppResult<Ht
             .iter()
             .map(|n| (n.rule_id.clone(), n.reason.clone()))
             .collect(),
-        groups: report::mineral_groups(&sample, &reference),
-        ratios: report::ratio_lines(&analysis, &reference),
-        warnings: report::printed_ratio_warnings(&test, &analysis, &reference),
+        groups: report::mineral_groups(sample, reference),
+        ratios: report::ratio_lines(analysis, reference),
+        warnings: report::printed_ratio_warnings(&test, analysis, reference),
         previous,
         restorable: test
             .deleted_at
@@ -458,12 +472,4 @@ pub async fn show(pool: web::Data<Pool>, scoped: ScopedHairTest) -> AppResult<Ht
         test,
     };
     render_page(StatusCode::OK, &page)
-}
-
-/// The freshest copy of the test (the list was read after the extractor's lookup).
-fn scope_test(test: HairTestRow, all: &[HairTestRow]) -> HairTestRow {
-    all.iter()
-        .find(|t| t.id == test.id)
-        .cloned()
-        .unwrap_or(test)
 }

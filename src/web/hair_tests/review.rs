@@ -8,10 +8,11 @@ use chrono::{Datelike, NaiveDate};
 
 use super::form::{parse_printed_ratios, HairTestForm, LABS};
 use crate::db::clients::ClientRow;
-use crate::domain::analysis::{analyze, check_printed_ratios, HairSample};
+use crate::domain::analysis::{check_printed_ratios, HairSample};
 use crate::domain::reference::ReferenceSet;
 use crate::domain::units::Unit;
 use crate::labreport::{PrintedSex, Read, RecognisedReport};
+use crate::service::history::analyze_unsaved;
 
 /// The pending file id (a PDF read for this form), re-posted with the form.
 pub const REPORT_FILE: &str = "report_file";
@@ -252,7 +253,7 @@ fn ratio_checks(
         washed: input.fields.washed,
         levels: input.levels,
     };
-    check_printed_ratios(&analyze(&sample, reference), &printed, reference)
+    check_printed_ratios(&analyze_unsaved(&sample, reference), &printed, reference)
         .into_iter()
         .map(|w| w.message)
         .collect()

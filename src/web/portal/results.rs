@@ -6,12 +6,10 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use crate::auth::PortalClient;
-use crate::db::mapping::sample_of;
-use crate::db::reference_sets::reference_set_for_client;
-use crate::db::{hair_tests, Pool};
-use crate::domain::analysis::analyze;
+use crate::db::Pool;
 use crate::domain::element::Element;
 use crate::domain::ratio::RatioId;
+use crate::service::history::AnalyzedHistory;
 use crate::web::hair_tests::report::{pattern_title, value_cells};
 use crate::web::view::render_page;
 use crate::web::{run_db, AppResult, Layout};
@@ -48,25 +46,18 @@ pub async fn results(pool: web::Data<Pool>, portal: PortalClient) -> AppResult<H
             },
         );
     }
-    let client = portal.client.clone();
-    let (tests, levels, reference) = run_db(&pool, move |conn| {
-        let tests = hair_tests::list_for_client(conn, client.id)?;
-        let ids: Vec<i64> = tests.iter().map(|t| t.id).collect();
-        Ok((
-            tests,
-            hair_tests::levels_of(conn, &ids)?,
-            reference_set_for_client(conn, client.id)?,
-        ))
+    let (client_id, sex) = (portal.client.id, portal.client.sex.clone());
+    let history = run_db(&pool, move |conn| {
+        AnalyzedHistory::load(conn, client_id, sex.as_deref())
     })
     .await?;
-    let sex = portal.client.sex.as_deref();
-    let lines = tests
+    let lines = history
+        .tests
         .iter()
         .rev()
-        .map(|test| {
-            let sample = sample_of(test, &levels, sex);
-            let analysis = analyze(&sample, &reference);
-            let values = value_cells(&sample, &analysis, &LEVELS, &RATIOS);
+        .map(|tested| {
+            let (test, analysis) = (&tested.row, &tested.analysis);
+            let values = value_cells(&tested.sample, analysis, &LEVELS, &RATIOS);
             let ox = &analysis.oxidation;
             ResultLine {
                 sample_date: test.sample_date.to_string(),

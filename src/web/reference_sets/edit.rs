@@ -11,9 +11,9 @@ use super::form::{Section, SetForm, VERSION};
 use super::{ScopedReferenceSet, LIST_PATH};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::Practitioner;
-use crate::db::hair_test_changes::Actor;
-use crate::db::reference_set_changes::{self, EditOutcome};
 use crate::db::Pool;
+use crate::service::commands::hair_tests::Actor;
+use crate::service::commands::reference_sets::{self as reference_set_commands, EditOutcome};
 use crate::web::forms::{redirect, FieldErrors};
 use crate::web::view::render_page;
 use crate::web::{remote_addr, run_db, AppError, AppResult, Layout};
@@ -134,7 +134,7 @@ pub async fn update(
     }
     let (account_id, addr, set_id) = (scoped.practitioner.id(), remote_addr(&req), stored.id);
     let outcome = run_db(&pool, move |conn| {
-        reference_set_changes::save_edit(
+        reference_set_commands::save_edit(
             conn,
             &Actor {
                 account_id,

@@ -15,11 +15,13 @@ use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::extract::parse_id;
 use crate::auth::Practitioner;
-use crate::db::hair_test_changes::Actor;
-use crate::db::reference_set_changes::{self, ActivateOutcome, CloneOutcome};
 use crate::db::reference_sets::{self, StoredSet};
 use crate::db::Pool;
 use crate::domain::reference::ReferenceSet;
+use crate::service::commands::hair_tests::Actor;
+use crate::service::commands::reference_sets::{
+    self as reference_set_commands, ActivateOutcome, CloneOutcome,
+};
 use form::{Section, SetForm};
 
 pub const LIST_PATH: &str = "/settings/reference-sets";
@@ -216,7 +218,7 @@ pub async fn create(
     let (account_id, addr) = (practitioner.id(), remote_addr(&req));
     let clone_name = name.clone();
     let outcome = run_db(&pool, move |conn| {
-        reference_set_changes::clone_set(
+        reference_set_commands::clone_set(
             conn,
             &Actor {
                 account_id,
@@ -265,7 +267,7 @@ pub async fn activate(
     };
     let (account_id, addr) = (practitioner.id(), remote_addr(&req));
     let outcome = run_db(&pool, move |conn| {
-        reference_set_changes::activate(
+        reference_set_commands::activate(
             conn,
             &Actor {
                 account_id,

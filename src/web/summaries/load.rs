@@ -7,14 +7,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::db::clients::ClientRow;
-use crate::db::mapping::sample_of;
-use crate::db::reference_sets::reference_set_for_client;
 use crate::db::summaries::{self, SummaryRow};
-use crate::db::{
-    accounts, client_symptoms, diary_stats, flags, hair_tests, programs, DbConn, DbError,
-};
-use crate::domain::analysis::analyze;
-use crate::domain::diary::vocabulary::label_of;
+use crate::db::{accounts, flags, hair_tests, programs, DbConn, DbError};
 use crate::domain::element::Element;
 use crate::domain::ratio::RatioId;
 use crate::export::plain::{oxidation_explanation, pattern_text};
@@ -22,6 +16,8 @@ use crate::export::summary::{
     Audience, FlagSummary, OxidationNote, PatternNote, ProgramSummary, SummaryData, SymptomSummary,
     TestSummary, TrendSeries, CONTENT_FORMAT,
 };
+use crate::service::diary_period::DiaryPeriod;
+use crate::service::history::AnalyzedHistory;
 use crate::web::hair_tests::report::value_cells;
 
 const LEVELS: [Element; 4] = [Element::Ca, Element::Mg, Element::Na, Element::K];
@@ -73,36 +69,24 @@ pub fn assemble(
 ) -> Result<SummaryData, DbError> {
     let (start, end) = (summary.period_start, summary.period_end);
     let in_period = |d: NaiveDate| d >= start && d <= end;
-    let all_tests = hair_tests::list_for_client(conn, client.id)?;
+    let all_tests = AnalyzedHistory::load(conn, client.id, client.sex.as_deref())?;
     // Every live test's date, for flags whose earlier test lies before the period.
-    let dates: HashMap<i64, NaiveDate> = all_tests.iter().map(|t| (t.id, t.sample_date)).collect();
-    let tests: Vec<_> = all_tests
-        .into_iter()
-        .filter(|t| in_period(t.sample_date))
-        .collect();
-    let ids: Vec<i64> = tests.iter().map(|t| t.id).collect();
-    let levels = hair_tests::levels_of(conn, &ids)?;
+    let dates: HashMap<i64, NaiveDate> = all_tests.dates_by_id();
+    let tests = all_tests.within(start, end);
     let history = programs::history(conn, client.id)?;
     let flag_rows = flags::active_for_client(conn, client.id)?;
-    let custom = client_symptoms::list(conn, client.id)?;
-    let vocabulary = crate::domain::diary::vocabulary::vocabulary(&custom);
-    let weekly = diary_stats::weekly_severity(conn, client.id, start, end)?;
-    let adherence = diary_stats::adherence(conn, client.id, start, end)?;
-    let day_logs = diary_stats::day_logs(conn, client.id, start, end)?;
-    let reference = reference_set_for_client(conn, client.id)?;
+    let diary = DiaryPeriod::load(conn, client.id, start, end, start)?;
+    let (weekly, adherence) = (diary.weekly(), diary.adherence());
+    let reference = &tests.reference;
 
-    let samples: Vec<_> = tests
-        .iter()
-        .map(|t| sample_of(t, &levels, client.sex.as_deref()))
-        .collect();
-    let analyses: Vec<_> = samples.iter().map(|s| analyze(s, &reference)).collect();
     let mut patterns: Vec<PatternNote> = Vec::new();
     let mut oxidation_types: Vec<OxidationNote> = Vec::new();
     let test_summaries = tests
+        .tests
         .iter()
-        .zip(samples.iter().zip(&analyses))
-        .map(|(t, (sample, analysis))| {
-            let values = value_cells(sample, analysis, &LEVELS, &RATIOS);
+        .map(|tested| {
+            let (t, analysis) = (&tested.row, &tested.analysis);
+            let values = value_cells(&tested.sample, analysis, &LEVELS, &RATIOS);
             let ox = &analysis.oxidation;
             let kind = ox.oxidation_type.as_str();
             let type_label = kind.replace('_', " ");
@@ -178,9 +162,12 @@ pub fn assemble(
             title: format!("{} ({}) mg%", element.name(), element.symbol()),
             unit: "mg%".into(),
             points: tests
+                .tests
                 .iter()
-                .zip(&samples)
-                .filter_map(|(t, s)| s.levels.get(&element).map(|l| (t.sample_date, l.mg_pct())))
+                .filter_map(|t| {
+                    let level = t.sample.levels.get(&element)?;
+                    Some((t.row.sample_date, level.mg_pct()))
+                })
                 .collect(),
             ideal: reference.ideal(element),
         });
@@ -191,13 +178,11 @@ pub fn assemble(
             title: format!("{} ratio", ratio.label()),
             unit: String::new(),
             points: tests
+                .tests
                 .iter()
-                .zip(&analyses)
-                .filter_map(|(t, a)| {
-                    a.ratios
-                        .get(&ratio)
-                        .and_then(|r| r.value())
-                        .map(|v| (t.sample_date, v))
+                .filter_map(|t| {
+                    let value = t.analysis.ratios.get(&ratio)?.value()?;
+                    Some((t.row.sample_date, value))
                 })
                 .collect(),
             ideal: reference.ratio_ideal(ratio),
@@ -230,7 +215,7 @@ pub fn assemble(
     let symptoms = weekly
         .iter()
         .map(|s| {
-            let felt = day_logs.iter().flat_map(|d| {
+            let felt = diary.days().flat_map(|d| {
                 d.severities
                     .iter()
                     .filter(|(k, sev)| k == &s.symptom_key && sev.is_present())
@@ -240,7 +225,7 @@ pub fn assemble(
                 (n + 1, Some(peak.map_or(sev, |p| p.max(sev))))
             });
             SymptomSummary {
-                label: label_of(&vocabulary, &s.symptom_key).to_string(),
+                label: diary.label(&s.symptom_key).to_string(),
                 weekly: s
                     .weeks
                     .iter()

@@ -16,17 +16,16 @@ use crate::auth::ScopedClient;
 use crate::db::clients::ClientRow;
 use crate::db::flags::{self, FlagRow};
 use crate::db::hair_tests::{self, HairTestRow};
-use crate::db::mapping::sample_of;
 use crate::db::programs::{self, VersionWithSupplements};
-use crate::db::reference_sets::reference_set_for_client;
 use crate::db::{audit, DbConn, DbError, Pool};
-use crate::domain::analysis::analyze;
-use crate::domain::compare::{compare_analyzed, Direction};
+use crate::domain::compare::Direction;
 use crate::domain::element::Element;
 use crate::domain::numbers::format_value;
 use crate::domain::ratio::RatioId;
-use crate::domain::reference::ReferenceSet;
 use crate::domain::retest::{retest_due_date, DEFAULT_RETEST_INTERVAL_MONTHS};
+use crate::service::commands::hair_tests::RESTORE_WINDOW;
+use crate::service::diary_period::DiaryPeriod;
+use crate::service::history::AnalyzedHistory;
 use crate::web::hair_tests::report::pattern_title;
 use chart::{line_chart, Marker, Point, Series, TimeAxis};
 
@@ -119,116 +118,66 @@ fn arrow(direction: Option<Direction>) -> (&'static str, &'static str) {
 }
 
 struct Loaded {
-    tests: Vec<HairTestRow>,
-    levels: Vec<hair_tests::LevelRow>,
+    /// The live tests, analysed with the set the client's practitioner uses.
+    history: AnalyzedHistory,
     flags: Vec<FlagRow>,
     deleted: Vec<HairTestRow>,
     program: Vec<VersionWithSupplements>,
     retest_interval: Option<i64>,
-    diary: DiaryData,
-    /// The set the client's practitioner analyses with.
-    reference: ReferenceSet,
+    /// The diary over the timeline's period: weekly severities for the charts, adherence, and
+    /// the rising-symptom flags.
+    diary: DiaryPeriod,
 }
 
-/// The diary over the timeline's period: weekly severities for the charts, adherence, and the
-/// rising-symptom flags.
-struct DiaryData {
-    from: NaiveDate,
-    to: NaiveDate,
-    weekly: Vec<crate::domain::diary::SymptomWeeks>,
-    adherence: crate::domain::diary::Adherence,
-    rising: Vec<crate::domain::diary::RisingFlag>,
-    vocabulary: Vec<crate::domain::diary::Symptom>,
-}
-
-fn load_diary(
-    conn: &mut DbConn,
-    client_id: i64,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<DiaryData, DbError> {
-    use crate::db::{client_symptoms, diary_stats};
-    let weekly = diary_stats::weekly_severity(conn, client_id, from, to)?;
-    let adherence = diary_stats::adherence(conn, client_id, from, to)?;
-    // Two weeks before the period so its first weeks have baselines.
-    let rising =
-        diary_stats::rising_symptom_flags(conn, client_id, from - chrono::Duration::days(14), to)?;
-    let vocabulary = client_symptoms::vocabulary(conn, client_id)?;
-    Ok(DiaryData {
-        from,
-        to,
-        weekly,
-        adherence,
-        rising,
-        vocabulary,
-    })
-}
-
-fn load_rows(conn: &mut DbConn, client_id: i64, today: NaiveDate) -> Result<Loaded, DbError> {
-    let tests = hair_tests::list_for_client(conn, client_id)?;
-    let ids: Vec<i64> = tests.iter().map(|t| t.id).collect();
-    let levels = hair_tests::levels_of(conn, &ids)?;
+fn load_rows(conn: &mut DbConn, client: &ClientRow, today: NaiveDate) -> Result<Loaded, DbError> {
+    let client_id = client.id;
+    let history = AnalyzedHistory::load(conn, client_id, client.sex.as_deref())?;
     let flags = flags::active_for_client(conn, client_id)?;
-    let since = crate::db::now() - crate::db::hair_test_changes::RESTORE_WINDOW;
+    let since = crate::db::now() - RESTORE_WINDOW;
     let deleted = hair_tests::list_deleted_for_client(conn, client_id, since)?;
     let program = programs::history(conn, client_id)?;
     let retest_interval = programs::retest_interval(conn, client_id)?;
     let to = today;
     // The diary is read over the timeline's own period (first test or program version), or
     // the last twelve weeks when there is neither yet.
-    let from = tests
+    let from = history
+        .tests
         .first()
-        .map(|t| t.sample_date)
+        .map(|t| t.row.sample_date)
         .into_iter()
         .chain(program.first().map(|v| v.version.starts_on))
         .min()
         .unwrap_or(to - chrono::Duration::weeks(12))
         .min(to);
-    let diary = load_diary(conn, client_id, from, to)?;
-    let reference = reference_set_for_client(conn, client_id)?;
+    // Two weeks before the period so its first weeks have baselines.
+    let diary = DiaryPeriod::load(conn, client_id, from, to, from - chrono::Duration::days(14))?;
     Ok(Loaded {
-        tests,
-        levels,
+        history,
         flags,
         deleted,
         program,
         retest_interval,
         diary,
-        reference,
     })
 }
 
 /// Everything the timeline shows for one client, in a handful of queries whatever the number of
 /// tests.
 pub async fn load(pool: &Pool, client: &ClientRow, today: NaiveDate) -> AppResult<Timeline> {
-    let client_id = client.id;
-    let loaded = run_db(pool, move |conn| load_rows(conn, client_id, today)).await?;
+    let row = client.clone();
+    let loaded = run_db(pool, move |conn| load_rows(conn, &row, today)).await?;
     Ok(build(client, loaded, today))
 }
 
 fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
-    let reference = &loaded.reference;
-    let sex = client.sex.as_deref();
-    let samples: Vec<_> = loaded
-        .tests
-        .iter()
-        .map(|t| sample_of(t, &loaded.levels, sex))
-        .collect();
-    let analyses: Vec<_> = samples.iter().map(|s| analyze(s, reference)).collect();
-    let mut lines = Vec::with_capacity(loaded.tests.len());
-    for (i, test) in loaded.tests.iter().enumerate() {
-        let comparison = (i > 0).then(|| {
-            compare_analyzed(
-                &samples[i - 1],
-                &analyses[i - 1],
-                &samples[i],
-                &analyses[i],
-                reference,
-            )
-        });
+    let history = &loaded.history;
+    let mut lines = Vec::with_capacity(history.tests.len());
+    for (i, tested) in history.tests.iter().enumerate() {
+        let (test, sample, analysis) = (&tested.row, &tested.sample, &tested.analysis);
+        let comparison = history.comparison(i);
         let mut cells = Vec::new();
         for element in TABLE_ELEMENTS {
-            let text = samples[i]
+            let text = sample
                 .levels
                 .get(&element)
                 .map(|l| l.display())
@@ -245,7 +194,7 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
             });
         }
         for ratio in TABLE_RATIOS {
-            let text = analyses[i]
+            let text = analysis
                 .ratios
                 .get(&ratio)
                 .and_then(|r| r.value())
@@ -262,9 +211,10 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
                 direction,
             });
         }
-        let ox = &analyses[i].oxidation;
+        let ox = &analysis.oxidation;
         let oxidation = ox.label(" ");
-        let changed_type = i > 0 && analyses[i - 1].oxidation.oxidation_type != ox.oxidation_type;
+        let changed_type =
+            i > 0 && history.tests[i - 1].analysis.oxidation.oxidation_type != ox.oxidation_type;
         lines.push(TestLine {
             id: test.id,
             sample_date: test.sample_date,
@@ -273,7 +223,7 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
             oxidation,
             changed_type,
             cells,
-            patterns: analyses[i]
+            patterns: analysis
                 .patterns
                 .iter()
                 .map(|p| PatternName {
@@ -283,8 +233,7 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
                 .collect(),
         });
     }
-    let dates: HashMap<i64, NaiveDate> =
-        loaded.tests.iter().map(|t| (t.id, t.sample_date)).collect();
+    let dates: HashMap<i64, NaiveDate> = history.dates_by_id();
     let markers: Vec<Marker> = loaded
         .program
         .iter()
@@ -295,45 +244,35 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
         })
         .collect();
     let diary = &loaded.diary;
+    let weekly = diary.weekly();
     let axis = TimeAxis::spanning(
-        loaded
-            .tests
-            .iter()
+        history
+            .rows()
             .map(|t| t.sample_date)
             .chain(markers.iter().map(|m| m.date))
-            .chain(if diary.weekly.is_empty() {
+            .chain(if weekly.is_empty() {
                 vec![]
             } else {
                 vec![diary.from, diary.to]
             }),
     );
     let charts = match &axis {
-        Some(axis) if !loaded.tests.is_empty() => charts(
-            client.id,
-            &loaded.tests,
-            &samples,
-            &analyses,
-            &markers,
-            axis,
-            reference,
-        ),
+        Some(axis) if !history.is_empty() => charts(client.id, history, &markers, axis),
         _ => Vec::new(),
     };
     let symptom_markers: Vec<Marker> = markers
         .iter()
         .cloned()
-        .chain(loaded.tests.iter().map(|t| Marker {
+        .chain(history.rows().map(|t| Marker {
             date: t.sample_date,
             label: "hair test".into(),
         }))
         .collect();
     let symptom_charts = match &axis {
-        Some(axis) => diary
-            .weekly
+        Some(axis) => weekly
             .iter()
             .map(|s| {
-                let label =
-                    crate::domain::diary::vocabulary::label_of(&diary.vocabulary, &s.symptom_key);
+                let label = diary.label(&s.symptom_key);
                 let weeks: Vec<_> = s
                     .weeks
                     .iter()
@@ -345,12 +284,12 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
         None => Vec::new(),
     };
     let rising_symptoms = diary
-        .rising
+        .rising()
         .iter()
         .map(|r| {
             format!(
                 "{} rose from {:.1} (week of {}) to {:.1} (week of {})",
-                crate::domain::diary::vocabulary::label_of(&diary.vocabulary, &r.symptom_key),
+                diary.label(&r.symptom_key),
                 r.baseline_average,
                 r.baseline_week_start,
                 r.average,
@@ -358,9 +297,10 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
             )
         })
         .collect();
+    let period_adherence = diary.adherence();
     let adherence = (
-        diary.adherence.days_logged,
-        diary.adherence.days_in_period,
+        period_adherence.days_logged,
+        period_adherence.days_in_period,
         diary.from,
     );
     let interval = loaded
@@ -368,8 +308,8 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
         .and_then(|m| u32::try_from(m).ok())
         .filter(|m| *m > 0)
         .unwrap_or(DEFAULT_RETEST_INTERVAL_MONTHS);
-    let retest = loaded.tests.last().and_then(|last| {
-        retest_due_date(last.sample_date, interval).map(|due| Retest {
+    let retest = history.tests.last().and_then(|last| {
+        retest_due_date(last.row.sample_date, interval).map(|due| Retest {
             due,
             overdue: today >= due,
             interval_months: interval,
@@ -414,26 +354,24 @@ fn sorted_newest_change_first(
 }
 
 /// The trend charts: Na, K, Ca, Mg levels, then the Na/K, Ca/K, Ca/Mg, Na/Mg ratios.
-pub fn charts(
+fn charts(
     client_id: i64,
-    tests: &[HairTestRow],
-    samples: &[crate::domain::analysis::HairSample],
-    analyses: &[crate::domain::analysis::Analysis],
+    history: &AnalyzedHistory,
     markers: &[Marker],
     axis: &TimeAxis,
-    reference: &ReferenceSet,
 ) -> Vec<String> {
+    let reference = &history.reference;
     let href = |t: &HairTestRow| Some(format!("/clients/{client_id}/tests/{}", t.id));
     let mut charts = Vec::new();
     for element in [Element::Na, Element::K, Element::Ca, Element::Mg] {
-        let points = tests
+        let points = history
+            .tests
             .iter()
-            .zip(samples)
-            .filter_map(|(t, s)| {
-                s.levels.get(&element).map(|l| Point {
-                    date: t.sample_date,
+            .filter_map(|t| {
+                t.sample.levels.get(&element).map(|l| Point {
+                    date: t.row.sample_date,
                     value: l.mg_pct(),
-                    href: href(t),
+                    href: href(&t.row),
                 })
             })
             .collect();
@@ -447,14 +385,15 @@ pub fn charts(
         charts.push(line_chart(&series, axis, markers));
     }
     for ratio in TABLE_RATIOS {
-        let points = tests
+        let points = history
+            .tests
             .iter()
-            .zip(analyses)
-            .filter_map(|(t, a)| {
-                a.ratios.get(&ratio).and_then(|r| r.value()).map(|v| Point {
-                    date: t.sample_date,
-                    value: v,
-                    href: href(t),
+            .filter_map(|t| {
+                let value = t.analysis.ratios.get(&ratio).and_then(|r| r.value())?;
+                Some(Point {
+                    date: t.row.sample_date,
+                    value,
+                    href: href(&t.row),
                 })
             })
             .collect();

@@ -5,13 +5,13 @@
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
+use crate::db::audit::{record, AuditEntry};
+use crate::db::reference_sets::{self, lock_practitioner, reference_set_for_practitioner, SetLock};
+use crate::db::{new_id, now, write_tx, DbConn, DbError};
 use crate::domain::reference::ReferenceSet;
+use crate::service::reanalysis::{reanalyze_practitioner, Reanalysis};
 
-use super::audit::{record, AuditEntry};
-use super::hair_test_changes::Actor;
-use super::reanalysis::{reanalyze_practitioner, Reanalysis};
-use super::reference_sets::{self, lock_practitioner, reference_set_for_practitioner, SetLock};
-use super::{new_id, now, write_tx, DbConn, DbError};
+use super::hair_tests::Actor;
 
 pub const RECORD_KIND: &str = "reference_set";
 
@@ -140,7 +140,7 @@ pub fn activate(
                 Some(stored) => stored.set,
                 None => return Ok(ActivateOutcome::NotFound),
             },
-            None => super::mapping::reference_set(),
+            None => crate::db::mapping::reference_set(),
         };
         if reference_sets::active_set_id(conn, actor.account_id)? == set_id {
             return Ok(ActivateOutcome::Unchanged);

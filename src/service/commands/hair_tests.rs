@@ -5,16 +5,16 @@ use std::collections::BTreeMap;
 
 use chrono::Duration;
 
-use crate::domain::analysis::analyze;
+use crate::db::audit::{record, AuditEntry};
+use crate::db::hair_tests::{self, HairTestFields};
+use crate::db::mapping::{level_rows, sex_of, summary_of};
+use crate::db::reference_sets::reference_set_for_saving;
+use crate::db::{now, write_tx, DbConn, DbError};
 use crate::domain::element::Element;
 use crate::domain::level::MineralLevel;
 use crate::domain::reference::ReferenceSet;
-
-use super::audit::{record, AuditEntry};
-use super::hair_tests::{self, HairTestFields};
-use super::mapping::{level_rows, sex_of, summary_of};
-use super::reference_sets::reference_set_for_saving;
-use super::{flags, now, write_tx, DbConn, DbError};
+use crate::service::flags;
+use crate::service::history::analyze_unsaved;
 
 /// How long a deleted test can be restored.
 pub const RESTORE_WINDOW: Duration = Duration::days(30);
@@ -117,7 +117,7 @@ pub fn apply(
                 detail: "",
             },
         )?;
-        flags::recompute_with(conn, client_id, &reference)?;
+        flags::rederive_with(conn, client_id, reference)?;
         Ok(true)
     })
 }
@@ -146,8 +146,13 @@ pub fn create_from_report(
         )? {
             return Ok((false, false));
         }
-        let attached =
-            super::lab_reports::attach(conn, report_file_id, actor.account_id, client_id, test_id)?;
+        let attached = crate::db::lab_reports::attach(
+            conn,
+            report_file_id,
+            actor.account_id,
+            client_id,
+            test_id,
+        )?;
         if attached {
             record(
                 conn,
@@ -185,9 +190,9 @@ pub fn purge_expired(conn: &mut DbConn) -> Result<usize, DbError> {
                 },
             )?;
         }
-        super::lab_reports::purge_pending_before(
+        crate::db::lab_reports::purge_pending_before(
             conn,
-            at - Duration::days(super::lab_reports::PENDING_DAYS),
+            at - Duration::days(crate::db::lab_reports::PENDING_DAYS),
         )?;
         Ok(purged.len())
     })
@@ -203,7 +208,7 @@ fn summary_for(
         washed: input.fields.washed,
         levels: input.levels.clone(),
     };
-    summary_of(&analyze(&sample, reference))
+    summary_of(&analyze_unsaved(&sample, reference))
 }
 
 /// Imports many tests for one or more clients: all or nothing, one audit event per test, flags
@@ -225,7 +230,7 @@ pub fn import_pending(
     tests: &[(i64, Option<String>, TestInput)],
 ) -> Result<Option<usize>, DbError> {
     write_tx(conn, |conn| {
-        if super::pending_imports::delete(conn, pending_id)? == 0 {
+        if crate::db::pending_imports::delete(conn, pending_id)? == 0 {
             return Ok(None);
         }
         import_in_tx(conn, actor, tests).map(Some)
@@ -243,7 +248,7 @@ fn import_in_tx(
         // One lookup per client, not per test; an import may span clients.
         let mut references: BTreeMap<i64, ReferenceSet> = BTreeMap::new();
         for (client_id, client_sex, input) in tests {
-            let id = super::new_id();
+            let id = crate::db::new_id();
             let reference = match references.entry(*client_id) {
                 std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::btree_map::Entry::Vacant(e) => {
@@ -274,9 +279,9 @@ fn import_in_tx(
             clients_touched.insert(*client_id);
         }
         for client_id in clients_touched {
-            match references.get(&client_id) {
-                Some(reference) => flags::recompute_with(conn, client_id, reference)?,
-                None => flags::recompute_for_client(conn, client_id)?,
+            match references.remove(&client_id) {
+                Some(reference) => flags::rederive_with(conn, client_id, reference)?,
+                None => flags::rederive_for_client(conn, client_id)?,
             }
         }
         Ok(tests.len())

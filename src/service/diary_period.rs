@@ -1,0 +1,125 @@
+//! The diary over one period, read once: the practitioner's timeline, the diary page, the
+//! client's section and progress summaries all derive their weekly severity averages, the
+//! rising-symptom flags and adherence from one `DiaryPeriod` (two queries), instead of
+//! reading the diary once per number. The arithmetic itself is in `domain::diary::weekly`
+//! (pure, unit-tested).
+
+use chrono::NaiveDate;
+
+use crate::db::diary::{self, Entry};
+use crate::db::{client_symptoms, DbConn, DbError};
+use crate::domain::diary::vocabulary::label_of;
+use crate::domain::diary::{weekly, Adherence, DayLog, RisingFlag, Symptom, SymptomWeeks};
+
+/// A client's diary entries of `baseline_from..=to`, with their symptom vocabulary.
+#[derive(Debug, Clone)]
+pub struct DiaryPeriod {
+    /// The period shown.
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Where the weeks that rising flags compare with start (at most `from`): a rise in the
+    /// period's first weeks is measured against the weeks before it.
+    pub baseline_from: NaiveDate,
+    /// Every entry of `baseline_from..=to`, newest first.
+    entries: Vec<Entry>,
+    /// The same days as the weekly statistics read them, oldest first.
+    days: Vec<DayLog>,
+    pub vocabulary: Vec<Symptom>,
+}
+
+impl DiaryPeriod {
+    /// Reads the entries of `baseline_from..=to` (two queries) and the client's vocabulary.
+    /// `baseline_from` is clamped to at most `from`.
+    pub fn load(
+        conn: &mut DbConn,
+        client_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+        baseline_from: NaiveDate,
+    ) -> Result<DiaryPeriod, DbError> {
+        let baseline_from = baseline_from.min(from);
+        let entries = diary::between(conn, client_id, baseline_from, to)?;
+        let vocabulary = client_symptoms::vocabulary(conn, client_id)?;
+        Ok(Self::of_entries(
+            from,
+            to,
+            baseline_from,
+            entries,
+            vocabulary,
+        ))
+    }
+
+    /// A period from entries already read (newest first, as `diary::between` returns them).
+    pub fn of_entries(
+        from: NaiveDate,
+        to: NaiveDate,
+        baseline_from: NaiveDate,
+        entries: Vec<Entry>,
+        vocabulary: Vec<Symptom>,
+    ) -> DiaryPeriod {
+        let mut days: Vec<DayLog> = entries
+            .iter()
+            .map(|entry| DayLog {
+                date: entry.row.entry_date,
+                severities: entry
+                    .symptoms
+                    .iter()
+                    .map(|s| (s.key.clone(), s.severity))
+                    .collect(),
+            })
+            .collect();
+        days.reverse();
+        DiaryPeriod {
+            from,
+            to,
+            baseline_from,
+            entries,
+            days,
+            vocabulary,
+        }
+    }
+
+    fn in_period(&self, date: NaiveDate) -> bool {
+        date >= self.from && date <= self.to
+    }
+
+    /// The entries of `from..=to`, newest first.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.entries
+            .iter()
+            .filter(|e| self.in_period(e.row.entry_date))
+    }
+
+    /// Every logged day of `from..=to` with the symptoms present, oldest first.
+    pub fn days(&self) -> impl Iterator<Item = &DayLog> {
+        self.days.iter().filter(|d| self.in_period(d.date))
+    }
+
+    /// Weekly (ISO week, Monday-keyed) average severity of every symptom logged in
+    /// `from..=to`, one value per week of the period; see `diary::weekly` for the definition.
+    pub fn weekly(&self) -> Vec<SymptomWeeks> {
+        weekly::weekly_averages(&self.days, self.from, self.to)
+    }
+
+    /// `weekly` over `baseline_from..=to`: the weeks before the period included.
+    pub fn weekly_with_baseline(&self) -> Vec<SymptomWeeks> {
+        weekly::weekly_averages(&self.days, self.baseline_from, self.to)
+    }
+
+    /// The weeks where a symptom's weekly average rose by 3 or more points within 2 weeks,
+    /// measured from `baseline_from`.
+    pub fn rising(&self) -> Vec<RisingFlag> {
+        weekly::rising_flags(&self.weekly_with_baseline())
+    }
+
+    /// Days logged out of days in `from..=to`.
+    pub fn adherence(&self) -> Adherence {
+        let logged: Vec<NaiveDate> = self.days().map(|d| d.date).collect();
+        weekly::adherence(&logged, self.from, self.to)
+    }
+
+    /// The label of a stored symptom key in this client's vocabulary.
+    pub fn label<'a>(&'a self, key: &'a str) -> &'a str {
+        label_of(&self.vocabulary, key)
+    }
+}
