@@ -47,6 +47,26 @@ pub enum DbError {
 }
 
 impl DbError {
+    /// Content that cannot be written as stored (a document that does not serialize): a
+    /// storage fault, so layers above never build diesel's error types themselves.
+    pub fn unwritable(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> DbError {
+        DbError::Query(diesel::result::Error::SerializationError(error.into()))
+    }
+
+    /// Stored content that cannot be read back, like an unreadable column.
+    pub fn unreadable(message: String) -> DbError {
+        DbError::Query(diesel::result::Error::DeserializationError(message.into()))
+    }
+
+    /// An error the database itself reported with this message (what the error mapping of the
+    /// layers above is tested with).
+    pub fn reported(message: &str) -> DbError {
+        DbError::Query(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::Unknown,
+            Box::new(message.to_string()),
+        ))
+    }
+
     /// The database refuses writes for a reason outside the request: the file became read-only
     /// or the disk is full.
     pub fn is_storage_unavailable(&self) -> bool {

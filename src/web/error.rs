@@ -108,13 +108,9 @@ impl actix_web::Responder for AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use diesel::result::{DatabaseErrorKind, Error};
 
     fn database_error(message: &str) -> AppError {
-        AppError::Db(DbError::Query(Error::DatabaseError(
-            DatabaseErrorKind::Unknown,
-            Box::new(message.to_string()),
-        )))
+        AppError::Db(DbError::reported(message))
     }
 
     #[test]

@@ -291,7 +291,7 @@ pub fn stored(
 
 /// Content that cannot be (de)serialized is a storage fault like an unreadable column.
 fn stored_error(message: String) -> DbError {
-    DbError::Query(diesel::result::Error::DeserializationError(message.into()))
+    DbError::unreadable(message)
 }
 
 /// The display name of the practitioner who made the summary.

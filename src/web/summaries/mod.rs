@@ -159,9 +159,7 @@ pub async fn create(
         summaries::create(conn, &new, |conn, row| {
             let author = load::author_of(conn, row)?;
             let data = load::assemble(conn, &client, &author, row)?;
-            data.to_json().map_err(|e| {
-                crate::db::DbError::Query(diesel::result::Error::SerializationError(e.into()))
-            })
+            data.to_json().map_err(crate::db::DbError::unwritable)
         })
     })
     .await?;
