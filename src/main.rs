@@ -57,6 +57,7 @@ fn serve(database_url: &str, args: &ServeArgs) -> Result<(), String> {
     let settings = args.server_config(database_url);
     let pool =
         db::connect(&settings.database_url, settings.pool_size).map_err(|e| e.to_string())?;
+    rederive(&pool)?;
     let listener = TcpListener::bind(&settings.bind)
         .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
     tracing::info!(address = %settings.bind, "htma-tracker listening on http://{}", settings.bind);
@@ -69,8 +70,25 @@ fn serve(database_url: &str, args: &ServeArgs) -> Result<(), String> {
 }
 
 fn migrate(database_url: &str) -> Result<(), String> {
-    db::connect(database_url, 1).map_err(|e| e.to_string())?;
+    let pool = db::connect(database_url, 1).map_err(|e| e.to_string())?;
+    rederive(&pool)?;
     println!("database is up to date");
+    Ok(())
+}
+
+/// Stored analyses and flags agree with the current rules before anything is served
+/// (`service::rederive`: once per rules version, one audited transaction).
+fn rederive(pool: &db::Pool) -> Result<(), String> {
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    if let Some(done) =
+        htma_tracker::service::rederive::bring_up_to_date(&mut conn).map_err(|e| e.to_string())?
+    {
+        tracing::info!(
+            practitioners = done.practitioners,
+            tests = done.tests,
+            "stored analyses and flags re-derived with the current analysis rules"
+        );
+    }
     Ok(())
 }
 

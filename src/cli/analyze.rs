@@ -102,11 +102,21 @@ struct JsonRow<'a> {
     sample_date: Option<String>,
     sex: Option<&'static str>,
     levels: Option<JsonLevels<'a>>,
+    /// Elements given as `<x` or `<<` (their level is the limit, or null for a bare `<<`).
+    below_limit: Option<Vec<&'static str>>,
     ratios: Option<JsonRatios<'a>>,
     oxidation: Option<JsonOxidation>,
     patterns: Option<Vec<JsonPattern<'a>>>,
+    /// Each rule that could not be evaluated, with the reason.
+    not_evaluated: Option<Vec<JsonNotEvaluated<'a>>>,
     reference_set: Option<&'a str>,
     errors: &'a [CellError],
+}
+
+#[derive(serde::Serialize)]
+struct JsonNotEvaluated<'a> {
+    id: &'a str,
+    reason: &'a str,
 }
 
 /// Measured elements in report order, mg%, unrounded (the stored value).
@@ -116,13 +126,16 @@ impl Serialize for JsonLevels<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.0.levels.len()))?;
         for (element, level) in &self.0.levels {
-            map.serialize_entry(element.symbol(), &level.mg_pct())?;
+            // A bare `<<` has no number: 0 would read as measured, so it is null.
+            let value = (!(level.below_limit() && level.mg_pct() == 0.0)).then(|| level.mg_pct());
+            map.serialize_entry(element.symbol(), &value)?;
         }
         map.end()
     }
 }
 
-/// All seven ratios in table order, rounded to 3 decimals; null when not computable.
+/// All seven ratios in table order, rounded to 3 decimals (3 significant digits when small);
+/// null when not computable or only bounded (a numerator below its detection limit).
 struct JsonRatios<'a>(&'a Analysis);
 
 impl Serialize for JsonRatios<'_> {
@@ -146,9 +159,25 @@ struct JsonOxidation {
     #[serde(rename = "type")]
     oxidation_type: &'static str,
     degree: Option<&'static str>,
+    /// Why the type is undetermined (OX-5), else null.
+    reason: Option<String>,
+    /// OX-7, an app convention: null, or the deciding ratio near its threshold.
+    borderline: Option<JsonBorderline>,
+    /// OX-8: `slow`, `fast` or null.
+    lean: Option<&'static str>,
+    /// OX-9: `healthy`, `tired` or null.
+    vitality: Option<&'static str>,
     /// Only present for a washed sample, so unwashed rows keep the exact documented shape.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     caveats: Vec<&'static str>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonBorderline {
+    ratio: &'static str,
+    value: f64,
+    threshold: f64,
+    distance_pct: f64,
 }
 
 #[derive(serde::Serialize)]
@@ -172,10 +201,32 @@ fn json_row<'a>(row: &'a LabRow, analysis: Option<&'a Analysis>) -> JsonRow<'a> 
             sample_date: Some(test.sample_date.format("%Y-%m-%d").to_string()),
             sex: test.sex.code(),
             levels: Some(JsonLevels(test)),
+            below_limit: Some(
+                test.levels
+                    .iter()
+                    .filter(|(_, level)| level.below_limit())
+                    .map(|(element, _)| element.symbol())
+                    .collect(),
+            ),
             ratios: Some(JsonRatios(analysis)),
             oxidation: Some(JsonOxidation {
                 oxidation_type: analysis.oxidation.oxidation_type.as_str(),
                 degree: analysis.oxidation.degree.map(|degree| degree.as_str()),
+                reason: analysis.oxidation.undetermined_reason.clone(),
+                borderline: analysis
+                    .oxidation
+                    .borderline
+                    .map(|borderline| JsonBorderline {
+                        ratio: borderline.ratio.label(),
+                        value: round3(borderline.value),
+                        threshold: borderline.threshold,
+                        distance_pct: round3(borderline.distance_pct),
+                    }),
+                lean: analysis.oxidation.lean.map(|side| side.as_str()),
+                vitality: analysis
+                    .oxidation
+                    .vitality
+                    .map(|vitality| vitality.as_str()),
                 caveats: caveat_names(&analysis.oxidation.caveats),
             }),
             patterns: Some(
@@ -190,6 +241,16 @@ fn json_row<'a>(row: &'a LabRow, analysis: Option<&'a Analysis>) -> JsonRow<'a> 
                     })
                     .collect(),
             ),
+            not_evaluated: Some(
+                analysis
+                    .not_evaluated
+                    .iter()
+                    .map(|entry| JsonNotEvaluated {
+                        id: &entry.rule_id,
+                        reason: &entry.reason,
+                    })
+                    .collect(),
+            ),
             reference_set: Some(&analysis.reference_set),
             errors: &[],
         },
@@ -198,9 +259,11 @@ fn json_row<'a>(row: &'a LabRow, analysis: Option<&'a Analysis>) -> JsonRow<'a> 
             sample_date: None,
             sex: None,
             levels: None,
+            below_limit: None,
             ratios: None,
             oxidation: None,
             patterns: None,
+            not_evaluated: None,
             reference_set: None,
             errors: result.as_ref().err().map_or(&[], Vec::as_slice),
         },
@@ -263,10 +326,27 @@ fn text_row(out: &mut String, line: usize, test: &ParsedTest, analysis: &Analysi
         levels.join(", ")
     };
     out.push_str(&format!("  Levels (mg%): {levels}\n"));
+    let below: Vec<&str> = test
+        .levels
+        .iter()
+        .filter(|(_, level)| level.below_limit())
+        .map(|(element, _)| element.symbol())
+        .collect();
+    if !below.is_empty() {
+        out.push_str(&format!(
+            "  Below the detection limit: {}\n",
+            below.join(", ")
+        ));
+    }
     let ratios: Vec<String> = RatioId::ALL
         .iter()
         .map(|ratio| match analysis.ratios.get(ratio) {
             Some(RatioValue::Computable(value)) => format!("{ratio} {}", format_value(*value)),
+            Some(below @ RatioValue::Below(_)) => format!(
+                "{ratio} {} ({} below its detection limit)",
+                below.display(),
+                ratio.numerator()
+            ),
             Some(RatioValue::NotComputable(reason)) => format!("{ratio} n/a ({reason})"),
             None => format!("{ratio} n/a"),
         })
@@ -283,6 +363,15 @@ fn text_row(out: &mut String, line: usize, test: &ParsedTest, analysis: &Analysi
     ));
     if let Some(reason) = &oxidation.undetermined_reason {
         out.push_str(&format!(" — undetermined: {reason}"));
+    }
+    if let Some(reading) = oxidation.reading() {
+        out.push_str(&format!(" — {reading}"));
+    }
+    if let Some(borderline) = &oxidation.borderline {
+        out.push_str(&format!(
+            " — {} (OX-7, an app convention, not an Eck rule)",
+            borderline.describe()
+        ));
     }
     push_caveats(out, &oxidation.caveats);
     out.push('\n');
@@ -344,11 +433,13 @@ mod tests {
                 "sample_date": "2025-03-01",
                 "sex": "F",
                 "levels": {"Ca": 160.0, "Mg": 18.0, "Na": 8.0, "K": 2.0},
+                "below_limit": [],
                 "ratios": {
                     "Ca/P": null, "Na/K": 4.0, "Ca/K": 80.0, "Zn/Cu": null,
                     "Na/Mg": 0.444, "Ca/Mg": 8.889, "Fe/Cu": null
                 },
-                "oxidation": {"type": "slow", "degree": "moderate"},
+                "oxidation": {"type": "slow", "degree": "moderate", "reason": null,
+                              "borderline": null, "lean": null, "vitality": "healthy"},
                 "patterns": [
                     {"id": "P-K-LOW", "evidence": "K 2.0 < 4"},
                     {"id": "P-K-VLOW", "evidence": "K 2.0 ≤ 2"},
@@ -356,14 +447,28 @@ mod tests {
                     {"id": "P-BIOUNAVAIL-CA",
                      "evidence": "oxidation type slow, Ca 160.0 > 40, Na 8.0 < 25, K 2.0 < 10"}
                 ],
-                "reference_set": "eck-wilson@1",
+                "not_evaluated": [
+                    {"id": "P-P-LOW", "reason": "P not measured"},
+                    {"id": "P-P-VLOW", "reason": "P not measured"},
+                    {"id": "P-TOXIC-Pb", "reason": "Pb not measured"},
+                    {"id": "P-TOXIC-Hg", "reason": "Hg not measured"},
+                    {"id": "P-TOXIC-Cd", "reason": "Cd not measured"},
+                    {"id": "P-TOXIC-As", "reason": "As not measured"},
+                    {"id": "P-TOXIC-Al", "reason": "Al not measured"},
+                    {"id": "P-TOXIC-Ni", "reason": "Ni not measured"},
+                    {"id": "P-ZNCU-LOW", "reason": "Zn/Cu not computable: Zn not measured"},
+                    {"id": "P-HIDDEN-CU", "reason": "2 indicators hold (K 2.0 < 10, Ca 160.0 > 100), 3 needed; not known: Zn not measured, P not measured (could make 4)"},
+                    {"id": "P-POOR-ELIM", "reason": "0 metals hold, 2 needed; not known: Pb not measured, Hg not measured, Cd not measured, As not measured, Al not measured, Ni not measured (could make 6)"}
+                ],
+                "reference_set": "eck-wilson@2",
                 "errors": []
             })
         );
         assert_eq!(rows[1]["sex"], Value::Null);
         assert_eq!(
             rows[1]["oxidation"],
-            json!({"type": "fast", "degree": "moderate"})
+            json!({"type": "fast", "degree": "moderate", "reason": null,
+                   "borderline": null, "lean": null, "vitality": "tired"})
         );
         assert_eq!(rows[1]["ratios"]["Zn/Cu"], json!(10.0));
         assert_eq!(rows[1]["ratios"]["Ca/K"], json!(0.88));
@@ -471,9 +576,167 @@ mod tests {
         let rows = json_of(&outcome);
         assert_eq!(
             rows[0]["oxidation"],
-            json!({"type": "four_lows", "degree": null, "caveats": ["washed_sample"]})
+            json!({"type": "four_lows", "degree": "mild", "reason": null, "borderline": null,
+                   "lean": null, "vitality": null, "caveats": ["washed_sample"]})
         );
         assert_eq!(rows[0]["patterns"][0]["caveats"], json!(["washed_sample"]));
+    }
+
+    #[test]
+    fn washed_caveat_on_every_finding_that_reads_sodium_or_potassium() {
+        let outcome = analyze_csv(
+            b"sample_date,washed,Ca,Mg,Na,K,P
+2025-01-01,yes,160,18,8,2,5
+",
+            OutputFormat::Json,
+        );
+        let rows = json_of(&outcome);
+        let patterns = rows[0]["patterns"].as_array().unwrap();
+        for pattern in patterns {
+            let id = pattern["id"].as_str().unwrap();
+            let caveated = pattern.get("caveats") == Some(&json!(["washed_sample"]));
+            let reads_na_or_k = !id.starts_with("P-P-");
+            assert_eq!(caveated, reads_na_or_k, "{id}");
+        }
+        let ids: Vec<&str> = patterns.iter().filter_map(|p| p["id"].as_str()).collect();
+        for id in [
+            "P-K-LOW",
+            "P-K-VLOW",
+            "P-SYMP-DOM",
+            "P-BIOUNAVAIL-CA",
+            "P-P-LOW",
+        ] {
+            assert!(ids.contains(&id), "{id} in {ids:?}");
+        }
+    }
+
+    #[test]
+    fn the_fuller_reading_in_json() {
+        let outcome = analyze_csv(
+            b"sample_date,lab,Ca,Mg,Na,K,Zn,Cu,Pb,Hg,Cd,As,Al,Ni\n\
+              2025-03-02,ARL,22,2.5,60,25,12,1.2,,,,,,\n\
+              2025-03-03,ARL,60,8,40,12,,,0.01,<0.001,0.002,0.003,0.5,0.01\n\
+              2024-02-01,ARL,30,4,12,6,,,,,,,,\n\
+              2024-01-31,ARL,30,4,12,6,,,,,,,,\n",
+            OutputFormat::Json,
+        );
+        let rows = json_of(&outcome);
+        // Worked example 2: tired fast oxidizer, P-BURNED-OUT 1×.
+        assert_eq!(rows[0]["oxidation"]["vitality"], "tired");
+        let burned_out = rows[0]["patterns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == "P-BURNED-OUT")
+            .cloned()
+            .unwrap();
+        assert_eq!(burned_out["multiple"], 1);
+        // Worked example 5 with toxic metals: leaning slow; 6 metals below their level.
+        assert_eq!(rows[1]["oxidation"]["lean"], "slow");
+        let poor = rows[1]["patterns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == "P-POOR-ELIM")
+            .cloned()
+            .unwrap();
+        assert_eq!(poor["multiple"], 5, "{poor}");
+        // Four lows on ARL from 2024-02-01 carry the caveat; the day before does not.
+        assert_eq!(rows[2]["oxidation"]["caveats"], json!(["arl_low_readings"]));
+        assert_eq!(rows[3]["oxidation"].get("caveats"), None);
+        assert_eq!(rows[2]["reference_set"], "eck-wilson@2");
+    }
+
+    #[test]
+    fn the_issues_boundary_examples_in_json() {
+        let outcome = analyze_csv(
+            b"sample_date,Ca,Mg,Na,K,Zn,Cu
+              2025-01-01,66,30,30,2.2,8.1,1.35
+              2025-01-02,5.6,1,100,14,,
+              2025-01-03,,,5.6,2.24,,
+              2025-01-04,,,13.8,2.3,,
+",
+            OutputFormat::Json,
+        );
+        let rows = json_of(&outcome);
+        assert_eq!(rows[0]["oxidation"]["type"], "slow");
+        assert_eq!(rows[0]["oxidation"]["degree"], "moderate");
+        let ids = |row: &Value| -> Vec<String> {
+            row["patterns"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["id"].as_str().unwrap().to_string())
+                .collect()
+        };
+        assert!(!ids(&rows[0]).contains(&"P-ZNCU-LOW".to_string()));
+        assert_eq!(rows[1]["oxidation"]["degree"], "moderate");
+        assert!(!ids(&rows[2]).contains(&"P-NAK-INV".to_string()));
+        assert!(ids(&rows[3]).contains(&"P-NAK-HIGH".to_string()));
+        assert!(!ids(&rows[3]).contains(&"P-NAK-VHIGH".to_string()));
+        let high = &rows[3]["patterns"][0];
+        assert_eq!(high["evidence"], "4 < Na/K 6.0 ≤ 6");
+    }
+
+    #[test]
+    fn below_limit_undetermined_and_borderline_keys() {
+        let outcome = analyze_csv(
+            b"sample_date,Ca,Mg,Na,K,Pb,U,Co
+              2025-01-01,39,50,50,10,<0.001,<0.0003,0.0004
+              2025-01-02,<<,2,100,10,,,
+              2025-01-03,<3,2,100,10,,,
+              2025-01-04,50,,30,7,,,
+",
+            OutputFormat::Json,
+        );
+        let rows = json_of(&outcome);
+        assert_eq!(rows[0]["below_limit"], json!(["U", "Pb"]));
+        assert_eq!(rows[0]["levels"]["Co"], json!(0.0004));
+        assert_eq!(
+            rows[0]["oxidation"]["borderline"],
+            json!({"ratio": "Ca/K", "value": 3.9, "threshold": 4.0, "distance_pct": 2.5})
+        );
+        assert_eq!(rows[0]["oxidation"]["type"], "mixed");
+        // |ln(3.9 / 4)| < |ln(1 / 4.17)|: Na/Mg is further, on the slow side.
+        assert_eq!(rows[0]["oxidation"]["lean"], "slow");
+        // A bare << numerator: the level is null (never 0 as if measured), the ratio too.
+        assert_eq!(rows[1]["levels"]["Ca"], Value::Null);
+        assert_eq!(rows[1]["below_limit"], json!(["Ca"]));
+        assert_eq!(rows[1]["ratios"]["Ca/K"], Value::Null);
+        assert_eq!(rows[1]["oxidation"]["type"], "undetermined");
+        assert_eq!(
+            rows[1]["oxidation"]["reason"],
+            "Ca/K not computable: Ca is below the lab's limit with no number given"
+        );
+        // <3 / 10 is below 0.3: fast and extreme, decided by the whole range.
+        assert_eq!(rows[2]["oxidation"]["type"], "fast");
+        assert_eq!(rows[2]["oxidation"]["degree"], "extreme");
+        assert_eq!(rows[2]["ratios"]["Ca/K"], Value::Null);
+        assert_eq!(rows[3]["oxidation"]["type"], "undetermined");
+        assert_eq!(
+            rows[3]["oxidation"]["reason"],
+            "Na/Mg not computable: Mg not measured"
+        );
+        let not_evaluated = rows[3]["not_evaluated"].as_array().unwrap();
+        assert_eq!(
+            not_evaluated[0],
+            json!({"id": "OX-4", "reason": "Na/Mg not computable: Mg not measured"})
+        );
+        let text = analyze_csv(
+            b"sample_date,Ca,Mg,Na,K,U
+2025-01-01,39,50,50,10,<0.0003
+",
+            OutputFormat::Text,
+        )
+        .stdout;
+        for expected in [
+            "U <0.0003",
+            "Below the detection limit: U",
+            "borderline: Ca/K 3.9 is 2.5 % from 4",
+            "mixed, leaning slow",
+        ] {
+            assert!(text.contains(expected), "missing {expected:?} in\n{text}");
+        }
     }
 
     #[test]
@@ -497,7 +760,7 @@ mod tests {
         assert_eq!(outcome.exit_code, 1);
         let text = &outcome.stdout;
         for expected in [
-            "Row 2 — sample 2025-03-01, sex F, reference set eck-wilson@1",
+            "Row 2 — sample 2025-03-01, sex F, reference set eck-wilson@2",
             "Levels (mg%): Ca 160.0, Mg 18.0, Na 8.0, K 2.0",
             "Ca/P n/a (P not measured)",
             "Ca/K 80.0",

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::hair_tests::HairTestRow;
 use super::schema::{client_summaries, clients, flags, hair_tests};
 use super::{now, DbConn, DbError};
+use crate::domain::compare::FlagKind;
 use crate::domain::retest::{retest_due_date, DEFAULT_RETEST_INTERVAL_MONTHS};
 
 /// `test_count` live tests, of which `latest` is the latest in comparison order.
@@ -218,20 +219,39 @@ pub struct OpenFlag {
 }
 
 /// Unacknowledged flags across the practitioner's clients, newest first, and their number.
+/// Which open flags a list shows: CMP-2 borderline type changes (OX-7) apart from the rest,
+/// so a ratio wobbling around its threshold does not bury clear changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagShelf {
+    Clear,
+    Borderline,
+}
+
+/// The open, unacknowledged flags of a practitioner's active clients on one shelf. A macro
+/// rather than a function: the query's type is one diesel spells out in a dozen nested lines.
+macro_rules! open_flags_query {
+    ($practitioner_id:expr, $shelf:expr) => {
+        flags::table
+            .inner_join(clients::table)
+            .filter(clients::practitioner_id.eq($practitioner_id))
+            .filter(clients::archived_at.is_null())
+            .filter(flags::active.eq(true))
+            .filter(flags::acknowledged_at.is_null())
+            .filter(
+                flags::kind
+                    .eq(FlagKind::BorderlineTypeChange.as_str())
+                    .eq($shelf == FlagShelf::Borderline),
+            )
+    };
+}
+
 pub fn open_flags(
     conn: &mut DbConn,
     practitioner_id: i64,
     limit: i64,
+    shelf: FlagShelf,
 ) -> Result<(Vec<OpenFlag>, i64), DbError> {
-    let base = || {
-        flags::table
-            .inner_join(clients::table)
-            .filter(clients::practitioner_id.eq(practitioner_id))
-            .filter(clients::archived_at.is_null())
-            .filter(flags::active.eq(true))
-            .filter(flags::acknowledged_at.is_null())
-    };
-    let rows = base()
+    let rows = open_flags_query!(practitioner_id, shelf)
         .left_join(hair_tests::table.on(flags::to_test_id.eq(hair_tests::id.nullable())))
         .order((
             flags::raised_at.desc(),
@@ -251,8 +271,18 @@ pub fn open_flags(
             hair_tests::sample_date.nullable(),
         ))
         .load(conn)?;
-    let total = base().count().get_result(conn)?;
+    let total = open_flag_count(conn, practitioner_id, shelf)?;
     Ok((rows, total))
+}
+
+pub fn open_flag_count(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+    shelf: FlagShelf,
+) -> Result<i64, DbError> {
+    Ok(open_flags_query!(practitioner_id, shelf)
+        .count()
+        .get_result(conn)?)
 }
 
 pub fn active_client_count(conn: &mut DbConn, practitioner_id: i64) -> Result<i64, DbError> {

@@ -142,17 +142,36 @@ pub fn active_set_id(conn: &mut DbConn, practitioner_id: i64) -> Result<Option<i
         .flatten())
 }
 
-/// Chooses the set (`None`: the default). Delete-then-insert is the upsert both engines share.
+/// Which embedded default the practitioner chose when they use no set of their own: `None` is
+/// the current default, `Some(1)` the earlier `eck-wilson@1`.
+pub fn active_embedded_version(
+    conn: &mut DbConn,
+    practitioner_id: i64,
+) -> Result<Option<u32>, DbError> {
+    Ok(practitioner_settings::table
+        .find(practitioner_id)
+        .select(practitioner_settings::embedded_version)
+        .first::<Option<i64>>(conn)
+        .optional()?
+        .flatten()
+        .and_then(|version| u32::try_from(version).ok()))
+}
+
+/// Chooses the set (`None`: an embedded default, `embedded_version` saying which; `None` is
+/// the current one). Delete-then-insert is the upsert both engines share.
 pub fn set_active(
     conn: &mut DbConn,
     practitioner_id: i64,
     set_id: Option<i64>,
+    embedded_version: Option<u32>,
 ) -> Result<(), DbError> {
     diesel::delete(practitioner_settings::table.find(practitioner_id)).execute(conn)?;
     diesel::insert_into(practitioner_settings::table)
         .values((
             practitioner_settings::practitioner_id.eq(practitioner_id),
             practitioner_settings::reference_set_id.eq(set_id),
+            practitioner_settings::embedded_version
+                .eq(embedded_version.filter(|_| set_id.is_none()).map(i64::from)),
         ))
         .execute(conn)?;
     Ok(())
@@ -171,10 +190,12 @@ pub fn reference_set_for_practitioner(
         .select(SetRow::as_select())
         .first(conn)
         .optional()?;
-    Ok(row
-        .and_then(SetRow::parse)
-        .map(|stored| stored.set)
-        .unwrap_or_else(reference_set))
+    match row.and_then(SetRow::parse) {
+        Some(stored) => Ok(stored.set),
+        None => Ok(active_embedded_version(conn, practitioner_id)?
+            .and_then(ReferenceSet::eck_wilson_version)
+            .unwrap_or_else(reference_set)),
+    }
 }
 
 /// The set a client's tests are analysed with: their practitioner's.

@@ -303,6 +303,7 @@ diesel::table! {
     practitioner_settings (practitioner_id) {
         practitioner_id -> BigInt,
         reference_set_id -> Nullable<BigInt>,
+        embedded_version -> Nullable<BigInt>,
     }
 }
 
@@ -325,3 +326,12 @@ diesel::table! {
 }
 
 diesel::joinable!(lab_report_files -> hair_tests (hair_test_id));
+
+// analysis rules version of the stored derived data
+diesel::table! {
+    analysis_rules (id) {
+        id -> BigInt,
+        version -> BigInt,
+        derived_at -> Nullable<Timestamp>,
+    }
+}

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::caveat::Caveat;
@@ -11,7 +12,9 @@ use crate::domain::element::Element;
 use crate::domain::level::MineralLevel;
 use crate::domain::numbers::format_value;
 use crate::domain::oxidation::{classify_oxidation, OxidationResult, OxidationType, OX_4};
-use crate::domain::pattern::{detect_patterns, is_sodium_potassium_pattern, NotEvaluated, Pattern};
+use crate::domain::pattern::{
+    depends_on_sodium_or_potassium, detect_patterns, NotEvaluated, Pattern,
+};
 use crate::domain::ratio::{compute_all, RatioId, RatioValue};
 use crate::domain::reference::ReferenceSet;
 use crate::domain::sex::Sex;
@@ -23,7 +26,39 @@ pub struct HairSample {
     pub washed: bool,
     /// Measured elements only; an absent element is "not measured".
     pub levels: BTreeMap<Element, MineralLevel>,
+    /// The lab as entered (`ARL`, `TEI`, …): the ARL caveat on four lows reads it.
+    #[serde(default)]
+    pub lab: String,
+    /// When the hair was cut, if known (OX-11 and the ARL caveat read it).
+    #[serde(default)]
+    pub sample_date: Option<NaiveDate>,
+    /// The client's date of birth, when recorded (OX-11).
+    #[serde(default)]
+    pub date_of_birth: Option<NaiveDate>,
 }
+
+impl HairSample {
+    /// OX-11: at least 8 years old on the sample date; `None` without both dates.
+    fn is_adult(&self) -> Option<bool> {
+        let born = self.date_of_birth?;
+        let sampled = self.sample_date?;
+        let eighth_birthday = born.checked_add_months(Months::new(12 * ADULT_FROM_YEARS))?;
+        Some(sampled >= eighth_birthday)
+    }
+
+    /// HTMA.md lab caveat: an ARL test sampled from 2024-02-01.
+    fn is_arl_since_2024(&self) -> bool {
+        let lab = self.lab.trim().to_ascii_uppercase();
+        let arl =
+            lab == "ARL" || lab.starts_with("ARL ") || lab.contains("ANALYTICAL RESEARCH LAB");
+        arl && self
+            .sample_date
+            .is_some_and(|date| Some(date) >= NaiveDate::from_ymd_opt(2024, 2, 1))
+    }
+}
+
+/// OX-11: "at least 8 years old on the sample date".
+const ADULT_FROM_YEARS: u32 = 8;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Analysis {
@@ -65,13 +100,22 @@ pub fn analyze(sample: &HairSample, reference: &ReferenceSet) -> Analysis {
             },
         );
     }
+    // OX-11 (a caveat, not a type): fast oxidation in an adult is usually temporary.
+    if oxidation.oxidation_type == OxidationType::Fast && sample.is_adult() == Some(true) {
+        oxidation.caveats.push(Caveat::TemporaryFastOxidation);
+    }
+    // HTMA.md lab caveat: ARL's lower readings since early 2024 (not a correction of values).
+    if oxidation.oxidation_type == OxidationType::FourLows && sample.is_arl_since_2024() {
+        oxidation.caveats.push(Caveat::ArlLowReadings);
+    }
     let mut caveats = Vec::new();
     if sample.washed {
-        // HTMA.md: a washed test's oxidation type and Na/K patterns carry `washed_sample`.
+        // HTMA.md: a washed test's oxidation type and every finding read from Na or K carry
+        // `washed_sample`.
         caveats.push(Caveat::WashedSample);
         oxidation.caveats.push(Caveat::WashedSample);
         for pattern in &mut patterns {
-            if is_sodium_potassium_pattern(&pattern.id) {
+            if depends_on_sodium_or_potassium(&pattern.id) {
                 pattern.caveats.push(Caveat::WashedSample);
             }
         }
@@ -157,13 +201,17 @@ pub fn check_printed_ratios(
 mod tests {
     use super::*;
     use crate::domain::compare::compare;
-    use crate::domain::oxidation::Degree;
+    use crate::domain::oxidation::{Degree, Side, Vitality};
     use crate::domain::pattern::*;
+    use crate::domain::wilson::*;
 
     fn sample(sex: Sex, entries: &[(Element, f64)]) -> HairSample {
         HairSample {
             sex,
             washed: false,
+            lab: String::new(),
+            sample_date: None,
+            date_of_birth: None,
             levels: entries
                 .iter()
                 .map(|(element, value)| (*element, MineralLevel::measured(*value).unwrap()))
@@ -208,7 +256,10 @@ mod tests {
         assert!(!analysis.was_evaluated(P_P_VLOW));
         assert!(analysis.was_evaluated(P_CA_SHELL));
         assert!(analysis.was_evaluated(P_NAK_HIGH));
-        assert_eq!(analysis.reference_set, "eck-wilson@1");
+        assert_eq!(analysis.reference_set, "eck-wilson@2");
+        // OX-9 and P-HIDDEN-CU (2 indicators hold, Zn and P missing could make 4).
+        assert_eq!(analysis.oxidation.vitality, Some(Vitality::Healthy));
+        assert!(!analysis.was_evaluated(P_HIDDEN_CU));
     }
 
     #[test]
@@ -231,8 +282,10 @@ mod tests {
         assert_eq!(analysis.oxidation.degree, Some(Degree::Moderate));
         assert_eq!(
             pattern_ids(&analysis),
-            [P_NAK_INV, P_K_HIGH_FAST, P_FAST_DEPLETION]
+            [P_NAK_INV, P_K_HIGH_FAST, P_FAST_DEPLETION, P_BURNED_OUT]
         );
+        assert_eq!(analysis.pattern(P_BURNED_OUT).unwrap().multiple, Some(1));
+        assert_eq!(analysis.oxidation.vitality, Some(Vitality::Tired));
         assert!(analysis
             .pattern(P_NAK_INV)
             .unwrap()
@@ -249,7 +302,8 @@ mod tests {
         assert_eq!(ratio(&analysis, RatioId::CaK), Some(5.0));
         assert_eq!(ratio(&analysis, RatioId::NaMg), Some(3.0));
         assert_eq!(analysis.oxidation.oxidation_type, OxidationType::FourLows);
-        assert_eq!(analysis.oxidation.degree, None);
+        // OX-10: Ca 30 ≥ 25.
+        assert_eq!(analysis.oxidation.degree, Some(Degree::Mild));
         assert_eq!(pattern_ids(&analysis), [P_NAK_INV]);
         assert_eq!(ratio(&analysis, RatioId::NaK), Some(2.0));
     }
@@ -266,8 +320,11 @@ mod tests {
         assert_eq!(analysis.oxidation.degree, Some(Degree::Mild));
         assert_eq!(
             pattern_ids(&analysis),
-            [P_NAK_INV, P_THREE_HIGHS, P_K_HIGH_FAST]
+            [P_NAK_INV, P_THREE_HIGHS, P_K_HIGH_FAST, P_BURNED_OUT]
         );
+        // P-BURNED-OUT 1× (2.0 ≤ Na/K < 2.5), not P-FAST-DEPLETION (Ca 45 ≥ 40).
+        assert_eq!(analysis.pattern(P_BURNED_OUT).unwrap().multiple, Some(1));
+        assert_eq!(analysis.oxidation.vitality, Some(Vitality::Tired));
         assert!(analysis
             .pattern(P_THREE_HIGHS)
             .unwrap()
@@ -285,6 +342,8 @@ mod tests {
         assert_eq!(ratio(&analysis, RatioId::NaMg), Some(5.0));
         assert_eq!(analysis.oxidation.oxidation_type, OxidationType::Mixed);
         assert_eq!(analysis.oxidation.degree, None);
+        // OX-8: |ln(5.0/4.0)| = 0.223 > |ln(5.0/4.17)| = 0.181: leaning slow.
+        assert_eq!(analysis.oxidation.lean, Some(Side::Slow));
         assert_eq!(pattern_ids(&analysis), [P_FOUR_HIGHS]);
     }
 
@@ -370,7 +429,7 @@ mod tests {
         let edited = analyze(&levels, &wilson_2025);
         assert!(default.pattern(P_FAST_DEPLETION).is_none());
         assert!(edited.pattern(P_FAST_DEPLETION).is_some());
-        assert_eq!(edited.reference_set, "wilson-2025@1");
+        assert_eq!(edited.reference_set, "wilson-2025@2");
     }
 
     #[test]
@@ -428,18 +487,27 @@ mod tests {
             sex in proptest::sample::select(vec![Sex::Female, Sex::Male, Sex::Unrecorded]),
             washed in proptest::bool::ANY,
         ) {
-            let sample = HairSample { sex, washed, levels };
+            let measured = |element| levels.get(&element).is_some_and(|l: &MineralLevel| !l.below_limit());
+            let ca_k_measured = measured(Ca) && measured(K);
+            let sample = HairSample { sex, washed, levels, ..HairSample::default() };
             let analysis = analyze(&sample, &ReferenceSet::eck_wilson());
             proptest::prop_assert_eq!(analysis.ratios.len(), 7);
             for value in analysis.ratios.values().filter_map(RatioValue::value) {
                 proptest::prop_assert!(value.is_finite());
             }
             let oxidation = &analysis.oxidation;
-            let has_degree = matches!(
+            // OX-6 for fast and slow (open only when a below-limit Ca or K leaves the band
+            // open), OX-10 for four lows; no other type has a degree.
+            let fast_or_slow = matches!(
                 oxidation.oxidation_type,
                 OxidationType::Fast | OxidationType::Slow
             );
-            proptest::prop_assert_eq!(oxidation.degree.is_some(), has_degree);
+            if oxidation.degree.is_some() {
+                proptest::prop_assert!(fast_or_slow || oxidation.oxidation_type == OxidationType::FourLows);
+            }
+            if fast_or_slow && ca_k_measured {
+                proptest::prop_assert!(oxidation.degree.is_some());
+            }
             proptest::prop_assert_eq!(
                 oxidation.undetermined_reason.is_some(),
                 oxidation.oxidation_type == OxidationType::Undetermined
@@ -447,7 +515,11 @@ mod tests {
             // Every rule either fired, did not fire, or is listed as not evaluated — never both.
             for pattern in &analysis.patterns {
                 proptest::prop_assert!(analysis.was_evaluated(&pattern.id));
-                proptest::prop_assert_eq!(pattern.multiple.is_some(), pattern.id == P_CA_SHELL);
+                let with_multiple = [P_CA_SHELL, P_BURNED_OUT, P_HIDDEN_CU, P_POOR_ELIM];
+                proptest::prop_assert_eq!(
+                    pattern.multiple.is_some(),
+                    with_multiple.contains(&pattern.id.as_str())
+                );
             }
             let _ = compare(&sample, &sample, &ReferenceSet::eck_wilson());
         }

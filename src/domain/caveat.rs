@@ -8,12 +8,18 @@ pub enum Caveat {
     /// HTMA.md: the oxidation rules are read on unwashed hair and washing lowers sodium and
     /// potassium, so a washed test's oxidation type and Na/K patterns carry this caveat.
     WashedSample,
+    /// OX-11: type fast in a client at least 8 years old on the sample date.
+    TemporaryFastOxidation,
+    /// HTMA.md lab caveat: four lows on an ARL test sampled from 2024-02-01.
+    ArlLowReadings,
 }
 
 impl Caveat {
     pub fn as_str(self) -> &'static str {
         match self {
             Caveat::WashedSample => "washed_sample",
+            Caveat::TemporaryFastOxidation => "temporary_fast_oxidation",
+            Caveat::ArlLowReadings => "arl_low_readings",
         }
     }
 
@@ -23,6 +29,13 @@ impl Caveat {
             Caveat::WashedSample => {
                 "the lab washed the hair; washing lowers sodium and potassium, and the oxidation \
                  rules are read on unwashed hair"
+            }
+            Caveat::TemporaryFastOxidation => {
+                "in adults fast oxidation is usually temporary: a slow oxidizer under acute \
+                 stress (OX-11)"
+            }
+            Caveat::ArlLowReadings => {
+                "ARL readings since 2024 run low; four lows may be an artefact"
             }
         }
     }

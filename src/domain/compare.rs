@@ -9,13 +9,15 @@ use crate::domain::analysis::{analyze, Analysis, HairSample};
 use crate::domain::element::{Element, ElementKind};
 use crate::domain::level::MineralLevel;
 use crate::domain::numbers::format_value;
-use crate::domain::oxidation::{Degree, OxidationType};
+use crate::domain::oxidation::{Borderline, Degree, OxidationType};
 use crate::domain::pattern::{
     Pattern, P_CA_SHELL, P_FOUR_HIGHS, P_K_LOW, P_K_VLOW, P_NAK_INV, P_NAK_INV_SEVERE,
     P_TOXIC_PREFIX,
 };
 use crate::domain::ratio::RatioId;
 use crate::domain::reference::ReferenceSet;
+use crate::domain::truth::Truth;
+use crate::domain::wilson::{poor_eliminator_condition, P_BURNED_OUT, P_HIDDEN_CU, P_POOR_ELIM};
 
 pub const CMP_1: &str = "CMP-1";
 pub const CMP_2: &str = "CMP-2";
@@ -30,6 +32,8 @@ pub fn is_flagged_pattern(id: &str) -> bool {
         P_K_LOW,
         P_K_VLOW,
         P_FOUR_HIGHS,
+        P_BURNED_OUT,
+        P_HIDDEN_CU,
     ]
     .contains(&id)
         || id.starts_with(P_TOXIC_PREFIX)
@@ -41,6 +45,10 @@ pub enum Direction {
     Toward,
     Away,
     Unchanged,
+    /// P-POOR-ELIM on a retest: a toxic metal that was retained (below its poor eliminator
+    /// level in a poor eliminator) and rises is read as possibly being eliminated, not as
+    /// moving away from ideal.
+    PossibleElimination,
 }
 
 impl Direction {
@@ -49,6 +57,7 @@ impl Direction {
             Direction::Toward => "toward",
             Direction::Away => "away",
             Direction::Unchanged => "unchanged",
+            Direction::PossibleElimination => "possible_elimination",
         }
     }
 }
@@ -85,6 +94,9 @@ pub struct RatioChange {
 #[serde(rename_all = "snake_case")]
 pub enum FlagKind {
     OxidationTypeChanged,
+    /// CMP-2 where either test is borderline on the deciding ratio (OX-7): shown and filtered
+    /// apart, so a ratio wobbling around its threshold does not fill the dashboard.
+    BorderlineTypeChange,
     OxidationDegreeChanged,
     PatternAppeared,
     PatternResolved,
@@ -94,6 +106,7 @@ impl FlagKind {
     pub fn as_str(self) -> &'static str {
         match self {
             FlagKind::OxidationTypeChanged => "oxidation_type_changed",
+            FlagKind::BorderlineTypeChange => "borderline_type_change",
             FlagKind::OxidationDegreeChanged => "oxidation_degree_changed",
             FlagKind::PatternAppeared => "pattern_appeared",
             FlagKind::PatternResolved => "pattern_resolved",
@@ -108,6 +121,8 @@ pub struct OxidationSnapshot {
     pub degree: Option<Degree>,
     pub ca_k: Option<f64>,
     pub na_mg: Option<f64>,
+    /// OX-7 on the type: a deciding ratio within the borderline margin.
+    pub borderline: Option<Borderline>,
 }
 
 impl OxidationSnapshot {
@@ -117,6 +132,10 @@ impl OxidationSnapshot {
             degree: analysis.oxidation.degree,
             ca_k: analysis.oxidation.ca_k.value.value(),
             na_mg: analysis.oxidation.na_mg.value.value(),
+            borderline: analysis
+                .oxidation
+                .borderline
+                .filter(|borderline| !borderline.degree_only),
         }
     }
 
@@ -249,11 +268,22 @@ pub fn compare_analyzed(
                 _ => reference.ideal(element),
             };
             let direction = target.map(|target| {
-                direction_of(
+                let direction = direction_of(
                     Some((before.mg_pct() - target).abs()),
                     Some((after.mg_pct() - target).abs()),
                     fraction,
-                )
+                );
+                // P-POOR-ELIM: a retained metal that rises may be leaving the tissues.
+                let was_retained = earlier_analysis.pattern(P_POOR_ELIM).is_some()
+                    && matches!(
+                        poor_eliminator_condition(&earlier.levels, element, reference),
+                        Truth::True(_)
+                    );
+                if direction == Direction::Away && was_retained {
+                    Direction::PossibleElimination
+                } else {
+                    direction
+                }
             });
             Some(MineralChange {
                 element,
@@ -365,13 +395,34 @@ fn oxidation_flags(earlier: &Analysis, later: &Analysis) -> Vec<Flag> {
         optional_ratio(after.na_mg)
     );
     let (kind, summary) = if before.oxidation_type != after.oxidation_type {
-        (
-            FlagKind::OxidationTypeChanged,
-            format!(
-                "{} → {}, {ratios}",
-                before.oxidation_type, after.oxidation_type
-            ),
-        )
+        let borderline: Vec<String> = [before.borderline, after.borderline]
+            .into_iter()
+            .flatten()
+            .map(|borderline| borderline.describe())
+            .collect();
+        // OX-10: after another type, four lows can be a passing stage.
+        let passing_stage = if after.oxidation_type == OxidationType::FourLows
+            && before.oxidation_type != OxidationType::Undetermined
+        {
+            "; four lows after another type can be a passing stage (OX-10)"
+        } else {
+            ""
+        };
+        let change = format!(
+            "{} → {}, {ratios}{passing_stage}",
+            before.oxidation_type, after.oxidation_type
+        );
+        if borderline.is_empty() {
+            (FlagKind::OxidationTypeChanged, change)
+        } else {
+            (
+                FlagKind::BorderlineTypeChange,
+                format!(
+                    "{change} ({}; OX-7, an app convention)",
+                    borderline.join("; ")
+                ),
+            )
+        }
     } else if before.degree != after.degree {
         (
             FlagKind::OxidationDegreeChanged,
@@ -527,6 +578,7 @@ mod tests {
                 .iter()
                 .map(|(element, value)| (*element, MineralLevel::measured(*value).unwrap()))
                 .collect(),
+            ..HairSample::default()
         }
     }
 
@@ -762,7 +814,7 @@ mod tests {
             ),
             (
                 &[(Pb, 0.01)],
-                &[(Pb, 0.1), (Hg, 0.5)],
+                &[(Pb, 0.2), (Hg, 0.5)],
                 &["pattern_appeared:P-TOXIC-Pb"],
             ),
             // Not measured before: nothing to compare with.

@@ -4,7 +4,9 @@
 //! never shown to the client.
 
 use crate::domain::analysis::Analysis;
+use crate::domain::oxidation::OxidationType;
 use crate::domain::pattern::{P_BIOUNAVAIL_CA, P_FAST_DEPLETION, P_K_HIGH_FAST, P_K_LOW, P_K_VLOW};
+use crate::domain::wilson::P_HIDDEN_CU;
 
 /// Cramp days at or above this in the window make the hints apply.
 pub const MIN_CRAMP_DAYS: usize = 4;
@@ -53,13 +55,21 @@ pub fn considerations(analysis: &Analysis, history: CrampHistory) -> Vec<Conside
         P_FAST_DEPLETION,
         "fast oxidation with calcium and magnesium depleted",
     );
+    // HTMA.md names both: a very low potassium is also a low one, and each carries its own
+    // threshold in the evidence.
+    add(P_K_LOW, "low potassium");
     add(P_K_VLOW, "very low potassium");
-    if analysis.pattern(P_K_VLOW).is_none() {
-        add(P_K_LOW, "low potassium");
-    }
     add(P_K_HIGH_FAST, "elevated potassium in a fast oxidizer");
     for metal in CALCIUM_DISPLACING_METALS {
         add(metal, "a toxic metal that can displace calcium");
+    }
+    // HTMA.md: P-HIDDEN-CU in a slow oxidizer — excess copper to be removed before calcium
+    // becomes available again.
+    if analysis.oxidation.oxidation_type == OxidationType::Slow {
+        add(
+            P_HIDDEN_CU,
+            "copper hidden in the tissues, to be removed before calcium is available",
+        );
     }
     if history.during_exercise {
         out.push(Consideration {
@@ -117,7 +127,7 @@ mod tests {
             },
         );
         let ids: Vec<_> = hints.iter().filter_map(|h| h.finding.as_deref()).collect();
-        assert_eq!(ids, vec![P_BIOUNAVAIL_CA, P_K_VLOW]);
+        assert_eq!(ids, vec![P_BIOUNAVAIL_CA, P_K_LOW, P_K_VLOW]);
         assert!(hints
             .iter()
             .all(|h| h.text.starts_with("Consider") && !h.text.contains("diagnos")));
@@ -137,7 +147,7 @@ mod tests {
             (Element::K, 25.0),
             (Element::Zn, 12.0),
             (Element::Cu, 1.2),
-            (Element::Pb, 0.1),
+            (Element::Pb, 0.2),
         ]);
         let hints = considerations(
             &fast,

@@ -9,7 +9,8 @@
 //!   TEI `<<` and `QNS`);
 //! - data: [`element`], [`sex`], [`reference`] (the `eck-wilson@1` reference set, serde-able so
 //!   an edited copy can be stored);
-//! - per test: [`ratio`] (R-*), [`oxidation`] (OX-1 … OX-6), [`pattern`] (P-*), assembled by
+//! - per test: [`ratio`] (R-*), [`oxidation`] (OX-1 … OX-10), [`pattern`] (P-*) and
+//!   [`wilson`] (the further Wilson patterns), compared exactly by [`exact`], assembled by
 //!   [`analysis::analyze`] together with the washed-sample caveat and the printed-ratio check;
 //! - between tests: [`compare`] (CMP-1 … CMP-3, flags with stable keys), [`retest`] (CMP-4).
 //!
@@ -17,10 +18,13 @@
 //! `Analysis::not_evaluated` with the reason. Nothing here does IO, and no input makes it panic.
 
 pub mod analysis;
+#[cfg(test)]
+mod boundary_tests;
 pub mod caveat;
 pub mod compare;
 pub mod diary;
 pub mod element;
+pub mod exact;
 pub mod hints;
 pub mod level;
 pub mod numbers;
@@ -32,6 +36,7 @@ pub mod retest;
 pub mod sex;
 mod truth;
 pub mod units;
+pub mod wilson;
 
 pub use analysis::{analyze, check_printed_ratios, Analysis, HairSample, PrintedRatioWarning};
 pub use caveat::Caveat;
@@ -48,6 +53,13 @@ pub use reference::ReferenceSet;
 pub use retest::{is_retest_due, retest_due_date, DEFAULT_RETEST_INTERVAL_MONTHS};
 pub use sex::Sex;
 pub use units::Unit;
+
+/// The version of what the rules derive from the same tests. Raise it whenever a change of
+/// the rules changes a stored result (summary columns, flags): stored data is then re-derived
+/// at start (`db::rederive`). 1: the rules before exact comparisons; 2: exact comparisons,
+/// below-limit numerators, borderline type changes, OX-8 … OX-10; 3: the further Wilson
+/// patterns, their CMP-3 flags, and the default set `eck-wilson@2`.
+pub const ANALYSIS_RULES_VERSION: u32 = 3;
 
 /// Shown in the footer and in every export (HTMA.md, introduction).
 pub const DISCLAIMER: &str = "Educational record of hair tissue mineral analysis conventions \

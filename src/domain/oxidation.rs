@@ -1,16 +1,21 @@
-//! Oxidation type and degree (HTMA.md, "Oxidation type", rules OX-1 … OX-6).
+//! Oxidation type and degree (HTMA.md, "Oxidation type", rules OX-1 … OX-10; OX-11 is a
+//! caveat added by the analysis, which knows the client's age).
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::domain::caveat::Caveat;
 use crate::domain::element::Element;
+use crate::domain::exact::{compare_log_distances, ratio_within_margin, LogDistance};
 use crate::domain::level::MineralLevel;
 use crate::domain::numbers::{format_threshold, format_value};
 use crate::domain::ratio::{RatioId, RatioValue};
 use crate::domain::reference::ReferenceSet;
-use crate::domain::truth::{join_unique, level_condition, Compare, Truth};
+use crate::domain::truth::{
+    join_unique, level_condition, ratio_band, ratio_condition, Compare, Truth,
+};
 
 pub const OX_1: &str = "OX-1";
 pub const OX_2: &str = "OX-2";
@@ -18,6 +23,11 @@ pub const OX_3: &str = "OX-3";
 pub const OX_4: &str = "OX-4";
 pub const OX_5: &str = "OX-5";
 pub const OX_6: &str = "OX-6";
+pub const OX_7: &str = "OX-7";
+pub const OX_8: &str = "OX-8";
+pub const OX_9: &str = "OX-9";
+pub const OX_10: &str = "OX-10";
+pub const OX_11: &str = "OX-11";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -94,34 +104,102 @@ pub struct SideEvidence {
     pub ratio: RatioId,
     pub value: RatioValue,
     pub threshold: f64,
-    /// `None` when the ratio is not computable.
+    /// `None` when the ratio does not tell the side (not computable, or a below-limit bound
+    /// that straddles the threshold).
     pub side: Option<Side>,
+    /// `Ca/K 80.0 ≥ 4`, or why the side is unknown; digits enough to agree with the side.
+    comparison: String,
 }
 
 impl SideEvidence {
+    /// OX-1 / OX-2 for one ratio: `fast_when` is how the ratio compares with the threshold on
+    /// the fast side (Ca/K below, Na/Mg above), decided exactly.
+    fn of(
+        levels: &BTreeMap<Element, MineralLevel>,
+        rule: &'static str,
+        ratio: RatioId,
+        threshold: f64,
+        fast_when: Compare,
+    ) -> SideEvidence {
+        let value = ratio.compute(levels);
+        let slow_when = match fast_when {
+            Compare::Below => Compare::AtLeast,
+            Compare::AtLeast => Compare::Below,
+            Compare::Above => Compare::AtMost,
+            Compare::AtMost => Compare::Above,
+        };
+        let (side, comparison) = match ratio_condition(levels, ratio, fast_when, threshold) {
+            Truth::True(evidence) => (Some(Side::Fast), join_unique(&evidence)),
+            Truth::False => match ratio_condition(levels, ratio, slow_when, threshold) {
+                Truth::True(evidence) => (Some(Side::Slow), join_unique(&evidence)),
+                Truth::False | Truth::Unknown(_) => (None, format!("{ratio} not computable")),
+            },
+            Truth::Unknown(reasons) => (None, join_unique(&reasons)),
+        };
+        SideEvidence {
+            rule,
+            ratio,
+            value,
+            threshold,
+            side,
+            comparison,
+        }
+    }
+
     /// `Ca/K 80.0 ≥ 4: slow side (OX-1)` or `Ca/K not computable: K is 0 (OX-1)`.
     pub fn describe(&self) -> String {
-        match (&self.value, self.side) {
-            (RatioValue::Computable(value), Some(side)) => {
-                let comparison = match (self.ratio, side) {
-                    (RatioId::CaK, Side::Fast) => "<",
-                    (RatioId::CaK, Side::Slow) => "≥",
-                    (_, Side::Fast) => ">",
-                    (_, Side::Slow) => "≤",
-                };
-                format!(
-                    "{} {} {comparison} {}: {} side ({})",
-                    self.ratio,
-                    format_value(*value),
-                    format_threshold(self.threshold),
-                    side.as_str(),
-                    self.rule
-                )
-            }
-            (RatioValue::NotComputable(reason), _) => {
-                format!("{} not computable: {reason} ({})", self.ratio, self.rule)
-            }
-            (RatioValue::Computable(_), None) => format!("{} ({})", self.ratio, self.rule),
+        match self.side {
+            Some(side) => format!(
+                "{}: {} side ({})",
+                self.comparison,
+                side.as_str(),
+                self.rule
+            ),
+            None => format!("{} ({})", self.comparison, self.rule),
+        }
+    }
+}
+
+/// OX-7 (an app convention, not an Eck rule): a deciding ratio close to its threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Borderline {
+    pub ratio: RatioId,
+    pub value: f64,
+    pub threshold: f64,
+    /// |value − threshold| as a percentage of the threshold.
+    pub distance_pct: f64,
+    /// `false`: the ratio decides the type (Ca/K against 4, Na/Mg against 4.17); `true`: it
+    /// only decides the degree (OX-6 bounds).
+    pub degree_only: bool,
+}
+
+impl Borderline {
+    /// `borderline: Ca/K 3.9 is 2.5 % from 4` (for people; the convention is named where shown).
+    pub fn describe(&self) -> String {
+        format!(
+            "borderline{}: {} {} is {} % from {}",
+            if self.degree_only { " degree" } else { "" },
+            self.ratio,
+            format_value(self.value),
+            format_value(self.distance_pct).trim_end_matches(".0"),
+            format_threshold(self.threshold)
+        )
+    }
+}
+
+/// OX-9: how a fast or slow oxidizer's Na/K reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Vitality {
+    Healthy,
+    Tired,
+}
+
+impl Vitality {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Vitality::Healthy => "healthy",
+            Vitality::Tired => "tired",
         }
     }
 }
@@ -129,7 +207,7 @@ impl SideEvidence {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OxidationResult {
     pub oxidation_type: OxidationType,
-    /// OX-6: only `fast` and `slow` have a degree.
+    /// OX-6 for `fast` and `slow` (from Ca/K), OX-10 for `four_lows` (from Ca).
     pub degree: Option<Degree>,
     /// The rule that decided the type: OX-3 (four lows), OX-4 (sides) or OX-5 (undetermined).
     pub decided_by: &'static str,
@@ -139,10 +217,17 @@ pub struct OxidationResult {
     pub evidence: String,
     pub undetermined_reason: Option<String>,
     pub caveats: Vec<Caveat>,
+    /// OX-7: the type (or else the degree) is decided by a ratio within the margin.
+    pub borderline: Option<Borderline>,
+    /// OX-8: for `mixed`, the side of the ratio further from its threshold.
+    pub lean: Option<Side>,
+    /// OX-9: for `fast` and `slow`, from Na/K.
+    pub vitality: Option<Vitality>,
 }
 
 impl OxidationResult {
-    /// For people: `slow moderate`, `mixed`, `four lows` (`separator` between type and degree).
+    /// For people: `slow moderate`, `mixed`, `four lows mild` (`separator` between type and
+    /// degree).
     pub fn label(&self, separator: &str) -> String {
         let kind = self.oxidation_type.as_str().replace('_', " ");
         match self.degree {
@@ -150,51 +235,72 @@ impl OxidationResult {
             None => kind,
         }
     }
+
+    /// The fuller reading (OX-8, OX-9): `tired slow oxidizer`, `mixed, leaning slow`.
+    pub fn reading(&self) -> Option<String> {
+        match (self.oxidation_type, self.lean, self.vitality) {
+            (OxidationType::Mixed, Some(lean), _) => {
+                Some(format!("mixed, leaning {}", lean.as_str()))
+            }
+            (kind @ (OxidationType::Fast | OxidationType::Slow), _, Some(vitality)) => {
+                Some(format!("{} {kind} oxidizer", vitality.as_str()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The label with the fuller reading and the borderline note, for summaries and exports:
+    /// `slow moderate (tired slow oxidizer; borderline: Ca/K 4.1 is 2.5 % from 4)`.
+    pub fn full_label(&self) -> String {
+        let mut label = match (self.oxidation_type, self.reading()) {
+            (OxidationType::Mixed, Some(reading)) => reading,
+            _ => self.label(" "),
+        };
+        let notes: Vec<String> = self
+            .reading()
+            .filter(|_| self.oxidation_type != OxidationType::Mixed)
+            .into_iter()
+            .chain(self.borderline.map(|borderline| borderline.describe()))
+            .collect();
+        if !notes.is_empty() {
+            label.push_str(&format!(" ({})", notes.join("; ")));
+        }
+        label
+    }
+
+    /// Whether the type itself (not only the degree) is borderline: what makes a CMP-2 type
+    /// change a borderline change.
+    pub fn type_is_borderline(&self) -> bool {
+        self.borderline
+            .is_some_and(|borderline| !borderline.degree_only)
+    }
 }
 
-/// Applies OX-1 … OX-6 to one sample's levels and ratios.
+/// Applies OX-1 … OX-10 to one sample's levels. Every threshold comparison is exact on the
+/// printed decimals (HTMA.md, "Exactness"). `_ratios` is kept for callers that computed them;
+/// the rules read the levels, so a ratio is never compared after a rounding division.
 pub fn classify_oxidation(
     levels: &BTreeMap<Element, MineralLevel>,
-    ratios: &BTreeMap<RatioId, RatioValue>,
+    _ratios: &BTreeMap<RatioId, RatioValue>,
     reference: &ReferenceSet,
 ) -> OxidationResult {
     let thresholds = &reference.oxidation;
-    let ratio_value = |ratio: RatioId| {
-        ratios
-            .get(&ratio)
-            .copied()
-            .unwrap_or_else(|| ratio.compute(levels))
-    };
     // OX-1: Ca/K < threshold is the fast side, ≥ the slow side.
-    let ca_k_value = ratio_value(RatioId::CaK);
-    let ca_k = SideEvidence {
-        rule: OX_1,
-        ratio: RatioId::CaK,
-        value: ca_k_value,
-        threshold: thresholds.ca_k_slow_side_from,
-        side: ca_k_value.value().map(|value| {
-            if value < thresholds.ca_k_slow_side_from {
-                Side::Fast
-            } else {
-                Side::Slow
-            }
-        }),
-    };
+    let ca_k = SideEvidence::of(
+        levels,
+        OX_1,
+        RatioId::CaK,
+        thresholds.ca_k_slow_side_from,
+        Compare::Below,
+    );
     // OX-2: Na/Mg > threshold is the fast side, ≤ the slow side.
-    let na_mg_value = ratio_value(RatioId::NaMg);
-    let na_mg = SideEvidence {
-        rule: OX_2,
-        ratio: RatioId::NaMg,
-        value: na_mg_value,
-        threshold: thresholds.na_mg_fast_side_above,
-        side: na_mg_value.value().map(|value| {
-            if value > thresholds.na_mg_fast_side_above {
-                Side::Fast
-            } else {
-                Side::Slow
-            }
-        }),
-    };
+    let na_mg = SideEvidence::of(
+        levels,
+        OX_2,
+        RatioId::NaMg,
+        thresholds.na_mg_fast_side_above,
+        Compare::Above,
+    );
 
     // OX-3 is checked first: each electrolyte below its ideal wins over the ratios.
     let four_lows = Truth::all([Element::Ca, Element::Mg, Element::Na, Element::K].map(
@@ -209,48 +315,58 @@ pub fn classify_oxidation(
         },
     ));
     let sides_evidence = format!("{}; {}", ca_k.describe(), na_mg.describe());
-    let undetermined = |reason: String, decided_by: &'static str| OxidationResult {
+    let base = OxidationResult {
         oxidation_type: OxidationType::Undetermined,
         degree: None,
-        decided_by,
+        decided_by: OX_5,
         ca_k: ca_k.clone(),
         na_mg: na_mg.clone(),
         evidence: sides_evidence.clone(),
-        undetermined_reason: Some(reason),
+        undetermined_reason: None,
         caveats: Vec::new(),
+        borderline: None,
+        lean: None,
+        vitality: None,
     };
 
     match (&four_lows, ca_k.side, na_mg.side) {
-        (Truth::True(evidence), _, _) => OxidationResult {
-            oxidation_type: OxidationType::FourLows,
-            degree: None,
-            decided_by: OX_3,
-            ca_k: ca_k.clone(),
-            na_mg: na_mg.clone(),
-            evidence: format!("four lows ({OX_3}): {}", join_unique(evidence)),
-            undetermined_reason: None,
-            caveats: Vec::new(),
-        },
-        // OX-5: a deciding ratio is not computable.
+        (Truth::True(evidence), _, _) => {
+            let degree = four_lows_degree(levels, reference);
+            let degree_evidence = degree
+                .as_ref()
+                .map(|(degree, band)| format!("; {band}: {} ({OX_10})", degree.as_str()))
+                .unwrap_or_default();
+            OxidationResult {
+                oxidation_type: OxidationType::FourLows,
+                degree: degree.map(|(degree, _)| degree),
+                decided_by: OX_3,
+                evidence: format!(
+                    "four lows ({OX_3}): {}{degree_evidence}",
+                    join_unique(evidence)
+                ),
+                ..base
+            }
+        }
+        // OX-5: a deciding ratio is not computable (or its bound does not tell the side).
         (_, None, _) | (_, _, None) => {
             let reasons: Vec<String> = [&ca_k, &na_mg]
                 .into_iter()
-                .filter_map(|side| match side.value {
-                    RatioValue::NotComputable(reason) => {
-                        Some(format!("{} not computable: {reason}", side.ratio))
-                    }
-                    RatioValue::Computable(_) => None,
-                })
+                .filter(|side| side.side.is_none())
+                .map(|side| side.comparison.clone())
                 .collect();
-            undetermined(reasons.join("; "), OX_5)
+            OxidationResult {
+                undetermined_reason: Some(reasons.join("; ")),
+                ..base
+            }
         }
-        (Truth::Unknown(reasons), Some(_), Some(_)) => undetermined(
-            format!(
+        (Truth::Unknown(reasons), Some(_), Some(_)) => OxidationResult {
+            decided_by: OX_3,
+            undetermined_reason: Some(format!(
                 "the four-lows check ({OX_3}) could not be made: {}",
                 join_unique(reasons)
-            ),
-            OX_3,
-        ),
+            )),
+            ..base
+        },
         (Truth::False, Some(ca_k_side), Some(na_mg_side)) => {
             // OX-4: both fast → fast, both slow → slow, one of each → mixed.
             let oxidation_type = match (ca_k_side, na_mg_side) {
@@ -258,60 +374,212 @@ pub fn classify_oxidation(
                 (Side::Slow, Side::Slow) => OxidationType::Slow,
                 _ => OxidationType::Mixed,
             };
-            let ca_k_ratio = ca_k.value.value().unwrap_or_default();
-            let degree = degree_of(oxidation_type, ca_k_ratio, reference);
+            let degree = degree_of(levels, oxidation_type, reference);
             let evidence = match &degree {
                 Some((degree, band)) => {
                     format!("{sides_evidence}; {band}: {} ({OX_6})", degree.as_str())
                 }
                 None => sides_evidence.clone(),
             };
+            let lean = match oxidation_type {
+                OxidationType::Mixed => lean_of(levels, reference, ca_k_side, na_mg_side),
+                _ => None,
+            };
             OxidationResult {
                 oxidation_type,
                 degree: degree.map(|(degree, _)| degree),
                 decided_by: OX_4,
-                ca_k,
-                na_mg,
                 evidence,
-                undetermined_reason: None,
-                caveats: Vec::new(),
+                borderline: borderline_of(levels, oxidation_type, reference),
+                lean,
+                vitality: vitality_of(levels, oxidation_type, reference),
+                ..base
             }
         }
     }
 }
 
-/// OX-6, from Ca/K. Returns the degree and the band it fell in, for the evidence.
+/// OX-6, from Ca/K, decided exactly. Returns the degree and the band it fell in, for the
+/// evidence; `None` for types without a degree, or when a below-limit Ca leaves it open.
 fn degree_of(
+    levels: &BTreeMap<Element, MineralLevel>,
     oxidation_type: OxidationType,
-    ca_k: f64,
     reference: &ReferenceSet,
 ) -> Option<(Degree, String)> {
     let thresholds = &reference.oxidation;
-    let value = format_value(ca_k);
-    match oxidation_type {
-        OxidationType::Fast => {
-            let low = format_threshold(thresholds.fast_extreme_below);
-            let high = format_threshold(thresholds.fast_mild_above);
-            Some(if ca_k < thresholds.fast_extreme_below {
-                (Degree::Extreme, format!("Ca/K {value} < {low}"))
-            } else if ca_k <= thresholds.fast_mild_above {
-                (Degree::Moderate, format!("{low} ≤ Ca/K {value} ≤ {high}"))
-            } else {
-                (Degree::Mild, format!("Ca/K {value} > {high}"))
-            })
+    let (low, high, below_low, between, above_high) = match oxidation_type {
+        OxidationType::Fast => (
+            thresholds.fast_extreme_below,
+            thresholds.fast_mild_above,
+            Degree::Extreme,
+            Degree::Moderate,
+            Degree::Mild,
+        ),
+        OxidationType::Slow => (
+            thresholds.slow_mild_below,
+            thresholds.slow_extreme_above,
+            Degree::Mild,
+            Degree::Moderate,
+            Degree::Extreme,
+        ),
+        OxidationType::Mixed | OxidationType::FourLows | OxidationType::Undetermined => {
+            return None
         }
-        OxidationType::Slow => {
-            let low = format_threshold(thresholds.slow_mild_below);
-            let high = format_threshold(thresholds.slow_extreme_above);
-            Some(if ca_k < thresholds.slow_mild_below {
-                (Degree::Mild, format!("Ca/K {value} < {low}"))
-            } else if ca_k <= thresholds.slow_extreme_above {
-                (Degree::Moderate, format!("{low} ≤ Ca/K {value} ≤ {high}"))
-            } else {
-                (Degree::Extreme, format!("Ca/K {value} > {high}"))
-            })
+    };
+    let bands = [
+        (
+            below_low,
+            ratio_condition(levels, RatioId::CaK, Compare::Below, low),
+        ),
+        (
+            between,
+            ratio_band(
+                levels,
+                RatioId::CaK,
+                (Compare::AtLeast, low),
+                (Compare::AtMost, high),
+            ),
+        ),
+        (
+            above_high,
+            ratio_condition(levels, RatioId::CaK, Compare::Above, high),
+        ),
+    ];
+    bands
+        .into_iter()
+        .find_map(|(degree, condition)| match condition {
+            Truth::True(evidence) => Some((degree, join_unique(&evidence))),
+            Truth::False | Truth::Unknown(_) => None,
+        })
+}
+
+/// OX-10: four lows graded by calcium (Ca ≥ 25 mild, 12 ≤ Ca < 25 moderate, Ca < 12 extreme).
+fn four_lows_degree(
+    levels: &BTreeMap<Element, MineralLevel>,
+    reference: &ReferenceSet,
+) -> Option<(Degree, String)> {
+    let thresholds = &reference.reading;
+    let calcium = |compare, threshold| {
+        level_condition(levels, Element::Ca, compare, Some(threshold), "threshold")
+    };
+    let bands = [
+        (
+            Degree::Mild,
+            calcium(Compare::AtLeast, thresholds.four_lows_mild_from),
+        ),
+        (
+            Degree::Moderate,
+            calcium(Compare::AtLeast, thresholds.four_lows_moderate_from)
+                .and(calcium(Compare::Below, thresholds.four_lows_mild_from)),
+        ),
+        (
+            Degree::Extreme,
+            calcium(Compare::Below, thresholds.four_lows_moderate_from),
+        ),
+    ];
+    bands
+        .into_iter()
+        .find_map(|(degree, condition)| match condition {
+            Truth::True(evidence) => Some((degree, join_unique(&evidence))),
+            Truth::False | Truth::Unknown(_) => None,
+        })
+}
+
+/// The measured numerator and denominator of a ratio, when both are plain numbers.
+fn measured_pair(levels: &BTreeMap<Element, MineralLevel>, ratio: RatioId) -> Option<(f64, f64)> {
+    let numerator = levels.get(&ratio.numerator())?;
+    let denominator = levels.get(&ratio.denominator())?;
+    (!numerator.below_limit() && !denominator.below_limit() && denominator.mg_pct() > 0.0)
+        .then(|| (numerator.mg_pct(), denominator.mg_pct()))
+}
+
+/// OX-7: the deciding ratio closest to its threshold within the margin; the degree's bounds
+/// only when the type's are not borderline.
+fn borderline_of(
+    levels: &BTreeMap<Element, MineralLevel>,
+    oxidation_type: OxidationType,
+    reference: &ReferenceSet,
+) -> Option<Borderline> {
+    let thresholds = &reference.oxidation;
+    let margin = reference.reading.borderline_margin;
+    let candidate = |ratio: RatioId, threshold: f64, degree_only: bool| {
+        let (numerator, denominator) = measured_pair(levels, ratio)?;
+        if threshold <= 0.0 || !ratio_within_margin(numerator, denominator, threshold, margin) {
+            return None;
         }
-        OxidationType::Mixed | OxidationType::FourLows | OxidationType::Undetermined => None,
+        let value = numerator / denominator;
+        Some(Borderline {
+            ratio,
+            value,
+            threshold,
+            distance_pct: ((value - threshold) / threshold * 100.0).abs(),
+            degree_only,
+        })
+    };
+    let closest = |candidates: Vec<Option<Borderline>>| {
+        candidates
+            .into_iter()
+            .flatten()
+            .min_by(|a, b| a.distance_pct.total_cmp(&b.distance_pct))
+    };
+    let type_candidates = vec![
+        candidate(RatioId::CaK, thresholds.ca_k_slow_side_from, false),
+        candidate(RatioId::NaMg, thresholds.na_mg_fast_side_above, false),
+    ];
+    let degree_candidates = match oxidation_type {
+        OxidationType::Fast => vec![
+            candidate(RatioId::CaK, thresholds.fast_extreme_below, true),
+            candidate(RatioId::CaK, thresholds.fast_mild_above, true),
+        ],
+        OxidationType::Slow => vec![
+            candidate(RatioId::CaK, thresholds.slow_mild_below, true),
+            candidate(RatioId::CaK, thresholds.slow_extreme_above, true),
+        ],
+        _ => Vec::new(),
+    };
+    closest(type_candidates).or_else(|| closest(degree_candidates))
+}
+
+/// OX-8: for `mixed`, the side of the ratio further from its threshold on a log scale
+/// (|ln(Ca/K ÷ 4)| against |ln(Na/Mg ÷ 4.17)|), compared exactly; equal distances: no lean.
+fn lean_of(
+    levels: &BTreeMap<Element, MineralLevel>,
+    reference: &ReferenceSet,
+    ca_k_side: Side,
+    na_mg_side: Side,
+) -> Option<Side> {
+    let thresholds = &reference.oxidation;
+    let distance = |ratio: RatioId, threshold: f64| {
+        measured_pair(levels, ratio)
+            .map(|(numerator, denominator)| LogDistance::of(numerator, denominator, threshold))
+    };
+    let ca_k = distance(RatioId::CaK, thresholds.ca_k_slow_side_from)?;
+    let na_mg = distance(RatioId::NaMg, thresholds.na_mg_fast_side_above)?;
+    match compare_log_distances(ca_k.as_ref(), na_mg.as_ref()) {
+        Ordering::Greater => Some(ca_k_side),
+        Ordering::Less => Some(na_mg_side),
+        Ordering::Equal => None,
+    }
+}
+
+/// OX-9: Na/K ≥ 2.5 healthy, < 2.5 tired, for `fast` and `slow` only.
+fn vitality_of(
+    levels: &BTreeMap<Element, MineralLevel>,
+    oxidation_type: OxidationType,
+    reference: &ReferenceSet,
+) -> Option<Vitality> {
+    if !matches!(oxidation_type, OxidationType::Fast | OxidationType::Slow) {
+        return None;
+    }
+    match ratio_condition(
+        levels,
+        RatioId::NaK,
+        Compare::AtLeast,
+        reference.reading.vitality_na_k_healthy_from,
+    ) {
+        Truth::True(_) => Some(Vitality::Healthy),
+        Truth::False => Some(Vitality::Tired),
+        Truth::Unknown(_) => None,
     }
 }
 
@@ -405,9 +673,219 @@ mod tests {
             assert_eq!(result.oxidation_type, *expected, "{levels:?}");
             if *expected == OxidationType::FourLows {
                 assert_eq!(result.decided_by, OX_3);
-                assert_eq!(result.degree, None);
+                assert_eq!(result.degree, Some(Degree::Mild), "OX-10, Ca ≥ 25");
             }
         }
+    }
+
+    #[test]
+    fn ox_10_four_lows_degree_by_calcium_table() {
+        use Degree::*;
+        use Element::*;
+        let cases = [
+            (39.0, Some(Mild)),
+            (25.0, Some(Mild)),
+            (24.9999, Some(Moderate)),
+            (12.0, Some(Moderate)),
+            (11.9999, Some(Extreme)),
+            (0.0, Some(Extreme)),
+        ];
+        for (calcium, expected) in cases {
+            let result = classify(&[(Ca, calcium), (Mg, 4.0), (Na, 12.0), (K, 6.0)]);
+            assert_eq!(result.oxidation_type, OxidationType::FourLows);
+            assert_eq!(result.degree, expected, "Ca {calcium}");
+        }
+        // A below-limit Ca of <20 is below 25 but may or may not be below 12: no degree.
+        let levels: BTreeMap<Element, MineralLevel> = [
+            (Ca, MineralLevel::below_detection_limit(20.0).unwrap()),
+            (Mg, MineralLevel::measured(4.0).unwrap()),
+            (Na, MineralLevel::measured(12.0).unwrap()),
+            (K, MineralLevel::measured(6.0).unwrap()),
+        ]
+        .into();
+        let result =
+            classify_oxidation(&levels, &compute_all(&levels), &ReferenceSet::eck_wilson());
+        assert_eq!(result.oxidation_type, OxidationType::FourLows);
+        assert_eq!(result.degree, None);
+    }
+
+    #[test]
+    fn ox_7_borderline_table() {
+        // (Ca/K, Na/Mg, expected borderline ratio, distance %, degree only)
+        type Expected = Option<(RatioId, f64, bool)>;
+        let cases: &[(f64, f64, Expected)] = &[
+            (3.9, 2.0, Some((RatioId::CaK, 2.5, false))),
+            (3.8, 2.0, Some((RatioId::CaK, 5.0, false))),
+            (4.2, 2.0, Some((RatioId::CaK, 5.0, false))),
+            (3.7999, 2.0, None),
+            (4.2001, 2.0, None),
+            (10.0, 4.0, Some((RatioId::NaMg, 4.077, false))),
+            (10.0, 3.9, None),
+            // Both near: the closer one.
+            (4.1, 4.17, Some((RatioId::NaMg, 0.0, false))),
+            // Only the degree's bound is near (slow, Ca/K 30 ± 5 %).
+            (29.0, 2.0, Some((RatioId::CaK, 3.333, true))),
+            (50.0, 2.0, None),
+        ];
+        for (ca_k, na_mg, expected) in cases {
+            let result = with_ratios(ca_k * 10.0, 10.0, *na_mg);
+            let found = result.borderline.map(|b| {
+                (
+                    b.ratio,
+                    (b.distance_pct * 1000.0).round() / 1000.0,
+                    b.degree_only,
+                )
+            });
+            assert_eq!(found, *expected, "Ca/K {ca_k} Na/Mg {na_mg}");
+        }
+        let result = with_ratios(39.0, 10.0, 2.0);
+        assert_eq!(
+            result.borderline.unwrap().describe(),
+            "borderline: Ca/K 3.9 is 2.5 % from 4"
+        );
+        assert!(result.type_is_borderline());
+        // The margin is a field of the reference set.
+        let mut narrow = ReferenceSet::eck_wilson();
+        narrow.reading.borderline_margin = 0.02;
+        let levels: BTreeMap<Element, MineralLevel> = [
+            (Element::Ca, MineralLevel::measured(39.0).unwrap()),
+            (Element::K, MineralLevel::measured(10.0).unwrap()),
+            (Element::Na, MineralLevel::measured(50.0).unwrap()),
+            (Element::Mg, MineralLevel::measured(25.0).unwrap()),
+        ]
+        .into();
+        assert_eq!(
+            classify_oxidation(&levels, &compute_all(&levels), &narrow).borderline,
+            None
+        );
+    }
+
+    #[test]
+    fn ox_8_mixed_lean_table() {
+        use Element::*;
+        // (Ca, K, Na, Mg, lean)
+        let cases = [
+            // Worked example 5: |ln(5/4)| = 0.223 > |ln(5/4.17)| = 0.181.
+            (60.0, 12.0, 40.0, 8.0, Some(Side::Slow)),
+            (80.0, 10.0, 50.0, 10.0, Some(Side::Slow)),
+            (45.0, 10.0, 80.0, 10.0, Some(Side::Fast)),
+            // Ca/K 2 (fast side) against Na/Mg 2 (slow side): 4.17/2 > 4/2.
+            (20.0, 10.0, 20.0, 10.0, Some(Side::Slow)),
+            // Ca/K 2 is exactly as far below 4 as Na/Mg 2.085 is below 4.17: no lean.
+            (20.0, 10.0, 20.85, 10.0, None),
+            // The mirror image: 8 and 8.34, twice their thresholds.
+            (80.0, 10.0, 83.4, 10.0, None),
+        ];
+        for (ca, k, na, mg, lean) in cases {
+            let result = classify(&[(Ca, ca), (K, k), (Na, na), (Mg, mg)]);
+            assert_eq!(
+                result.oxidation_type,
+                OxidationType::Mixed,
+                "{ca} {k} {na} {mg}"
+            );
+            assert_eq!(result.lean, lean, "Ca {ca} K {k} Na {na} Mg {mg}");
+            assert_eq!(result.vitality, None);
+        }
+        let result = with_ratios(50.0, 10.0, 5.0);
+        assert_eq!(result.reading().as_deref(), Some("mixed, leaning slow"));
+        assert_eq!(with_ratios(80.0, 10.0, 2.0).lean, None, "slow has no lean");
+    }
+
+    #[test]
+    fn ox_9_vitality_table() {
+        use Element::*;
+        // Slow: Ca/K 10, Na/Mg ≤ 4.17; Na/K around 2.5.
+        let cases = [
+            (25.0, 10.0, Some(Vitality::Healthy)),
+            (24.9999, 10.0, Some(Vitality::Tired)),
+            (25.0001, 10.0, Some(Vitality::Healthy)),
+            (5.6, 2.24, Some(Vitality::Healthy)),
+        ];
+        for (na, k, vitality) in cases {
+            let result = classify(&[(Ca, k * 10.0), (K, k), (Na, na), (Mg, 25.0)]);
+            assert_eq!(result.oxidation_type, OxidationType::Slow, "Na {na} K {k}");
+            assert_eq!(result.vitality, vitality, "Na {na} K {k}");
+        }
+        let tired = classify(&[(Ca, 100.0), (K, 10.0), (Na, 20.0), (Mg, 25.0)]);
+        assert_eq!(tired.reading().as_deref(), Some("tired slow oxidizer"));
+        let fast = classify(&[(Ca, 22.0), (K, 25.0), (Na, 60.0), (Mg, 2.5)]);
+        assert_eq!(fast.vitality, Some(Vitality::Tired));
+    }
+
+    #[test]
+    fn exact_boundaries_of_the_issue() {
+        use Degree::*;
+        use Element::*;
+        // Ca 66 / K 2.2 is Ca/K 30 exactly: slow moderate, and the evidence says so.
+        let result = classify(&[(Ca, 66.0), (K, 2.2), (Na, 30.0), (Mg, 30.0)]);
+        assert_eq!(
+            (result.oxidation_type, result.degree),
+            (OxidationType::Slow, Some(Moderate))
+        );
+        assert!(
+            result.evidence.contains("30 ≤ Ca/K 30.0 ≤ 100"),
+            "{}",
+            result.evidence
+        );
+        // Ca 5.6 / K 14 is Ca/K 0.4 exactly: fast moderate, not extreme.
+        let result = classify(&[(Ca, 5.6), (K, 14.0), (Na, 100.0), (Mg, 1.0)]);
+        assert_eq!(
+            (result.oxidation_type, result.degree),
+            (OxidationType::Fast, Some(Moderate))
+        );
+        // Just under: shown with the digits that make it so.
+        let result = classify(&[(Ca, 65.9999), (K, 2.2), (Na, 30.0), (Mg, 30.0)]);
+        assert_eq!(result.degree, Some(Mild));
+        assert!(
+            result.evidence.contains("Ca/K 29.99995 < 30"),
+            "{}",
+            result.evidence
+        );
+    }
+
+    #[test]
+    fn below_limit_numerator_decides_only_when_the_whole_range_does() {
+        use Element::*;
+        let with_ca = |ca: MineralLevel| {
+            let levels: BTreeMap<Element, MineralLevel> = [
+                (Ca, ca),
+                (K, MineralLevel::measured(10.0).unwrap()),
+                (Na, MineralLevel::measured(100.0).unwrap()),
+                (Mg, MineralLevel::measured(2.0).unwrap()),
+            ]
+            .into();
+            classify_oxidation(&levels, &compute_all(&levels), &ReferenceSet::eck_wilson())
+        };
+        // Ca <3 → Ca/K below 0.3: fast side, and extreme (all of [0, 0.3] is < 0.4).
+        let result = with_ca(MineralLevel::below_detection_limit(3.0).unwrap());
+        assert_eq!(
+            (result.oxidation_type, result.degree),
+            (OxidationType::Fast, Some(Degree::Extreme))
+        );
+        assert!(
+            result.evidence.contains("Ca/K <0.3 < 4"),
+            "{}",
+            result.evidence
+        );
+        // Ca <50 → Ca/K below 5: the side is open.
+        let result = with_ca(MineralLevel::below_detection_limit(50.0).unwrap());
+        assert_eq!(result.oxidation_type, OxidationType::Undetermined);
+        assert!(
+            result
+                .undetermined_reason
+                .as_deref()
+                .unwrap_or("")
+                .contains("Ca/K is below 5.0"),
+            "{:?}",
+            result.undetermined_reason
+        );
+        // A bare << numerator: not computable.
+        let result = with_ca(MineralLevel::below_detection_limit(0.0).unwrap());
+        assert_eq!(result.oxidation_type, OxidationType::Undetermined);
+        assert_eq!(
+            result.undetermined_reason.as_deref(),
+            Some("Ca/K not computable: Ca is below the lab's limit with no number given")
+        );
     }
 
     #[test]

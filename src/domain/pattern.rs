@@ -1,12 +1,14 @@
 //! Patterns (HTMA.md, "Patterns"). Each found pattern carries its evidence; ids are stable and
 //! are the rule ids of the spec (`P-CA-SHELL`, `P-TOXIC-Pb`, …).
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::domain::caveat::Caveat;
 use crate::domain::element::{Element, ElementKind};
+use crate::domain::exact::compare_values;
 use crate::domain::level::MineralLevel;
 use crate::domain::numbers::format_threshold;
 use crate::domain::oxidation::{OxidationResult, OxidationType};
@@ -15,6 +17,9 @@ use crate::domain::reference::ReferenceSet;
 use crate::domain::sex::Sex;
 use crate::domain::truth::{
     join_unique, level_condition, ratio_band, ratio_condition, Compare, Truth,
+};
+use crate::domain::wilson::{
+    detect_wilson_patterns, P_BOWL, P_BURNED_OUT, P_DOUBLE_HIGH, P_DOUBLE_LOW, P_HIDDEN_CU,
 };
 
 pub const P_NAK_INV: &str = "P-NAK-INV";
@@ -43,15 +48,39 @@ pub fn toxic_pattern_id(metal: Element) -> String {
     format!("{P_TOXIC_PREFIX}{}", metal.symbol())
 }
 
-/// The Na/K patterns, which a washed sample's caveat applies to (HTMA.md, washing).
+/// The Na/K patterns (HTMA.md, washing).
 pub fn is_sodium_potassium_pattern(id: &str) -> bool {
     [P_NAK_INV, P_NAK_INV_SEVERE, P_NAK_HIGH, P_NAK_VHIGH].contains(&id)
+}
+
+/// Every finding that reads the Na or K level, a ratio of them, or the oxidation type (which
+/// Na and K decide): a washed sample's caveat applies to each (HTMA.md, washing: washing
+/// lowers sodium and potassium).
+pub fn depends_on_sodium_or_potassium(id: &str) -> bool {
+    is_sodium_potassium_pattern(id)
+        || [
+            P_FOUR_HIGHS,
+            P_THREE_HIGHS,
+            P_K_LOW,
+            P_K_VLOW,
+            P_K_HIGH_FAST,
+            P_SYMP_DOM,
+            P_BIOUNAVAIL_CA,
+            P_FAST_DEPLETION,
+            P_BURNED_OUT,
+            P_HIDDEN_CU,
+            P_BOWL,
+            P_DOUBLE_HIGH,
+            P_DOUBLE_LOW,
+        ]
+        .contains(&id)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pattern {
     pub id: String,
-    /// P-CA-SHELL only: the 1× … 8× band.
+    /// P-CA-SHELL (the 1× … 8× band), P-BURNED-OUT (1×–3×), P-HIDDEN-CU (indicators that
+    /// hold), P-POOR-ELIM (metals below their level).
     pub multiple: Option<u8>,
     pub evidence: String,
     pub caveats: Vec<Caveat>,
@@ -71,11 +100,16 @@ pub struct PatternFindings {
 }
 
 impl PatternFindings {
-    fn record(&mut self, id: &str, condition: Truth) {
+    pub(crate) fn record(&mut self, id: &str, condition: Truth) {
         self.record_with_multiple(id, condition, None);
     }
 
-    fn record_with_multiple(&mut self, id: &str, condition: Truth, multiple: Option<u8>) {
+    pub(crate) fn record_with_multiple(
+        &mut self,
+        id: &str,
+        condition: Truth,
+        multiple: Option<u8>,
+    ) {
         match condition {
             Truth::True(evidence) => self.patterns.push(Pattern {
                 id: id.to_string(),
@@ -96,7 +130,7 @@ impl PatternFindings {
 /// read it from `oxidation`.
 pub fn detect_patterns(
     levels: &BTreeMap<Element, MineralLevel>,
-    ratios: &BTreeMap<RatioId, RatioValue>,
+    _ratios: &BTreeMap<RatioId, RatioValue>,
     oxidation: &OxidationResult,
     sex: Sex,
     reference: &ReferenceSet,
@@ -110,7 +144,7 @@ pub fn detect_patterns(
         level_condition(levels, element, compare, reference.ideal(element), "ideal")
     };
     let ratio = |ratio: RatioId, compare: Compare, threshold: f64| {
-        ratio_condition(ratios, ratio, compare, threshold)
+        ratio_condition(levels, ratio, compare, threshold)
     };
     let type_is = |wanted: OxidationType| match oxidation.oxidation_type {
         actual if actual == wanted => Truth::True(vec![format!("oxidation type {actual}")]),
@@ -122,7 +156,7 @@ pub fn detect_patterns(
     findings.record(
         P_NAK_INV,
         ratio_band(
-            ratios,
+            levels,
             RatioId::NaK,
             (Compare::AtLeast, thresholds.na_k_severe_inversion_below),
             (Compare::Below, thresholds.na_k_inversion_below),
@@ -140,7 +174,7 @@ pub fn detect_patterns(
     findings.record(
         P_NAK_HIGH,
         ratio_band(
-            ratios,
+            levels,
             RatioId::NaK,
             (Compare::Above, thresholds.na_k_high_above),
             (Compare::AtMost, thresholds.na_k_very_high_above),
@@ -257,6 +291,7 @@ pub fn detect_patterns(
         P_CAMG_HIGH,
         ratio(RatioId::CaMg, Compare::Above, thresholds.ca_mg_high_above),
     );
+    detect_wilson_patterns(&mut findings, levels, oxidation, reference);
     findings
 }
 
@@ -288,7 +323,10 @@ fn calcium_shell(
         .get(&Element::Ca)
         .map(MineralLevel::mg_pct)
         .unwrap_or_default();
-    let reached = bands.iter().filter(|bound| calcium >= **bound).count();
+    let reached = bands
+        .iter()
+        .filter(|bound| compare_values(calcium, **bound) != Ordering::Less)
+        .count();
     let multiple = u8::try_from(reached).unwrap_or(u8::MAX);
     let band = match (
         reached.checked_sub(1).and_then(|i| bands.get(i)),
@@ -556,12 +594,13 @@ mod tests {
     fn p_toxic_table() {
         use Element::*;
         let cases: &[(Element, f64, f64)] = &[
-            (Pb, 0.06, 0.061),
-            (Hg, 0.035, 0.036),
-            (Cd, 0.01, 0.011),
-            (As, 0.008, 0.009),
-            (Al, 0.04, 0.041),
-            (Ni, 0.019, 0.02),
+            // eck-wilson@2 (HTMA.md "Toxic metals", a published lab reference range).
+            (Pb, 0.1, 0.1001),
+            (Hg, 0.04, 0.0401),
+            (Cd, 0.007, 0.0071),
+            (As, 0.008, 0.0081),
+            (Al, 0.8, 0.8001),
+            (Ni, 0.02, 0.0201),
         ];
         for (metal, at_threshold, above) in cases {
             let id = toxic_pattern_id(*metal);

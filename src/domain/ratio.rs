@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::element::Element;
 use crate::domain::level::MineralLevel;
+use crate::domain::numbers::format_value;
 
 /// Declaration order is the order of HTMA.md's ratio table, used in every output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -92,8 +93,10 @@ impl RatioId {
     }
 
     /// HTMA.md: not computable when either level is missing, or the denominator is 0 or below
-    /// the detection limit. A below-limit numerator still counts: the rule excludes only the
-    /// denominator.
+    /// the detection limit. A numerator below its detection limit `<x` gives a ratio known only
+    /// to lie below `x / denominator` ([`RatioValue::Below`]); a bare `<<` numerator (no limit
+    /// given) gives nothing to bound it, so the ratio is not computable. The limit is never
+    /// used as if it were measured.
     pub fn compute(self, levels: &BTreeMap<Element, MineralLevel>) -> RatioValue {
         let (numerator, denominator) = (self.numerator(), self.denominator());
         let Some(numerator_level) = levels.get(&numerator) else {
@@ -110,11 +113,18 @@ impl RatioId {
         if denominator_level.mg_pct() == 0.0 {
             return RatioValue::NotComputable(NotComputableReason::DenominatorZero(denominator));
         }
+        if numerator_level.below_limit() && numerator_level.mg_pct() == 0.0 {
+            return RatioValue::NotComputable(NotComputableReason::NumeratorWithoutLimit(
+                numerator,
+            ));
+        }
         let value = numerator_level.mg_pct() / denominator_level.mg_pct();
-        if value.is_finite() {
-            RatioValue::Computable(value)
-        } else {
+        if !value.is_finite() {
             RatioValue::NotComputable(NotComputableReason::TooLarge)
+        } else if numerator_level.below_limit() {
+            RatioValue::Below(value)
+        } else {
+            RatioValue::Computable(value)
         }
     }
 }
@@ -131,6 +141,8 @@ pub enum NotComputableReason {
     NotMeasured(Element),
     DenominatorZero(Element),
     DenominatorBelowLimit(Element),
+    /// The numerator is `<<`: below the lab's limit with no number given.
+    NumeratorWithoutLimit(Element),
     /// A tiny denominator overflowed the quotient; reported rather than stored as infinity.
     TooLarge,
 }
@@ -145,6 +157,10 @@ impl std::fmt::Display for NotComputableReason {
             NotComputableReason::DenominatorBelowLimit(element) => {
                 write!(formatter, "{element} is below the detection limit")
             }
+            NotComputableReason::NumeratorWithoutLimit(element) => write!(
+                formatter,
+                "{element} is below the lab's limit with no number given"
+            ),
             NotComputableReason::TooLarge => formatter.write_str("the ratio is too large"),
         }
     }
@@ -154,14 +170,27 @@ impl std::fmt::Display for NotComputableReason {
 #[serde(rename_all = "snake_case")]
 pub enum RatioValue {
     Computable(f64),
+    /// The numerator is below its detection limit: the ratio is below this bound, and decides
+    /// a rule only when every value under the bound gives the same answer.
+    Below(f64),
     NotComputable(NotComputableReason),
 }
 
 impl RatioValue {
+    /// The ratio when it is a number (not for a bound).
     pub fn value(&self) -> Option<f64> {
         match self {
             RatioValue::Computable(value) => Some(*value),
-            RatioValue::NotComputable(_) => None,
+            RatioValue::Below(_) | RatioValue::NotComputable(_) => None,
+        }
+    }
+
+    /// For people: `2.4`, `<0.25`, or `n/a`.
+    pub fn display(&self) -> String {
+        match self {
+            RatioValue::Computable(value) => format_value(*value),
+            RatioValue::Below(bound) => format!("<{}", format_value(*bound)),
+            RatioValue::NotComputable(_) => "n/a".to_string(),
         }
     }
 }
@@ -226,10 +255,14 @@ mod tests {
                 vec![(Ca, 0.0, false), (K, 2.0, false)],
                 RatioValue::Computable(0.0),
             ),
-            // A below-limit numerator is still used; only the denominator is excluded.
+            // A below-limit numerator bounds the ratio; `<<` without a number does not.
             (
                 vec![(Ca, 0.5, true), (K, 2.0, false)],
-                RatioValue::Computable(0.25),
+                RatioValue::Below(0.25),
+            ),
+            (
+                vec![(Ca, 0.0, true), (K, 2.0, false)],
+                RatioValue::NotComputable(NumeratorWithoutLimit(Ca)),
             ),
             (
                 vec![(K, 2.0, false)],

@@ -21,6 +21,99 @@ pub struct ReferenceSet {
     pub oxidation: OxidationThresholds,
     pub patterns: PatternThresholds,
     pub comparison: ComparisonThresholds,
+    /// OX-7 … OX-10. Sets stored before these rules existed read the defaults.
+    #[serde(default)]
+    pub reading: ReadingThresholds,
+    /// The further patterns of the Wilson school (P-BURNED-OUT … P-POOR-ELIM).
+    #[serde(default)]
+    pub wilson: WilsonThresholds,
+    /// "Poor eliminator below" mg% of each toxic metal (P-POOR-ELIM); empty in `eck-wilson@1`
+    /// and in sets stored before the column existed, where the rule is not evaluated.
+    #[serde(default)]
+    pub toxic_poor_eliminator_below: BTreeMap<Element, f64>,
+}
+
+/// Thresholds of the fuller reading of the oxidation type (HTMA.md OX-7 … OX-10).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReadingThresholds {
+    /// OX-7 (an app convention, not an Eck rule): a deciding ratio within this fraction of its
+    /// threshold makes the result borderline (0.05 = 5 %, inclusive).
+    pub borderline_margin: f64,
+    /// OX-9: Na/K at or above this is `healthy`, below it `tired`.
+    pub vitality_na_k_healthy_from: f64,
+    /// OX-10: four lows with Ca at or above this is `mild`…
+    pub four_lows_mild_from: f64,
+    /// …at or above this `moderate`, below it `extreme`.
+    pub four_lows_moderate_from: f64,
+}
+
+impl Default for ReadingThresholds {
+    fn default() -> Self {
+        ReadingThresholds {
+            borderline_margin: 0.05,
+            vitality_na_k_healthy_from: 2.5,
+            four_lows_mild_from: 25.0,
+            four_lows_moderate_from: 12.0,
+        }
+    }
+}
+
+/// Thresholds of HTMA.md's "Further patterns of the Wilson school" (mg% and ratios).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WilsonThresholds {
+    /// P-BURNED-OUT: fast and Na/K below this (1×)…
+    pub burned_out_na_k_below: f64,
+    /// …below this 2×…
+    pub burned_out_2x_below: f64,
+    /// …below this 3×.
+    pub burned_out_3x_below: f64,
+    /// P-HIDDEN-CU indicators: K below, Na/K below, Zn below, P below, Ca above.
+    pub hidden_cu_k_below: f64,
+    pub hidden_cu_na_k_below: f64,
+    pub hidden_cu_zn_below: f64,
+    pub hidden_cu_p_below: f64,
+    pub hidden_cu_ca_above: f64,
+    /// P-HIDDEN-CU fires when at least this many indicators hold.
+    pub hidden_cu_min_indicators: u8,
+    /// P-BOWL: Na/K below and Ca/Mg above.
+    pub bowl_na_k_below: f64,
+    pub bowl_ca_mg_above: f64,
+    /// P-DOUBLE-HIGH: Na/K above and Ca/Mg above.
+    pub double_high_na_k_above: f64,
+    pub double_high_ca_mg_above: f64,
+    /// P-DOUBLE-LOW: Na/K below and Ca/Mg below.
+    pub double_low_na_k_below: f64,
+    pub double_low_ca_mg_below: f64,
+    /// P-MG-SHELL: Mg above.
+    pub mg_shell_above: f64,
+    /// P-POOR-ELIM fires when at least this many toxic metals are below their level.
+    pub poor_eliminator_min_metals: u8,
+}
+
+impl Default for WilsonThresholds {
+    fn default() -> Self {
+        WilsonThresholds {
+            burned_out_na_k_below: 2.5,
+            burned_out_2x_below: 2.0,
+            burned_out_3x_below: 1.0,
+            hidden_cu_k_below: 10.0,
+            hidden_cu_na_k_below: 2.5,
+            hidden_cu_zn_below: 12.0,
+            hidden_cu_p_below: 14.0,
+            hidden_cu_ca_above: 100.0,
+            hidden_cu_min_indicators: 3,
+            bowl_na_k_below: 2.5,
+            bowl_ca_mg_above: 9.5,
+            double_high_na_k_above: 6.0,
+            double_high_ca_mg_above: 9.5,
+            double_low_na_k_below: 2.5,
+            double_low_ca_mg_below: 5.0,
+            mg_shell_above: 20.0,
+            poor_eliminator_min_metals: 2,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,9 +181,47 @@ impl Default for ReferenceSet {
 
 impl ReferenceSet {
     pub const ECK_WILSON_NAME: &'static str = "eck-wilson";
+    /// The version of the embedded default that new practices use.
+    pub const ECK_WILSON_CURRENT: u32 = 2;
 
-    /// The default set `eck-wilson@1`, with the values of HTMA.md's tables.
+    /// The embedded default that new practices use (`eck-wilson@` [`Self::ECK_WILSON_CURRENT`]).
     pub fn eck_wilson() -> ReferenceSet {
+        ReferenceSet::eck_wilson_version(Self::ECK_WILSON_CURRENT)
+            .unwrap_or_else(ReferenceSet::eck_wilson_v1)
+    }
+
+    /// `eck-wilson@2`: HTMA.md's tables, with the toxic metals' high thresholds from a
+    /// published lab reference range and the "poor eliminator below" column.
+    pub fn eck_wilson_v2() -> ReferenceSet {
+        use Element::*;
+        let mut set = ReferenceSet::eck_wilson_v1();
+        set.version = 2;
+        // HTMA.md "Toxic metals": (high above, poor eliminator below), mg%.
+        let toxic = [
+            (Pb, 0.1, 0.02),
+            (Hg, 0.04, 0.02),
+            (Cd, 0.007, 0.004),
+            (As, 0.008, 0.004),
+            (Al, 0.8, 0.08),
+            (Ni, 0.02, 0.015),
+        ];
+        set.toxic_high_above = toxic.iter().map(|(m, high, _)| (*m, *high)).collect();
+        set.toxic_poor_eliminator_below = toxic.iter().map(|(m, _, low)| (*m, *low)).collect();
+        set
+    }
+
+    /// The embedded default of a given version (`eck-wilson@1` or `@2`), if it exists.
+    pub fn eck_wilson_version(version: u32) -> Option<ReferenceSet> {
+        match version {
+            1 => Some(ReferenceSet::eck_wilson_v1()),
+            2 => Some(ReferenceSet::eck_wilson_v2()),
+            _ => None,
+        }
+    }
+
+    /// The first default set `eck-wilson@1` (its toxic thresholds flagged aluminium on every
+    /// real ARL panel; kept so a practice can choose it again).
+    pub fn eck_wilson_v1() -> ReferenceSet {
         use Element::*;
         let ideals = [
             (Ca, 40.0),
@@ -160,6 +291,9 @@ impl ReferenceSet {
                 unchanged_distance_fraction: 0.05,
                 printed_ratio_tolerance: 0.02,
             },
+            reading: ReadingThresholds::default(),
+            wilson: WilsonThresholds::default(),
+            toxic_poor_eliminator_below: BTreeMap::new(),
         }
     }
 
@@ -174,6 +308,11 @@ impl ReferenceSet {
 
     pub fn toxic_threshold(&self, element: Element) -> Option<f64> {
         self.toxic_high_above.get(&element).copied()
+    }
+
+    /// P-POOR-ELIM: the level under which a toxic metal reads as retained.
+    pub fn poor_eliminator_level(&self, element: Element) -> Option<f64> {
+        self.toxic_poor_eliminator_below.get(&element).copied()
     }
 
     pub fn ratio_ideal(&self, ratio: RatioId) -> Option<f64> {
@@ -205,6 +344,13 @@ impl ReferenceSet {
         }
         for (ratio, value) in &self.ratio_ideals {
             check(&mut problems, format!("ideal of {ratio}"), *value);
+        }
+        for (element, value) in &self.toxic_poor_eliminator_below {
+            check(
+                &mut problems,
+                format!("poor eliminator level of {element}"),
+                *value,
+            );
         }
         let oxidation = &self.oxidation;
         let patterns = &self.patterns;
@@ -241,6 +387,46 @@ impl ReferenceSet {
                 "printed ratio tolerance",
                 self.comparison.printed_ratio_tolerance,
             ),
+            ("OX-7 borderline margin", self.reading.borderline_margin),
+            (
+                "OX-9 vitality threshold",
+                self.reading.vitality_na_k_healthy_from,
+            ),
+            ("OX-10 mild threshold", self.reading.four_lows_mild_from),
+            (
+                "OX-10 moderate threshold",
+                self.reading.four_lows_moderate_from,
+            ),
+            ("P-BURNED-OUT threshold", self.wilson.burned_out_na_k_below),
+            ("P-BURNED-OUT 2× threshold", self.wilson.burned_out_2x_below),
+            ("P-BURNED-OUT 3× threshold", self.wilson.burned_out_3x_below),
+            ("P-HIDDEN-CU K threshold", self.wilson.hidden_cu_k_below),
+            (
+                "P-HIDDEN-CU Na/K threshold",
+                self.wilson.hidden_cu_na_k_below,
+            ),
+            ("P-HIDDEN-CU Zn threshold", self.wilson.hidden_cu_zn_below),
+            ("P-HIDDEN-CU P threshold", self.wilson.hidden_cu_p_below),
+            ("P-HIDDEN-CU Ca threshold", self.wilson.hidden_cu_ca_above),
+            ("P-BOWL Na/K threshold", self.wilson.bowl_na_k_below),
+            ("P-BOWL Ca/Mg threshold", self.wilson.bowl_ca_mg_above),
+            (
+                "P-DOUBLE-HIGH Na/K threshold",
+                self.wilson.double_high_na_k_above,
+            ),
+            (
+                "P-DOUBLE-HIGH Ca/Mg threshold",
+                self.wilson.double_high_ca_mg_above,
+            ),
+            (
+                "P-DOUBLE-LOW Na/K threshold",
+                self.wilson.double_low_na_k_below,
+            ),
+            (
+                "P-DOUBLE-LOW Ca/Mg threshold",
+                self.wilson.double_low_ca_mg_below,
+            ),
+            ("P-MG-SHELL threshold", self.wilson.mg_shell_above),
         ];
         for (what, value) in scalars {
             check(&mut problems, what.to_string(), value);
@@ -270,7 +456,20 @@ impl ReferenceSet {
                 problems.push(format!("{element} is not a mineral with an ideal"));
             }
         }
-        for element in self.toxic_high_above.keys() {
+        if self.reading.borderline_margin >= 1.0 {
+            problems.push("the OX-7 borderline margin must be below 1 (100 %)".to_string());
+        }
+        if !(1..=5).contains(&self.wilson.hidden_cu_min_indicators) {
+            problems.push("P-HIDDEN-CU needs between 1 and 5 indicators".to_string());
+        }
+        if !(1..=6).contains(&self.wilson.poor_eliminator_min_metals) {
+            problems.push("P-POOR-ELIM needs between 1 and 6 metals".to_string());
+        }
+        for element in self
+            .toxic_high_above
+            .keys()
+            .chain(self.toxic_poor_eliminator_below.keys())
+        {
             if element.kind() != ElementKind::ToxicMetal {
                 problems.push(format!("{element} is not a toxic metal"));
             }
@@ -296,6 +495,21 @@ impl ReferenceSet {
                 patterns.na_k_high_above,
                 patterns.na_k_very_high_above,
             ),
+            (
+                "OX-10 thresholds",
+                self.reading.four_lows_moderate_from,
+                self.reading.four_lows_mild_from,
+            ),
+            (
+                "P-BURNED-OUT 3× and 2× thresholds",
+                self.wilson.burned_out_3x_below,
+                self.wilson.burned_out_2x_below,
+            ),
+            (
+                "P-BURNED-OUT 2× and 1× thresholds",
+                self.wilson.burned_out_2x_below,
+                self.wilson.burned_out_na_k_below,
+            ),
         ];
         for (what, lower, upper) in ordered {
             if lower > upper {
@@ -317,7 +531,7 @@ mod tests {
     #[test]
     fn eck_wilson_matches_the_spec_tables() {
         let set = ReferenceSet::eck_wilson();
-        assert_eq!(set.label(), "eck-wilson@1");
+        assert_eq!(set.label(), "eck-wilson@2");
         let ideals: &[(Element, f64)] = &[
             (Element::Ca, 40.0),
             (Element::Mg, 6.0),
@@ -344,16 +558,18 @@ mod tests {
                 assert_eq!(set.ideal(element), None);
             }
         }
-        let toxic: &[(Element, f64)] = &[
-            (Element::Pb, 0.06),
-            (Element::Hg, 0.035),
-            (Element::Cd, 0.01),
-            (Element::As, 0.008),
-            (Element::Al, 0.04),
-            (Element::Ni, 0.019),
+        // (high above, poor eliminator below), HTMA.md "Toxic metals".
+        let toxic: &[(Element, f64, f64)] = &[
+            (Element::Pb, 0.1, 0.02),
+            (Element::Hg, 0.04, 0.02),
+            (Element::Cd, 0.007, 0.004),
+            (Element::As, 0.008, 0.004),
+            (Element::Al, 0.8, 0.08),
+            (Element::Ni, 0.02, 0.015),
         ];
-        for (element, threshold) in toxic {
+        for (element, threshold, poor) in toxic {
             assert_eq!(set.toxic_threshold(*element), Some(*threshold));
+            assert_eq!(set.poor_eliminator_level(*element), Some(*poor));
         }
         let ratios: &[(RatioId, f64)] = &[
             (RatioId::CaP, 2.63),
@@ -368,6 +584,26 @@ mod tests {
             assert_eq!(set.ratio_ideal(*ratio), Some(*ideal));
         }
         assert_eq!(set.validate(), Ok(()));
+        // The first default stays available with its old toxic thresholds and no column.
+        let first = ReferenceSet::eck_wilson_version(1).unwrap();
+        assert_eq!(first.label(), "eck-wilson@1");
+        assert_eq!(first.toxic_threshold(Element::Al), Some(0.04));
+        assert!(first.toxic_poor_eliminator_below.is_empty());
+        assert_eq!(first.validate(), Ok(()));
+        assert_eq!(ReferenceSet::eck_wilson_version(3), None);
+    }
+
+    #[test]
+    fn a_set_stored_before_the_new_fields_reads_their_defaults() {
+        let mut json: serde_json::Value =
+            serde_json::to_value(ReferenceSet::eck_wilson_v1()).unwrap();
+        let object = json.as_object_mut().unwrap();
+        for key in ["reading", "wilson", "toxic_poor_eliminator_below"] {
+            object.remove(key);
+        }
+        let back: ReferenceSet = serde_json::from_value(json).unwrap();
+        assert_eq!(back, ReferenceSet::eck_wilson_v1());
+        assert_eq!(back.reading.borderline_margin, 0.05);
     }
 
     #[test]

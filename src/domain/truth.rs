@@ -4,11 +4,13 @@
 //! `and`/`or` follow Kleene logic, so a rule that is already decided by the data present (e.g.
 //! "type fast and …" on a slow oxidizer) is evaluated even when other inputs are missing.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use crate::domain::element::Element;
+use crate::domain::exact::{compare_ratio, compare_values};
 use crate::domain::level::MineralLevel;
-use crate::domain::numbers::{format_threshold, format_value};
+use crate::domain::numbers::{format_against, format_threshold, format_value};
 use crate::domain::ratio::{RatioId, RatioValue};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -27,7 +29,7 @@ pub(crate) enum Compare {
 }
 
 impl Compare {
-    fn symbol(self) -> &'static str {
+    pub(crate) fn symbol(self) -> &'static str {
         match self {
             Compare::Below => "<",
             Compare::AtMost => "≤",
@@ -36,12 +38,25 @@ impl Compare {
         }
     }
 
-    fn holds(self, value: f64, threshold: f64) -> bool {
+    /// Whether `value compare threshold` holds, given `value`'s exact ordering against it.
+    pub(crate) fn accepts(self, ordering: Ordering) -> bool {
         match self {
-            Compare::Below => value < threshold,
-            Compare::AtMost => value <= threshold,
-            Compare::Above => value > threshold,
-            Compare::AtLeast => value >= threshold,
+            Compare::Below => ordering == Ordering::Less,
+            Compare::AtMost => ordering != Ordering::Greater,
+            Compare::Above => ordering == Ordering::Greater,
+            Compare::AtLeast => ordering != Ordering::Less,
+        }
+    }
+
+    /// For a value known only to lie in [0, limit], given the limit's ordering against the
+    /// threshold: the answer when the whole range gives the same one, else `None`.
+    fn decided_on_range(self, limit_ordering: Ordering) -> Option<bool> {
+        match (self, limit_ordering) {
+            (Compare::Below, Ordering::Less) => Some(true),
+            (Compare::AtMost, Ordering::Less | Ordering::Equal) => Some(true),
+            (Compare::Above, Ordering::Less | Ordering::Equal) => Some(false),
+            (Compare::AtLeast, Ordering::Less) => Some(false),
+            _ => None,
         }
     }
 }
@@ -116,9 +131,10 @@ pub(crate) fn join_unique(parts: &[String]) -> String {
     unique.join(", ")
 }
 
-/// `level compare threshold` for one element. A below-limit level is only known to lie at or
-/// under its limit, so the comparison is decided only when the whole range [0, limit] gives the
-/// same answer (`<<` without a number is a limit of 0, i.e. the lab's "practically none").
+/// `level compare threshold` for one element, decided exactly on the printed decimals. A
+/// below-limit level is only known to lie at or under its limit, so the comparison is decided
+/// only when the whole range [0, limit] gives the same answer (`<<` without a number is a limit
+/// of 0, i.e. the lab's "practically none").
 pub(crate) fn level_condition(
     levels: &BTreeMap<Element, MineralLevel>,
     element: Element,
@@ -134,95 +150,166 @@ pub(crate) fn level_condition(
     let Some(level) = levels.get(&element) else {
         return Truth::unknown(format!("{element} not measured"));
     };
+    let ordering = compare_values(level.mg_pct(), threshold);
     let evidence = || {
+        let shown = if level.below_limit() {
+            level.display()
+        } else {
+            format_against(level.mg_pct(), threshold, ordering)
+        };
         format!(
-            "{element} {} {} {}",
-            level.display(),
+            "{element} {shown} {} {}",
             compare.symbol(),
             format_threshold(threshold)
         )
     };
     if !level.below_limit() {
-        return Truth::fact(compare.holds(level.mg_pct(), threshold), evidence);
+        return Truth::fact(compare.accepts(ordering), evidence);
     }
-    let limit = level.mg_pct();
-    let decided = match compare {
-        Compare::Below if limit < threshold => Some(true),
-        Compare::AtMost if limit <= threshold => Some(true),
-        Compare::Above if limit <= threshold => Some(false),
-        Compare::AtLeast if limit < threshold => Some(false),
-        _ => None,
-    };
-    match decided {
+    match compare.decided_on_range(ordering) {
         Some(holds) => Truth::fact(holds, evidence),
         None => Truth::unknown(format!(
             "{element} is below a detection limit of {}, which does not tell whether it is {} {}",
-            format_value(limit),
+            format_value(level.mg_pct()),
             compare.symbol(),
             format_threshold(threshold)
         )),
     }
 }
 
+/// What a ratio rule can use of one ratio.
+enum RatioInput {
+    /// Both levels measured: the exact quotient `numerator / denominator`.
+    Exact {
+        numerator: f64,
+        denominator: f64,
+    },
+    /// The numerator is below its detection limit: the ratio lies in [0, bound], where bound
+    /// is `limit / denominator`.
+    AtMost {
+        limit: f64,
+        denominator: f64,
+    },
+    Unknown(String),
+}
+
+fn ratio_input(levels: &BTreeMap<Element, MineralLevel>, ratio: RatioId) -> RatioInput {
+    match ratio.compute(levels) {
+        RatioValue::NotComputable(reason) => {
+            RatioInput::Unknown(format!("{ratio} not computable: {reason}"))
+        }
+        value => {
+            let level = |element| levels.get(&element).map(MineralLevel::mg_pct);
+            match (level(ratio.numerator()), level(ratio.denominator()), value) {
+                (Some(numerator), Some(denominator), RatioValue::Computable(_)) => {
+                    RatioInput::Exact {
+                        numerator,
+                        denominator,
+                    }
+                }
+                (Some(limit), Some(denominator), RatioValue::Below(_)) => {
+                    RatioInput::AtMost { limit, denominator }
+                }
+                _ => RatioInput::Unknown(format!("{ratio} not computed")),
+            }
+        }
+    }
+}
+
+/// `ratio compare threshold`, decided exactly (`n / d` against `t` as `n` against `t · d`).
 pub(crate) fn ratio_condition(
-    ratios: &BTreeMap<RatioId, RatioValue>,
+    levels: &BTreeMap<Element, MineralLevel>,
     ratio: RatioId,
     compare: Compare,
     threshold: f64,
 ) -> Truth {
-    match ratios.get(&ratio) {
-        Some(RatioValue::Computable(value)) => {
-            Truth::fact(compare.holds(*value, threshold), || {
+    match ratio_input(levels, ratio) {
+        RatioInput::Exact {
+            numerator,
+            denominator,
+        } => {
+            let ordering = compare_ratio(numerator, denominator, threshold);
+            Truth::fact(compare.accepts(ordering), || {
                 format!(
                     "{ratio} {} {} {}",
-                    format_value(*value),
+                    format_against(numerator / denominator, threshold, ordering),
                     compare.symbol(),
                     format_threshold(threshold)
                 )
             })
         }
-        Some(RatioValue::NotComputable(reason)) => {
-            Truth::unknown(format!("{ratio} not computable: {reason}"))
+        RatioInput::AtMost { limit, denominator } => {
+            let ordering = compare_ratio(limit, denominator, threshold);
+            let bound = format_value(limit / denominator);
+            match compare.decided_on_range(ordering) {
+                Some(holds) => Truth::fact(holds, || {
+                    format!(
+                        "{ratio} <{bound} {} {}",
+                        compare.symbol(),
+                        format_threshold(threshold)
+                    )
+                }),
+                None => Truth::unknown(format!(
+                    "{ratio} is below {bound} ({} below its detection limit), which does not \
+                     tell whether it is {} {}",
+                    ratio.numerator(),
+                    compare.symbol(),
+                    format_threshold(threshold)
+                )),
+            }
         }
-        None => Truth::unknown(format!("{ratio} not computed")),
+        RatioInput::Unknown(reason) => Truth::unknown(reason),
     }
 }
 
 /// `lower ≤ ratio < upper` (bounds as given), with one piece of evidence rather than two.
 pub(crate) fn ratio_band(
-    ratios: &BTreeMap<RatioId, RatioValue>,
+    levels: &BTreeMap<Element, MineralLevel>,
     ratio: RatioId,
     lower: (Compare, f64),
     upper: (Compare, f64),
 ) -> Truth {
-    match ratios.get(&ratio) {
-        Some(RatioValue::Computable(value)) => {
-            let (lower_compare, lower_bound) = lower;
-            let (upper_compare, upper_bound) = upper;
-            let holds = lower_compare.holds(*value, lower_bound)
-                && upper_compare.holds(*value, upper_bound);
-            // Written as `1 ≤ Na/K 2.4 < 2.5`: the lower comparison reads right to left.
-            let mirrored = match lower_compare {
-                Compare::AtLeast => "≤",
-                Compare::Above => "<",
-                Compare::AtMost => "≥",
-                Compare::Below => ">",
-            };
-            Truth::fact(holds, || {
-                format!(
-                    "{} {mirrored} {ratio} {} {} {}",
-                    format_threshold(lower_bound),
-                    format_value(*value),
-                    upper_compare.symbol(),
-                    format_threshold(upper_bound)
-                )
-            })
-        }
-        Some(RatioValue::NotComputable(reason)) => {
-            Truth::unknown(format!("{ratio} not computable: {reason}"))
-        }
-        None => Truth::unknown(format!("{ratio} not computed")),
-    }
+    let (lower_compare, lower_bound) = lower;
+    let (upper_compare, upper_bound) = upper;
+    let RatioInput::Exact {
+        numerator,
+        denominator,
+    } = ratio_input(levels, ratio)
+    else {
+        return ratio_condition(levels, ratio, lower_compare, lower_bound).and(ratio_condition(
+            levels,
+            ratio,
+            upper_compare,
+            upper_bound,
+        ));
+    };
+    let lower_ordering = compare_ratio(numerator, denominator, lower_bound);
+    let upper_ordering = compare_ratio(numerator, denominator, upper_bound);
+    let holds = lower_compare.accepts(lower_ordering) && upper_compare.accepts(upper_ordering);
+    // Written as `1 ≤ Na/K 2.4 < 2.5`: the lower comparison reads right to left.
+    let mirrored = match lower_compare {
+        Compare::AtLeast => "≤",
+        Compare::Above => "<",
+        Compare::AtMost => "≥",
+        Compare::Below => ">",
+    };
+    Truth::fact(holds, || {
+        let value = numerator / denominator;
+        let shown_lower = format_against(value, lower_bound, lower_ordering);
+        let shown_upper = format_against(value, upper_bound, upper_ordering);
+        // The longer text carries the digits both comparisons need.
+        let shown = if shown_lower.len() >= shown_upper.len() {
+            shown_lower
+        } else {
+            shown_upper
+        };
+        format!(
+            "{} {mirrored} {ratio} {shown} {} {}",
+            format_threshold(lower_bound),
+            upper_compare.symbol(),
+            format_threshold(upper_bound)
+        )
+    })
 }
 
 #[cfg(test)]

@@ -40,6 +40,9 @@ impl ParsedTest {
             sex: self.sex,
             washed: self.washed,
             levels: self.levels.clone(),
+            lab: self.lab.clone().unwrap_or_default(),
+            sample_date: Some(self.sample_date),
+            date_of_birth: None,
         }
     }
 }

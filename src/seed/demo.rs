@@ -125,6 +125,7 @@ fn add_client(
             sex: sex_of(client.sex),
             washed: test.washed,
             levels: levels.clone(),
+            ..HairSample::default()
         });
         let summary = crate::db::mapping::summary_of(&analysis);
         block.tests.push(NewHairTest {

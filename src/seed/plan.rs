@@ -543,6 +543,7 @@ mod tests {
                         sex,
                         washed: false,
                         levels: t.levels.clone(),
+                        ..HairSample::default()
                     };
                     analyze(&sample, &reference).oxidation.oxidation_type
                 })

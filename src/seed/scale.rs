@@ -133,6 +133,7 @@ fn add_client(
             sex: sex_of(client.sex),
             washed: false,
             levels: test.levels.clone(),
+            ..HairSample::default()
         };
         // The derived columns exactly as the app writes them (`db::mapping::summary_of`).
         let analysis = analyze_sample(&sample);

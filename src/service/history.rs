@@ -53,6 +53,9 @@ pub fn sample_of(row: &HairTestRow, levels: &LevelsByTest, sex: Sex) -> HairSamp
         sex,
         washed: row.washed,
         levels: levels_from_rows(levels.get(&row.id).into_iter().flatten()),
+        lab: row.lab.clone(),
+        sample_date: Some(row.sample_date),
+        date_of_birth: None,
     }
 }
 

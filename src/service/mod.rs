@@ -8,6 +8,7 @@ pub mod exports;
 pub mod flags;
 pub mod history;
 pub mod reanalysis;
+pub mod rederive;
 pub mod validation;
 
 use crate::db::{DbConn, DbError, Pool};

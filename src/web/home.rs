@@ -10,14 +10,14 @@ use serde::Deserialize;
 use super::view::render_page;
 use super::{run_db, AppResult, Layout};
 use crate::auth::{CurrentAccount, Practitioner};
-use crate::db::dashboard_cache::{self, ClientOverview, OpenFlag};
+use crate::db::dashboard_cache::{self, ClientOverview, FlagShelf, OpenFlag};
 use crate::db::Pool;
 
 /// Retests due within this many days are listed as "coming up".
 const DUE_SOON_DAYS: i64 = 14;
 
 pub const OXIDATION_TYPES: [&str; 5] = ["fast", "slow", "mixed", "four_lows", "undetermined"];
-pub const FILTER_PATTERNS: [&str; 12] = [
+pub const FILTER_PATTERNS: [&str; 19] = [
     "P-NAK-INV",
     "P-NAK-INV-SEVERE",
     "P-CA-SHELL",
@@ -30,6 +30,13 @@ pub const FILTER_PATTERNS: [&str; 12] = [
     "P-FAST-DEPLETION",
     "P-ZNCU-LOW",
     "P-P-LOW",
+    "P-BURNED-OUT",
+    "P-HIDDEN-CU",
+    "P-BOWL",
+    "P-DOUBLE-HIGH",
+    "P-DOUBLE-LOW",
+    "P-MG-SHELL",
+    "P-POOR-ELIM",
 ];
 
 #[derive(Deserialize, Default)]
@@ -38,6 +45,9 @@ pub struct DashboardQuery {
     oxidation: String,
     #[serde(default)]
     pattern: String,
+    /// `borderline`: the open CMP-2 borderline type changes instead of the other flags.
+    #[serde(default)]
+    flags: String,
 }
 
 pub struct DueLine {
@@ -53,6 +63,10 @@ struct Dashboard {
     active_clients: i64,
     open_flags: Vec<OpenFlag>,
     open_flag_count: i64,
+    /// Whether `open_flags` are the borderline type changes (OX-7) rather than the others.
+    showing_borderline: bool,
+    /// Open flags on the other shelf (borderline when showing clear ones, and back).
+    other_flag_count: i64,
     due: Vec<DueLine>,
     overdue_count: i64,
     recent: Vec<ClientOverview>,
@@ -60,7 +74,8 @@ struct Dashboard {
     pattern: String,
     filtered: Option<(Vec<ClientOverview>, i64)>,
     oxidation_types: [&'static str; 5],
-    patterns: [&'static str; 12],
+    /// (id, people's name) of each pattern the filter offers.
+    patterns: Vec<(&'static str, String)>,
 }
 
 /// `/` is everyone's start page: a client's is the portal.
@@ -92,31 +107,44 @@ pub async fn dashboard(
                 .map(|s| format!("P-TOXIC-{s}"))
         });
     let (ox, pat) = (oxidation.clone(), pattern.clone());
+    let (shelf, other_shelf) = if query.flags == "borderline" {
+        (FlagShelf::Borderline, FlagShelf::Clear)
+    } else {
+        (FlagShelf::Clear, FlagShelf::Borderline)
+    };
     let today = crate::web::view::today();
     let due_until = today + Duration::days(DUE_SOON_DAYS);
-    let (active_clients, (open_flags, open_flag_count), due_rows, overdue_count, recent, filtered) =
-        run_db(&pool, move |conn| {
-            let filtered = if ox.is_some() || pat.is_some() {
-                Some(dashboard_cache::filtered(
-                    conn,
-                    owner,
-                    ox.as_deref(),
-                    pat.as_deref(),
-                    200,
-                )?)
-            } else {
-                None
-            };
-            Ok((
-                dashboard_cache::active_client_count(conn, owner)?,
-                dashboard_cache::open_flags(conn, owner, 25)?,
-                dashboard_cache::due_before(conn, owner, due_until, 100)?,
-                dashboard_cache::overdue_count(conn, owner, today)?,
-                dashboard_cache::recently_active(conn, owner, 8)?,
-                filtered,
-            ))
-        })
-        .await?;
+    let (
+        active_clients,
+        (open_flags, open_flag_count),
+        other_flag_count,
+        due_rows,
+        overdue_count,
+        recent,
+        filtered,
+    ) = run_db(&pool, move |conn| {
+        let filtered = if ox.is_some() || pat.is_some() {
+            Some(dashboard_cache::filtered(
+                conn,
+                owner,
+                ox.as_deref(),
+                pat.as_deref(),
+                200,
+            )?)
+        } else {
+            None
+        };
+        Ok((
+            dashboard_cache::active_client_count(conn, owner)?,
+            dashboard_cache::open_flags(conn, owner, 25, shelf)?,
+            dashboard_cache::open_flag_count(conn, owner, other_shelf)?,
+            dashboard_cache::due_before(conn, owner, due_until, 100)?,
+            dashboard_cache::overdue_count(conn, owner, today)?,
+            dashboard_cache::recently_active(conn, owner, 8)?,
+            filtered,
+        ))
+    })
+    .await?;
     let due: Vec<DueLine> = due_rows
         .into_iter()
         .map(|(client, due)| DueLine {
@@ -132,6 +160,8 @@ pub async fn dashboard(
             active_clients,
             open_flags,
             open_flag_count,
+            showing_borderline: shelf == FlagShelf::Borderline,
+            other_flag_count,
             due,
             overdue_count,
             recent,
@@ -139,7 +169,10 @@ pub async fn dashboard(
             pattern: pattern.unwrap_or_default(),
             filtered,
             oxidation_types: OXIDATION_TYPES,
-            patterns: FILTER_PATTERNS,
+            patterns: FILTER_PATTERNS
+                .iter()
+                .map(|id| (*id, crate::export::plain::pattern_name(id)))
+                .collect(),
         },
     )
 }

@@ -9,6 +9,7 @@ mod browser;
 mod browser_timeline;
 mod browser_walk;
 mod clients;
+mod exactness;
 mod hair_tests;
 mod security;
 mod summaries;

@@ -160,7 +160,7 @@ async fn a_cloned_edited_and_chosen_set_reanalyses_every_test_and_flag() {
         pattern_item(&page.body, "P-FAST-DEPLETION").is_none(),
         "Zn 17 ≥ 16, Cu ≥ 2.5"
     );
-    assert!(page.body.contains("reference set eck-wilson@1"));
+    assert!(page.body.contains("reference set eck-wilson@2"));
     assert!(!has_mercury_flag(&app, client));
 
     // The settings page shows the default read-only, in use.
@@ -168,9 +168,9 @@ async fn a_cloned_edited_and_chosen_set_reanalyses_every_test_and_flag() {
     assert_eq!(settings.status, StatusCode::OK);
     assert!(settings
         .body
-        .contains("In use: <span class=\"badge\">eck-wilson@1</span>"));
+        .contains("In use: <span class=\"badge\">eck-wilson@2</span>"));
     assert!(
-        settings.body.contains("0.035"),
+        settings.body.contains("0.04"),
         "the default's mercury threshold is listed"
     );
     assert!(
@@ -280,9 +280,9 @@ async fn a_cloned_edited_and_chosen_set_reanalyses_every_test_and_flag() {
     assert!(!has_mercury_flag(&app, client));
     assert!(stored_labels(&app, client)
         .iter()
-        .all(|(l, _)| l == "eck-wilson@1"));
+        .all(|(l, _)| l == "eck-wilson@2"));
     let page = app.get(&page_path).await;
-    assert!(page.body.contains("reference set eck-wilson@1"));
+    assert!(page.body.contains("reference set eck-wilson@2"));
     // Choosing what is already in use changes nothing.
     let again = choose(&app, "default").await;
     assert_eq!(again.location(), format!("{LIST}?done=unchanged"));
@@ -458,7 +458,7 @@ async fn another_practitioners_set_is_not_found_on_every_set_url() {
     assert!(!mine.body.contains("alice-set") && !mine.body.contains(">mine@1"));
     assert!(mine
         .body
-        .contains("In use: <span class=\"badge\">eck-wilson@1</span>"));
+        .contains("In use: <span class=\"badge\">eck-wilson@2</span>"));
     // Alice's set is untouched.
     app.forget_cookies();
     app.login("alice@example.com", "correct horse battery")
@@ -541,6 +541,7 @@ fn reanalysing_a_large_practice_takes_seconds() {
                     },
                     washed: false,
                     levels,
+                    ..HairSample::default()
                 };
                 let id = new_id();
                 let test = HairTestFields {
@@ -589,7 +590,7 @@ fn reanalysing_a_large_practice_takes_seconds() {
         ("back to the default", None),
     ] {
         let started = Instant::now();
-        let outcome = reference_set_commands::activate(&mut conn, &actor, choice).unwrap();
+        let outcome = reference_set_commands::activate(&mut conn, &actor, choice, None).unwrap();
         let elapsed = started.elapsed();
         let ActivateOutcome::Activated(done) = outcome else {
             panic!("{what}: {outcome:?}");

@@ -266,7 +266,7 @@ async fn a_summary_stays_as_it_was_made() {
     assert!(before_doc.contains("<td class=\"num\" data-label=\"Peak\">8</td>"));
     assert!(before_doc.contains("the highest severity logged on any one day"));
     let before_pdf = app.get(&format!("{path}/pdf")).await.bytes;
-    assert!(before_doc.contains("eck-wilson@1"));
+    assert!(before_doc.contains("eck-wilson@2"));
 
     // Later: one more test and diary days in the period, and another reference set chosen.
     let later = "sample_date,lab,Ca,Mg,Na,K\n2025-11-20,ARL,30,3,10,4\n";

@@ -171,6 +171,13 @@ fn ratios_observation(
                         json!({ "value": number, "unit": "ratio", "system": UCUM, "code": "1" }),
                     );
                 }
+                RatioValue::Below(bound) => {
+                    // FHIR's Quantity comparator says "below this bound".
+                    component.insert(
+                        "valueQuantity".into(),
+                        json!({ "value": bound, "comparator": "<", "unit": "ratio", "system": UCUM, "code": "1" }),
+                    );
+                }
                 RatioValue::NotComputable(reason) => {
                     let code = match reason {
                         NotComputableReason::NotMeasured(_) => ("not-performed", "Not Performed"),

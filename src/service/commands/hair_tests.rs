@@ -207,6 +207,9 @@ fn summary_for(
         sex: sex_of(client_sex),
         washed: input.fields.washed,
         levels: input.levels.clone(),
+        lab: input.fields.lab.clone(),
+        sample_date: Some(input.fields.sample_date),
+        date_of_birth: None,
     };
     summary_of(&analyze_unsaved(&sample, reference))
 }

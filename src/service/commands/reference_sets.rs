@@ -132,6 +132,7 @@ pub fn activate(
     conn: &mut DbConn,
     actor: &Actor,
     set_id: Option<i64>,
+    embedded_version: Option<u32>,
 ) -> Result<ActivateOutcome, DbError> {
     write_tx(conn, |conn| {
         lock_practitioner(conn, actor.account_id, SetLock::Change)?;
@@ -140,12 +141,21 @@ pub fn activate(
                 Some(stored) => stored.set,
                 None => return Ok(ActivateOutcome::NotFound),
             },
-            None => crate::db::mapping::reference_set(),
+            None => match embedded_version {
+                Some(version) => match ReferenceSet::eck_wilson_version(version) {
+                    Some(set) => set,
+                    None => return Ok(ActivateOutcome::NotFound),
+                },
+                None => crate::db::mapping::reference_set(),
+            },
         };
-        if reference_sets::active_set_id(conn, actor.account_id)? == set_id {
+        let embedded_version = embedded_version.filter(|_| set_id.is_none());
+        if reference_sets::active_set_id(conn, actor.account_id)? == set_id
+            && reference_sets::active_embedded_version(conn, actor.account_id)? == embedded_version
+        {
             return Ok(ActivateOutcome::Unchanged);
         }
-        reference_sets::set_active(conn, actor.account_id, set_id)?;
+        reference_sets::set_active(conn, actor.account_id, set_id, embedded_version)?;
         audit(conn, actor, "activate", set_id, &chosen.label())?;
         // Resolved again rather than trusting `chosen`, so the re-analysis uses exactly what
         // every later analysis will resolve.

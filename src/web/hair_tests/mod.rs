@@ -332,7 +332,11 @@ struct ShowPage {
     oxidation_type: String,
     degree: Option<String>,
     oxidation_evidence: Vec<String>,
-    oxidation_caveat: Option<&'static str>,
+    oxidation_caveats: Vec<&'static str>,
+    /// OX-8 / OX-9: `tired slow oxidizer`, `mixed, leaning slow`.
+    oxidation_reading: Option<String>,
+    /// OX-7 (an app convention): the deciding ratio near its threshold.
+    borderline: Option<String>,
     patterns: Vec<PatternView>,
     not_evaluated: Vec<(String, String)>,
     groups: Vec<MineralGroup>,
@@ -444,7 +448,9 @@ pub async fn show(pool: web::Data<Pool>, scoped: ScopedHairTest) -> AppResult<Ht
             .chain(ox.undetermined_reason.clone())
             .filter(|s| !s.is_empty())
             .collect(),
-        oxidation_caveat: ox.caveats.first().map(|c| c.explanation()),
+        oxidation_caveats: ox.caveats.iter().map(|c| c.explanation()).collect(),
+        oxidation_reading: ox.reading(),
+        borderline: ox.borderline.map(|b| b.describe()),
         patterns: analysis
             .patterns
             .iter()

@@ -181,6 +181,11 @@ pub fn ratio_lines(analysis: &Analysis, reference: &ReferenceSet) -> Vec<RatioLi
                 Some(RatioValue::NotComputable(reason)) => {
                     (format!("not computable ({reason})"), String::new(), None)
                 }
+                Some(below @ RatioValue::Below(_)) => (
+                    format!("{} (numerator below its detection limit)", below.display()),
+                    String::new(),
+                    None,
+                ),
                 None => ("not computable".into(), String::new(), None),
             };
             RatioLine {
@@ -226,6 +231,9 @@ fn direction_view(direction: Option<Direction>) -> (&'static str, &'static str) 
         Some(Direction::Toward) => ("toward", "↗ toward ideal"),
         Some(Direction::Away) => ("away", "↘ away from ideal"),
         Some(Direction::Unchanged) => ("unchanged", "→ unchanged"),
+        Some(Direction::PossibleElimination) => {
+            ("elimination", "↗ rose: possible elimination (P-POOR-ELIM)")
+        }
         None => ("", ""),
     }
 }

@@ -252,6 +252,7 @@ fn ratio_checks(
         sex: crate::db::mapping::sex_of(sex),
         washed: input.fields.washed,
         levels: input.levels,
+        ..HairSample::default()
     };
     check_printed_ratios(&analyze_unsaved(&sample, reference), &printed, reference)
         .into_iter()

@@ -38,6 +38,16 @@ pub const TOXIC_FIELDS: [(Element, &str); 6] = [
     (Element::Ni, "toxic_Ni"),
 ];
 
+/// Toxic metals and their "poor eliminator below" levels (P-POOR-ELIM); blank means none.
+pub const POOR_ELIMINATOR_FIELDS: [(Element, &str); 6] = [
+    (Element::Pb, "poor_Pb"),
+    (Element::Hg, "poor_Hg"),
+    (Element::Cd, "poor_Cd"),
+    (Element::As, "poor_As"),
+    (Element::Al, "poor_Al"),
+    (Element::Ni, "poor_Ni"),
+];
+
 pub const RATIO_FIELDS: [(RatioId, &str); 7] = [
     (RatioId::CaP, "ratio_CaP"),
     (RatioId::NaK, "ratio_NaK"),
@@ -68,7 +78,7 @@ macro_rules! scalar {
 }
 
 /// (section title, thresholds), in the order of `ReferenceSet`'s structs.
-fn scalar_sections() -> [(&'static str, Vec<Scalar>); 3] {
+fn scalar_sections() -> [(&'static str, Vec<Scalar>); 5] {
     [
         (
             "Oxidation type thresholds",
@@ -111,6 +121,47 @@ fn scalar_sections() -> [(&'static str, Vec<Scalar>); 3] {
                 scalar!(patterns.zn_cu_low_below, "P-ZNCU-LOW: Zn/Cu below"),
                 scalar!(patterns.ca_mg_low_below, "P-CAMG-LOW: Ca/Mg below"),
                 scalar!(patterns.ca_mg_high_above, "P-CAMG-HIGH: Ca/Mg above"),
+            ],
+        ),
+        (
+            "Reading of the oxidation type",
+            vec![
+                scalar!(
+                    reading.borderline_margin,
+                    "OX-7 borderline within this fraction of the threshold (0.05 = 5 %; an app convention)"
+                ),
+                scalar!(
+                    reading.vitality_na_k_healthy_from,
+                    "OX-9: healthy from Na/K"
+                ),
+                scalar!(
+                    reading.four_lows_mild_from,
+                    "OX-10 four lows: mild from Ca (mg%)"
+                ),
+                scalar!(
+                    reading.four_lows_moderate_from,
+                    "OX-10 four lows: moderate from Ca (mg%)"
+                ),
+            ],
+        ),
+        (
+            "Further patterns of the Wilson school",
+            vec![
+                scalar!(wilson.burned_out_na_k_below, "P-BURNED-OUT: Na/K below"),
+                scalar!(wilson.burned_out_2x_below, "P-BURNED-OUT 2×: Na/K below"),
+                scalar!(wilson.burned_out_3x_below, "P-BURNED-OUT 3×: Na/K below"),
+                scalar!(wilson.hidden_cu_k_below, "P-HIDDEN-CU: K below (mg%)"),
+                scalar!(wilson.hidden_cu_na_k_below, "P-HIDDEN-CU: Na/K below"),
+                scalar!(wilson.hidden_cu_zn_below, "P-HIDDEN-CU: Zn below (mg%)"),
+                scalar!(wilson.hidden_cu_p_below, "P-HIDDEN-CU: P below (mg%)"),
+                scalar!(wilson.hidden_cu_ca_above, "P-HIDDEN-CU: Ca above (mg%)"),
+                scalar!(wilson.bowl_na_k_below, "P-BOWL: Na/K below"),
+                scalar!(wilson.bowl_ca_mg_above, "P-BOWL: Ca/Mg above"),
+                scalar!(wilson.double_high_na_k_above, "P-DOUBLE-HIGH: Na/K above"),
+                scalar!(wilson.double_high_ca_mg_above, "P-DOUBLE-HIGH: Ca/Mg above"),
+                scalar!(wilson.double_low_na_k_below, "P-DOUBLE-LOW: Na/K below"),
+                scalar!(wilson.double_low_ca_mg_below, "P-DOUBLE-LOW: Ca/Mg below"),
+                scalar!(wilson.mg_shell_above, "P-MG-SHELL: Mg above (mg%)"),
             ],
         ),
         (
@@ -246,6 +297,14 @@ impl SetForm {
                     .unwrap_or_default(),
             );
         }
+        for (element, name) in POOR_ELIMINATOR_FIELDS {
+            put(
+                name,
+                set.poor_eliminator_level(element)
+                    .map(number_text)
+                    .unwrap_or_default(),
+            );
+        }
         for (ratio, name) in RATIO_FIELDS {
             put(
                 name,
@@ -295,6 +354,14 @@ impl SetForm {
         for (element, name) in TOXIC_FIELDS {
             if let Some(value) = number(name) {
                 set.toxic_high_above.insert(element, value);
+            }
+        }
+        for (element, name) in POOR_ELIMINATOR_FIELDS {
+            // Blank: no level for this metal (P-POOR-ELIM then cannot count it).
+            if self.text(name).trim().is_empty() {
+                set.toxic_poor_eliminator_below.remove(&element);
+            } else if let Some(value) = number(name) {
+                set.toxic_poor_eliminator_below.insert(element, value);
             }
         }
         for (ratio, name) in RATIO_FIELDS {
@@ -350,6 +417,13 @@ impl SetForm {
             Section {
                 title: "Toxic metals: high above (mg%)",
                 fields: TOXIC_FIELDS
+                    .iter()
+                    .map(|(e, name)| view(name, element_label(*e), false))
+                    .collect(),
+            },
+            Section {
+                title: "Toxic metals: poor eliminator below (mg%, blank for none)",
+                fields: POOR_ELIMINATOR_FIELDS
                     .iter()
                     .map(|(e, name)| view(name, element_label(*e), false))
                     .collect(),

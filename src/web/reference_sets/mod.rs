@@ -28,6 +28,8 @@ pub const LIST_PATH: &str = "/settings/reference-sets";
 
 /// The value of the choice fields that names the embedded default rather than a stored set.
 pub const DEFAULT_CHOICE: &str = "default";
+/// The earlier embedded default, `eck-wilson@1`, which a practice can choose again.
+pub const EARLIER_DEFAULT_CHOICE: &str = "eck-wilson@1";
 
 use crate::web::view::render_page;
 
@@ -97,6 +99,8 @@ struct ListPage {
     default_label: String,
     active_label: String,
     active_id: Option<i64>,
+    /// The earlier default `eck-wilson@1` is in use.
+    earlier_active: bool,
     sets: Vec<SetLine>,
     notice: Option<String>,
     clone: CloneInput,
@@ -142,18 +146,22 @@ async fn list_page(
     clone_error: Option<String>,
 ) -> AppResult<ListPage> {
     let owner = practitioner.id();
-    let (stored, active_id) = run_db(pool, move |conn| {
+    let (stored, active_id, embedded) = run_db(pool, move |conn| {
         Ok((
             reference_sets::list_for_practitioner(conn, owner)?,
             reference_sets::active_set_id(conn, owner)?,
+            reference_sets::active_embedded_version(conn, owner)?,
         ))
     })
     .await?;
     let default = ReferenceSet::eck_wilson();
     // A chosen set that no longer loads is analysed as the default (see reference_sets).
     let active = stored.iter().find(|s| Some(s.id) == active_id);
+    let embedded = embedded.and_then(ReferenceSet::eck_wilson_version);
+    let earlier_active = active.is_none() && embedded.is_some();
     let active_label = active
         .map(|s| s.set.label())
+        .or_else(|| embedded.map(|set| set.label()))
         .unwrap_or_else(|| default.label());
     let active_id = active.map(|s| s.id);
     Ok(ListPage {
@@ -162,6 +170,7 @@ async fn list_page(
         notice: notice_for.and_then(|q| notice(q, &active_label)),
         active_label,
         active_id,
+        earlier_active,
         sets: stored
             .iter()
             .map(|s| SetLine {
@@ -261,9 +270,10 @@ pub async fn activate(
     practitioner: Practitioner,
     CsrfForm(input): CsrfForm<ActiveInput>,
 ) -> AppResult<HttpResponse> {
-    let set_id = match input.set.trim() {
-        DEFAULT_CHOICE => None,
-        raw => Some(parse_id(Some(raw))?),
+    let (set_id, embedded_version) = match input.set.trim() {
+        DEFAULT_CHOICE => (None, None),
+        EARLIER_DEFAULT_CHOICE => (None, Some(1)),
+        raw => (Some(parse_id(Some(raw))?), None),
     };
     let (account_id, addr) = (practitioner.id(), remote_addr(&req));
     let outcome = run_db(&pool, move |conn| {
@@ -274,6 +284,7 @@ pub async fn activate(
                 remote_addr: &addr,
             },
             set_id,
+            embedded_version,
         )
     })
     .await?;

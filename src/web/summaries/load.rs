@@ -115,7 +115,7 @@ pub fn assemble(
                 sample_date: t.sample_date,
                 lab: t.lab.clone(),
                 values,
-                oxidation: ox.label(" "),
+                oxidation: ox.full_label(),
                 patterns: names,
                 washed: t.washed,
             }

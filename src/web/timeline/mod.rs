@@ -45,6 +45,8 @@ pub struct TestLine {
     pub washed: bool,
     pub oxidation: String,
     pub changed_type: bool,
+    /// OX-7 (an app convention): `borderline: Ca/K 3.9 is 2.5 % from 4`.
+    pub borderline: Option<String>,
     pub cells: Vec<Cell>,
     /// The test's patterns by name, each with its HTMA.md id as secondary detail.
     pub patterns: Vec<PatternName>,
@@ -113,6 +115,7 @@ fn arrow(direction: Option<Direction>) -> (&'static str, &'static str) {
         Some(Direction::Toward) => ("↗", "toward"),
         Some(Direction::Away) => ("↘", "away"),
         Some(Direction::Unchanged) => ("→", "unchanged"),
+        Some(Direction::PossibleElimination) => ("↗", "possible elimination"),
         None => ("", ""),
     }
 }
@@ -212,9 +215,21 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
             });
         }
         let ox = &analysis.oxidation;
-        let oxidation = ox.label(" ");
+        let oxidation = match ox.reading() {
+            Some(reading) if ox.oxidation_type == crate::domain::OxidationType::Mixed => reading,
+            _ => ox.label(" "),
+        };
         let changed_type =
             i > 0 && history.tests[i - 1].analysis.oxidation.oxidation_type != ox.oxidation_type;
+        // Short, so the tests table fits a laptop: `borderline Ca/K 3.9 (2.5 %)`.
+        let borderline = ox.borderline.map(|b| {
+            format!(
+                "borderline {} {} ({} %)",
+                b.ratio,
+                crate::domain::numbers::format_value(b.value),
+                crate::domain::numbers::format_value(b.distance_pct).trim_end_matches(".0")
+            )
+        });
         lines.push(TestLine {
             id: test.id,
             sample_date: test.sample_date,
@@ -222,6 +237,7 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
             washed: test.washed,
             oxidation,
             changed_type,
+            borderline,
             cells,
             patterns: analysis
                 .patterns

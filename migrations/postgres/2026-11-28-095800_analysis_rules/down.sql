@@ -1,0 +1,2 @@
+ALTER TABLE practitioner_settings DROP COLUMN embedded_version;
+DROP TABLE analysis_rules;
