@@ -37,7 +37,7 @@ impl TimeAxis {
 pub struct Point {
     pub date: NaiveDate,
     pub value: f64,
-    /// Where the point links to (the test's page).
+    /// The test's page, linked from the chart's table.
     pub href: Option<String>,
 }
 
@@ -56,12 +56,43 @@ pub struct Marker {
     pub label: String,
 }
 
-pub const WIDTH: f64 = 720.0;
-pub const HEIGHT: f64 = 170.0;
-const LEFT: f64 = 52.0;
+/// A chart ready for a page: the caption (HTML text, so a long name wraps instead of being
+/// clipped inside the SVG), the SVG itself, and its values as rows of a table for anyone who
+/// cannot see the drawing (WCAG 1.1.1: the points inside `role=img` are out of reach of screen
+/// readers and out of the Tab order).
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub caption: String,
+    /// Scale and ideal, said in words under the caption.
+    pub subtitle: String,
+    pub svg: String,
+    pub date_heading: &'static str,
+    pub value_heading: String,
+    pub rows: Vec<ChartRow>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChartRow {
+    pub date: NaiveDate,
+    pub value: String,
+    pub href: Option<String>,
+}
+
+/// The drawing's size in SVG units. The SVG is scaled to its box, and its text with it, so the
+/// size is chosen for the boxes it gets: charts sit in a grid of columns 20–26rem wide (three
+/// across a laptop's page, one on a phone), which renders one unit as 0.95 to 1.25 CSS pixels.
+/// With 12-unit text that is 11.4 px on a 390 px phone and never below 11 px (issue #16).
+pub const WIDTH: f64 = 340.0;
+pub const HEIGHT: f64 = 180.0;
+const LEFT: f64 = 40.0;
 const RIGHT: f64 = 12.0;
-const TOP: f64 = 24.0;
-const BOTTOM: f64 = 26.0;
+const TOP: f64 = 20.0;
+const BOTTOM: f64 = 24.0;
+/// Text size in SVG units (see WIDTH), for every label in a chart.
+const TEXT: f64 = 12.0;
+/// A generous average advance of a character of 12-unit system-ui text, to keep labels inside
+/// the frame without measuring them.
+const CHAR_WIDTH: f64 = 7.0;
 /// Shaded around the ideal: within ±20% of it (a display convention, not an HTMA.md rule).
 pub const BAND: f64 = 0.2;
 
@@ -167,21 +198,21 @@ fn x_of(axis: &TimeAxis, date: NaiveDate) -> f64 {
     LEFT + (WIDTH - LEFT - RIGHT) * axis.fraction(date)
 }
 
-/// Month labels along the bottom: every month, every quarter or every year, whichever fits.
+/// Month labels along the bottom, at most four so that "Jan 2025" labels never touch: every
+/// month, two, three, six, twelve or twenty-four, whichever fits the span.
 fn time_ticks(axis: &TimeAxis) -> Vec<(NaiveDate, String)> {
     use chrono::Datelike;
-    let months = (axis.end - axis.start).num_days() / 30;
-    let step = match months {
-        0..=14 => 1,
-        15..=40 => 3,
-        41..=96 => 6,
-        _ => 12,
-    };
+    let months = (axis.end - axis.start).num_days() / 30 + 1;
+    let step = [1, 2, 3, 6, 12, 24]
+        .into_iter()
+        .find(|step| months / step <= 4)
+        .unwrap_or(48);
     let mut ticks = Vec::new();
     let mut date =
         NaiveDate::from_ymd_opt(axis.start.year(), axis.start.month(), 1).unwrap_or(axis.start);
     while date <= axis.end {
-        if date >= axis.start && date.month0().is_multiple_of(step) {
+        let month_index = i64::from(date.year()) * 12 + i64::from(date.month0());
+        if date >= axis.start && month_index % step == 0 {
             let label = if date.month() == 1 || ticks.is_empty() {
                 date.format("%b %Y").to_string()
             } else {
@@ -196,14 +227,33 @@ fn time_ticks(axis: &TimeAxis) -> Vec<(NaiveDate, String)> {
     ticks
 }
 
+/// A text label at `x`, kept whole inside the frame: centred where it fits, else pushed against
+/// the edge it would cross (the last month label was clipped to "Jan 202", issue #16).
+fn label_at(class: &str, x: f64, y: f64, text: &str) -> String {
+    let half = text.chars().count() as f64 * CHAR_WIDTH / 2.0;
+    let (x, anchor) = if x + half > WIDTH - 1.0 {
+        (WIDTH - 1.0, "end")
+    } else if x - half < 1.0 {
+        (1.0, "start")
+    } else {
+        (x, "middle")
+    };
+    format!(
+        "<text class=\"{class}\" x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"{anchor}\">{}</text>",
+        escape(text)
+    )
+}
+
 /// The frame every chart shares: value grid lines with labels, month lines with labels along the
-/// shared axis, and the dated markers (program versions, tests) as vertical lines.
+/// shared axis, the program versions as dashed purple lines and, on the symptom charts, the hair
+/// tests as dotted dark lines (as the legend says).
 fn grid_and_markers(
     svg: &mut String,
     scale: &Scale,
     ticks: &[f64],
     axis: &TimeAxis,
     markers: &[Marker],
+    test_dates: &[NaiveDate],
 ) {
     let (plot_top, plot_bottom) = (TOP, HEIGHT - BOTTOM);
     for tick in ticks.iter().copied() {
@@ -212,16 +262,21 @@ fn grid_and_markers(
             "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/><text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
             WIDTH - RIGHT,
             LEFT - 4.0,
-            y + 3.5,
+            y + 4.0,
             fmt(tick)
         ));
     }
     for (date, label) in time_ticks(axis) {
         let x = x_of(axis, date);
         svg.push_str(&format!(
-            "<line class=\"grid\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{plot_top}\" y2=\"{plot_bottom}\"/><text class=\"tick\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
-            HEIGHT - 8.0,
-            escape(&label)
+            "<line class=\"grid\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{plot_top}\" y2=\"{plot_bottom}\"/>"
+        ));
+        svg.push_str(&label_at("tick", x, HEIGHT - 7.0, &label));
+    }
+    for date in test_dates {
+        let x = x_of(axis, *date);
+        svg.push_str(&format!(
+            "<line class=\"test-marker\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{plot_top}\" y2=\"{plot_bottom}\"><title>{date}: hair test</title></line>"
         ));
     }
     for marker in markers {
@@ -233,39 +288,59 @@ fn grid_and_markers(
     }
 }
 
+/// The latest value written next to its point, above it unless that leaves the frame.
+fn latest_label(x: f64, y: f64, text: &str) -> String {
+    let label_y = if y - 8.0 < TEXT {
+        y + 8.0 + TEXT
+    } else {
+        y - 8.0
+    };
+    label_at("latest", x, label_y, text)
+}
+
+fn opening(class: &str, id: &str, title: &str, desc: &str) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"{class}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">\
+         <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        escape(title),
+        escape(desc)
+    )
+}
+
 /// One series as an SVG line chart on the shared axis.
-pub fn line_chart(series: &Series, axis: &TimeAxis, markers: &[Marker]) -> String {
+pub fn line_chart(series: &Series, axis: &TimeAxis, markers: &[Marker]) -> Chart {
     let mut values: Vec<f64> = series.points.iter().map(|p| p.value).collect();
     if let Some(ideal) = series.ideal {
         values.push(ideal * (1.0 + BAND));
         values.push(ideal * (1.0 - BAND));
     }
     let scale = Scale::for_values(&values);
-    let title_id = format!("chart-{}-title", series.id);
-    let desc_id = format!("chart-{}-desc", series.id);
+    let with_unit = |value: f64| {
+        if series.unit.is_empty() {
+            fmt(value)
+        } else {
+            format!("{} {}", fmt(value), series.unit)
+        }
+    };
     let latest = series
         .points
         .last()
-        .map(|p| format!("latest {} {} on {}", fmt(p.value), series.unit, p.date))
+        .map(|p| format!("latest {} on {}", with_unit(p.value), p.date))
         .unwrap_or_else(|| "no values".into());
     let ideal_text = series
         .ideal
         .map(|i| format!("; ideal {}", fmt(i)))
         .unwrap_or_default();
-    let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-labelledby=\"{title_id} {desc_id}\">\
-         <title id=\"{title_id}\">{}</title><desc id=\"{desc_id}\">{} tests, {}{}{}</desc>",
-        escape(&series.title),
-        series.points.len(),
-        escape(&latest),
-        escape(&ideal_text),
-        if scale.log { "; logarithmic scale" } else { "" }
+    let mut svg = opening(
+        "chart",
+        &format!("chart-{}", series.id),
+        &series.title,
+        &format!(
+            "{} tests, {latest}{ideal_text}{}",
+            series.points.len(),
+            if scale.log { "; logarithmic scale" } else { "" }
+        ),
     );
-    svg.push_str(&format!(
-        "<text class=\"chart-title\" x=\"{LEFT}\" y=\"14\">{}{}</text>",
-        escape(&series.title),
-        if scale.log { " (log scale)" } else { "" }
-    ));
     if let Some(ideal) = series.ideal {
         let (y_hi, y_lo) = (scale.y(ideal * (1.0 + BAND)), scale.y(ideal * (1.0 - BAND)));
         svg.push_str(&format!(
@@ -273,18 +348,17 @@ pub fn line_chart(series: &Series, axis: &TimeAxis, markers: &[Marker]) -> Strin
             WIDTH - LEFT - RIGHT,
             (y_lo - y_hi).max(0.5)
         ));
+    }
+    grid_and_markers(&mut svg, &scale, &scale.ticks(), axis, markers, &[]);
+    // The ideal line over the grid, which it may coincide with (an ideal of 25 on a 25 tick).
+    if let Some(ideal) = series.ideal {
         let y = scale.y(ideal);
         svg.push_str(&format!(
-            "<line class=\"ideal\" x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\"><title>ideal {}</title></line>\
-             <text class=\"ideal-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">ideal {}</text>",
+            "<line class=\"ideal\" x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\"><title>ideal {}</title></line>",
             WIDTH - RIGHT,
-            fmt(ideal),
-            WIDTH - RIGHT - 2.0,
-            y - 3.0,
             fmt(ideal)
         ));
     }
-    grid_and_markers(&mut svg, &scale, &scale.ticks(), axis, markers);
     if series.points.len() > 1 {
         let path: Vec<String> = series
             .points
@@ -299,46 +373,75 @@ pub fn line_chart(series: &Series, axis: &TimeAxis, markers: &[Marker]) -> Strin
     for point in &series.points {
         let (x, y) = (x_of(axis, point.date), scale.y(point.value));
         let label = escape(&format!(
-            "{} {} {} on {}",
+            "{} {} on {}",
             series.title,
-            fmt(point.value),
-            series.unit,
+            with_unit(point.value),
             point.date
         ));
-        let dot = format!("<circle class=\"point\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\"><title>{label}</title></circle>");
-        match &point.href {
-            Some(href) => svg.push_str(&format!("<a href=\"{}\">{dot}</a>", escape(href))),
-            None => svg.push_str(&dot),
-        }
+        // No link around the point: a link inside `role=img` is a Tab stop (56 on a timeline)
+        // that screen readers cannot name. Each test's link is in the table under the chart.
+        svg.push_str(&format!("<circle class=\"point\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\"><title>{label}</title></circle>"));
+    }
+    if let Some(last) = series.points.last() {
+        svg.push_str(&latest_label(
+            x_of(axis, last.date),
+            scale.y(last.value),
+            &fmt(last.value),
+        ));
     }
     svg.push_str("</svg>");
-    svg
+    let mut subtitle = Vec::new();
+    if let Some(ideal) = series.ideal {
+        subtitle.push(format!("ideal {}", fmt(ideal)));
+    }
+    if scale.log {
+        subtitle.push("log scale".to_string());
+    }
+    Chart {
+        caption: series.title.clone(),
+        subtitle: subtitle.join(" · "),
+        svg,
+        date_heading: "Sample",
+        value_heading: if series.unit.is_empty() {
+            "Value".into()
+        } else {
+            format!("Value ({})", series.unit)
+        },
+        rows: series
+            .points
+            .iter()
+            .map(|p| ChartRow {
+                date: p.date,
+                value: fmt(p.value),
+                href: p.href.clone(),
+            })
+            .collect(),
+    }
 }
 
-/// Weekly averages of one symptom (severity 0–10) as bars on the shared axis, with the test
-/// dates and program versions as markers, so symptoms read against the mineral trends.
+/// Weekly averages of one symptom (severity 0–10) as bars on the shared axis, with the program
+/// versions and the hair tests as markers, so symptoms read against the mineral trends.
 pub fn weekly_bars(
     id: &str,
     title: &str,
     weeks: &[(NaiveDate, Option<f64>)],
     axis: &TimeAxis,
     markers: &[Marker],
-) -> String {
-    let title_id = format!("symptom-{id}-title");
-    let desc_id = format!("symptom-{id}-desc");
-    let logged = weeks.iter().filter(|(_, a)| a.is_some()).count();
-    let latest = weeks
+    test_dates: &[NaiveDate],
+) -> Chart {
+    let logged: Vec<(NaiveDate, f64)> = weeks
         .iter()
-        .rev()
-        .find_map(|(w, a)| a.map(|a| format!("latest week of {w}: {a:.1}")))
+        .filter_map(|(week, average)| average.map(|a| (*week, a)))
+        .collect();
+    let latest = logged
+        .last()
+        .map(|(w, a)| format!("latest week of {w}: {a:.1}"))
         .unwrap_or_else(|| "no week logged".into());
-    let mut svg = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart symptom-chart\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-labelledby=\"{title_id} {desc_id}\">\
-         <title id=\"{title_id}\">{} weekly average severity</title><desc id=\"{desc_id}\">{logged} weeks logged; {}; scale 0 to 10</desc>\
-         <text class=\"chart-title\" x=\"{LEFT}\" y=\"14\">{} (weekly average, 0–10)</text>",
-        escape(title),
-        escape(&latest),
-        escape(title)
+    let mut svg = opening(
+        "chart symptom-chart",
+        &format!("symptom-{id}"),
+        &format!("{title} weekly average severity"),
+        &format!("{} weeks logged; {latest}; scale 0 to 10", logged.len()),
     );
     let scale = Scale {
         log: false,
@@ -346,9 +449,15 @@ pub fn weekly_bars(
         hi: 10.0,
     };
     let plot_bottom = HEIGHT - BOTTOM;
-    grid_and_markers(&mut svg, &scale, &[0.0, 5.0, 10.0], axis, markers);
-    for (week, average) in weeks {
-        let Some(average) = average else { continue };
+    grid_and_markers(
+        &mut svg,
+        &scale,
+        &[0.0, 5.0, 10.0],
+        axis,
+        markers,
+        test_dates,
+    );
+    for (week, average) in &logged {
         let (x0, x1) = (
             x_of(axis, *week),
             x_of(axis, *week + chrono::Duration::days(7)),
@@ -361,8 +470,30 @@ pub fn weekly_bars(
             escape(&format!("{title}, week of {week}: {average:.1}"))
         ));
     }
+    if let Some((week, average)) = logged.last() {
+        let x = x_of(axis, *week + chrono::Duration::days(3));
+        svg.push_str(&latest_label(
+            x,
+            scale.y(*average),
+            &format!("{average:.1}"),
+        ));
+    }
     svg.push_str("</svg>");
-    svg
+    Chart {
+        caption: title.to_string(),
+        subtitle: "weekly average, 0–10".into(),
+        svg,
+        date_heading: "Week of",
+        value_heading: "Average severity (0–10)".into(),
+        rows: logged
+            .iter()
+            .map(|(week, average)| ChartRow {
+                date: *week,
+                value: format!("{average:.1}"),
+                href: None,
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]
@@ -393,10 +524,10 @@ mod tests {
     #[test]
     fn one_point_is_drawn_without_a_line() {
         let axis = TimeAxis::spanning([date(2025, 3, 1)]).unwrap();
-        let svg = line_chart(&series(&[(date(2025, 3, 1), 160.0)]), &axis, &[]);
+        let svg = line_chart(&series(&[(date(2025, 3, 1), 160.0)]), &axis, &[]).svg;
         assert_eq!(svg.matches("<circle").count(), 1);
         assert!(!svg.contains("<polyline"));
-        assert!(svg.contains("Calcium &lt;mg%&gt;") && svg.contains("a=1&amp;b=2"));
+        assert!(svg.contains("Calcium &lt;mg%&gt;"));
     }
 
     #[test]
@@ -406,13 +537,15 @@ mod tests {
             &series(&[(date(2025, 1, 1), 12.0), (date(2026, 1, 1), 400.0)]),
             &axis,
             &[],
-        );
+        )
+        .svg;
         assert!(svg.contains("logarithmic"));
         let flat = line_chart(
             &series(&[(date(2025, 1, 1), 38.0), (date(2026, 1, 1), 45.0)]),
             &axis,
             &[],
-        );
+        )
+        .svg;
         assert!(!flat.contains("logarithmic"));
     }
 
@@ -430,11 +563,105 @@ mod tests {
                 date: start,
                 label: "program v1".into(),
             }],
-        );
+        )
+        .svg;
         assert_eq!(svg.matches("<circle").count(), 40);
         for cx in svg.split("cx=\"").skip(1) {
             let x: f64 = cx.split('"').next().unwrap().parse().unwrap();
             assert!((LEFT..=WIDTH - RIGHT).contains(&x), "{x}");
         }
+    }
+
+    /// Every text's (x, anchor, length) of an SVG, from the attributes this module writes.
+    fn texts(svg: &str) -> Vec<(f64, String, String)> {
+        let doc = roxmltree::Document::parse(svg).unwrap();
+        doc.descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .map(|n| {
+                (
+                    n.attribute("x").unwrap().parse().unwrap(),
+                    n.attribute("text-anchor").unwrap_or("start").to_string(),
+                    n.text().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_label_stays_whole_inside_the_frame() {
+        // Spans ending in January put "Jan 2026" against the right edge (was clipped "Jan 202").
+        for (start, end) in [
+            (date(2024, 2, 3), date(2025, 12, 20)),
+            (date(2025, 1, 1), date(2025, 12, 28)),
+            (date(2020, 1, 1), date(2026, 1, 10)),
+            (date(2025, 11, 2), date(2025, 12, 30)),
+        ] {
+            let axis = TimeAxis::spanning([start, end]).unwrap();
+            let svg = line_chart(&series(&[(start, 38.0), (end, 2345.5)]), &axis, &[]).svg;
+            let labels = texts(&svg);
+            let months = labels
+                .iter()
+                .filter(|(_, _, t)| t.chars().any(char::is_alphabetic))
+                .count();
+            assert!(months <= 5, "{months} labels crowd the axis: {labels:?}");
+            for (x, anchor, text) in labels {
+                let width = text.chars().count() as f64 * CHAR_WIDTH;
+                let (left, right) = match anchor.as_str() {
+                    "end" => (x - width, x),
+                    "middle" => (x - width / 2.0, x + width / 2.0),
+                    _ => (x, x + width),
+                };
+                assert!(
+                    left >= 0.0 && right <= WIDTH,
+                    "{text:?} at {x} ({anchor}) leaves the frame"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_latest_value_is_written_at_its_point() {
+        let axis = TimeAxis::spanning([date(2025, 1, 1), date(2025, 9, 1)]).unwrap();
+        let chart = line_chart(
+            &series(&[(date(2025, 1, 1), 38.0), (date(2025, 9, 1), 41.25)]),
+            &axis,
+            &[],
+        );
+        assert!(chart.svg.contains("class=\"latest\""));
+        assert!(chart.svg.contains(">41.25</text>"), "{}", chart.svg);
+        assert_eq!(chart.rows.len(), 2);
+        assert_eq!(chart.rows[1].value, "41.25");
+        assert_eq!(chart.value_heading, "Value (mg%)");
+    }
+
+    #[test]
+    fn points_link_to_their_test_from_the_table_not_the_drawing() {
+        let axis = TimeAxis::spanning([date(2025, 1, 1)]).unwrap();
+        let chart = line_chart(&series(&[(date(2025, 1, 1), 38.0)]), &axis, &[]);
+        assert!(
+            !chart.svg.contains("<a "),
+            "no focusable link inside role=img"
+        );
+        assert_eq!(chart.rows[0].href.as_deref(), Some("/x?a=1&b=2"));
+    }
+
+    #[test]
+    fn symptom_charts_mark_tests_and_program_versions_apart() {
+        let axis = TimeAxis::spanning([date(2025, 1, 6), date(2025, 3, 3)]).unwrap();
+        let chart = weekly_bars(
+            "leg_cramps",
+            "Leg cramps",
+            &[(date(2025, 1, 6), Some(4.0)), (date(2025, 1, 13), None)],
+            &axis,
+            &[Marker {
+                date: date(2025, 2, 1),
+                label: "program version 1".into(),
+            }],
+            &[date(2025, 1, 10), date(2025, 3, 3)],
+        );
+        assert_eq!(chart.svg.matches("class=\"marker\"").count(), 1);
+        assert_eq!(chart.svg.matches("class=\"test-marker\"").count(), 2);
+        assert_eq!(chart.rows.len(), 1, "weeks not logged are not rows");
+        assert!(chart.svg.contains(">4.0</text>"));
     }
 }

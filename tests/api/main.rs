@@ -5,10 +5,13 @@
 mod helpers;
 
 mod accounts;
+mod axe;
 mod browser;
+mod browser_axe;
 mod browser_timeline;
 mod browser_walk;
 mod clients;
+mod contrast;
 mod exactness;
 mod hair_tests;
 mod security;

@@ -36,9 +36,11 @@ pub(super) const IDEAL: Tint = (0.16, 0.52, 0.31);
 pub(super) const IDEAL_BAND: Tint = (0.86, 0.94, 0.88);
 pub(super) const MARKER: Tint = (0.84, 0.45, 0.10);
 pub(super) const OPEN_FLAG: Tint = (0.70, 0.16, 0.13);
-pub(super) const SEVERITY_LOW: Tint = (0.55, 0.74, 0.80);
-pub(super) const SEVERITY_MID: Tint = (0.93, 0.66, 0.25);
-pub(super) const SEVERITY_HIGH: Tint = (0.80, 0.25, 0.20);
+/// The weekly severity bands, as on the page (`static/app.css` `.heat-bar.band-N`): each at least
+/// 3:1 on white (3.55, 5.43, 10.47) and darker band by band, so they read in greyscale print.
+pub(super) const SEVERITY_LOW: Tint = (0.373, 0.561, 0.627);
+pub(super) const SEVERITY_MID: Tint = (0.604, 0.357, 0.0);
+pub(super) const SEVERITY_HIGH: Tint = (0.478, 0.110, 0.090);
 
 // ---------------------------------------------------------------------------------------------
 // Drawing

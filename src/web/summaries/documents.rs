@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use super::{load, SummaryRow};
 use crate::auth::extract::parse_id;
 use crate::auth::{PortalClient, ScopedClient};
-use crate::charts::line_chart;
+use crate::charts::{line_chart, Chart};
 use crate::db::clients::ClientRow;
 use crate::db::summaries;
 use crate::db::Pool;
@@ -63,23 +63,29 @@ struct ShowPage {
     client_id: i64,
     summary: SummaryRow,
     data: SummaryData,
-    charts: Vec<String>,
+    charts: Vec<Chart>,
     disclaimer: &'static str,
     severity_legend: String,
     peak_meaning: &'static str,
 }
 
 impl ShowPage {
-    fn week_cells(&self, weekly: &[(NaiveDate, Option<f64>)]) -> Vec<(String, &'static str)> {
+    /// One bar per week, as in the PDF: its height the average rounded to a whole point
+    /// (`lvl-0` to `lvl-10`), so the value reads from the shape and not only from the colour of
+    /// its band (WCAG 1.4.1); no bar for a week not logged. Each bar's text is there for screen
+    /// readers.
+    fn week_cells(&self, weekly: &[(NaiveDate, Option<f64>)]) -> Vec<(String, String)> {
         weekly
             .iter()
             .map(|(week, avg)| {
                 // The PDF's bands (`SEVERITY_LEGEND`), so both copies read the same.
-                let class = match avg.map(severity_band) {
-                    None => "sev-none",
-                    Some(0) => "sev-1",
-                    Some(1) => "sev-2",
-                    Some(_) => "sev-3",
+                let class = match avg {
+                    None => "unlogged".to_string(),
+                    Some(a) => format!(
+                        "band-{} lvl-{}",
+                        severity_band(*a),
+                        a.round().clamp(0.0, 10.0)
+                    ),
                 };
                 let title = match avg {
                     Some(a) => format!("week of {week}: weekly average {a:.1}"),
@@ -91,7 +97,7 @@ impl ShowPage {
     }
 }
 
-fn charts_of(data: &SummaryData) -> Vec<String> {
+fn charts_of(data: &SummaryData) -> Vec<Chart> {
     match &data.axis {
         Some(axis) => data
             .series

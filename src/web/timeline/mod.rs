@@ -76,7 +76,7 @@ pub struct Retest {
 pub struct Timeline {
     pub columns: Vec<&'static str>,
     pub tests: Vec<TestLine>,
-    pub charts: Vec<String>,
+    pub charts: Vec<chart::Chart>,
     pub flags: Vec<FlagLine>,
     pub deleted: Vec<HairTestRow>,
     pub retest: Option<Retest>,
@@ -87,7 +87,7 @@ pub struct Timeline {
     /// The client's own retest interval, when set (else the default).
     pub retest_interval: Option<i64>,
     /// Weekly symptom severity on the same time axis as the mineral charts.
-    pub symptom_charts: Vec<String>,
+    pub symptom_charts: Vec<chart::Chart>,
     /// Symptoms whose weekly average rose by 3 or more points within 2 weeks.
     pub rising_symptoms: Vec<String>,
     /// Days logged, days in the period, and the period's first day.
@@ -276,14 +276,7 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
         Some(axis) if !history.is_empty() => charts(client.id, history, &markers, axis),
         _ => Vec::new(),
     };
-    let symptom_markers: Vec<Marker> = markers
-        .iter()
-        .cloned()
-        .chain(history.rows().map(|t| Marker {
-            date: t.sample_date,
-            label: "hair test".into(),
-        }))
-        .collect();
+    let test_dates: Vec<NaiveDate> = history.rows().map(|t| t.sample_date).collect();
     let symptom_charts = match &axis {
         Some(axis) => weekly
             .iter()
@@ -294,7 +287,7 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
                     .iter()
                     .map(|w| (w.week_start, w.average()))
                     .collect();
-                chart::weekly_bars(&s.symptom_key, label, &weeks, axis, &symptom_markers)
+                chart::weekly_bars(&s.symptom_key, label, &weeks, axis, &markers, &test_dates)
             })
             .collect(),
         None => Vec::new(),
@@ -375,7 +368,7 @@ fn charts(
     history: &AnalyzedHistory,
     markers: &[Marker],
     axis: &TimeAxis,
-) -> Vec<String> {
+) -> Vec<chart::Chart> {
     let reference = &history.reference;
     let href = |t: &HairTestRow| Some(format!("/clients/{client_id}/tests/{}", t.id));
     let mut charts = Vec::new();
