@@ -219,7 +219,8 @@ async fn audit_trail_records_sign_ins_failures_and_client_changes() {
     assert_eq!(page.status, StatusCode::OK);
     for action in ["sign_in_failed", "sign_in", "create", "archive"] {
         assert!(
-            page.body.contains(&format!("<td>{action}")),
+            page.body
+                .contains(&format!("<td data-label=\"Action\">{action}")),
             "{action} missing:\n{}",
             page.body
         );

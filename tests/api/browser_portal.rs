@@ -123,13 +123,13 @@ async fn browser_phone_client_logs_a_day() {
     browser
         .fill("#triggers", "Two coffees, aged cheese at dinner")
         .await;
-    // The folded row shows the chosen severity (CSS only).
+    // The folded row shows the chosen severity (CSS only), and names it for screen readers.
     let badge = browser
         .run_js(
             "return getComputedStyle(document.querySelector('details.symptom .sev-badge'), '::after').content",
         )
         .await;
-    assert_eq!(badge, "\"6\"");
+    assert_eq!(badge, "\"6\" / \"severity 6\"");
     browser.run_js("window.scrollTo(0, 0)").await;
     browser.screenshot("portal-diary-phone").await;
     browser

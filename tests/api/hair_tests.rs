@@ -99,7 +99,8 @@ async fn ppm_entry_is_stored_in_mg_pct_and_edit_shows_the_entered_unit() {
         .await;
     let page = app.get(&format!("/clients/{client}/tests/{test}")).await;
     assert!(
-        page.body.contains("<td class=\"num\">160.0</td>"),
+        page.body
+            .contains("<td class=\"num\" data-label=\"mg%\">160.0</td>"),
         "stored and shown in mg%"
     );
     let edit = app

@@ -101,7 +101,10 @@ async fn sharing_is_toggled_and_audited() {
         .await;
     assert!(app.get(&path).await.body.contains("Share with the client"));
     let audit = app.get("/audit").await;
-    assert!(audit.body.contains("<td>share") && audit.body.contains("<td>unshare"));
+    assert!(
+        audit.body.contains("<td data-label=\"Action\">share")
+            && audit.body.contains("<td data-label=\"Action\">unshare")
+    );
 }
 
 #[actix_web::test]
