@@ -80,9 +80,10 @@ pub struct ChartRow {
 
 /// The drawing's size in SVG units. The SVG is scaled to its box, and its text with it, so the
 /// size is chosen for the boxes it gets: charts sit in a grid of columns 20–26rem wide (three
-/// across a laptop's page, one on a phone), which renders one unit as 0.95 to 1.25 CSS pixels.
-/// With 12-unit text that is 11.4 px on a 390 px phone and never below 11 px (issue #16).
-pub const WIDTH: f64 = 340.0;
+/// across a laptop's page, two on a printed page, one on a phone), about 310 to 416 CSS px, so
+/// one unit renders as 0.97 to 1.3 px and 12-unit text at 11.6 to 15.6 px: never below 11 px
+/// (issue #16), even on a 390 px phone whose scroll bar takes 15 px.
+pub const WIDTH: f64 = 320.0;
 pub const HEIGHT: f64 = 180.0;
 const LEFT: f64 = 40.0;
 const RIGHT: f64 = 12.0;

@@ -292,6 +292,37 @@ async fn tab_to(browser: &Browser, want: &str) -> Vec<String> {
     );
 }
 
+/// Every text of every chart renders at 11 CSS px or more (SVG text scales with its drawing) and
+/// lies whole inside its drawing (no "Jan 202").
+async fn assert_chart_text_readable(browser: &Browser, what: &str) {
+    let found = browser
+        .run_js(
+            "const out = { count: 0, smallest: 99, outside: [] };
+             for (const svg of document.querySelectorAll('svg.chart')) {
+               const box = svg.getBoundingClientRect();
+               const scale = box.width / svg.viewBox.baseVal.width;
+               for (const t of svg.querySelectorAll('text')) {
+                 out.count += 1;
+                 out.smallest = Math.min(out.smallest, parseFloat(getComputedStyle(t).fontSize) * scale);
+                 const r = t.getBoundingClientRect();
+                 if (r.left < box.left - 0.5 || r.right > box.right + 0.5) out.outside.push(t.textContent);
+               }
+             }
+             return out;",
+        )
+        .await;
+    assert!(
+        found["count"].as_u64().unwrap_or(0) > 8,
+        "{what}: no chart text found"
+    );
+    let smallest = found["smallest"].as_f64().unwrap_or(0.0);
+    assert!(
+        smallest >= 11.0,
+        "{what}: chart text renders at {smallest:.1} px"
+    );
+    assert_eq!(found["outside"], json!([]), "{what}: clipped chart labels");
+}
+
 /// Whether the <details> whose <summary> has the focus is open.
 async fn is_open(browser: &Browser) -> bool {
     browser
@@ -447,9 +478,10 @@ async fn browser_charts_keep_points_out_of_the_tab_order_and_tables_keep_headers
         .await;
     // No chart point is reachable with Tab; each chart has its values as a table.
     let focusable_points = browser
-        .run_js("return [...document.querySelectorAll('svg.chart a')].filter(a => a.tabIndex >= 0).length;")
+        .run_js("return [...document.querySelectorAll('svg.chart *')].filter(e => e.tabIndex >= 0).length;")
         .await;
     assert_eq!(focusable_points, json!(0));
+    assert_chart_text_readable(&browser, "the timeline on a phone").await;
     let (charts, tables) = (
         browser
             .run_js("return document.querySelectorAll('figure.chart-box svg').length;")
@@ -474,6 +506,21 @@ async fn browser_charts_keep_points_out_of_the_tab_order_and_tables_keep_headers
         "{label}"
     );
     let headers = accessible_names(&browser, "columnheader").await;
+    // Printed (A4 less margins is about 700 CSS px wide), chart text stays at 11 px or more.
+    browser
+        .cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": 700, "height": 1000, "deviceScaleFactor": 1, "mobile": false }),
+        )
+        .await;
+    browser
+        .cdp("Emulation.setEmulatedMedia", json!({ "media": "print" }))
+        .await;
+    browser
+        .goto(&practice.app.url(&practice.summary_path))
+        .await;
+    assert_chart_text_readable(&browser, "the progress summary in print").await;
+    browser.screenshot("a11y-summary-print").await;
     assert!(
         headers.iter().any(|h| h == "Sample") && headers.iter().any(|h| h == "Na/K"),
         "column headers are gone from the accessibility tree: {headers:?}"
