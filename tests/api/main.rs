@@ -7,7 +7,7 @@ mod helpers;
 mod accounts;
 mod axe;
 mod browser;
-mod browser_axe;
+mod browser_a11y;
 mod browser_timeline;
 mod browser_walk;
 mod clients;

@@ -1,28 +1,16 @@
-//! Accessibility in a real browser (issue #20): every page family of a seeded practice, opened in
-//! headless Chromium at 1366×900 and 390×844, goes through axe-core's WCAG 2.1 A/AA rules (any
-//! serious or critical violation fails); the portal's pages reflow at 200 % zoom on a phone; the
-//! portal's day entry is done with the keyboard alone; chart points stay out of the Tab order;
-//! tables keep their headers for screen readers on a phone. Screenshots: target/screenshots/a11y-*.
+//! Accessibility in a real browser (issue #20), beyond the axe-core run of every page family in
+//! `browser_walk`: the portal's pages reflow at 200 % zoom on a phone; the portal's day entry is
+//! done with the keyboard alone; chart points stay out of the Tab order, chart text stays at
+//! 11 px or more on a phone and in print; tables keep their headers for screen readers on a
+//! phone. Screenshots: target/screenshots/a11y-*.
 
-use awc::http::StatusCode;
-use diesel::prelude::*;
 use fantoccini::key::Key;
 use serde_json::{json, Value};
 
-use crate::axe::assert_accessible;
 use crate::browser::{Browser, Viewport};
-use crate::helpers::{fresh_database_url, spawn_with_pool, TestApp};
-use htma_tracker::db::schema::{clients, hair_tests};
-use htma_tracker::seed::scale::{ScaleOptions, DEFAULT_SEED};
-use htma_tracker::seed::{seed_demo_scale, DEMO_EMAIL, DEMO_PASSWORD};
-
-const PORTAL_EMAIL: &str = "client-00001@example.com";
-
-/// A laptop screen, as the issues were reported.
-const LAPTOP: Viewport = Viewport {
-    width: 1366,
-    height: 900,
-};
+use crate::browser_walk::{demo_ids, sign_in, Demo, PORTAL_EMAIL};
+use crate::helpers::{spawn_app, TestApp};
+use htma_tracker::seed::DEMO_EMAIL;
 
 /// A 390 px phone at 200 % zoom lays pages out in 195 CSS px (WCAG 1.4.10 reflow).
 const PHONE_ZOOMED: Viewport = Viewport {
@@ -30,177 +18,18 @@ const PHONE_ZOOMED: Viewport = Viewport {
     height: 422,
 };
 
-/// A seeded practice: the demo practitioner with generated clients (tests, programs, flags, a
-/// diary) and the first client's portal account, plus a progress summary.
-struct Practice {
-    app: TestApp,
-    client: i64,
-    test: i64,
-    summary_path: String,
-}
+const PORTAL_PAGES: &[(&str, &str)] = &[
+    ("portal-day", "/portal"),
+    ("portal-history", "/portal/history"),
+    ("portal-results", "/portal/results"),
+    ("portal-settings", "/portal/settings"),
+];
 
-async fn practice() -> Practice {
-    let url = fresh_database_url();
-    let pool = htma_tracker::db::connect(&url, 4).expect("database");
-    let (client, test) = {
-        let mut conn = pool.get().expect("connection");
-        let options = ScaleOptions {
-            clients: 2,
-            years: 1,
-            seed: DEFAULT_SEED,
-        };
-        seed_demo_scale(&mut conn, options).expect("seed");
-        let client: i64 = clients::table
-            .filter(clients::reference_code.eq("S-00001"))
-            .select(clients::id)
-            .first(&mut conn)
-            .expect("the first generated client");
-        let test: i64 = hair_tests::table
-            .filter(hair_tests::client_id.eq(client))
-            .order(hair_tests::sample_date.desc())
-            .select(hair_tests::id)
-            .first(&mut conn)
-            .expect("a hair test");
-        (client, test)
-    };
-    let app = spawn_with_pool(pool, url);
-    let reply = app.login(DEMO_EMAIL, DEMO_PASSWORD).await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    let today = htma_tracker::db::now().date();
-    let reply = app
-        .submit(
-            &format!("/clients/{client}/summaries/new"),
-            &format!("/clients/{client}/summaries"),
-            &[
-                (
-                    "period_start",
-                    &(today - chrono::Duration::days(365)).to_string(),
-                ),
-                ("period_end", &today.to_string()),
-                ("comment", "Cramps eased once magnesium was raised."),
-            ],
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    let summary_path = reply.location().to_string();
-    app.forget_cookies();
-    Practice {
-        app,
-        client,
-        test,
-        summary_path,
-    }
-}
-
-impl Practice {
-    /// One page of each family the practitioner uses.
-    fn practitioner_pages(&self) -> Vec<(&'static str, String)> {
-        let (c, t) = (self.client, self.test);
-        vec![
-            ("dashboard", "/".into()),
-            ("clients", "/clients".into()),
-            ("client-new", "/clients/new".into()),
-            ("timeline", format!("/clients/{c}")),
-            ("client-edit", format!("/clients/{c}/edit")),
-            ("test-report", format!("/clients/{c}/tests/{t}")),
-            ("test-new", format!("/clients/{c}/tests/new")),
-            ("test-edit", format!("/clients/{c}/tests/{t}/edit")),
-            ("program", format!("/clients/{c}/program/new")),
-            ("import", format!("/clients/{c}/import")),
-            ("bulk-import", "/import".into()),
-            ("diary", format!("/clients/{c}/diary")),
-            ("summary-new", format!("/clients/{c}/summaries/new")),
-            ("summary", self.summary_path.clone()),
-            ("audit", "/audit".into()),
-            ("reference-sets", "/settings/reference-sets".into()),
-            ("not-found", "/clients/1".into()),
-        ]
-    }
-
-    fn portal_pages() -> Vec<(&'static str, String)> {
-        vec![
-            ("portal-day", "/portal".into()),
-            ("portal-history", "/portal/history".into()),
-            ("portal-results", "/portal/results".into()),
-            ("portal-settings", "/portal/settings".into()),
-        ]
-    }
-}
-
-/// Signs in through the form (the sign-in page is checked on the way).
-async fn sign_in(browser: &Browser, app: &TestApp, email: &str, size: &str) {
-    browser.goto(&app.url("/login")).await;
-    assert_accessible(browser, &format!("login ({size})")).await;
-    browser.fill("#email", email).await;
-    browser.fill("#password", DEMO_PASSWORD).await;
-    browser
-        .click("form[action='/login'] button[type=submit]")
-        .await;
-    browser
-        .wait_for_path(|p| p != "/login", "a page after signing in")
-        .await;
-}
-
-async fn sign_out(browser: &Browser, app: &TestApp) {
-    browser.goto(&app.url("/")).await;
-    browser.click("form.signout button[type=submit]").await;
-    browser
-        .wait_for_path(|p| p == "/login", "the sign-in page")
-        .await;
-}
-
-/// A screenshot of the whole page: the viewport is stretched to the page's height for the shot
-/// (same width, so the layout is the one checked).
-async fn full_screenshot(browser: &Browser, viewport: Viewport, name: &str) {
-    let height = browser
-        .run_js("return document.documentElement.scrollHeight;")
-        .await
-        .as_u64()
-        .unwrap_or(u64::from(viewport.height));
-    browser
-        .cdp(
-            "Emulation.setDeviceMetricsOverride",
-            json!({ "width": viewport.width, "height": height.min(12000),
-                    "deviceScaleFactor": 1, "mobile": false }),
-        )
-        .await;
-    browser.screenshot(name).await;
-    browser
-        .cdp("Emulation.clearDeviceMetricsOverride", json!({}))
-        .await;
-}
-
-async fn walk(practice: &Practice, viewport: Viewport, size: &str) {
-    let Some(browser) = Browser::start(viewport).await else {
-        return;
-    };
-    let app = &practice.app;
-    sign_in(&browser, app, DEMO_EMAIL, size).await;
-    for (name, path) in practice.practitioner_pages() {
-        browser.goto(&app.url(&path)).await;
-        assert_accessible(&browser, &format!("{name} {path} ({size})")).await;
-        full_screenshot(&browser, viewport, &format!("a11y-{name}-{size}")).await;
-    }
-    sign_out(&browser, app).await;
-    sign_in(&browser, app, PORTAL_EMAIL, size).await;
-    for (name, path) in Practice::portal_pages() {
-        browser.goto(&app.url(&path)).await;
-        assert_accessible(&browser, &format!("{name} {path} ({size})")).await;
-        full_screenshot(&browser, viewport, &format!("a11y-{name}-{size}")).await;
-    }
-    browser.close().await;
-}
-
-#[actix_web::test]
-async fn browser_every_page_family_passes_axe_on_a_laptop() {
-    let practice = practice().await;
-    walk(&practice, LAPTOP, "laptop").await;
-}
-
-#[actix_web::test]
-async fn browser_every_page_family_passes_axe_on_a_phone() {
-    let practice = practice().await;
-    walk(&practice, Viewport::PHONE, "phone").await;
+/// The demo practice (`seed-demo`) served, and the ids the tests visit.
+async fn demo() -> (TestApp, Demo) {
+    let app = spawn_app().await;
+    let demo = demo_ids(&app);
+    (app, demo)
 }
 
 /// How far the page reaches past `width` CSS px, and the widest offenders. (A phone's layout
@@ -221,12 +50,12 @@ async fn overflow(browser: &Browser, width: u32) -> Value {
 
 #[actix_web::test]
 async fn browser_portal_pages_reflow_at_200_percent_zoom_on_a_phone() {
-    let practice = practice().await;
+    let (app, _) = demo().await;
     let Some(browser) = Browser::start(Viewport::PHONE).await else {
         return;
     };
-    sign_in(&browser, &practice.app, PORTAL_EMAIL, "zoomed").await;
-    for (name, path) in Practice::portal_pages() {
+    sign_in(&browser, &app, PORTAL_EMAIL).await;
+    for (name, path) in PORTAL_PAGES {
         // 200 % zoom on a 390 px phone: the page is laid out in 195 CSS px, media queries
         // included.
         browser
@@ -236,14 +65,25 @@ async fn browser_portal_pages_reflow_at_200_percent_zoom_on_a_phone() {
                         "deviceScaleFactor": 2, "mobile": true }),
             )
             .await;
-        browser.goto(&practice.app.url(&path)).await;
+        browser.goto(&app.url(path)).await;
         let found = overflow(&browser, PHONE_ZOOMED.width).await;
         assert_eq!(
             found["scroll"],
             json!(0),
             "{path} scrolls sideways at 200 % zoom on a phone: {found}"
         );
-        full_screenshot(&browser, PHONE_ZOOMED, &format!("a11y-{name}-zoom200")).await;
+        // The whole page in one shot: the emulated screen as tall as the page.
+        let height = browser
+            .run_js("return document.documentElement.scrollHeight;")
+            .await;
+        browser
+            .cdp(
+                "Emulation.setDeviceMetricsOverride",
+                json!({ "width": PHONE_ZOOMED.width, "height": height.as_u64().unwrap_or(844).min(12_000),
+                        "deviceScaleFactor": 2, "mobile": true }),
+            )
+            .await;
+        browser.screenshot(&format!("a11y-{name}-zoom200")).await;
     }
     browser.close().await;
 }
@@ -345,12 +185,12 @@ async fn accessible_names(browser: &Browser, role: &str) -> Vec<String> {
 
 #[actix_web::test]
 async fn browser_portal_day_is_entered_with_the_keyboard_alone() {
-    let practice = practice().await;
+    let (app, _) = demo().await;
     let Some(browser) = Browser::start(Viewport::PHONE).await else {
         return;
     };
-    sign_in(&browser, &practice.app, PORTAL_EMAIL, "keyboard").await;
-    browser.goto(&practice.app.url("/portal")).await;
+    sign_in(&browser, &app, PORTAL_EMAIL).await;
+    browser.goto(&app.url("/portal")).await;
     // The skip link comes first and leads into the page.
     press(&browser, Key::Tab).await;
     assert!(
@@ -467,14 +307,13 @@ async fn browser_portal_day_is_entered_with_the_keyboard_alone() {
 
 #[actix_web::test]
 async fn browser_charts_keep_points_out_of_the_tab_order_and_tables_keep_headers() {
-    let practice = practice().await;
+    let (app, demo) = demo().await;
     let Some(browser) = Browser::start(Viewport::PHONE).await else {
         return;
     };
-    sign_in(&browser, &practice.app, DEMO_EMAIL, "phone").await;
-    let c = practice.client;
+    sign_in(&browser, &app, DEMO_EMAIL).await;
     browser
-        .goto(&practice.app.url(&format!("/clients/{c}")))
+        .goto(&app.url(&format!("/clients/{}", demo.maria)))
         .await;
     // No chart point is reachable with Tab; each chart has its values as a table.
     let focusable_points = browser
@@ -517,7 +356,10 @@ async fn browser_charts_keep_points_out_of_the_tab_order_and_tables_keep_headers
         .cdp("Emulation.setEmulatedMedia", json!({ "media": "print" }))
         .await;
     browser
-        .goto(&practice.app.url(&practice.summary_path))
+        .goto(&app.url(&format!(
+            "/clients/{}/summaries/{}",
+            demo.maria, demo.maria_summary
+        )))
         .await;
     assert_chart_text_readable(&browser, "the progress summary in print").await;
     browser.screenshot("a11y-summary-print").await;
