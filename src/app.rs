@@ -7,7 +7,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{from_fn, Next};
-use actix_web::{web, App, HttpResponse, HttpServer};
+use actix_web::{guard, web, App, HttpResponse, HttpServer};
 
 use crate::config::ServerConfig;
 use crate::db::Pool;
@@ -52,9 +52,18 @@ macro_rules! route_table {
         ];
 
         pub fn configure(cfg: &mut web::ServiceConfig) {
-            $( cfg.route($path, web::$method().to($handler)); )*
+            $( cfg.route($path, method_route(stringify!($method)).to($handler)); )*
         }
     };
+}
+
+/// The route of one method. A GET route also answers HEAD (RFC 9110 §9.3.2): the same status
+/// and headers, and actix-web leaves the body out of a HEAD response.
+fn method_route(method: &str) -> actix_web::Route {
+    match method {
+        "get" => web::route().guard(guard::Any(guard::Get()).or(guard::Head())),
+        _ => web::post(),
+    }
 }
 
 route_table! {

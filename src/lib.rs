@@ -13,6 +13,7 @@ pub mod labcsv;
 pub mod labreport;
 pub mod seed;
 pub mod service;
+pub mod text;
 pub mod web;
 
 // exports

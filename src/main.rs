@@ -3,7 +3,7 @@ use std::net::TcpListener;
 use std::process::ExitCode;
 
 use clap::Parser;
-use htma_tracker::cli::{AnalyzeFormat, Cli, Command, ServeArgs};
+use htma_tracker::cli::{AnalyzeFormat, AuditCommand, Cli, Command, ServeArgs};
 use htma_tracker::{app, auth, db};
 use tracing_subscriber::EnvFilter;
 
@@ -24,6 +24,9 @@ fn main() -> ExitCode {
         }
         Some(Command::SeedDemo(args)) => seed_demo(&cli.database_url, &args),
         Some(Command::Analyze { file, format }) => return analyze(&file, format),
+        Some(Command::Audit {
+            command: AuditCommand::Verify,
+        }) => audit_verify(&cli.database_url),
         // exports
         Some(Command::Backup { file }) => backup(&cli.database_url, &file),
         Some(Command::Restore { file, force }) => restore(&cli.database_url, &file, force),
@@ -99,6 +102,25 @@ fn read_password_from_stdin() -> Result<String, String> {
         .read_line(&mut line)
         .map_err(|e| format!("cannot read the password: {e}"))?;
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+fn audit_verify(database_url: &str) -> Result<(), String> {
+    let pool = db::connect(database_url, 1).map_err(|e| e.to_string())?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    match db::audit::verify(&mut conn).map_err(|e| e.to_string())? {
+        db::audit::Verification::Intact { events, head } => {
+            println!("audit trail intact: {events} events, last hash {head}");
+            Ok(())
+        }
+        db::audit::Verification::Broken {
+            seq,
+            event_id,
+            problem,
+        } => {
+            let id = event_id.map(|id| format!(" (id {id})")).unwrap_or_default();
+            Err(format!("audit trail broken at event {seq}{id}: {problem}"))
+        }
+    }
 }
 
 fn create_practitioner(database_url: &str, email: &str, name: &str) -> Result<(), String> {

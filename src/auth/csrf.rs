@@ -54,8 +54,7 @@ pub fn check_origin(req: &HttpRequest) -> Result<(), AppError> {
         }
     }
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        let info = req.connection_info();
-        let expected = format!("{}://{}", info.scheme(), info.host());
+        let expected = super::proxy::origin(req);
         if origin != "null" && !origin.eq_ignore_ascii_case(&expected) {
             return Err(AppError::CsrfRejected);
         }

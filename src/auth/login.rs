@@ -1,11 +1,17 @@
 //! Signing in, with throttling per account and per address kept in the database (so it holds
 //! across several app instances), and no way to tell an unknown email from a wrong password.
+//!
+//! Five failures per account pause sign-in for browsers without a device cookie of that
+//! account; a browser that signed in to it before has its own count, so guesses from elsewhere
+//! never lock the owner out (OWASP device cookies). The per-address limit applies to everyone.
 
 use chrono::Duration;
 
+use super::tokens::{new_token, sha256_hex};
 use super::{password, session};
 use crate::db::audit::{self, AuditEntry};
-use crate::db::{accounts, login_attempts, now, DbConn, DbError};
+use crate::db::login_attempts::{self, AttemptKey};
+use crate::db::{accounts, now, trusted_devices, DbConn, DbError};
 use crate::service::validation::{looks_like_email, FieldErrors};
 
 pub const WINDOW: Duration = Duration::minutes(15);
@@ -13,12 +19,17 @@ pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
 /// Higher than per account: a clinic behind one NAT address has several people signing in.
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
 
+/// How long a device cookie lets its browser past the per-account pause.
+pub const DEVICE_LIFETIME: Duration = Duration::days(180);
+
 #[derive(Debug)]
 pub enum LoginOutcome {
     SignedIn {
         token: String,
         account_id: i64,
         role: String,
+        /// A new device cookie for this browser, when it had no valid one for this account.
+        new_device: Option<String>,
     },
     Rejected,
     Throttled,
@@ -33,6 +44,7 @@ pub fn validate_new_account(
     confirm: Option<&str>,
 ) -> FieldErrors {
     let mut errors = FieldErrors::default();
+    errors.check_text("name", name, crate::text::Lines::Single);
     if name.trim().is_empty() {
         errors.add("name", "Enter your name.");
     } else if name.trim().chars().count() > 200 {
@@ -50,84 +62,136 @@ pub fn validate_new_account(
     errors
 }
 
+/// One sign-in attempt as typed, with where it comes from.
+pub struct Credentials<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    pub remote_addr: &'a str,
+    /// The browser's device cookie, if it sent a well-formed one.
+    pub device_token: Option<&'a str>,
+}
+
 /// Email addresses are compared lower-cased and trimmed.
 pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-pub fn attempt(
-    conn: &mut DbConn,
-    email: &str,
-    password_attempt: &str,
-    remote_addr: &str,
-) -> Result<LoginOutcome, DbError> {
-    let email_key = normalize_email(email);
+/// Records the attempt, then counts: the attempt may be checked only if the failures counted
+/// against it, itself included, stay within the limits. A throttled attempt is forgotten (it
+/// was never checked). Must not run inside a transaction: the recorded attempt has to be
+/// visible to concurrent attempts before this one counts (see `db::login_attempts`).
+pub fn admit(conn: &mut DbConn, key: &AttemptKey) -> Result<Option<i64>, DbError> {
     let at = now();
-    let (by_account, by_address) =
-        login_attempts::recent_failures(conn, &email_key, remote_addr, at - WINDOW)?;
-    let account = accounts::find_by_email(conn, &email_key)?;
-    let account_id = account.as_ref().map(|a| a.id);
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
-        audit::record(
-            conn,
-            &AuditEntry {
-                account_id,
-                action: "sign_in_throttled",
-                record_kind: "account",
-                record_id: account_id,
-                remote_addr: Some(remote_addr),
-                detail: "",
-            },
-        )?;
-        return Ok(LoginOutcome::Throttled);
+    let id = login_attempts::record_failed(conn, key, at)?;
+    let (by_account, by_address) = login_attempts::recent_failures(conn, key, at - WINDOW)?;
+    if by_account > MAX_FAILURES_PER_ACCOUNT || by_address > MAX_FAILURES_PER_ADDRESS {
+        login_attempts::forget(conn, id)?;
+        return Ok(None);
     }
-    let verified = match &account {
-        Some(a) if a.disabled_at.is_none() => password::verify(password_attempt, &a.password_hash),
-        _ => {
-            password::verify_dummy(password_attempt);
-            false
-        }
-    };
-    login_attempts::record(conn, &email_key, remote_addr, at, verified)?;
-    let Some(account) = account.filter(|_| verified) else {
-        audit::record(
-            conn,
-            &AuditEntry {
-                account_id,
-                action: "sign_in_failed",
-                record_kind: "account",
-                record_id: account_id,
-                remote_addr: Some(remote_addr),
-                detail: "",
-            },
-        )?;
-        tracing::info!(account = ?account_id, "failed sign-in");
-        return Ok(LoginOutcome::Rejected);
-    };
-    login_attempts::clear_for_email(conn, &email_key)?;
-    if password::needs_rehash(&account.password_hash) {
-        if let Ok(upgraded) = password::hash(password_attempt) {
-            accounts::update_password_hash(conn, account.id, &upgraded)?;
-        }
-    }
-    let token = session::create(conn, account.id)?;
+    Ok(Some(id))
+}
+
+fn record_event(
+    conn: &mut DbConn,
+    action: &str,
+    account_id: Option<i64>,
+    remote_addr: &str,
+) -> Result<(), DbError> {
     audit::record(
         conn,
         &AuditEntry {
-            account_id: Some(account.id),
-            action: "sign_in",
+            account_id,
+            action,
             record_kind: "account",
-            record_id: Some(account.id),
+            record_id: account_id,
             remote_addr: Some(remote_addr),
             detail: "",
         },
-    )?;
+    )
+}
+
+/// The device key of this attempt: the cookie's hash when it is a valid device of the account.
+fn device_key(
+    conn: &mut DbConn,
+    device_token: Option<&str>,
+    account_id: Option<i64>,
+) -> Result<Option<String>, DbError> {
+    let (Some(token), Some(account_id)) = (device_token, account_id) else {
+        return Ok(None);
+    };
+    let hash = sha256_hex(token);
+    Ok(trusted_devices::is_trusted(conn, &hash, account_id, now())?.then_some(hash))
+}
+
+pub fn attempt(conn: &mut DbConn, credentials: &Credentials) -> Result<LoginOutcome, DbError> {
+    let email_key = normalize_email(credentials.email);
+    let remote_addr = credentials.remote_addr;
+    if !crate::text::is_clean(&email_key, crate::text::Lines::Single) {
+        // No account has such an email (forms refuse it), and PostgreSQL cannot even compare
+        // with a NUL: answered like an unknown email, in the same time.
+        password::verify_dummy(credentials.password);
+        return Ok(LoginOutcome::Rejected);
+    }
+    let account = accounts::find_by_email(conn, &email_key)?;
+    let account_id = account.as_ref().map(|a| a.id);
+    let device = device_key(conn, credentials.device_token, account_id)?;
+    let key = AttemptKey {
+        email_key: &email_key,
+        remote_addr,
+        device_key: device.as_deref(),
+    };
+    let Some(attempt_id) = admit(conn, &key)? else {
+        record_event(conn, "sign_in_throttled", account_id, remote_addr)?;
+        return Ok(LoginOutcome::Throttled);
+    };
+    let verified = match &account {
+        Some(a) if a.disabled_at.is_none() => {
+            password::verify(credentials.password, &a.password_hash)
+        }
+        _ => {
+            password::verify_dummy(credentials.password);
+            false
+        }
+    };
+    let Some(account) = account.filter(|_| verified) else {
+        record_event(conn, "sign_in_failed", account_id, remote_addr)?;
+        tracing::info!(account = ?account_id, "failed sign-in");
+        return Ok(LoginOutcome::Rejected);
+    };
+    login_attempts::mark_succeeded(conn, attempt_id)?;
+    login_attempts::clear_for(conn, &key)?;
+    if password::needs_rehash(&account.password_hash) {
+        if let Ok(upgraded) = password::hash(credentials.password) {
+            accounts::update_password_hash(conn, account.id, &upgraded)?;
+        }
+    }
+    let new_device = match device {
+        Some(_) => None,
+        None => Some(trust_device(conn, account.id)?),
+    };
+    let token = session::create(conn, account.id)?;
+    record_event(conn, "sign_in", Some(account.id), remote_addr)?;
     tracing::info!(account = account.id, "signed in");
     Ok(LoginOutcome::SignedIn {
         token,
         account_id: account.id,
         role: account.role,
+        new_device,
     })
+}
+
+/// A new device cookie value for a browser that just signed in to this account.
+pub fn trust_device(conn: &mut DbConn, account_id: i64) -> Result<String, DbError> {
+    let token = new_token();
+    let at = now();
+    trusted_devices::insert(
+        conn,
+        &sha256_hex(&token),
+        account_id,
+        at,
+        at + DEVICE_LIFETIME,
+    )?;
+    Ok(token)
 }
 
 /// Creates a practitioner account; used by the CLI and the one-time setup page.

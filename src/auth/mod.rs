@@ -2,9 +2,11 @@
 //! extractors that are the only way a handler gets at the signed-in account or its records.
 
 pub mod csrf;
+pub mod device;
 pub mod extract;
 pub mod login;
 pub mod password;
+pub mod proxy;
 pub mod session;
 pub mod tokens;
 

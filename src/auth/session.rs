@@ -36,7 +36,7 @@ pub struct SessionInfo {
 
 /// Whether this request reached us over TLS, directly or via a proxy that says so.
 pub fn is_secure(req: &HttpRequest) -> bool {
-    req.connection_info().scheme() == "https"
+    super::proxy::scheme(req) == "https"
 }
 
 pub fn cookie_name(secure: bool) -> &'static str {

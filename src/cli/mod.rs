@@ -51,6 +51,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
         format: AnalyzeFormat,
     },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     // exports
     /// Write a consistent copy of the SQLite database to FILE while the server keeps running
     /// (VACUUM INTO). Never overwrites a file. On PostgreSQL use pg_dump instead.
@@ -68,6 +73,13 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the audit trail's hash chain and name the first broken link: an event edited,
+    /// removed or added in the database afterwards. Exit code 0: intact; 1: broken.
+    Verify,
 }
 
 #[derive(Debug, clap::Args, Default)]

@@ -76,6 +76,13 @@ impl DbError {
             || text.contains("disk is full")
             || text.contains("no space left")
     }
+
+    /// PostgreSQL refused text it cannot store (a NUL byte). Inputs are checked at the edge, so
+    /// this is the safety net for a field that escaped the check: a client error, not a 500.
+    pub fn is_unstorable_text(&self) -> bool {
+        let text = self.to_string();
+        text.contains("invalid byte sequence for encoding") || text.contains("0x00")
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,6 +218,7 @@ pub fn connect_counted(url: &str, max_size: u32) -> Result<(Pool, QueryCount), D
     let mut conn = pool.get()?;
     run_migrations(&mut conn)?;
     super::dashboard_cache::backfill_due(&mut conn)?;
+    super::audit::seal_unchained(&mut conn)?;
     Ok((pool, count))
 }
 

@@ -17,6 +17,7 @@ pub mod programs;
 pub mod schema;
 pub mod sessions;
 pub mod summaries;
+pub mod trusted_devices;
 
 // portal and diary
 pub mod client_accounts;

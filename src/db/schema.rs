@@ -32,6 +32,16 @@ diesel::table! {
         remote_addr -> Text,
         attempted_at -> Timestamp,
         succeeded -> Bool,
+        device_key -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    trusted_devices (token_hash) {
+        token_hash -> Text,
+        account_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
     }
 }
 
@@ -66,6 +76,18 @@ diesel::table! {
         record_id -> Nullable<BigInt>,
         remote_addr -> Nullable<Text>,
         detail -> Text,
+        seq -> Nullable<BigInt>,
+        entry_hash -> Nullable<Text>,
+        owner_id -> Nullable<BigInt>,
+        client_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    audit_chain_head (id) {
+        id -> Integer,
+        seq -> BigInt,
+        entry_hash -> Text,
     }
 }
 
@@ -199,8 +221,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     sessions,
     login_attempts,
+    trusted_devices,
     clients,
     audit_events,
+    audit_chain_head,
     hair_tests,
     hair_test_levels,
     pending_imports,

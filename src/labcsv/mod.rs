@@ -12,6 +12,7 @@ use crate::domain::element::Element;
 use crate::domain::level::{parse_level_cell, MineralLevel};
 use crate::domain::sex::Sex;
 use crate::domain::units::Unit;
+use crate::text::{control_character_problem, Lines};
 
 /// One data row: its 1-based line in the file (the header is line 1) and what it holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -409,7 +410,13 @@ fn parse_row(
     let mut cells: Vec<(&Column, &str)> = Vec::with_capacity(columns.len());
     for (column, raw) in columns.iter().zip(record.iter()) {
         match std::str::from_utf8(raw) {
-            Ok(text) => cells.push((column, text.trim())),
+            Ok(text) => match control_character_problem(text.trim(), Lines::Single) {
+                None => cells.push((column, text.trim())),
+                Some(problem) => errors.push(CellError {
+                    column: column.header.clone(),
+                    message: problem,
+                }),
+            },
             Err(_) => errors.push(CellError {
                 column: column.header.clone(),
                 message: "this cell is not valid UTF-8 text; save the file as UTF-8".to_string(),
@@ -460,9 +467,11 @@ fn parse_row(
         // The header check guarantees the column; a non-UTF-8 cell was reported above.
         None => None,
     };
+    // Text cells come back as exported: a `'` put before `=`, `+`, `-` or `@` so spreadsheets
+    // do not run the cell as a formula is taken off again.
     let text_field = |wanted: Field| {
         field(wanted)
-            .map(|(_, text)| text.to_string())
+            .map(|(_, text)| unescape_spreadsheet(text).to_string())
             .filter(|text| !text.is_empty())
     };
     let sex = match field(Field::Sex) {
@@ -513,6 +522,63 @@ fn parse_row(
             levels,
         }),
         _ => Err(errors),
+    }
+}
+
+/// Undoes `export::csv::spreadsheet_safe`: a leading `'` before a formula character.
+pub fn unescape_spreadsheet(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']) => rest,
+        _ => text,
+    }
+}
+
+/// The most rows one file may hold: a practice's whole history of one client is a few dozen,
+/// a practice-wide export a few thousand. Larger files are refused before any work.
+pub const MAX_ROWS: usize = 5_000;
+/// The hair-test form's limits, applied to imported rows too, so an import stores only what
+/// the form would have accepted.
+pub const LAB_MAX_CHARS: usize = 100;
+pub const LAB_SAMPLE_ID_MAX_CHARS: usize = 100;
+
+/// Applies the hair-test form's own rules to parsed rows (the parser alone knows no date):
+/// no sample date after `today`, lab and sample id within the form's lengths.
+pub fn apply_form_rules(rows: &mut [LabRow], today: NaiveDate) {
+    for row in rows {
+        let Ok(test) = &row.result else { continue };
+        let mut errors = Vec::new();
+        if test.sample_date > today {
+            errors.push(CellError {
+                column: "sample_date".into(),
+                message: format!(
+                    "{} is in the future: the sample date is the day the hair was cut",
+                    test.sample_date
+                ),
+            });
+        }
+        if test
+            .lab
+            .as_ref()
+            .is_some_and(|l| l.chars().count() > LAB_MAX_CHARS)
+        {
+            errors.push(CellError {
+                column: "lab".into(),
+                message: format!("use at most {LAB_MAX_CHARS} characters"),
+            });
+        }
+        if test
+            .lab_sample_id
+            .as_ref()
+            .is_some_and(|l| l.chars().count() > LAB_SAMPLE_ID_MAX_CHARS)
+        {
+            errors.push(CellError {
+                column: "lab_sample_id".into(),
+                message: format!("use at most {LAB_SAMPLE_ID_MAX_CHARS} characters"),
+            });
+        }
+        if !errors.is_empty() {
+            row.result = Err(errors);
+        }
     }
 }
 
@@ -793,7 +859,9 @@ mod tests {
         // A quoted cell spanning lines: the next row's line number still counts file lines.
         let rows = parse("sample_date,lab,Ca\n2025-01-01,\"A\nB\",1\n2025-01-02,C,1\n").unwrap();
         assert_eq!(rows.iter().map(|row| row.line).collect::<Vec<_>>(), [2, 4]);
-        assert_eq!(rows[0].result.clone().unwrap().lab.as_deref(), Some("A\nB"));
+        // The form's lab field is one line, so the import refuses a line break in it too.
+        let errors = rows[0].result.clone().unwrap_err();
+        assert!(errors[0].message.contains("line break"), "{errors:?}");
     }
 
     #[test]
@@ -806,6 +874,34 @@ mod tests {
         let errors = rows[0].result.clone().unwrap_err();
         assert_eq!(errors[0].column, "lab");
         assert!(errors[0].message.contains("UTF-8"));
+    }
+
+    #[test]
+    fn control_characters_escapes_and_form_rules() {
+        let errors = row_errors("sample_date,lab,Ca\n2025-01-01,A\u{0}B,40\n");
+        assert_eq!(errors[0].column, "lab");
+        assert!(errors[0].message.contains("NUL"), "{errors:?}");
+        let test =
+            only_test("sample_date,lab,lab_sample_id,Ca\n2025-01-01,'=HYPERLINK(1),'-7,40\n");
+        assert_eq!(test.lab.as_deref(), Some("=HYPERLINK(1)"));
+        assert_eq!(test.lab_sample_id.as_deref(), Some("-7"));
+        let kept = only_test("sample_date,lab,Ca\n2025-01-01,'quoted,40\n");
+        assert_eq!(kept.lab.as_deref(), Some("'quoted"));
+        let long = "x".repeat(LAB_SAMPLE_ID_MAX_CHARS + 1);
+        let mut rows = parse(&format!(
+            "sample_date,lab_sample_id,Ca\n2025-01-01,{long},40\n2030-01-01,ok,40\n2025-01-01,ok,40\n"
+        ))
+        .unwrap();
+        apply_form_rules(&mut rows, NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
+        assert_eq!(
+            rows[0].result.as_ref().unwrap_err()[0].column,
+            "lab_sample_id"
+        );
+        assert_eq!(
+            rows[1].result.as_ref().unwrap_err()[0].column,
+            "sample_date"
+        );
+        assert!(rows[2].result.is_ok());
     }
 
     #[test]

@@ -15,6 +15,9 @@ pub enum AppError {
     CsrfRejected,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// Input that reads but cannot be accepted, for a form that has no page to show it back.
+    #[error("unprocessable: {0}")]
+    Unprocessable(String),
     #[error("payload too large")]
     TooLarge,
     #[error(transparent)]

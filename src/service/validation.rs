@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::text::{control_character_problem, Lines};
+
 /// Messages keyed by form field name, shown next to the field.
 #[derive(Debug, Default, Clone)]
 pub struct FieldErrors(BTreeMap<&'static str, String>);
@@ -20,6 +22,13 @@ impl FieldErrors {
     }
     pub fn len(&self) -> usize {
         self.0.len()
+    }
+    /// Refuses NUL and other control characters (tab and line breaks only in free text), with
+    /// a message next to the field. Called before a field's other checks, so this message wins.
+    pub fn check_text(&mut self, field: &'static str, value: &str, lines: Lines) {
+        if let Some(message) = control_character_problem(value, lines) {
+            self.add(field, message);
+        }
     }
 }
 

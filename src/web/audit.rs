@@ -1,21 +1,62 @@
-//! The practitioner's own audit trail: sign-ins, failed sign-ins and every change to records.
+//! The practitioner's audit trail: sign-ins, failed sign-ins, every change to their records and
+//! every view of a client's record, by them or by the client in the portal. Filters by client,
+//! account, action and date; pages by keyset (the time and id of the last event shown), so an
+//! old page of millions of events costs what the first does.
 
-use actix_web::{web, HttpResponse};
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
-use super::forms::page_number;
+use super::forms::url_encode;
 use super::view::render_page;
-use super::{run_db, AppResult, Layout};
+use super::{remote_addr, run_db, AppResult, Layout};
 use crate::auth::Practitioner;
-use crate::db::audit::{self, AuditEvent};
+use crate::db::audit::{self, AuditEntry, AuditEvent, AuditFilter, Scope};
+use crate::db::clients::ClientRow;
 use crate::db::Pool;
 
 const PAGE_SIZE: i64 = 50;
 
-#[derive(Deserialize)]
+/// The actions the filter offers (what the app records).
+const ACTIONS: &[&str] = &[
+    audit::VIEW,
+    "search",
+    "export",
+    "create",
+    "update",
+    "import",
+    "delete",
+    "restore",
+    "archive",
+    "acknowledge",
+    "annotate",
+    "share",
+    "reanalyze",
+    "sign_in",
+    "sign_in_failed",
+    "sign_in_throttled",
+    "sign_out",
+    "second_factor",
+];
+
+#[derive(Deserialize, Default)]
 pub struct AuditQuery {
-    page: Option<String>,
+    #[serde(default)]
+    client: String,
+    #[serde(default)]
+    account: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    before: String,
 }
 
 #[derive(Template)]
@@ -23,9 +64,15 @@ pub struct AuditQuery {
 struct AuditPage {
     layout: Layout,
     events: Vec<AuditEvent>,
-    names: std::collections::HashMap<i64, String>,
-    page: i64,
-    pages: i64,
+    names: HashMap<i64, String>,
+    client_names: HashMap<i64, String>,
+    clients: Vec<(i64, String)>,
+    accounts: Vec<(i64, String)>,
+    actions: &'static [&'static str],
+    query: AuditQuery,
+    message: Option<String>,
+    older: Option<String>,
+    newest: Option<String>,
 }
 
 impl AuditPage {
@@ -40,8 +87,67 @@ impl AuditPage {
         }
     }
 
-    fn page_link(&self, page: i64) -> String {
-        format!("/audit?page={page}")
+    fn client_name(&self, client_id: &Option<i64>) -> String {
+        client_id
+            .and_then(|id| self.client_names.get(&id).cloned())
+            .unwrap_or_default()
+    }
+
+    fn selected(&self, value: &str, id: &i64) -> bool {
+        value == id.to_string()
+    }
+}
+
+fn parse_id(text: &str) -> Option<i64> {
+    text.trim().parse().ok().filter(|id| *id > 0)
+}
+
+fn parse_day(text: &str, field: &str, message: &mut Option<String>) -> Option<NaiveDate> {
+    match text.trim() {
+        "" => None,
+        day => NaiveDate::parse_from_str(day, "%Y-%m-%d")
+            .map_err(|_| {
+                *message = Some(format!("The {field} date is not a date: use YYYY-MM-DD."))
+            })
+            .ok(),
+    }
+}
+
+/// `before=` is `<microseconds since 1970>.<event id>`: the last event of the previous page.
+fn parse_cursor(text: &str) -> Option<(NaiveDateTime, i64)> {
+    let (micros, id) = text.split_once('.')?;
+    let at = DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
+    Some((at, id.parse().ok()?))
+}
+
+fn cursor_of(event: &AuditEvent) -> String {
+    format!(
+        "{}.{}",
+        event.occurred_at.and_utc().timestamp_micros(),
+        event.id
+    )
+}
+
+fn link(query: &AuditQuery, before: Option<&str>) -> String {
+    let mut parts = Vec::new();
+    for (name, value) in [
+        ("client", &query.client),
+        ("account", &query.account),
+        ("action", &query.action),
+        ("from", &query.from),
+        ("to", &query.to),
+    ] {
+        if !value.trim().is_empty() {
+            parts.push(format!("{name}={}", url_encode(value.trim())));
+        }
+    }
+    if let Some(before) = before {
+        parts.push(format!("before={before}"));
+    }
+    if parts.is_empty() {
+        "/audit".into()
+    } else {
+        format!("/audit?{}", parts.join("&"))
     }
 }
 
@@ -50,24 +156,138 @@ pub async fn list(
     pool: web::Data<Pool>,
     query: web::Query<AuditQuery>,
 ) -> AppResult<HttpResponse> {
-    let page = page_number(query.page.as_deref());
+    let query = query.into_inner();
+    let mut message = None;
+    let from = parse_day(&query.from, "from", &mut message);
+    let to = parse_day(&query.to, "to", &mut message);
+    let filter = AuditFilter {
+        owner_id: practitioner.id(),
+        client_id: parse_id(&query.client),
+        account_id: parse_id(&query.account),
+        action: ACTIONS
+            .iter()
+            .find(|a| **a == query.action.trim())
+            .map(|a| a.to_string()),
+        from: from.and_then(|d| d.and_hms_opt(0, 0, 0)),
+        until: to
+            .and_then(|d| d.succ_opt())
+            .and_then(|d| d.and_hms_opt(0, 0, 0)),
+        before: parse_cursor(&query.before),
+    };
+    let first_page = filter.before.is_none();
     let owner = practitioner.id();
-    let (events, total, names) = run_db(&pool, move |conn| {
-        let (events, total) =
-            audit::page_for_practitioner(conn, owner, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+    let (events, more, names, clients, accounts) = run_db(&pool, move |conn| {
+        let (events, more) = audit::page(conn, &filter, PAGE_SIZE)?;
         let ids: Vec<i64> = events.iter().filter_map(|e| e.account_id).collect();
         let names = crate::db::accounts::display_names(conn, &ids)?;
-        Ok((events, total, names))
+        let (clients, accounts) = audit::filter_choices(conn, owner)?;
+        Ok((events, more, names, clients, accounts))
     })
     .await?;
+    let older = more
+        .then(|| events.last().map(|e| link(&query, Some(&cursor_of(e)))))
+        .flatten();
+    let newest = (!first_page).then(|| link(&query, None));
+    let client_names = clients.iter().cloned().collect();
+    let status = match message {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
+    };
     render_page(
-        actix_web::http::StatusCode::OK,
+        status,
         &AuditPage {
             layout: Layout::for_practitioner(&practitioner, "audit"),
             events,
             names,
-            page,
-            pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+            client_names,
+            clients,
+            accounts,
+            actions: ACTIONS,
+            query,
+            message,
+            older,
+            newest,
         },
     )
+}
+
+/// One view of a client's record, as the record's page lists it.
+pub struct AccessLine {
+    pub at: String,
+    pub who: String,
+    pub what: &'static str,
+    pub from: String,
+}
+
+/// What a view's `record_kind` was, in words.
+fn view_label(kind: &str) -> &'static str {
+    match kind {
+        "timeline" => "the record (timeline)",
+        "client_details" => "the client's details",
+        "hair_test" => "a hair test",
+        "diary" => "the symptom diary",
+        "summary" => "a progress summary",
+        "summary_pdf" => "a progress summary (PDF)",
+        "portal_diary" => "the diary, in the portal",
+        "portal_history" => "the diary history, in the portal",
+        "portal_results" => "the results, in the portal",
+        _ => "the record",
+    }
+}
+
+/// The latest views of a client's record, by anyone.
+pub async fn recent_access(pool: &Pool, client_id: i64) -> AppResult<Vec<AccessLine>> {
+    let (views, names) = run_db(pool, move |conn| {
+        let views = audit::views_of_client(conn, client_id, 10)?;
+        let ids: Vec<i64> = views.iter().filter_map(|e| e.account_id).collect();
+        Ok((views, crate::db::accounts::display_names(conn, &ids)?))
+    })
+    .await?;
+    Ok(views
+        .into_iter()
+        .map(|e| AccessLine {
+            at: e.occurred_at.format("%Y-%m-%d %H:%M").to_string(),
+            who: e
+                .account_id
+                .and_then(|id| names.get(&id).cloned())
+                .unwrap_or_else(|| "unknown account".into()),
+            what: view_label(&e.record_kind),
+            from: e.remote_addr.unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// Records that the signed-in account opened part of a client's record: HIPAA §164.312(b)
+/// expects every access to a record to be on record, by anyone. `what` names the page or file
+/// (`timeline`, `hair_test`, …) and `record_id` the record shown (the client's id for pages of
+/// the whole record).
+pub async fn record_view(
+    req: &HttpRequest,
+    pool: &Pool,
+    viewer: i64,
+    client: &ClientRow,
+    what: &'static str,
+    record_id: Option<i64>,
+) -> AppResult<()> {
+    let addr = remote_addr(req);
+    let scope = Scope {
+        owner_id: Some(client.practitioner_id),
+        client_id: Some(client.id),
+    };
+    let record_id = record_id.or(Some(client.id));
+    run_db(pool, move |conn| {
+        audit::record_scoped(
+            conn,
+            &AuditEntry {
+                account_id: Some(viewer),
+                action: audit::VIEW,
+                record_kind: what,
+                record_id,
+                remote_addr: Some(&addr),
+                detail: "",
+            },
+            scope,
+        )
+    })
+    .await
 }

@@ -11,7 +11,10 @@ use askama::Template;
 
 use super::forms::redirect;
 use super::forms::EmptyForm;
-use super::imports::{pending_from_upload, row_view, test_input, verified_upload, RowView};
+use super::imports::{
+    pending_from_upload, row_view, test_input, verified_upload, PreviewQuery, PreviewWindow,
+    RowView,
+};
 use super::view::render_page;
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
@@ -87,10 +90,11 @@ fn resolve_rows(
     pending: &PendingImport,
 ) -> Result<Result<Vec<ResolvedRow>, String>, DbError> {
     let unit = Unit::parse(&pending.default_unit).unwrap_or(Unit::MgPercent);
-    let rows = match parse_lab_csv(pending.content.as_bytes(), unit) {
+    let mut rows = match parse_lab_csv(pending.content.as_bytes(), unit) {
         Ok(rows) => rows,
         Err(e) => return Ok(Err(e.to_string())),
     };
+    crate::labcsv::apply_form_rules(&mut rows, crate::web::view::today());
     let codes: Vec<String> = rows
         .iter()
         .filter_map(|r| {
@@ -152,9 +156,18 @@ struct PreviewPage {
     import_id: i64,
     file_name: String,
     header_error: Option<String>,
+    /// The rows of this page of the preview.
     rows: Vec<BulkRow>,
+    total_rows: usize,
     bad_rows: usize,
     clients: usize,
+    window: PreviewWindow,
+}
+
+impl PreviewPage {
+    fn page_link(&self, page: i64) -> String {
+        format!("/import/{}?page={page}", self.import_id)
+    }
 }
 
 async fn pending_of(
@@ -175,6 +188,7 @@ pub async fn preview(
     req: HttpRequest,
     pool: web::Data<Pool>,
     practitioner: Practitioner,
+    query: web::Query<PreviewQuery>,
 ) -> AppResult<HttpResponse> {
     let pending = pending_of(&req, &pool, &practitioner).await?;
     let owner = practitioner.id();
@@ -188,26 +202,28 @@ pub async fn preview(
     .await?;
     let (header_error, rows) = match resolved {
         Err(message) => (Some(message), Vec::new()),
-        Ok(rows) => (
-            None,
-            rows.iter()
-                .map(|(row, client)| BulkRow {
-                    view: row_view(
-                        row,
-                        client.as_ref().and_then(|c| c.sex.as_deref()),
-                        &reference,
-                    ),
-                    client: client.as_ref().map(|c| (c.id, c.full_name.clone())),
-                })
-                .collect::<Vec<_>>(),
-        ),
+        Ok(rows) => (None, rows),
     };
-    let bad_rows = rows.iter().filter(|r| !r.view.errors.is_empty()).count();
+    let total_rows = rows.len();
+    let bad_rows = rows.iter().filter(|(r, _)| r.result.is_err()).count();
     let clients = rows
         .iter()
-        .filter_map(|r| r.client.as_ref().map(|c| c.0))
+        .filter_map(|(_, c)| c.as_ref().map(|c| c.id))
         .collect::<std::collections::BTreeSet<_>>()
         .len();
+    let window = PreviewWindow::new(total_rows, bad_rows, query.page.as_deref());
+    let rows: Vec<BulkRow> = window
+        .select(rows, |(r, _)| r.result.is_err())
+        .iter()
+        .map(|(row, client)| BulkRow {
+            view: row_view(
+                row,
+                client.as_ref().and_then(|c| c.sex.as_deref()),
+                &reference,
+            ),
+            client: client.as_ref().map(|c| (c.id, c.full_name.clone())),
+        })
+        .collect();
     let status = if header_error.is_some() || bad_rows > 0 {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -221,8 +237,10 @@ pub async fn preview(
             file_name,
             header_error,
             rows,
+            total_rows,
             bad_rows,
             clients,
+            window,
         },
     )
 }

@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use serde::Deserialize;
 
 use super::forms::{looks_like_email, EmptyForm};
-use super::forms::{optional_date, optional_text, page_number, redirect, FieldErrors};
+use super::forms::{optional_date, optional_text, page_number, redirect, FieldErrors, Lines};
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Practitioner, ScopedClient};
@@ -39,6 +39,8 @@ struct ListPage {
     total: i64,
     page: i64,
     pages: i64,
+    /// Why the search text was not searched for (a control character in it).
+    q_error: Option<String>,
 }
 
 impl ListPage {
@@ -55,7 +57,31 @@ impl ListPage {
     }
 }
 
+/// A search is on record too (what it found, never the words searched: they may be a name).
+async fn record_search(req: &HttpRequest, pool: &Pool, owner: i64, found: i64) -> AppResult<()> {
+    let (addr, detail) = (remote_addr(req), format!("{found} clients found"));
+    run_db(pool, move |conn| {
+        crate::db::audit::record_scoped(
+            conn,
+            &crate::db::audit::AuditEntry {
+                account_id: Some(owner),
+                action: "search",
+                record_kind: "clients",
+                record_id: None,
+                remote_addr: Some(&addr),
+                detail: &detail,
+            },
+            crate::db::audit::Scope {
+                owner_id: Some(owner),
+                client_id: None,
+            },
+        )
+    })
+    .await
+}
+
 pub async fn list(
+    req: HttpRequest,
     practitioner: Practitioner,
     pool: web::Data<Pool>,
     query: web::Query<ListQuery>,
@@ -63,8 +89,13 @@ pub async fn list(
     let query = query.into_inner();
     let page = page_number(query.page.as_deref());
     let archived = query.archived == "1";
-    let words: Vec<String> = query
-        .q
+    let q_error = crate::text::control_character_problem(&query.q, Lines::Single);
+    let searched = if q_error.is_some() {
+        ""
+    } else {
+        query.q.as_str()
+    };
+    let words: Vec<String> = searched
         .split_whitespace()
         .take(8)
         .map(str::to_lowercase)
@@ -87,9 +118,16 @@ pub async fn list(
         )
     })
     .await?;
+    if !searched.trim().is_empty() {
+        record_search(&req, &pool, owner, total).await?;
+    }
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let status = match q_error {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
+    };
     render_page(
-        StatusCode::OK,
+        status,
         &ListPage {
             layout: Layout::for_practitioner(&practitioner, "clients"),
             q: query.q,
@@ -98,6 +136,7 @@ pub async fn list(
             total,
             page,
             pages,
+            q_error,
         },
     )
 }
@@ -137,6 +176,17 @@ impl ClientForm {
     /// Parses every field, collecting all problems at once rather than one per submit.
     pub fn parse(&self, today: NaiveDate) -> Result<ClientFields, FieldErrors> {
         let mut errors = FieldErrors::default();
+        for (field, value) in [
+            ("full_name", &self.full_name),
+            ("reference_code", &self.reference_code),
+            ("date_of_birth", &self.date_of_birth),
+            ("sex", &self.sex),
+            ("email", &self.email),
+            ("phone", &self.phone),
+        ] {
+            errors.check_text(field, value, Lines::Single);
+        }
+        errors.check_text("notes", &self.notes, Lines::Multi);
         let full_name = self.full_name.trim().to_string();
         if full_name.is_empty() {
             errors.add("full_name", "Enter the client's name.");
@@ -304,7 +354,13 @@ pub async fn create(
     save(&req, &pool, &practitioner, None, form).await
 }
 
-pub async fn edit_form(scoped: ScopedClient) -> AppResult<HttpResponse> {
+pub async fn edit_form(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedClient,
+) -> AppResult<HttpResponse> {
+    let viewer = scoped.practitioner.id();
+    super::audit::record_view(&req, &pool, viewer, &scoped.client, "client_details", None).await?;
     render_page(
         StatusCode::OK,
         &FormPage {
@@ -380,11 +436,19 @@ struct ShowPage {
     timeline: super::timeline::Timeline,
     portal: super::client_diary::PortalSection,
     summaries: super::summaries::SummaryList,
+    access: Vec<super::audit::AccessLine>,
 }
 
 /// The client's page is their timeline: details, trends, tests, flags.
-pub async fn show(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<HttpResponse> {
+pub async fn show(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedClient,
+) -> AppResult<HttpResponse> {
+    let viewer = scoped.practitioner.id();
+    super::audit::record_view(&req, &pool, viewer, &scoped.client, "timeline", None).await?;
     let timeline = super::timeline::load(&pool, &scoped.client, crate::web::view::today()).await?;
+    let access = super::audit::recent_access(&pool, scoped.client.id).await?;
     let client_id = scoped.client.id;
     let (portal, summaries) = run_db(&pool, move |conn| {
         Ok((
@@ -401,6 +465,7 @@ pub async fn show(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<Http
             timeline,
             portal,
             summaries,
+            access,
         },
     )
 }

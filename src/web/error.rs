@@ -29,6 +29,10 @@ impl AppError {
                 "Storage unavailable",
                 "The server cannot write to its database right now (it is read-only or the disk is full). Nothing was saved. Please try again later; the administrator has been told in the server log.".into(),
             ),
+            AppError::Db(e) if e.is_unstorable_text() => (
+                "Not saved",
+                "The request held a character that cannot be stored (a NUL byte), so nothing was saved. Go back, remove it and try again.".into(),
+            ),
             AppError::NotFound => ("Not found", "There is nothing here, or it is not yours to see.".into()),
             AppError::SignInRequired { .. } => ("Sign-in required", "Please sign in.".into()),
             AppError::CsrfRejected => (
@@ -36,6 +40,7 @@ impl AppError {
                 "This form was stale or did not come from this site, so nothing was changed. Go back, reload the page and try again.".into(),
             ),
             AppError::BadRequest(msg) => ("Bad request", msg.clone()),
+            AppError::Unprocessable(msg) => ("Not saved", msg.clone()),
             AppError::TooLarge => ("Too large", "The upload is larger than this server accepts.".into()),
             AppError::Db(DbError::Pool(_)) | AppError::Db(DbError::Connect(_)) => (
                 "Database unavailable",
@@ -56,11 +61,13 @@ impl ResponseError for AppError {
             AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
             AppError::CsrfRejected => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Db(DbError::Pool(_)) | AppError::Db(DbError::Connect(_)) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             AppError::Db(e) if is_storage_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Db(e) if e.is_unstorable_text() => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

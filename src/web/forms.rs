@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 pub use crate::service::validation::{looks_like_email, FieldErrors};
+pub use crate::text::Lines;
 
 /// The body of a form whose only field is its CSRF token (delete, archive, sign out ...).
 #[derive(Debug, Deserialize)]
@@ -36,7 +37,7 @@ pub fn optional_date(value: &str) -> Result<Option<NaiveDate>, String> {
 /// A `next=` target is followed only when it is a path on this site, never another host.
 pub fn safe_next(next: &str) -> &str {
     let is_local = next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\");
-    if is_local && !next.contains(['\r', '\n']) {
+    if is_local && !next.chars().any(char::is_control) {
         next
     } else {
         "/"
@@ -74,6 +75,7 @@ mod tests {
         assert_eq!(safe_next("//evil.example"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");
+        assert_eq!(safe_next("/clients\0"), "/");
     }
 
     #[test]

@@ -7,8 +7,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use futures_util::StreamExt;
 
-use super::forms::redirect;
+use serde::Deserialize;
+
 use super::forms::EmptyForm;
+use super::forms::{page_number, redirect};
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::{self, CsrfForm};
 use crate::auth::extract::parse_id;
@@ -145,8 +147,60 @@ struct PreviewPage {
     import_id: i64,
     file_name: String,
     header_error: Option<String>,
+    /// The rows of this page of the preview.
     rows: Vec<RowView>,
+    total_rows: usize,
     bad_rows: usize,
+    window: PreviewWindow,
+}
+
+impl PreviewPage {
+    fn page_link(&self, page: i64) -> String {
+        format!(
+            "/clients/{}/import/{}?page={page}",
+            self.client.id, self.import_id
+        )
+    }
+}
+
+/// Rows shown per preview page: a 5,000-row file is previewed, and analysed, a page at a time.
+pub const PREVIEW_PAGE_ROWS: usize = 100;
+
+#[derive(Deserialize, Default)]
+pub struct PreviewQuery {
+    pub page: Option<String>,
+}
+
+/// Which rows a preview page shows: only the rows with errors when there are any (those are
+/// what needs attention), a page of them at a time.
+#[derive(Debug, Clone, Copy)]
+pub struct PreviewWindow {
+    pub page: i64,
+    pub pages: i64,
+    pub errors_only: bool,
+}
+
+impl PreviewWindow {
+    pub fn new(total_rows: usize, bad_rows: usize, page: Option<&str>) -> Self {
+        let errors_only = bad_rows > 0;
+        let shown = if errors_only { bad_rows } else { total_rows };
+        let pages = shown.div_ceil(PREVIEW_PAGE_ROWS).max(1) as i64;
+        PreviewWindow {
+            page: page_number(page).min(pages),
+            pages,
+            errors_only,
+        }
+    }
+
+    /// The rows of this page, from all rows and whether each has errors.
+    pub fn select<T>(&self, rows: Vec<T>, has_errors: impl Fn(&T) -> bool) -> Vec<T> {
+        let skip = (self.page as usize - 1) * PREVIEW_PAGE_ROWS;
+        rows.into_iter()
+            .filter(|row| !self.errors_only || has_errors(row))
+            .skip(skip)
+            .take(PREVIEW_PAGE_ROWS)
+            .collect()
+    }
 }
 
 /// The rows of an upload for this client: parse errors, plus a `client_ref` that names another
@@ -154,6 +208,7 @@ struct PreviewPage {
 fn checked_rows(pending: &PendingImport, client: &ClientRow) -> Result<Vec<LabRow>, String> {
     let unit = Unit::parse(&pending.default_unit).unwrap_or(Unit::MgPercent);
     let mut rows = parse_lab_csv(pending.content.as_bytes(), unit).map_err(|e| e.to_string())?;
+    crate::labcsv::apply_form_rules(&mut rows, crate::web::view::today());
     for row in &mut rows {
         if let Ok(test) = &row.result {
             if let Some(reference) = test.client_ref.as_deref().filter(|r| !r.trim().is_empty()) {
@@ -190,6 +245,7 @@ pub async fn preview(
     req: HttpRequest,
     pool: web::Data<Pool>,
     scoped: ScopedClient,
+    query: web::Query<PreviewQuery>,
 ) -> AppResult<HttpResponse> {
     let pending = load_pending(&req, &pool, &scoped).await?;
     let practitioner_id = scoped.practitioner.id();
@@ -200,15 +256,17 @@ pub async fn preview(
     .await?;
     let sex = scoped.client.sex.clone();
     let (header_error, rows) = match checked_rows(&pending, &scoped.client) {
-        Ok(rows) => (
-            None,
-            rows.iter()
-                .map(|r| row_view(r, sex.as_deref(), &reference))
-                .collect::<Vec<_>>(),
-        ),
+        Ok(rows) => (None, rows),
         Err(message) => (Some(message), Vec::new()),
     };
-    let bad_rows = rows.iter().filter(|r| !r.errors.is_empty()).count();
+    let total_rows = rows.len();
+    let bad_rows = rows.iter().filter(|r| r.result.is_err()).count();
+    let window = PreviewWindow::new(total_rows, bad_rows, query.page.as_deref());
+    let rows: Vec<RowView> = window
+        .select(rows, |r| r.result.is_err())
+        .iter()
+        .map(|r| row_view(r, sex.as_deref(), &reference))
+        .collect();
     let status = if header_error.is_some() || bad_rows > 0 {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -222,7 +280,9 @@ pub async fn preview(
             file_name: pending.file_name,
             header_error,
             rows,
+            total_rows,
             bad_rows,
+            window,
             client: scoped.client,
         },
     )
@@ -334,6 +394,8 @@ pub(crate) fn test_input(test: ParsedTest, pending: &PendingImport) -> TestInput
     }
 }
 
+const TOO_MANY_ROWS: &str = "This file has more than 5,000 rows: split it into files of at most 5,000 tests and import them one after the other.";
+
 /// Checks an upload's unit and encoding and makes it a pending import; the message is for the
 /// upload form when the file cannot be one.
 pub(crate) fn pending_from_upload(
@@ -353,11 +415,30 @@ pub(crate) fn pending_from_upload(
     let content = String::from_utf8(upload.content).map_err(|_| {
         "The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” and upload again."
     })?;
+    if content.contains('\0') {
+        return Err("The file holds NUL bytes, so it is not a CSV text file. Save it from your spreadsheet as “CSV UTF-8” and upload again.");
+    }
+    // Counting records is cheap; parsing and previewing a huge file is not.
+    let records = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(content.as_bytes())
+        .byte_records()
+        .count();
+    if records > crate::labcsv::MAX_ROWS + 1 {
+        return Err(TOO_MANY_ROWS);
+    }
     Ok(PendingImport {
         id: new_id(),
         practitioner_id,
         client_id,
-        file_name: upload.file_name.chars().take(200).collect(),
+        // Shown on the preview and in the imported tests' notes: no control characters.
+        file_name: upload
+            .file_name
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect(),
         default_unit: unit.as_str().to_string(),
         content,
         created_at: now(),

@@ -50,11 +50,9 @@ pub async fn create(
         invite::create(conn, owner, client_id, &addr)
     })
     .await?;
-    let info = req.connection_info();
     let link = format!(
-        "{}://{}/invite/{}",
-        info.scheme(),
-        info.host(),
+        "{}/invite/{}",
+        crate::auth::proxy::origin(&req),
         created.token
     );
     render_page(

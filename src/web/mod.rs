@@ -28,25 +28,13 @@ pub mod downloads;
 // reference sets
 pub mod reference_sets;
 
-use actix_web::{web, HttpRequest};
+use actix_web::HttpRequest;
 
 pub use crate::service::{run_db, AppError, AppResult};
 pub use layout::Layout;
 
-use crate::config::ServerConfig;
-
 /// The client address used for throttling and the audit trail. Forwarded headers are believed
 /// only when the operator says a proxy sets them; otherwise anyone could pick their address.
 pub fn remote_addr(req: &HttpRequest) -> String {
-    let trust_proxy = req
-        .app_data::<web::Data<ServerConfig>>()
-        .is_some_and(|s| s.trust_proxy);
-    if trust_proxy {
-        if let Some(addr) = req.connection_info().realip_remote_addr() {
-            return addr.to_string();
-        }
-    }
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    crate::auth::proxy::remote_addr(req)
 }

@@ -9,7 +9,7 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::forms::{redirect, FieldErrors};
+use super::forms::{redirect, FieldErrors, Lines};
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::ScopedClient;
@@ -115,6 +115,9 @@ fn parse(
 ) {
     let get = |name: &str| values.get(name).map(String::as_str).unwrap_or("");
     let mut errors = FieldErrors::default();
+    errors.check_text("starts_on", get("starts_on"), Lines::Single);
+    errors.check_text("diet", get("diet"), Lines::Multi);
+    errors.check_text("lifestyle", get("lifestyle"), Lines::Multi);
     let starts_on = match NaiveDate::parse_from_str(get("starts_on").trim(), "%Y-%m-%d") {
         Ok(date) => Some(date),
         Err(_) => {
@@ -152,7 +155,12 @@ fn parse(
             continue;
         }
         let mut message = String::new();
-        if row.name.is_empty() {
+        let control = [&row.name, &row.dose, &row.unit, &row.frequency]
+            .iter()
+            .find_map(|v| crate::text::control_character_problem(v, Lines::Single));
+        if let Some(problem) = control {
+            message = problem;
+        } else if row.name.is_empty() {
             message = "Name the supplement, or clear the row.".into();
         } else if [&row.name, &row.dose, &row.unit, &row.frequency]
             .iter()

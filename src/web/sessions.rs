@@ -4,7 +4,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::forms::{redirect, safe_next, EmptyForm, FieldErrors};
+use super::forms::{redirect, safe_next, EmptyForm, FieldErrors, Lines};
 use super::view::render_page;
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::{token_for_page, CsrfForm};
@@ -13,6 +13,7 @@ use crate::auth::login::{self, LoginOutcome};
 use crate::auth::session::{self, resolve};
 use crate::auth::{password, CurrentAccount};
 use crate::db::{accounts, sessions as session_rows, write_tx, DbError, Pool};
+use crate::text::control_character_problem;
 
 #[derive(Template)]
 #[template(path = "sessions/login.html")]
@@ -95,20 +96,28 @@ pub async fn submit_login(
     pool: web::Data<Pool>,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> AppResult<HttpResponse> {
-    let addr = remote_addr(&req);
-    let (email, password_attempt) = (form.email.clone(), form.password);
-    let outcome = run_db(&pool, move |conn| {
-        login::attempt(conn, &email, &password_attempt, &addr)
-    })
-    .await?;
+    if let Some(problem) = control_character_problem(&form.email, Lines::Single) {
+        return login_page(
+            &req,
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            form.email,
+            form.next,
+            Some(format!("Email: {problem}")),
+        )
+        .await;
+    }
+    let outcome = sign_in(&req, &pool, form.email.clone(), form.password).await?;
     match outcome {
-        LoginOutcome::SignedIn { token, role, .. } => {
+        LoginOutcome::SignedIn {
+            token,
+            role,
+            new_device,
+            ..
+        } => {
             let default_target = if role == accounts::ROLE_PRACTITIONER { "/" } else { "/portal" };
             let target = if form.next.is_empty() { default_target } else { safe_next(&form.next) };
             let mut response = redirect(target);
-            response
-                .add_cookie(&session::session_cookie(&req, &token))
-                .map_err(|e| AppError::Internal(e.to_string()))?;
+            signed_in_cookies(&req, &mut response, &token, new_device.as_deref())?;
             Ok(response)
         }
         LoginOutcome::Rejected => {
@@ -135,6 +144,47 @@ pub async fn submit_login(
             .await
         }
     }
+}
+
+/// Checks a password sign-in (throttled, audited) with this browser's device cookie.
+pub async fn sign_in(
+    req: &HttpRequest,
+    pool: &Pool,
+    email: String,
+    password_attempt: String,
+) -> AppResult<LoginOutcome> {
+    let addr = remote_addr(req);
+    let device_token = crate::auth::device::token_from(req);
+    run_db(pool, move |conn| {
+        login::attempt(
+            conn,
+            &login::Credentials {
+                email: &email,
+                password: &password_attempt,
+                remote_addr: &addr,
+                device_token: device_token.as_deref(),
+            },
+        )
+    })
+    .await
+}
+
+/// The cookies of a completed sign-in: the session, and a device cookie for a new device.
+pub fn signed_in_cookies(
+    req: &HttpRequest,
+    response: &mut HttpResponse,
+    session_token: &str,
+    new_device: Option<&str>,
+) -> AppResult<()> {
+    response
+        .add_cookie(&session::session_cookie(req, session_token))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    if let Some(device) = new_device {
+        response
+            .add_cookie(&crate::auth::device::cookie(req, device))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+    }
+    Ok(())
 }
 
 pub async fn logout(

@@ -14,6 +14,8 @@ pub struct TestApp {
     pub pool: Pool,
     /// Statements run by the app's pool since it started.
     pub queries: htma_tracker::db::QueryCount,
+    /// The database the app serves (for the command line under test).
+    pub database_url: String,
     client: awc::Client,
     cookies: RefCell<BTreeMap<String, String>>,
 }
@@ -118,7 +120,7 @@ pub fn spawn_with_pool(pool: Pool, database_url: String) -> TestApp {
     let port = listener.local_addr().unwrap().port();
     let settings = ServerConfig {
         bind: format!("127.0.0.1:{port}"),
-        database_url,
+        database_url: database_url.clone(),
         trust_proxy: false,
         pool_size: 4,
     };
@@ -136,6 +138,7 @@ pub fn spawn_with_pool(pool: Pool, database_url: String) -> TestApp {
         address: format!("http://127.0.0.1:{port}"),
         pool,
         queries: Default::default(),
+        database_url,
         client,
         cookies: RefCell::default(),
     }
@@ -195,6 +198,17 @@ impl TestApp {
             .send()
             .await
             .expect("GET");
+        self.finish(response).await
+    }
+
+    pub async fn head(&self, path: &str) -> Reply {
+        let response = self
+            .client
+            .head(self.url(path))
+            .insert_header(("Cookie", self.cookie_header()))
+            .send()
+            .await
+            .expect("HEAD");
         self.finish(response).await
     }
 

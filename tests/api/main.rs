@@ -37,3 +37,7 @@ mod seed;
 mod browser_lab_report;
 mod lab_report_fixtures;
 mod lab_reports;
+// hardening (issue 12)
+mod audit_trail;
+mod hardening;
+mod throttling;

@@ -27,6 +27,9 @@ pub struct EntryInput {
 
 /// Trims a free-text field and checks its length; the message names the limit.
 pub fn parse_text(text: &str, max_chars: usize) -> Result<String, String> {
+    if let Some(problem) = crate::text::control_character_problem(text, crate::text::Lines::Multi) {
+        return Err(problem);
+    }
     let text = text.trim();
     if text.chars().count() > max_chars {
         Err(format!(
@@ -50,5 +53,6 @@ mod tests {
         );
         assert!(parse_text(&"é".repeat(11), 10).is_err());
         assert_eq!(parse_text(&"é".repeat(10), 10).map(|s| s.len()), Ok(20));
+        assert!(parse_text("bread\0", 100).is_err());
     }
 }

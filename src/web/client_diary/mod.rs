@@ -237,10 +237,13 @@ async fn diary_page_with(
 
 /// GET /clients/{client_id}/diary
 pub async fn diary_page(
+    req: HttpRequest,
     pool: web::Data<Pool>,
     scoped: ScopedClient,
     query: web::Query<PeriodQuery>,
 ) -> AppResult<HttpResponse> {
+    let viewer = scoped.practitioner.id();
+    super::audit::record_view(&req, &pool, viewer, &scoped.client, "diary", None).await?;
     diary_page_with(
         &pool,
         scoped,
@@ -324,10 +327,15 @@ pub async fn add_symptom(
         remote_addr(&req),
     );
     let label = form.label.clone();
-    let added = run_db(&pool, move |conn| {
-        client_symptoms::add(conn, owner, client_id, &label, &addr)
-    })
-    .await?;
+    let added = match crate::text::control_character_problem(&label, crate::text::Lines::Single) {
+        Some(problem) => Err(problem),
+        None => {
+            run_db(&pool, move |conn| {
+                client_symptoms::add(conn, owner, client_id, &label, &addr)
+            })
+            .await?
+        }
+    };
     match added {
         Ok(_) => Ok(redirect(&format!("/clients/{client_id}/diary#symptoms"))),
         Err(message) => {

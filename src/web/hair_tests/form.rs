@@ -13,7 +13,7 @@ use crate::domain::numbers::format_value;
 use crate::domain::ratio::RatioId;
 use crate::domain::units::Unit;
 use crate::service::commands::hair_tests::TestInput;
-use crate::web::forms::{optional_text, FieldErrors};
+use crate::web::forms::{optional_text, FieldErrors, Lines};
 
 pub const LABS: [&str; 3] = ["ARL", "TEI", "Other"];
 
@@ -83,6 +83,16 @@ impl HairTestForm {
 
     pub fn parse(&self, today: NaiveDate) -> Result<TestInput, FieldErrors> {
         let mut errors = FieldErrors::default();
+        for field in ["sample_date", "lab", "lab_other", "lab_sample_id", "unit"] {
+            errors.check_text(field, self.get(field), Lines::Single);
+        }
+        errors.check_text("notes", self.get("notes"), Lines::Multi);
+        for element in Element::ALL {
+            errors.check_text(element.symbol(), self.get(element.symbol()), Lines::Single);
+        }
+        for ratio in RatioId::ALL {
+            errors.check_text(ratio.id(), self.get(ratio.id()), Lines::Single);
+        }
         let sample_date =
             match NaiveDate::parse_from_str(self.get("sample_date").trim(), "%Y-%m-%d") {
                 Ok(date) if date > today => {

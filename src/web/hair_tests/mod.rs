@@ -12,6 +12,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Utc;
 
+use super::audit::record_view;
 use super::forms::EmptyForm;
 use super::forms::{redirect, FieldErrors};
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
@@ -210,10 +211,24 @@ pub async fn create(
     save(&req, &pool, scoped, None, values).await
 }
 
-pub async fn edit_form(pool: web::Data<Pool>, scoped: ScopedHairTest) -> AppResult<HttpResponse> {
+pub async fn edit_form(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedHairTest,
+) -> AppResult<HttpResponse> {
     if scoped.test.deleted_at.is_some() {
         return Err(AppError::NotFound);
     }
+    let (viewer, test_id) = (scoped.scope.practitioner.id(), Some(scoped.test.id));
+    record_view(
+        &req,
+        &pool,
+        viewer,
+        &scoped.scope.client,
+        "hair_test",
+        test_id,
+    )
+    .await?;
     let (test_id, practitioner_id) = (scoped.test.id, scoped.scope.practitioner.id());
     let (levels, reference) = run_db(&pool, move |conn| {
         let levels = hair_tests::levels_of(conn, &[test_id])?;
@@ -363,8 +378,22 @@ impl ShowPage {
     }
 }
 
-pub async fn show(pool: web::Data<Pool>, scoped: ScopedHairTest) -> AppResult<HttpResponse> {
+pub async fn show(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedHairTest,
+) -> AppResult<HttpResponse> {
     let ScopedHairTest { scope, test } = scoped;
+    let viewer = scope.practitioner.id();
+    record_view(
+        &req,
+        &pool,
+        viewer,
+        &scope.client,
+        "hair_test",
+        Some(test.id),
+    )
+    .await?;
     let client_id = scope.client.id;
     let (sample_date, test_id) = (test.sample_date, test.id);
     let (practitioner_id, sex) = (scope.practitioner.id(), scope.client.sex.clone());

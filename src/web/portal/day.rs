@@ -52,6 +52,7 @@ struct DayPage {
     program: Option<ProgramSummary>,
     reports: Vec<SharedReport>,
     window_days: i64,
+    form_proof: String,
 }
 
 /// A progress summary the practitioner shared with the client (downloaded as a PDF).
@@ -75,6 +76,8 @@ pub(crate) struct DayContext {
     pub program: Option<ProgramSummary>,
     pub reports: Vec<SharedReport>,
     pub pending: Option<NaiveDate>,
+    /// The diary page's proof value and, for a browser without one yet, its cookie.
+    pub proof: (String, Option<actix_web::cookie::Cookie<'static>>),
 }
 
 pub(crate) async fn load_context(
@@ -87,6 +90,7 @@ pub(crate) async fn load_context(
     let account_id = portal.account().id;
     let pending_hash = resume::cookie_hash(req);
     let today = portal.today();
+    let proof = resume::form_proof(req);
     run_db(pool, move |conn| {
         let pending = match pending_hash {
             Some(hash) => pending_entries::find(conn, &hash, now())?
@@ -110,6 +114,7 @@ pub(crate) async fn load_context(
                 })
                 .collect(),
             pending: pending.map(|d| d.unwrap_or(date)),
+            proof,
         })
     })
     .await
@@ -156,7 +161,8 @@ pub(crate) fn render_day(
         _ => Vec::new(),
     };
     let next = date + Duration::days(1);
-    render_page(
+    let (form_proof, proof_cookie) = context.proof;
+    let mut response = render_page(
         status,
         &DayPage {
             layout,
@@ -176,8 +182,15 @@ pub(crate) fn render_day(
             program: context.program,
             reports: context.reports,
             window_days: EDIT_WINDOW_DAYS,
+            form_proof,
         },
-    )
+    )?;
+    if let Some(cookie) = proof_cookie {
+        response
+            .add_cookie(&cookie)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+    }
+    Ok(response)
 }
 
 #[derive(Deserialize, Default)]
@@ -201,6 +214,9 @@ pub async fn today(
     if date > today {
         return Ok(redirect("/portal"));
     }
+    let viewer = portal.account().id;
+    crate::web::audit::record_view(&req, &pool, viewer, &portal.client, "portal_diary", None)
+        .await?;
     let context = load_context(&req, &pool, &portal, date).await?;
     let raw = context
         .entry

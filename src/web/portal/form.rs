@@ -19,6 +19,8 @@ const TIME_PREFIX: &str = "tod_";
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RawEntry {
     pub csrf_token: String,
+    /// The diary page's proof value (see `resume::form_proof`); like the token, never kept.
+    pub form_proof: String,
     pub date: String,
     /// The entry's revision when the form was opened ("0": no entry yet).
     pub revision: String,
@@ -36,6 +38,7 @@ impl RawEntry {
             let value = value.clone();
             match name.as_str() {
                 "csrf_token" => raw.csrf_token = value,
+                "form_proof" => raw.form_proof = value,
                 "date" => raw.date = value,
                 "revision" => raw.revision = value,
                 "note" => raw.note = value,

@@ -97,10 +97,14 @@ fn value_of(entry: &Entry, symptom: Option<&str>) -> u8 {
 
 /// GET /portal/history
 pub async fn history(
+    req: actix_web::HttpRequest,
     pool: web::Data<Pool>,
     portal: PortalClient,
     query: web::Query<HistoryQuery>,
 ) -> AppResult<HttpResponse> {
+    let viewer = portal.account().id;
+    crate::web::audit::record_view(&req, &pool, viewer, &portal.client, "portal_history", None)
+        .await?;
     let today = portal.today();
     let first = match query.month.as_deref().filter(|m| !m.trim().is_empty()) {
         Some(text) => parse_month(text)?,

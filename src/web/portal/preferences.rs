@@ -12,6 +12,7 @@ use crate::auth::PortalClient;
 use crate::db::audit::{record, AuditEntry};
 use crate::db::{client_portal, now, write_tx, Pool};
 use crate::domain::diary::UtcOffset;
+use crate::web::audit::{recent_access, AccessLine};
 use crate::web::forms::{redirect, FieldErrors};
 use crate::web::view::render_page;
 use crate::web::{remote_addr, run_db, AppResult, Layout};
@@ -31,15 +32,19 @@ struct SettingsPage {
     local_now: String,
     notice: Option<Notice>,
     errors: FieldErrors,
+    /// Who opened the client's record lately: their right to know (HIPAA accounting of access).
+    access: Vec<AccessLine>,
 }
 
-fn page(
+async fn page(
+    pool: &Pool,
     portal: &PortalClient,
     selected: &str,
     notice: Option<Notice>,
     errors: FieldErrors,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
+    let access = recent_access(pool, portal.client.id).await?;
     let server = UtcOffset::server_default();
     let mut choices = vec![OffsetChoice {
         value: String::new(),
@@ -65,6 +70,7 @@ fn page(
             local_now: format!("{}, {}", long_date(local.date()), local.format("%H:%M")),
             notice,
             errors,
+            access,
         },
     )
 }
@@ -76,6 +82,7 @@ pub struct SettingsQuery {
 
 /// GET /portal/settings
 pub async fn settings_form(
+    pool: web::Data<Pool>,
     portal: PortalClient,
     query: web::Query<SettingsQuery>,
 ) -> AppResult<HttpResponse> {
@@ -86,12 +93,14 @@ pub async fn settings_form(
         .unwrap_or_default();
     let notice = query.saved.is_some().then(|| Notice::ok("Saved."));
     page(
+        &pool,
         &portal,
         &selected,
         notice,
         FieldErrors::default(),
         StatusCode::OK,
     )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -115,12 +124,14 @@ pub async fn save_settings(
                 let mut errors = FieldErrors::default();
                 errors.add("utc_offset", message);
                 return page(
+                    &pool,
                     &portal,
                     &form.utc_offset,
                     None,
                     errors,
                     StatusCode::UNPROCESSABLE_ENTITY,
-                );
+                )
+                .await;
             }
         },
     };

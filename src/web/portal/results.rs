@@ -33,7 +33,14 @@ struct ResultsPage {
 const LEVELS: [Element; 4] = [Element::Ca, Element::Mg, Element::Na, Element::K];
 const RATIOS: [RatioId; 2] = [RatioId::NaK, RatioId::CaK];
 
-pub async fn results(pool: web::Data<Pool>, portal: PortalClient) -> AppResult<HttpResponse> {
+pub async fn results(
+    req: actix_web::HttpRequest,
+    pool: web::Data<Pool>,
+    portal: PortalClient,
+) -> AppResult<HttpResponse> {
+    let viewer = portal.account().id;
+    crate::web::audit::record_view(&req, &pool, viewer, &portal.client, "portal_results", None)
+        .await?;
     let layout = Layout::for_account(&portal.current, "portal-results");
     if !portal.settings.share_results {
         return render_page(

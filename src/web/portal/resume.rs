@@ -18,18 +18,17 @@ use serde::Deserialize;
 
 use super::day::{self, Attempt, Shown};
 use super::form::RawEntry;
-use super::{long_date, Notice};
+use super::Notice;
 use crate::auth::csrf::{token_for_page, CsrfForm};
 use crate::auth::login::{self, LoginOutcome};
-use crate::auth::session::{cookie_name, is_secure, resolve, session_cookie, SessionInfo};
+use crate::auth::session::{cookie_name, is_secure, resolve, SessionInfo};
 use crate::auth::tokens::{constant_time_eq, new_token, sha256_hex};
 use crate::auth::{CurrentAccount, PortalClient};
 use crate::db::accounts::ROLE_CLIENT;
 use crate::db::pending_entries::{self, PendingRow, LIFETIME};
 use crate::db::{now, sessions, Pool};
-use crate::domain::diary::vocabulary::DEFAULT_SYMPTOMS;
-use crate::domain::diary::Severity;
 use crate::web::forms::redirect;
+use crate::web::sessions::{sign_in, signed_in_cookies};
 use crate::web::view::render_page;
 use crate::web::{remote_addr, run_db, AppError, AppResult, Layout};
 
@@ -89,6 +88,47 @@ pub(crate) async fn session_row_owner(
     Ok(found.map(|(row, account)| (account.id, row.csrf_token)))
 }
 
+/// The cookie set by the diary page, with the same value in a hidden field of its form: a form
+/// posted without a live session is kept only when both match, so it came from a page this
+/// server served to this browser (not from a page elsewhere posting to us).
+const FORM_COOKIE: &str = "htma_diary_form";
+
+/// The diary page's proof value: the browser's, or a new one with the cookie that sets it.
+pub(crate) fn form_proof(req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
+    if let Some(existing) = req.cookie(FORM_COOKIE).map(|c| c.value().to_string()) {
+        if well_formed(&existing) {
+            return (existing, None);
+        }
+    }
+    let token = new_token();
+    let cookie = Cookie::build(FORM_COOKIE, token.clone())
+        .path("/portal")
+        .http_only(true)
+        .secure(is_secure(req))
+        .same_site(SameSite::Strict)
+        .finish();
+    (token, Some(cookie))
+}
+
+/// Whether a form posted without a session proves it comes from our diary page in this
+/// browser: the page's cookie matches the form's hidden field, and the browser says the post
+/// is same-origin (`Origin` or `Sec-Fetch-Site`; a post saying neither is refused).
+fn proven(req: &HttpRequest, raw: &RawEntry) -> bool {
+    let cookie_matches = req
+        .cookie(FORM_COOKIE)
+        .is_some_and(|c| well_formed(c.value()) && constant_time_eq(c.value(), &raw.form_proof));
+    let headers = req.headers();
+    let origin_same = headers
+        .get(actix_web::http::header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|o| o.eq_ignore_ascii_case(&crate::auth::proxy::origin(req)));
+    let fetch_same = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("same-origin"));
+    cookie_matches && (origin_same || fetch_same)
+}
+
 /// Keeps a form posted without a live session and sends the browser to sign in.
 pub(crate) async fn stash(
     req: &HttpRequest,
@@ -97,7 +137,8 @@ pub(crate) async fn stash(
     ended: Option<(i64, String)>,
 ) -> AppResult<HttpResponse> {
     // A post without any token did not come from our form: refused like any forged request.
-    if !well_formed(&raw.csrf_token) {
+    if !well_formed(&raw.csrf_token) || !proven(req, raw) {
+        tracing::warn!("diary form without a session refused: no proof it came from our page");
         return Err(AppError::CsrfRejected);
     }
     let payload = raw.to_payload();
@@ -145,62 +186,27 @@ async fn forget_pending(pool: &Pool, row: &PendingRow) -> AppResult<()> {
     run_db(pool, move |conn| pending_entries::delete(conn, &hash)).await
 }
 
-/// One line of the kept entry's summary.
-pub struct SummaryLine {
-    pub label: String,
-    pub severity: u8,
-}
-
+/// The sign-in page of a kept entry. It shows nothing of the entry: whoever holds the browser
+/// now may not be the client who wrote it; the entry is shown once they have signed in.
 #[derive(Template)]
 #[template(path = "portal/resume.html")]
 struct ResumePage {
     layout: Layout,
-    date: Option<String>,
-    lines: Vec<SummaryLine>,
-    other_symptoms: usize,
-    note: String,
-    triggers: String,
     email: String,
     message: Option<String>,
 }
 
 async fn resume_page(
     req: &HttpRequest,
-    row: &PendingRow,
     email: String,
     message: Option<String>,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
-    let raw = RawEntry::from_payload(&row.payload);
-    let present: Vec<(&String, u8)> = raw
-        .severities
-        .iter()
-        .filter_map(|(k, v)| Severity::parse(v).ok().map(|s| (k, s.get())))
-        .filter(|(_, s)| *s > 0)
-        .collect();
-    // The page is shown before sign-in, so only the default labels are known here.
-    let lines: Vec<SummaryLine> = present
-        .iter()
-        .filter_map(|(key, severity)| {
-            DEFAULT_SYMPTOMS
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, label)| SummaryLine {
-                    label: (*label).to_string(),
-                    severity: *severity,
-                })
-        })
-        .collect();
     let (csrf, cookie) = token_for_page(req).await?;
     let mut response = render_page(
         status,
         &ResumePage {
             layout: Layout::anonymous(csrf),
-            date: raw.parsed_date().map(long_date),
-            other_symptoms: present.len() - lines.len(),
-            lines,
-            note: raw.note.trim().to_string(),
-            triggers: raw.triggers.trim().to_string(),
             email,
             message,
         },
@@ -218,7 +224,7 @@ pub async fn resume_form(req: HttpRequest, pool: web::Data<Pool>) -> AppResult<H
         return Ok(redirect("/portal/pending"));
     }
     match load_pending(&req, &pool).await? {
-        Some(row) => resume_page(&req, &row, String::new(), None, StatusCode::OK).await,
+        Some(_) => resume_page(&req, String::new(), None, StatusCode::OK).await,
         None => Ok(redirect("/login?next=/portal")),
     }
 }
@@ -252,18 +258,14 @@ pub async fn resume(
     CsrfForm(form): CsrfForm<ResumeForm>,
 ) -> AppResult<HttpResponse> {
     let pending = load_pending(&req, &pool).await?;
-    let addr = remote_addr(&req);
-    let (email, password) = (form.email.clone(), form.password);
-    let outcome = run_db(&pool, move |conn| {
-        login::attempt(conn, &email, &password, &addr)
-    })
-    .await?;
-    let (token, account_id, role) = match outcome {
+    let outcome = sign_in(&req, &pool, form.email.clone(), form.password).await?;
+    let (token, account_id, role, new_device) = match outcome {
         LoginOutcome::SignedIn {
             token,
             account_id,
             role,
-        } => (token, account_id, role),
+            new_device,
+        } => (token, account_id, role, new_device),
         LoginOutcome::Rejected | LoginOutcome::Throttled => {
             let (message, status) = match outcome {
                 LoginOutcome::Throttled => (
@@ -279,12 +281,11 @@ pub async fn resume(
                 ),
             };
             return match pending {
-                Some(row) => resume_page(&req, &row, form.email, Some(message), status).await,
+                Some(_) => resume_page(&req, form.email, Some(message), status).await,
                 None => Ok(redirect("/login?next=/portal")),
             };
         }
     };
-    let session = session_cookie(&req, &token);
     let mut response = match pending {
         Some(row) if role == ROLE_CLIENT && row.account_id.is_none_or(|a| a == account_id) => {
             save_kept(&req, &pool, &token, row).await?
@@ -293,7 +294,7 @@ pub async fn resume(
         _ if role == ROLE_CLIENT => redirect("/portal"),
         _ => redirect("/"),
     };
-    add_cookie(&mut response, &session)?;
+    signed_in_cookies(&req, &mut response, &token, new_device.as_deref())?;
     Ok(response)
 }
 

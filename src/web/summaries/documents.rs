@@ -17,6 +17,7 @@ use crate::db::Pool;
 use crate::export::summary::{
     severity_band, severity_legend, SummaryData, DISCLAIMER, PEAK_MEANING,
 };
+use crate::web::audit::record_view;
 use crate::web::view::render_page as html;
 use crate::web::{remote_addr, run_db, AppError, AppResult, Layout};
 
@@ -132,6 +133,8 @@ pub async fn show(
 ) -> AppResult<HttpResponse> {
     let id = summary_id(&req)?;
     let (summary, data) = stored(&pool, scoped.client.clone(), id, false, None).await?;
+    let viewer = scoped.practitioner.id();
+    record_view(&req, &pool, viewer, &scoped.client, "summary", Some(id)).await?;
     page(&scoped, summary, data)
 }
 
@@ -143,6 +146,8 @@ pub async fn client_copy(
 ) -> AppResult<HttpResponse> {
     let id = summary_id(&req)?;
     let (summary, data) = stored(&pool, scoped.client.clone(), id, false, None).await?;
+    let viewer = scoped.practitioner.id();
+    record_view(&req, &pool, viewer, &scoped.client, "summary", Some(id)).await?;
     page(&scoped, summary, data.for_client())
 }
 

@@ -12,7 +12,7 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::forms::{redirect, FieldErrors};
+use super::forms::{redirect, FieldErrors, Lines};
 use super::{remote_addr, run_db, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::ScopedClient;
@@ -92,6 +92,9 @@ pub struct NewSummaryForm {
 
 fn parse_period(form: &NewSummaryForm) -> Result<(NaiveDate, NaiveDate), FieldErrors> {
     let mut errors = FieldErrors::default();
+    errors.check_text("period_start", &form.period_start, Lines::Single);
+    errors.check_text("period_end", &form.period_end, Lines::Single);
+    errors.check_text("comment", &form.comment, Lines::Multi);
     let date = |text: &str, field: &'static str, errors: &mut FieldErrors| {
         NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
             .map_err(|_| {

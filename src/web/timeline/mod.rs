@@ -9,7 +9,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::forms::redirect;
+use super::forms::{redirect, Lines};
 use super::{remote_addr, run_db, AppError, AppResult};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::ScopedClient;
@@ -439,6 +439,11 @@ pub async fn acknowledge_flag(
     CsrfForm(form): CsrfForm<AcknowledgeForm>,
 ) -> AppResult<HttpResponse> {
     let flag_id = crate::auth::extract::parse_id(req.match_info().get("flag_id"))?;
+    if let Some(problem) = crate::text::control_character_problem(&form.note, Lines::Multi) {
+        return Err(AppError::Unprocessable(format!(
+            "The note was not saved. {problem} Go back to change it."
+        )));
+    }
     let note: String = form.note.trim().chars().take(2000).collect();
     let (client_id, account_id, addr) = (
         scoped.client.id,
