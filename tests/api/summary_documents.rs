@@ -429,8 +429,10 @@ async fn summaries_are_listed_shared_deleted_and_restored_within_30_days() {
         .await;
     assert_eq!(late.status, StatusCode::NOT_FOUND);
 
+    // Changes only: views of the summary page are on record too (issue 12), as `view`.
     let actions: Vec<String> = audit_events::table
         .filter(audit_events::record_kind.eq("summary"))
+        .filter(audit_events::action.ne("view"))
         .order(audit_events::occurred_at.asc())
         .select(audit_events::action)
         .load(&mut conn(&app))
