@@ -387,7 +387,9 @@ pub fn line_chart(series: &Series, axis: &TimeAxis, markers: &[Marker]) -> Chart
         svg.push_str(&latest_label(
             x_of(axis, last.date),
             scale.y(last.value),
-            &fmt(last.value),
+            // A measured value, shown as levels are (a ratio such as 7.777… reads "7.78"), not
+            // as a threshold is.
+            &crate::domain::numbers::format_value(last.value),
         ));
     }
     svg.push_str("</svg>");
