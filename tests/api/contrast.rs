@@ -119,6 +119,9 @@ fn text_and_state_colours_meet_wcag_aa() {
         ("--focus-on-dark", &vars["--ink"]),
         ("--field-line", white),
         ("--field-line", page),
+        ("--bar-ok", &vars["--bar-track"]),
+        ("--bar-low", &vars["--bar-track"]),
+        ("--bar-high", &vars["--bar-track"]),
     ];
     for (name, background) in non_text {
         let contrast = ratio(&vars[name], background);
