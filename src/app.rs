@@ -12,8 +12,8 @@ use actix_web::{guard, web, App, HttpResponse, HttpServer};
 use crate::config::ServerConfig;
 use crate::db::Pool;
 use crate::web::{
-    audit, bulk_import, clients, error, hair_tests, health, home, imports, programs, sessions,
-    summaries, timeline,
+    audit, bulk_import, clients, error, hair_tests, health, home, imports, programs, second_factor,
+    sessions, summaries, timeline,
 };
 // portal and diary
 use crate::web::{client_diary, invitations, portal};
@@ -74,6 +74,12 @@ route_table! {
     get "/setup" => sessions::show_setup, Public;
     post "/setup" => sessions::submit_setup, Public;
     post "/logout" => sessions::logout, SignedIn;
+    // second factor (issue 12): the code step of a sign-in holds only a pending sign-in
+    get "/login/second-factor" => second_factor::code_step_form, Public;
+    post "/login/second-factor" => second_factor::code_step, Public;
+    get "/account/second-factor" => second_factor::account, SignedIn;
+    post "/account/second-factor" => second_factor::enrol, SignedIn;
+    post "/account/second-factor/disable" => second_factor::disable, SignedIn;
     get "/" => home::dashboard, SignedIn;
     get "/audit" => audit::list, Practitioner;
     get "/clients" => clients::list, Practitioner;

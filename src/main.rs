@@ -24,6 +24,10 @@ fn main() -> ExitCode {
         }
         Some(Command::SeedDemo(args)) => seed_demo(&cli.database_url, &args),
         Some(Command::Analyze { file, format }) => return analyze(&file, format),
+        Some(Command::ResetSecondFactor { email }) => {
+            htma_tracker::cli::second_factor::reset(&cli.database_url, &email)
+                .map(|message| println!("{message}"))
+        }
         Some(Command::Audit {
             command: AuditCommand::Verify,
         }) => audit_verify(&cli.database_url),

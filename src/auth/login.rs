@@ -11,7 +11,7 @@ use super::tokens::{new_token, sha256_hex};
 use super::{password, session};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::login_attempts::{self, AttemptKey};
-use crate::db::{accounts, now, trusted_devices, DbConn, DbError};
+use crate::db::{accounts, now, second_factors, trusted_devices, DbConn, DbError};
 use crate::service::validation::{looks_like_email, FieldErrors};
 
 pub const WINDOW: Duration = Duration::minutes(15);
@@ -33,6 +33,13 @@ pub enum LoginOutcome {
     },
     Rejected,
     Throttled,
+    /// The password was right and the account has a second factor: the token of the pending
+    /// sign-in, for the cookie that leads to the code step (no session yet).
+    SecondFactorNeeded {
+        pending_token: String,
+    },
+    /// The code step came without a live pending sign-in (expired, used, or never made).
+    SecondFactorExpired,
 }
 
 /// The rules for a new account's name, email and password, the same for the setup page and
@@ -80,7 +87,7 @@ pub fn normalize_email(email: &str) -> String {
 /// against it, itself included, stay within the limits. A throttled attempt is forgotten (it
 /// was never checked). Must not run inside a transaction: the recorded attempt has to be
 /// visible to concurrent attempts before this one counts (see `db::login_attempts`).
-pub fn admit(conn: &mut DbConn, key: &AttemptKey) -> Result<Option<i64>, DbError> {
+pub(crate) fn admit(conn: &mut DbConn, key: &AttemptKey) -> Result<Option<i64>, DbError> {
     let at = now();
     let id = login_attempts::record_failed(conn, key, at)?;
     let (by_account, by_address) = login_attempts::recent_failures(conn, key, at - WINDOW)?;
@@ -91,7 +98,7 @@ pub fn admit(conn: &mut DbConn, key: &AttemptKey) -> Result<Option<i64>, DbError
     Ok(Some(id))
 }
 
-fn record_event(
+pub(super) fn record_event(
     conn: &mut DbConn,
     action: &str,
     account_id: Option<i64>,
@@ -111,7 +118,7 @@ fn record_event(
 }
 
 /// The device key of this attempt: the cookie's hash when it is a valid device of the account.
-fn device_key(
+pub(super) fn device_key(
     conn: &mut DbConn,
     device_token: Option<&str>,
     account_id: Option<i64>,
@@ -159,12 +166,19 @@ pub fn attempt(conn: &mut DbConn, credentials: &Credentials) -> Result<LoginOutc
         return Ok(LoginOutcome::Rejected);
     };
     login_attempts::mark_succeeded(conn, attempt_id)?;
-    login_attempts::clear_for(conn, &key)?;
     if password::needs_rehash(&account.password_hash) {
         if let Ok(upgraded) = password::hash(credentials.password) {
             accounts::update_password_hash(conn, account.id, &upgraded)?;
         }
     }
+    if second_factors::is_on(conn, account.id)? {
+        // Half-way: the failures counted so far stay until the code is right too, so the
+        // password, entered again, never buys more guesses at the code.
+        let pending_token = super::second_factor::start_pending(conn, account.id)?;
+        record_event(conn, "sign_in_code_asked", Some(account.id), remote_addr)?;
+        return Ok(LoginOutcome::SecondFactorNeeded { pending_token });
+    }
+    login_attempts::clear_for(conn, &key)?;
     let new_device = match device {
         Some(_) => None,
         None => Some(trust_device(conn, account.id)?),

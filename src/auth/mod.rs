@@ -7,8 +7,10 @@ pub mod extract;
 pub mod login;
 pub mod password;
 pub mod proxy;
+pub mod second_factor;
 pub mod session;
 pub mod tokens;
+pub mod totp;
 
 // portal and diary
 pub mod invite;

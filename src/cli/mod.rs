@@ -1,6 +1,7 @@
 //! Command line: flags, environment variables and subcommands.
 
 pub mod analyze;
+pub mod second_factor;
 
 use clap::{Parser, Subcommand};
 
@@ -50,6 +51,13 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
         format: AnalyzeFormat,
+    },
+    /// Turn off an account's second factor (a lost phone and lost recovery codes): the next
+    /// sign-in needs the password only. Audited as done by the operator.
+    ResetSecondFactor {
+        /// The account's sign-in email address.
+        #[arg(long)]
+        email: String,
     },
     /// The audit trail.
     Audit {

@@ -15,6 +15,7 @@ pub mod mapping;
 pub mod pending_imports;
 pub mod programs;
 pub mod schema;
+pub mod second_factors;
 pub mod sessions;
 pub mod summaries;
 pub mod trusted_devices;

@@ -359,3 +359,30 @@ diesel::table! {
         derived_at -> Nullable<Timestamp>,
     }
 }
+
+// second factor (issue 12)
+diesel::table! {
+    second_factors (account_id) {
+        account_id -> BigInt,
+        secret -> Text,
+        last_step -> BigInt,
+        enabled_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recovery_codes (code_hash) {
+        code_hash -> Text,
+        account_id -> BigInt,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    pending_sign_ins (token_hash) {
+        token_hash -> Text,
+        account_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}

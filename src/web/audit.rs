@@ -40,7 +40,12 @@ const ACTIONS: &[&str] = &[
     "sign_in_failed",
     "sign_in_throttled",
     "sign_out",
-    "second_factor",
+    "sign_in_code_asked",
+    "second_factor_enrolled",
+    "second_factor_failed",
+    "second_factor_recovery_used",
+    "second_factor_disabled",
+    "second_factor_reset",
 ];
 
 #[derive(Deserialize, Default)]

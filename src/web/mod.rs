@@ -12,6 +12,7 @@ pub mod home;
 pub mod imports;
 pub mod layout;
 pub mod programs;
+pub mod second_factor;
 pub mod sessions;
 pub mod summaries;
 pub mod timeline;

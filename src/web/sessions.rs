@@ -120,7 +120,10 @@ pub async fn submit_login(
             signed_in_cookies(&req, &mut response, &token, new_device.as_deref())?;
             Ok(response)
         }
-        LoginOutcome::Rejected => {
+        LoginOutcome::SecondFactorNeeded { pending_token } => {
+            super::second_factor::to_code_step(&req, &pending_token, &form.next)
+        }
+        LoginOutcome::Rejected | LoginOutcome::SecondFactorExpired => {
             login_page(
                 &req,
                 actix_web::http::StatusCode::UNAUTHORIZED,

@@ -40,4 +40,5 @@ mod lab_reports;
 // hardening (issue 12)
 mod audit_trail;
 mod hardening;
+mod second_factor;
 mod throttling;

@@ -5,3 +5,4 @@
 
 pub mod hair_tests;
 pub mod reference_sets;
+pub mod second_factor;

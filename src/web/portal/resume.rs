@@ -266,7 +266,15 @@ pub async fn resume(
             role,
             new_device,
         } => (token, account_id, role, new_device),
-        LoginOutcome::Rejected | LoginOutcome::Throttled => {
+        // The code step next; signed in, the diary offers the kept entry for review.
+        LoginOutcome::SecondFactorNeeded { pending_token } => {
+            return crate::web::second_factor::to_code_step(
+                &req,
+                &pending_token,
+                "/portal/pending",
+            );
+        }
+        LoginOutcome::Rejected | LoginOutcome::Throttled | LoginOutcome::SecondFactorExpired => {
             let (message, status) = match outcome {
                 LoginOutcome::Throttled => (
                     format!(

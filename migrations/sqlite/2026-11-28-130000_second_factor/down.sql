@@ -1,0 +1,3 @@
+DROP TABLE pending_sign_ins;
+DROP TABLE recovery_codes;
+DROP TABLE second_factors;

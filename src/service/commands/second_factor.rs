@@ -1,0 +1,128 @@
+//! Turning an account's second factor on and off, each in one write transaction with its audit
+//! events. The owner's password and code are checked before (in `auth::second_factor`, with
+//! the sign-in throttling); the code is only *taken* here, inside the transaction, so a code
+//! replayed between the check and the change fails the change.
+
+use crate::db::audit::{record, AuditEntry};
+use crate::db::{accounts, now, second_factors, write_tx, DbConn, DbError};
+
+use super::hair_tests::Actor;
+
+pub const RECORD_KIND: &str = "account";
+pub const ENROLLED: &str = "second_factor_enrolled";
+pub const DISABLED: &str = "second_factor_disabled";
+pub const RECOVERY_USED: &str = "second_factor_recovery_used";
+pub const RESET: &str = "second_factor_reset";
+pub const FAILED: &str = "second_factor_failed";
+
+/// A second factor that was checked and is to be taken as used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Used {
+    /// A code of this time step from the authenticator app.
+    Step(i64),
+    /// A recovery code, by its hash.
+    Recovery(String),
+}
+
+fn audit(conn: &mut DbConn, actor: &Actor, action: &str, detail: &str) -> Result<(), DbError> {
+    record(
+        conn,
+        &AuditEntry {
+            account_id: Some(actor.account_id),
+            action,
+            record_kind: RECORD_KIND,
+            record_id: Some(actor.account_id),
+            remote_addr: Some(actor.remote_addr),
+            detail,
+        },
+    )
+}
+
+/// Takes a checked second factor as used (false: used meanwhile), auditing a recovery code.
+pub fn take(conn: &mut DbConn, actor: &Actor, used: &Used) -> Result<bool, DbError> {
+    match used {
+        Used::Step(step) => second_factors::use_step(conn, actor.account_id, *step),
+        Used::Recovery(hash) => {
+            let taken = second_factors::use_recovery_code(conn, actor.account_id, hash, now())?;
+            if taken {
+                let left = second_factors::unused_recovery_codes(conn, actor.account_id)?;
+                audit(
+                    conn,
+                    actor,
+                    RECOVERY_USED,
+                    &format!("{left} recovery codes left"),
+                )?;
+            }
+            Ok(taken)
+        }
+    }
+}
+
+/// Turns the second factor on with `secret`, confirmed by a code of `step`, and the hashes of
+/// ten new recovery codes. False when it was already on (another tab finished first).
+pub fn enrol(
+    conn: &mut DbConn,
+    actor: &Actor,
+    secret: &str,
+    step: i64,
+    recovery_hashes: &[String],
+) -> Result<bool, DbError> {
+    write_tx(conn, |conn| {
+        if second_factors::is_on(conn, actor.account_id)? {
+            return Ok(false);
+        }
+        second_factors::insert(conn, actor.account_id, secret, step, now(), recovery_hashes)?;
+        audit(conn, actor, ENROLLED, "authenticator app (TOTP)")?;
+        Ok(true)
+    })
+}
+
+/// Turns the second factor off after the owner gave their password and `used`. False when the
+/// code was taken meanwhile or the factor was already off.
+pub fn disable(conn: &mut DbConn, actor: &Actor, used: &Used) -> Result<bool, DbError> {
+    write_tx(conn, |conn| {
+        if !second_factors::is_on(conn, actor.account_id)? || !take(conn, actor, used)? {
+            return Ok(false);
+        }
+        second_factors::delete(conn, actor.account_id)?;
+        audit(conn, actor, DISABLED, "by the account's owner")?;
+        Ok(true)
+    })
+}
+
+/// What the operator's reset found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResetOutcome {
+    Reset { account_id: i64 },
+    WasOff { account_id: i64 },
+    NoSuchAccount,
+}
+
+/// `htma-tracker reset-second-factor --email E`: the operator turns an account's second factor
+/// off (a lost phone and lost recovery codes); the next sign-in needs the password only.
+pub fn reset_by_operator(conn: &mut DbConn, email_key: &str) -> Result<ResetOutcome, DbError> {
+    write_tx(conn, |conn| {
+        let Some(account) = accounts::find_by_email(conn, email_key)? else {
+            return Ok(ResetOutcome::NoSuchAccount);
+        };
+        if !second_factors::delete(conn, account.id)? {
+            return Ok(ResetOutcome::WasOff {
+                account_id: account.id,
+            });
+        }
+        record(
+            conn,
+            &AuditEntry {
+                account_id: None,
+                action: RESET,
+                record_kind: RECORD_KIND,
+                record_id: Some(account.id),
+                remote_addr: None,
+                detail: "by the operator on the command line",
+            },
+        )?;
+        Ok(ResetOutcome::Reset {
+            account_id: account.id,
+        })
+    })
+}
