@@ -88,6 +88,10 @@ fn offered_secret(page: &Reply) -> String {
 /// Opens the enrolment page, turns the second factor on with the code of `step`; returns the
 /// secret and the recovery codes shown.
 async fn enrol(app: &TestApp, step: u64) -> (String, Vec<String>) {
+    enrol_with(app, PASSWORD, step).await
+}
+
+async fn enrol_with(app: &TestApp, password: &str, step: u64) -> (String, Vec<String>) {
     let page = app.get("/account/second-factor").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let secret = offered_secret(&page);
@@ -97,7 +101,7 @@ async fn enrol(app: &TestApp, step: u64) -> (String, Vec<String>) {
             &[
                 ("csrf_token", page.csrf_token().as_str()),
                 ("secret", secret.as_str()),
-                ("password", PASSWORD),
+                ("password", password),
                 ("code", code(&secret, step).as_str()),
             ],
         )
@@ -493,6 +497,74 @@ async fn the_operator_resets_it_on_the_command_line() {
     // Run twice: nothing left to reset, still a success, not audited again.
     assert!(run(EMAIL).status.success());
     assert_eq!(audit_count(&app, "second_factor_reset"), 1);
+}
+
+/// The same for a portal client, from the portal's settings: the code step after the password on
+/// the sign-in page and on the page that keeps a diary entry, then on to the portal.
+#[actix_web::test]
+async fn a_portal_client_can_turn_it_on_too() {
+    let app = spawn_app().await;
+    let setup = crate::portal::portal_setup(&app, EMAIL, "Maria Jensen", "maria@example.com").await;
+    let settings = app.get("/portal/settings").await;
+    assert!(settings.body.contains("href=\"/account/second-factor\""));
+    let page = app.get("/account/second-factor").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains("href=\"/portal/settings\" aria-current=\"page\""),
+        "the portal's frame"
+    );
+    let step = steady_step().await;
+    let (secret, _) = enrol_with(&app, crate::portal::CLIENT_PASSWORD, step - 1).await;
+    app.submit("/portal", "/logout", &[]).await;
+
+    let password = app
+        .login("maria@example.com", crate::portal::CLIENT_PASSWORD)
+        .await;
+    assert!(password.location().starts_with("/login/second-factor"));
+    assert_eq!(app.get("/portal").await.status, StatusCode::SEE_OTHER);
+    let done = send_code(&app, &code(&secret, step)).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location(), "/portal");
+    assert_eq!(app.get("/portal").await.status, StatusCode::OK);
+    app.submit("/portal", "/logout", &[]).await;
+
+    // The kept-entry sign-in page leads to the code step as well, then to the kept entry.
+    let resume = app
+        .submit(
+            "/login",
+            "/portal/resume",
+            &[
+                ("email", "maria@example.com"),
+                ("password", crate::portal::CLIENT_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(resume.status, StatusCode::SEE_OTHER, "{}", resume.body);
+    assert_eq!(
+        resume.location(),
+        "/login/second-factor?next=/portal/pending"
+    );
+    assert!(!app.cookies().contains_key("htma_session"));
+    let page = app.get("/login/second-factor?next=/portal/pending").await;
+    let done = app
+        .post_form(
+            "/login/second-factor",
+            &[
+                ("csrf_token", page.csrf_token().as_str()),
+                ("code", code(&secret, step + 1).as_str()),
+                ("next", "/portal/pending"),
+            ],
+        )
+        .await;
+    assert_eq!(done.location(), "/portal/pending", "{}", done.body);
+    // The practitioner's account is untouched.
+    app.set_cookies(setup.practitioner);
+    assert!(app
+        .get("/account/second-factor")
+        .await
+        .body
+        .contains("It is off"));
 }
 
 /// Headless Chromium at 1366×900 and 390×844: the enrolment page (QR code drawn large enough
