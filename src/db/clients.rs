@@ -97,23 +97,31 @@ pub fn set_archived(
     .execute(conn)?)
 }
 
-/// Every client of the practitioner (archived ones too) with their recorded sex, by id.
-pub fn sexes_for_practitioner(
+/// Every client of the practitioner (archived ones too) with their recorded sex and date of
+/// birth, by id.
+pub fn analysis_facts_for_practitioner(
     conn: &mut DbConn,
     practitioner_id: i64,
-) -> Result<Vec<(i64, Option<String>)>, DbError> {
+) -> Result<Vec<AnalysisFacts>, DbError> {
     Ok(clients::table
         .filter(clients::practitioner_id.eq(practitioner_id))
         .order(clients::id.asc())
-        .select((clients::id, clients::sex))
+        .select((clients::id, clients::sex, clients::date_of_birth))
         .load(conn)?)
 }
 
-/// The client's recorded sex (`None` when not recorded), which the analysis needs.
-pub fn sex_of_client(conn: &mut DbConn, client_id: i64) -> Result<Option<String>, DbError> {
+/// A client's id, recorded sex and date of birth: what the analysis reads about them.
+pub type AnalysisFacts = (i64, Option<String>, Option<NaiveDate>);
+
+/// What the analysis reads about the client: the recorded sex (`None` when not recorded) and
+/// the date of birth (OX-11).
+pub fn analysis_facts_of_client(
+    conn: &mut DbConn,
+    client_id: i64,
+) -> Result<(Option<String>, Option<NaiveDate>), DbError> {
     Ok(clients::table
         .find(client_id)
-        .select(clients::sex)
+        .select((clients::sex, clients::date_of_birth))
         .first(conn)?)
 }
 

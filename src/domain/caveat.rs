@@ -41,6 +41,33 @@ impl Caveat {
     }
 }
 
+impl Caveat {
+    /// One plain sentence for people who are not practitioners (a summary's copies): no rule
+    /// ids. None for the washed caveat, which the summary shows as its own `washed` badge.
+    pub fn sentence(self) -> Option<&'static str> {
+        match self {
+            Caveat::WashedSample => None,
+            Caveat::TemporaryFastOxidation => Some(
+                "In adults fast oxidation is usually temporary: a slow oxidizer under acute \
+                 stress.",
+            ),
+            Caveat::ArlLowReadings => {
+                Some("ARL readings since 2024 run low; four lows may be an artefact.")
+            }
+        }
+    }
+
+    /// A few words for a table cell (the timeline); the test page gives `explanation`. None for
+    /// the washed caveat, which the tables show as their own `washed` badge.
+    pub fn short(self) -> Option<&'static str> {
+        match self {
+            Caveat::WashedSample => None,
+            Caveat::TemporaryFastOxidation => Some("in adults usually temporary (OX-11)"),
+            Caveat::ArlLowReadings => Some("ARL since 2024 reads low: may be an artefact"),
+        }
+    }
+}
+
 impl std::fmt::Display for Caveat {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.as_str())

@@ -79,6 +79,13 @@ pub struct TestSummary {
     /// The patterns found, by name (`Calcium shell`), in the engine's order.
     pub patterns: Vec<String>,
     pub washed: bool,
+    /// Caveats on the oxidation type in a plain sentence each (OX-11, the ARL caveat).
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// The practitioner's copy only: each pattern by name with its evidence numbers
+    /// (`Hidden copper 3×: 3 indicators hold: K 2.0 < 10, …`).
+    #[serde(default)]
+    pub evidence: Vec<String>,
 }
 
 /// A pattern found in the period: its name and what it means, in one line.
@@ -220,6 +227,9 @@ impl SummaryData {
     /// content is removed here, not only hidden by the renderers, so no renderer can leak it.
     pub fn for_client(mut self) -> SummaryData {
         self.flags.clear();
+        for test in &mut self.tests {
+            test.evidence.clear();
+        }
         for note in &mut self.patterns {
             note.id.clear();
         }

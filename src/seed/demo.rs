@@ -537,6 +537,112 @@ mod tests {
         assert_eq!(render(&block()), render(&block()));
     }
 
+    /// The findings of the fuller reading (#19) that the demo's tests show, each with the
+    /// clients showing it, read the way the app reads them (sex, date of birth, lab, date).
+    fn census(block: &Block) -> BTreeMap<String, BTreeSet<String>> {
+        use crate::domain::compare::{compare_analyzed, FlagDetail};
+        use crate::domain::reference::ReferenceSet;
+        let reference = ReferenceSet::eck_wilson();
+        let mut found: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for client in &block.clients {
+            let mut tests: Vec<&NewHairTest> = block
+                .tests
+                .iter()
+                .filter(|t| t.client_id == client.id)
+                .collect();
+            tests.sort_by_key(|t| t.sample_date);
+            let analysed: Vec<_> = tests
+                .iter()
+                .map(|t| {
+                    let rows: Vec<_> = block
+                        .levels
+                        .iter()
+                        .filter(|l| l.hair_test_id == t.id)
+                        .collect();
+                    let sample = HairSample {
+                        sex: sex_of(client.sex.as_deref()),
+                        washed: t.washed,
+                        levels: crate::db::mapping::levels_from_rows(rows),
+                        lab: t.lab.clone(),
+                        sample_date: Some(t.sample_date),
+                        date_of_birth: client.date_of_birth,
+                    };
+                    let analysis = crate::domain::analysis::analyze(&sample, &reference);
+                    (sample, analysis)
+                })
+                .collect();
+            let mut note = |what: String| {
+                found
+                    .entry(what)
+                    .or_default()
+                    .insert(client.full_name.clone());
+            };
+            for (_, analysis) in &analysed {
+                let ox = &analysis.oxidation;
+                if ox.lean.is_some() {
+                    note("OX-8 lean".into());
+                }
+                if let Some(vitality) = ox.vitality {
+                    note(format!("OX-9 {}", vitality.as_str()));
+                }
+                if ox.oxidation_type == crate::domain::OxidationType::FourLows
+                    && ox.degree.is_some()
+                {
+                    note("OX-10 degree".into());
+                }
+                if ox.borderline.is_some() {
+                    note("OX-7 borderline".into());
+                }
+                for caveat in &ox.caveats {
+                    note(format!("caveat {caveat}"));
+                }
+                for pattern in &analysis.patterns {
+                    note(pattern.id.clone());
+                }
+            }
+            for pair in analysed.windows(2) {
+                let comparison =
+                    compare_analyzed(&pair[0].0, &pair[0].1, &pair[1].0, &pair[1].1, &reference);
+                for flag in comparison.flags {
+                    if let FlagDetail::Pattern { pattern_id, .. } = &flag.detail {
+                        note(format!("{} {pattern_id}", flag.kind.as_str()));
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn the_demo_shows_every_finding_of_the_fuller_reading() {
+        let found = census(&block());
+        for (what, clients) in &found {
+            println!("{what}: {clients:?}");
+        }
+        for wanted in [
+            "OX-8 lean",
+            "OX-9 healthy",
+            "OX-9 tired",
+            "OX-10 degree",
+            "OX-7 borderline",
+            "caveat temporary_fast_oxidation",
+            "caveat arl_low_readings",
+            "P-BURNED-OUT",
+            "P-HIDDEN-CU",
+            "P-BOWL",
+            "P-DOUBLE-HIGH",
+            "P-DOUBLE-LOW",
+            "P-MG-SHELL",
+            "P-POOR-ELIM",
+            "pattern_appeared P-BURNED-OUT",
+            "pattern_resolved P-BURNED-OUT",
+            "pattern_appeared P-HIDDEN-CU",
+            "pattern_resolved P-HIDDEN-CU",
+        ] {
+            assert!(found.contains_key(wanted), "no demo client shows {wanted}");
+        }
+    }
+
     #[test]
     fn levels_are_printed_with_three_significant_digits() {
         assert_eq!(three_digits(15.234), "15.2");

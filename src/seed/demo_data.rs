@@ -158,7 +158,9 @@ const REST: &str = "Eight hours of sleep, gentle walks, rest after meals.";
 
 pub(super) const DEMO_CLIENTS: &[DemoClient] = &[
     // A slow oxidizer with night leg cramps (the seed article's bio-unavailable calcium): a
-    // calcium shell comes and goes, potassium recovers, the cramps ease. She uses the portal.
+    // calcium shell comes and goes, hidden copper appears with low zinc and resolves (CMP-3;
+    // a consideration on the test page, as she logs cramps), potassium recovers, the cramps
+    // ease. She uses the portal.
     DemoClient {
         name: "Maria Jensen",
         code: "MJ-001",
@@ -174,7 +176,7 @@ pub(super) const DEMO_CLIENTS: &[DemoClient] = &[
             test(715, "Ca 160; Mg 18; Na 8; K 2; Zn 14"),
             reviewed(
                 595,
-                "Ca 175; Mg 19; Na 9; K 2.5",
+                "Ca 175; Mg 19; Na 9; K 2.5; Zn 11",
                 "Calcium shell as expected early on; keep the magnesium.",
             ),
             reviewed(475, "Ca 140; Mg 15; Na 11; K 3.5", "Shell gone. Good."),
@@ -583,8 +585,9 @@ pub(super) const DEMO_CLIENTS: &[DemoClient] = &[
         }),
         summaries: &[],
     },
-    // An extreme slow oxidizer with a thick calcium shell and a magnesium shell, not retested
-    // for over a year.
+    // An extreme slow oxidizer with a thick calcium shell and a magnesium shell (the bowl
+    // pattern, hidden copper), not retested for over a year; at the last test sodium shot up
+    // against potassium: the double high.
     DemoClient {
         name: "Jonas Weber",
         code: "JW-008",
@@ -599,7 +602,11 @@ pub(super) const DEMO_CLIENTS: &[DemoClient] = &[
         tests: &[
             test(720, "Ca 320; Mg 30; Na 5; K 2.5"),
             reviewed(560, "Ca 250; Mg 24; Na 7; K 3", "Shell thinning."),
-            reviewed(400, "Ca 190; Mg 18; Na 9; K 3.5", ""),
+            reviewed(
+                400,
+                "Ca 190; Mg 18; Na 20; K 3.2",
+                "Sodium up sharply: stress.",
+            ),
         ],
         programs: &[DemoProgram {
             after_test: 0,
@@ -655,8 +662,9 @@ pub(super) const DEMO_CLIENTS: &[DemoClient] = &[
         }),
         summaries: &[],
     },
-    // Fast, then extreme fast, then four lows (a passing stage) and slow: the latest flags wait
-    // for review.
+    // Fast, then extreme fast and burned out (Na/K below 2.5 appears), then four lows (a
+    // passing stage, with the double low and ARL's caveat) and slow: the latest flags wait for
+    // review.
     DemoClient {
         name: "Hugo Lindqvist",
         code: "HL-010",
@@ -669,7 +677,7 @@ pub(super) const DEMO_CLIENTS: &[DemoClient] = &[
         archived_days_ago: None,
         portal: false,
         tests: &[
-            test(560, "Ca 15; Mg 2; Na 55; K 30; Zn 10; Cu 1.5"),
+            test(560, "Ca 15; Mg 2; Na 55; K 20; Zn 10; Cu 1.5"),
             reviewed(
                 430,
                 "Ca 10; Mg 1.5; Na 40; K 30; Zn 11; Cu 1.6",
@@ -677,7 +685,7 @@ pub(super) const DEMO_CLIENTS: &[DemoClient] = &[
             ),
             reviewed(
                 300,
-                "Ca 20; Mg 3; Na 18; K 8",
+                "Ca 20; Mg 4.5; Na 18; K 8",
                 "Four lows: exhaustion stage, expected.",
             ),
             reviewed(170, "Ca 35; Mg 5; Na 20; K 7", ""),

@@ -9,7 +9,7 @@ use crate::db::reference_sets::reference_set_for_practitioner;
 use crate::db::{client_symptoms, DbConn, DbError};
 use crate::domain::diary::Symptom;
 
-use super::history::AnalyzedHistory;
+use super::history::{AnalyzedHistory, ClientFacts};
 
 /// Everything an export holds for one client.
 #[derive(Debug, Clone)]
@@ -28,7 +28,7 @@ pub struct ClientExport {
 
 fn load_client(conn: &mut DbConn, client: ClientRow) -> Result<ClientExport, DbError> {
     let reference = reference_set_for_practitioner(conn, client.practitioner_id)?;
-    let history = AnalyzedHistory::load_with(conn, client.id, client.sex.as_deref(), reference)?;
+    let history = AnalyzedHistory::load_with(conn, client.id, ClientFacts::of(&client), reference)?;
     let diary = diary_days(conn, client.id)?;
     let vocabulary = client_symptoms::vocabulary(conn, client.id)?;
     let ids: Vec<i64> = history.rows().map(|t| t.id).collect();

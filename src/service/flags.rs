@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::db::flags::{store, DerivedFlag};
 use crate::db::{dashboard_cache, DbConn, DbError};
 
-use super::history::AnalyzedHistory;
+use super::history::{AnalyzedHistory, ClientFacts};
 
 /// The flags of every pair of consecutive tests, keyed by flag key.
 pub fn derive(history: &AnalyzedHistory) -> BTreeMap<String, DerivedFlag> {
@@ -53,8 +53,8 @@ pub fn rederive(
 
 /// Loads the client's history with their practitioner's set and re-derives from it.
 pub fn rederive_for_client(conn: &mut DbConn, client_id: i64) -> Result<(), DbError> {
-    let sex = crate::db::clients::sex_of_client(conn, client_id)?;
-    let history = AnalyzedHistory::load(conn, client_id, sex.as_deref())?;
+    let (sex, born) = crate::db::clients::analysis_facts_of_client(conn, client_id)?;
+    let history = AnalyzedHistory::load(conn, client_id, ClientFacts::new(sex.as_deref(), born))?;
     rederive(conn, client_id, &history)
 }
 
@@ -64,7 +64,8 @@ pub fn rederive_with(
     client_id: i64,
     reference: crate::domain::reference::ReferenceSet,
 ) -> Result<(), DbError> {
-    let sex = crate::db::clients::sex_of_client(conn, client_id)?;
-    let history = AnalyzedHistory::load_with(conn, client_id, sex.as_deref(), reference)?;
+    let (sex, born) = crate::db::clients::analysis_facts_of_client(conn, client_id)?;
+    let facts = ClientFacts::new(sex.as_deref(), born);
+    let history = AnalyzedHistory::load_with(conn, client_id, facts, reference)?;
     rederive(conn, client_id, &history)
 }

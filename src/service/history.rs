@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+use crate::db::clients::ClientRow;
 use crate::db::hair_tests::{self, HairTestRow, LevelRow};
 use crate::db::mapping::{levels_from_rows, sex_of};
 use crate::db::reference_sets::reference_set_for_client;
@@ -19,6 +20,28 @@ use crate::domain::analysis::{analyze, Analysis, HairSample};
 use crate::domain::compare::{compare_analyzed, Comparison};
 use crate::domain::reference::ReferenceSet;
 use crate::domain::sex::Sex;
+
+/// What the analysis reads about the client: the sex (P-CA-SHELL) and the date of birth (OX-11:
+/// the temporary-fast-oxidation caveat needs the age on the sample date).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClientFacts {
+    pub sex: Sex,
+    pub date_of_birth: Option<NaiveDate>,
+}
+
+impl ClientFacts {
+    /// `sex` as stored (`F`, `M` or none).
+    pub fn new(sex: Option<&str>, date_of_birth: Option<NaiveDate>) -> ClientFacts {
+        ClientFacts {
+            sex: sex_of(sex),
+            date_of_birth,
+        }
+    }
+
+    pub fn of(client: &ClientRow) -> ClientFacts {
+        ClientFacts::new(client.sex.as_deref(), client.date_of_birth)
+    }
+}
 
 /// One stored test with what the engine makes of it.
 #[derive(Debug, Clone)]
@@ -32,7 +55,7 @@ pub struct AnalyzedTest {
 #[derive(Debug, Clone)]
 pub struct AnalyzedHistory {
     pub reference: ReferenceSet,
-    pub sex: Sex,
+    pub client: ClientFacts,
     pub tests: Vec<AnalyzedTest>,
 }
 
@@ -48,14 +71,14 @@ pub fn group_levels(levels: Vec<LevelRow>) -> LevelsByTest {
 }
 
 /// The sample of one stored test.
-pub fn sample_of(row: &HairTestRow, levels: &LevelsByTest, sex: Sex) -> HairSample {
+pub fn sample_of(row: &HairTestRow, levels: &LevelsByTest, client: ClientFacts) -> HairSample {
     HairSample {
-        sex,
+        sex: client.sex,
         washed: row.washed,
         levels: levels_from_rows(levels.get(&row.id).into_iter().flatten()),
         lab: row.lab.clone(),
         sample_date: Some(row.sample_date),
-        date_of_birth: None,
+        date_of_birth: client.date_of_birth,
     }
 }
 
@@ -71,10 +94,10 @@ impl AnalyzedHistory {
     pub fn load(
         conn: &mut DbConn,
         client_id: i64,
-        client_sex: Option<&str>,
+        client: ClientFacts,
     ) -> Result<AnalyzedHistory, DbError> {
         let reference = reference_set_for_client(conn, client_id)?;
-        Self::load_with(conn, client_id, client_sex, reference)
+        Self::load_with(conn, client_id, client, reference)
     }
 
     /// `load` with the reference set already resolved (a write command resolves it inside its
@@ -82,13 +105,13 @@ impl AnalyzedHistory {
     pub fn load_with(
         conn: &mut DbConn,
         client_id: i64,
-        client_sex: Option<&str>,
+        client: ClientFacts,
         reference: ReferenceSet,
     ) -> Result<AnalyzedHistory, DbError> {
         let rows = hair_tests::list_for_client(conn, client_id)?;
         let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
         let levels = group_levels(hair_tests::levels_of(conn, &ids)?);
-        Ok(Self::of_rows(rows, &levels, client_sex, reference))
+        Ok(Self::of_rows(rows, &levels, client, reference))
     }
 
     /// Analyses rows already loaded. `rows` must be the client's live tests in comparison
@@ -96,14 +119,13 @@ impl AnalyzedHistory {
     pub fn of_rows(
         rows: Vec<HairTestRow>,
         levels: &LevelsByTest,
-        client_sex: Option<&str>,
+        client: ClientFacts,
         reference: ReferenceSet,
     ) -> AnalyzedHistory {
-        let sex = sex_of(client_sex);
         let tests = rows
             .into_iter()
             .map(|row| {
-                let sample = sample_of(&row, levels, sex);
+                let sample = sample_of(&row, levels, client);
                 let analysis = analyze(&sample, &reference);
                 AnalyzedTest {
                     row,
@@ -114,15 +136,15 @@ impl AnalyzedHistory {
             .collect();
         AnalyzedHistory {
             reference,
-            sex,
+            client,
             tests,
         }
     }
 
-    /// Analyses one more stored test under this history's set and sex: a deleted test, which
+    /// Analyses one more stored test under this history's set and client: a deleted test, which
     /// is not part of the history but still has a page.
     pub fn analyze_row(&self, row: HairTestRow, levels: &LevelsByTest) -> AnalyzedTest {
-        let sample = sample_of(&row, levels, self.sex);
+        let sample = sample_of(&row, levels, self.client);
         let analysis = analyze(&sample, &self.reference);
         AnalyzedTest {
             row,

@@ -13,7 +13,7 @@ use crate::domain::analysis::Analysis;
 use crate::domain::reference::ReferenceSet;
 
 use super::flags;
-use super::history::{group_levels, AnalyzedHistory};
+use super::history::{group_levels, AnalyzedHistory, ClientFacts};
 
 /// What a re-analysis touched, for the audit trail and the page that asked for it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -34,7 +34,7 @@ pub fn reanalyze_practitioner(
     practitioner_id: i64,
     reference: &ReferenceSet,
 ) -> Result<Reanalysis, DbError> {
-    let clients = crate::db::clients::sexes_for_practitioner(conn, practitioner_id)?;
+    let clients = crate::db::clients::analysis_facts_for_practitioner(conn, practitioner_id)?;
     let tests = hair_tests::all_for_practitioner(conn, practitioner_id)?;
     let levels = hair_tests::levels_for_practitioner(conn, practitioner_id)?;
     let levels_by_test = group_levels(levels);
@@ -52,10 +52,10 @@ pub fn reanalyze_practitioner(
 
     let label = reference.label();
     let mut changed: HashMap<SummaryKey, Vec<i64>> = HashMap::new();
-    for (client_id, sex) in &clients {
+    for (client_id, sex, born) in &clients {
         let live = live_by_client.remove(client_id).unwrap_or_default();
-        let mut history =
-            AnalyzedHistory::of_rows(live, &levels_by_test, sex.as_deref(), reference.clone());
+        let facts = ClientFacts::new(sex.as_deref(), *born);
+        let mut history = AnalyzedHistory::of_rows(live, &levels_by_test, facts, reference.clone());
         for test in &mut history.tests {
             // The rows go on to the flag re-derivation, which copies the latest test's summary
             // to the dashboard: they must carry the new values too.

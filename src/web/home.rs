@@ -56,6 +56,16 @@ pub struct DueLine {
     pub overdue: bool,
 }
 
+impl Dashboard {
+    fn flag_title(&self, kind: &str, summary: &str) -> String {
+        crate::web::hair_tests::report::flag_title(kind, summary)
+    }
+
+    fn pattern_titles(&self, ids: &str) -> String {
+        crate::web::hair_tests::report::pattern_titles(ids)
+    }
+}
+
 #[derive(Template)]
 #[template(path = "home/dashboard.html")]
 struct Dashboard {

