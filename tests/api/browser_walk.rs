@@ -92,6 +92,7 @@ fn practitioner_pages(demo: &Demo) -> Vec<(&'static str, String)> {
         ("import-all", "/import".into()),
         ("audit", "/audit".into()),
         ("reference-sets", "/settings/reference-sets".into()),
+        ("second-factor", "/account/second-factor".into()),
         ("not-found", "/clients/1".into()),
     ]
 }
@@ -101,6 +102,7 @@ const PORTAL_PAGES: &[(&str, &str)] = &[
     ("portal-history", "/portal/history"),
     ("portal-results", "/portal/results"),
     ("portal-settings", "/portal/settings"),
+    ("portal-second-factor", "/account/second-factor"),
 ];
 
 /// Measures the page in the browser: what sticks out of the viewport, which scrolling boxes

@@ -320,6 +320,61 @@ async fn sign_in_asks_for_the_code_and_takes_each_code_once() {
     assert_eq!(app.get("/clients").await.status, StatusCode::SEE_OTHER);
 }
 
+/// Two pending sign-ins (two browsers that both had the password) racing with one code: the
+/// code is taken once, so exactly one of them gets a session.
+#[actix_web::test]
+async fn one_code_raced_by_two_sign_ins_opens_one_session() {
+    let app = spawn_app().await;
+    app.signed_in_practitioner(EMAIL).await;
+    let step = steady_step().await;
+    let (secret, _) = enrol(&app, step - 1).await;
+    sign_out(&app).await;
+    let mut browsers = Vec::new();
+    for _ in 0..2 {
+        app.forget_cookies();
+        password_step(&app).await;
+        let token = app.get("/login/second-factor").await.csrf_token();
+        let cookie = app
+            .cookies()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        browsers.push((token, cookie));
+    }
+    assert_ne!(browsers[0].1, browsers[1].1);
+    let typed = code(&secret, step);
+    let attempts = browsers.iter().map(|(token, cookie)| {
+        let typed = &typed;
+        let app = &app;
+        async move {
+            app.post_form_with_headers(
+                "/login/second-factor",
+                &[
+                    ("csrf_token", token.as_str()),
+                    ("code", typed.as_str()),
+                    ("next", ""),
+                ],
+                &[("Cookie", cookie.as_str())],
+            )
+            .await
+        }
+    });
+    let mut statuses: Vec<u16> = futures_util::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status.as_u16())
+        .collect();
+    statuses.sort();
+    assert_eq!(statuses, vec![303, 401]);
+    let mut conn = app.pool.get().unwrap();
+    let sessions: i64 = htma_tracker::db::schema::sessions::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(sessions, 1, "one session from one code");
+}
+
 #[actix_web::test]
 async fn the_code_step_needs_the_forms_token() {
     let app = spawn_app().await;
@@ -356,10 +411,15 @@ async fn guessing_codes_is_throttled_and_the_password_again_buys_no_more_guesses
     // Another browser: no device cookie.
     app.forget_cookies();
     password_step(&app).await;
-    for _ in 0..MAX_FAILURES_PER_ACCOUNT {
+    for _ in 1..MAX_FAILURES_PER_ACCOUNT {
         let reply = send_code(&app, &wrong_code(&secret, step)).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     }
+    // The right password again, one guess short of the limit: it does not forgive the wrong
+    // codes (else every password would buy five more guesses).
+    password_step(&app).await;
+    let last = send_code(&app, &wrong_code(&secret, step)).await;
+    assert_eq!(last.status, StatusCode::UNAUTHORIZED);
     let paused = send_code(&app, &code(&secret, step)).await;
     assert_eq!(
         paused.status,
@@ -368,7 +428,6 @@ async fn guessing_codes_is_throttled_and_the_password_again_buys_no_more_guesses
         paused.body
     );
     assert!(paused.body.contains("paused"));
-    // The right password does not forgive the wrong codes.
     assert_eq!(
         app.login(EMAIL, PASSWORD).await.status,
         StatusCode::TOO_MANY_REQUESTS
