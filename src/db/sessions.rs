@@ -53,6 +53,16 @@ pub fn delete_for_account(conn: &mut DbConn, account_id: i64) -> Result<(), DbEr
     Ok(())
 }
 
+/// Ends every session of the account but one (its authentication factors just changed).
+pub fn delete_others(conn: &mut DbConn, account_id: i64, keep: &str) -> Result<usize, DbError> {
+    Ok(diesel::delete(
+        sessions::table
+            .filter(sessions::account_id.eq(account_id))
+            .filter(sessions::token_hash.ne(keep)),
+    )
+    .execute(conn)?)
+}
+
 pub fn delete_expired(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, DbError> {
     Ok(diesel::delete(sessions::table.filter(sessions::expires_at.le(now))).execute(conn)?)
 }

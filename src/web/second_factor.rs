@@ -328,6 +328,7 @@ pub async fn enrol(
         ));
     };
     let account = current.account().clone();
+    let keep = current.0.token_hash.clone();
     let addr = remote_addr(&req);
     let device_token = device::token_from(&req);
     let confirmed = secret.clone();
@@ -353,7 +354,7 @@ pub async fn enrol(
             account_id: account.id,
             remote_addr: &addr,
         };
-        let enrolled = commands::enrol(conn, &actor, &confirmed, step, &hashes)?;
+        let enrolled = commands::enrol(conn, &actor, &keep, &confirmed, step, &hashes)?;
         Ok::<_, crate::db::DbError>(Ok(
             enrolled.then(|| codes.into_iter().map(|(shown, _)| shown).collect())
         ))
@@ -388,6 +389,7 @@ pub async fn disable(
     CsrfForm(form): CsrfForm<DisableForm>,
 ) -> AppResult<HttpResponse> {
     let account = current.account().clone();
+    let keep = current.0.token_hash.clone();
     let addr = remote_addr(&req);
     let device_token = device::token_from(&req);
     let outcome = run_db(&pool, move |conn| {
@@ -413,7 +415,7 @@ pub async fn disable(
             account_id: account.id,
             remote_addr: &addr,
         };
-        Ok::<_, crate::db::DbError>(match commands::disable(conn, &actor, &used)? {
+        Ok::<_, crate::db::DbError>(match commands::disable(conn, &actor, &keep, &used)? {
             true => Ok(()),
             false => Err(OwnerCheck::Refused),
         })

@@ -190,6 +190,13 @@ async fn enrolment_shows_a_qr_code_and_the_key_and_needs_a_right_first_code() {
     );
     assert!(!is_on(&app, account));
 
+    // Another browser signed in with the password alone.
+    let this_browser = app.cookies();
+    app.forget_cookies();
+    app.login(EMAIL, PASSWORD).await;
+    let other_browser = app.cookies();
+    app.set_cookies(this_browser);
+
     let step = steady_step().await;
     let token = page.csrf_token();
     let wrong = app
@@ -238,6 +245,12 @@ async fn enrolment_shows_a_qr_code_and_the_key_and_needs_a_right_first_code() {
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     assert!(is_on(&app, account));
     assert_eq!(audit_count(&app, "second_factor_enrolled"), 1);
+    // The other browser's session ended with it (ASVS 7.4.3); this one goes on.
+    let this_browser = app.cookies();
+    app.set_cookies(other_browser);
+    assert_eq!(app.get("/clients").await.status, StatusCode::SEE_OTHER);
+    app.set_cookies(this_browser);
+    assert_eq!(app.get("/clients").await.status, StatusCode::OK);
     let codes = between(&done.body, "<li><code>", "</code>");
     assert_eq!(codes.len(), 10);
     // Stored hashed: no code appears in the database.

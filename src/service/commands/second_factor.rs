@@ -4,7 +4,7 @@
 //! replayed between the check and the change fails the change.
 
 use crate::db::audit::{record, AuditEntry};
-use crate::db::{accounts, now, second_factors, write_tx, DbConn, DbError};
+use crate::db::{accounts, now, second_factors, sessions, write_tx, DbConn, DbError};
 
 use super::hair_tests::Actor;
 
@@ -59,10 +59,13 @@ pub fn take(conn: &mut DbConn, actor: &Actor, used: &Used) -> Result<bool, DbErr
 }
 
 /// Turns the second factor on with `secret`, confirmed by a code of `step`, and the hashes of
-/// ten new recovery codes. False when it was already on (another tab finished first).
+/// ten new recovery codes. False when it was already on (another tab finished first). Every
+/// other session of the account ends (ASVS 7.4.3): one opened with a stolen password alone does
+/// not outlive the factor that now guards the account.
 pub fn enrol(
     conn: &mut DbConn,
     actor: &Actor,
+    keep_session: &str,
     secret: &str,
     step: i64,
     recovery_hashes: &[String],
@@ -72,20 +75,38 @@ pub fn enrol(
             return Ok(false);
         }
         second_factors::insert(conn, actor.account_id, secret, step, now(), recovery_hashes)?;
-        audit(conn, actor, ENROLLED, "authenticator app (TOTP)")?;
+        let ended = sessions::delete_others(conn, actor.account_id, keep_session)?;
+        audit(
+            conn,
+            actor,
+            ENROLLED,
+            &format!("authenticator app (TOTP); {ended} other sessions ended"),
+        )?;
         Ok(true)
     })
 }
 
-/// Turns the second factor off after the owner gave their password and `used`. False when the
-/// code was taken meanwhile or the factor was already off.
-pub fn disable(conn: &mut DbConn, actor: &Actor, used: &Used) -> Result<bool, DbError> {
+/// Turns the second factor off after the owner gave their password and `used`, ending every
+/// other session of the account. False when the code was taken meanwhile or the factor was
+/// already off.
+pub fn disable(
+    conn: &mut DbConn,
+    actor: &Actor,
+    keep_session: &str,
+    used: &Used,
+) -> Result<bool, DbError> {
     write_tx(conn, |conn| {
         if !second_factors::is_on(conn, actor.account_id)? || !take(conn, actor, used)? {
             return Ok(false);
         }
         second_factors::delete(conn, actor.account_id)?;
-        audit(conn, actor, DISABLED, "by the account's owner")?;
+        let ended = sessions::delete_others(conn, actor.account_id, keep_session)?;
+        audit(
+            conn,
+            actor,
+            DISABLED,
+            &format!("by the account's owner; {ended} other sessions ended"),
+        )?;
         Ok(true)
     })
 }
@@ -99,7 +120,8 @@ pub enum ResetOutcome {
 }
 
 /// `htma-tracker reset-second-factor --email E`: the operator turns an account's second factor
-/// off (a lost phone and lost recovery codes); the next sign-in needs the password only.
+/// off (a lost phone and lost recovery codes); the next sign-in needs the password only, and
+/// every session of the account ends.
 pub fn reset_by_operator(conn: &mut DbConn, email_key: &str) -> Result<ResetOutcome, DbError> {
     write_tx(conn, |conn| {
         let Some(account) = accounts::find_by_email(conn, email_key)? else {
@@ -110,6 +132,7 @@ pub fn reset_by_operator(conn: &mut DbConn, email_key: &str) -> Result<ResetOutc
                 account_id: account.id,
             });
         }
+        sessions::delete_for_account(conn, account.id)?;
         record(
             conn,
             &AuditEntry {
