@@ -108,3 +108,8 @@ sql() {
 peak_rss_mb() {
     awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"
 }
+
+# current_rss_mb PID: the process's resident set now (VmRSS) in MB.
+current_rss_mb() {
+    awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"
+}

@@ -48,6 +48,7 @@ ROWS=() # engine|page|rps|p50|p99|errors|ratio
 NOTES=()
 RSS=()
 RSS_SIGNIN=()
+RSS_SETTLED=()
 
 # run_wrk NAME OUTFILE WRK-ARGS…: the RESULT line of a measured run.
 run_wrk() {
@@ -174,6 +175,8 @@ bench_engine() { # engine
         prepare_diary "$engine"
         bench_diary "$engine"
         RSS_SIGNIN+=("$engine|$(peak_rss_mb "$SERVER_PID")")
+        sleep 3 # what the server keeps once the load is over (freed memory given back, or not)
+        RSS_SETTLED+=("$engine|$(current_rss_mb "$SERVER_PID")")
     else
         NOTES+=("diary POST skipped: no /portal/diary route yet")
     fi
@@ -202,5 +205,9 @@ done
 for row in "${RSS_SIGNIN[@]}"; do
     IFS='|' read -r engine mb <<<"$row"
     printf '%-9s %-26s %9s MB\n' "$engine" "peak RSS, +$CONNECTIONS sign-ins+POSTs" "$mb"
+done
+for row in "${RSS_SETTLED[@]}"; do
+    IFS='|' read -r engine mb <<<"$row"
+    printf '%-9s %-26s %9s MB\n' "$engine" "RSS 3 s after the load" "$mb"
 done
 for note in "${NOTES[@]+"${NOTES[@]}"}"; do echo "note: $note"; done

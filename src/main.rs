@@ -8,6 +8,7 @@ use htma_tracker::{app, auth, db};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
+    keep_the_heap_small();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
@@ -40,6 +41,30 @@ fn main() -> ExitCode {
         Err(message) => {
             eprintln!("htma-tracker: {message}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// glibc's allocator, configured so that memory freed after a burst is given back (issue #15):
+/// - by default every thread that allocates gets an arena of its own (up to 8 per core), and an
+///   arena keeps what it once held: 64 sign-ins landing on 16 blocking threads kept 16 copies of
+///   argon2's 19 MiB. Two arenas, one per core of the machine we size for, bound that.
+/// - the mmap threshold normally grows to the largest block ever freed, after which blocks of
+///   that size come from the arenas and stay there. Fixing it at 128 KiB means large blocks
+///   (argon2's memory, PDF and export buffers) are mapped on demand and unmapped when freed.
+///
+/// Settings in the binary, not environment variables an operator would have to know.
+fn keep_the_heap_small() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        const ARENAS: libc::c_int = 2;
+        const LARGE_BLOCK_BYTES: libc::c_int = 128 * 1024;
+        // SAFETY: mallopt only changes allocator parameters; it is called once, before any
+        // thread but this one exists.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, ARENAS);
+            libc::mallopt(libc::M_MMAP_THRESHOLD, LARGE_BLOCK_BYTES);
+            libc::mallopt(libc::M_TRIM_THRESHOLD, LARGE_BLOCK_BYTES);
         }
     }
 }
