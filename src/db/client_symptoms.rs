@@ -44,36 +44,3 @@ pub fn insert(
         .execute(conn)?;
     Ok(())
 }
-
-/// Adds a symptom to the client's vocabulary with its audit event; the label is checked
-/// against the vocabulary inside the write transaction, so two tabs cannot add it twice.
-/// The inner error is the message for the form.
-pub fn add(
-    conn: &mut DbConn,
-    practitioner_id: i64,
-    client_id: i64,
-    label: &str,
-    remote_addr: &str,
-) -> Result<Result<i64, String>, DbError> {
-    super::write_tx(conn, |conn| {
-        let existing = vocabulary(conn, client_id)?;
-        let label = match crate::domain::diary::vocabulary::parse_new_label(label, &existing) {
-            Ok(label) => label,
-            Err(message) => return Ok(Err(message)),
-        };
-        let id = super::new_id();
-        insert(conn, id, client_id, &label, practitioner_id, super::now())?;
-        super::audit::record(
-            conn,
-            &super::audit::AuditEntry {
-                account_id: Some(practitioner_id),
-                action: "create",
-                record_kind: "symptom",
-                record_id: Some(id),
-                remote_addr: Some(remote_addr),
-                detail: "symptom added to a client's diary",
-            },
-        )?;
-        Ok(Ok(id))
-    })
-}

@@ -4,9 +4,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::audit::{record, AuditEntry};
 use super::schema::{clients, program_supplements, program_versions};
-use super::{new_id, now, write_tx, DbConn, DbError};
+use super::{new_id, now, DbConn, DbError};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = program_versions)]
@@ -97,52 +96,40 @@ pub fn current(
     history.iter().rev().find(|v| v.version.starts_on <= day)
 }
 
-pub fn add_version(
+/// Stores a program version with its supplements (inside the caller's transaction:
+/// `service::commands::programs`). Returns its id.
+pub fn insert_version(
     conn: &mut DbConn,
     practitioner_id: i64,
     client_id: i64,
     input: &VersionInput,
-    remote_addr: &str,
 ) -> Result<i64, DbError> {
-    write_tx(conn, |conn| {
-        let id = new_id();
-        diesel::insert_into(program_versions::table)
+    let id = new_id();
+    diesel::insert_into(program_versions::table)
+        .values((
+            program_versions::id.eq(id),
+            program_versions::client_id.eq(client_id),
+            program_versions::starts_on.eq(input.starts_on),
+            program_versions::diet.eq(&input.diet),
+            program_versions::lifestyle.eq(&input.lifestyle),
+            program_versions::created_at.eq(now()),
+            program_versions::created_by.eq(practitioner_id),
+        ))
+        .execute(conn)?;
+    for (position, supplement) in input.supplements.iter().enumerate() {
+        diesel::insert_into(program_supplements::table)
             .values((
-                program_versions::id.eq(id),
-                program_versions::client_id.eq(client_id),
-                program_versions::starts_on.eq(input.starts_on),
-                program_versions::diet.eq(&input.diet),
-                program_versions::lifestyle.eq(&input.lifestyle),
-                program_versions::created_at.eq(now()),
-                program_versions::created_by.eq(practitioner_id),
+                program_supplements::id.eq(new_id()),
+                program_supplements::version_id.eq(id),
+                program_supplements::position.eq(position as i64),
+                program_supplements::name.eq(&supplement.name),
+                program_supplements::dose.eq(&supplement.dose),
+                program_supplements::unit.eq(&supplement.unit),
+                program_supplements::frequency.eq(&supplement.frequency),
             ))
             .execute(conn)?;
-        for (position, supplement) in input.supplements.iter().enumerate() {
-            diesel::insert_into(program_supplements::table)
-                .values((
-                    program_supplements::id.eq(new_id()),
-                    program_supplements::version_id.eq(id),
-                    program_supplements::position.eq(position as i64),
-                    program_supplements::name.eq(&supplement.name),
-                    program_supplements::dose.eq(&supplement.dose),
-                    program_supplements::unit.eq(&supplement.unit),
-                    program_supplements::frequency.eq(&supplement.frequency),
-                ))
-                .execute(conn)?;
-        }
-        record(
-            conn,
-            &AuditEntry {
-                account_id: Some(practitioner_id),
-                action: "create",
-                record_kind: "program_version",
-                record_id: Some(id),
-                remote_addr: Some(remote_addr),
-                detail: "",
-            },
-        )?;
-        Ok(id)
-    })
+    }
+    Ok(id)
 }
 
 /// Supplement names this practitioner has prescribed before, for the form's suggestions.
@@ -157,35 +144,20 @@ pub fn supplement_names(conn: &mut DbConn, practitioner_id: i64) -> Result<Vec<S
         .load(conn)?)
 }
 
-pub fn set_retest_interval(
+/// Sets the client's retest interval (of this practitioner's client; 0 when not theirs).
+pub fn update_retest_interval(
     conn: &mut DbConn,
     practitioner_id: i64,
     client_id: i64,
     months: Option<i64>,
-    remote_addr: &str,
 ) -> Result<usize, DbError> {
-    write_tx(conn, |conn| {
-        let updated = diesel::update(
-            clients::table
-                .filter(clients::id.eq(client_id))
-                .filter(clients::practitioner_id.eq(practitioner_id)),
-        )
-        .set(clients::retest_interval_months.eq(months))
-        .execute(conn)?;
-        super::dashboard_cache::refresh_due(conn, client_id)?;
-        record(
-            conn,
-            &AuditEntry {
-                account_id: Some(practitioner_id),
-                action: "update",
-                record_kind: "client",
-                record_id: Some(client_id),
-                remote_addr: Some(remote_addr),
-                detail: "retest interval",
-            },
-        )?;
-        Ok(updated)
-    })
+    Ok(diesel::update(
+        clients::table
+            .filter(clients::id.eq(client_id))
+            .filter(clients::practitioner_id.eq(practitioner_id)),
+    )
+    .set(clients::retest_interval_months.eq(months))
+    .execute(conn)?)
 }
 
 pub fn retest_interval(conn: &mut DbConn, client_id: i64) -> Result<Option<i64>, DbError> {

@@ -43,6 +43,7 @@ struct ProgramPage {
     suggestions: Vec<String>,
 }
 
+use crate::service::commands::{self, Actor};
 use crate::web::view::render_page;
 
 pub async fn new_form(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<HttpResponse> {
@@ -231,7 +232,11 @@ pub async fn create(
         remote_addr(&req),
     );
     run_db(&pool, move |conn| {
-        programs::add_version(conn, owner, client_id, &input, &addr)
+        let actor = Actor {
+            account_id: owner,
+            remote_addr: &addr,
+        };
+        commands::programs::add_version(conn, &actor, client_id, &input)
     })
     .await?;
     Ok(redirect(&format!("/clients/{client_id}#program")))
@@ -266,7 +271,11 @@ pub async fn set_retest_interval(
         remote_addr(&req),
     );
     run_db(&pool, move |conn| {
-        programs::set_retest_interval(conn, owner, client_id, months, &addr)
+        let actor = Actor {
+            account_id: owner,
+            remote_addr: &addr,
+        };
+        commands::programs::set_retest_interval(conn, &actor, client_id, months)
     })
     .await?;
     Ok(redirect(&format!("/clients/{client_id}#tests")))

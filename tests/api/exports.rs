@@ -224,15 +224,14 @@ async fn client_with_everything(app: &TestApp, practitioner: i64) -> i64 {
     use htma_tracker::domain::diary::TimeOfDay;
     let client = app.create_client("Everything Person").await;
     import(app, client, LAB_CSV).await;
-    let custom = db::client_symptoms::add(
-        &mut conn(app),
-        practitioner,
-        client,
-        "Headache",
-        "127.0.0.1",
-    )
-    .unwrap()
-    .unwrap();
+    let actor = htma_tracker::service::commands::Actor {
+        account_id: practitioner,
+        remote_addr: "127.0.0.1",
+    };
+    let custom =
+        htma_tracker::service::commands::symptoms::add(&mut conn(app), &actor, client, "Headache")
+            .unwrap()
+            .unwrap();
     let headache = htma_tracker::domain::diary::vocabulary::custom_key(custom);
     save_diary_day(
         app,

@@ -416,7 +416,8 @@ async fn share_results_is_off_until_the_practitioner_turns_it_on() {
 
 #[actix_web::test]
 async fn the_portal_shows_the_program_in_force_read_only() {
-    use htma_tracker::db::programs::{add_version, SupplementInput, VersionInput};
+    use htma_tracker::db::programs::{SupplementInput, VersionInput};
+    use htma_tracker::service::commands::{programs::add_version, Actor};
 
     let app = spawn_app().await;
     let setup = portal_setup(&app, "pat@example.com", "Maria Jensen", "maria@example.com").await;
@@ -442,20 +443,22 @@ async fn the_portal_shows_the_program_in_force_read_only() {
         let today = htma_tracker::db::now().date();
         let long_ago = today - chrono::Duration::days(60);
         let future = today + chrono::Duration::days(60);
+        let actor = Actor {
+            account_id: practitioner,
+            remote_addr: "test",
+        };
         add_version(
             &mut conn,
-            practitioner,
+            &actor,
             setup.client_id,
             &version(long_ago, "Cooked vegetables"),
-            "test",
         )
         .unwrap();
         add_version(
             &mut conn,
-            practitioner,
+            &actor,
             setup.client_id,
             &version(future, "Not yet in force"),
-            "test",
         )
         .unwrap();
     }

@@ -33,10 +33,7 @@ pub enum TestChange<'a> {
     Restore,
 }
 
-pub struct Actor<'a> {
-    pub account_id: i64,
-    pub remote_addr: &'a str,
-}
+pub use super::Actor;
 
 /// Applies one change. Returns false when the test is not there to change (or, for a restore,
 /// is past the restore window).

@@ -15,15 +15,15 @@ use super::forms::redirect;
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::ScopedClient;
-use crate::db::audit::{record, AuditEntry};
 use crate::db::clients::ClientRow;
 use crate::db::diary::{self, Author};
-use crate::db::{client_portal, client_symptoms, write_tx, Pool};
+use crate::db::{client_portal, Pool};
 use crate::domain::diary::calendar::{parse_date, week_start};
 use crate::domain::diary::entry::{parse_text, NOTE_MAX_CHARS};
 use crate::domain::diary::vocabulary::label_of;
 use crate::domain::diary::weekly::RISE_SPAN_WEEKS;
 use crate::domain::diary::{Adherence, RisingFlag, Symptom, SymptomWeeks};
+use crate::service::commands::{self, Actor};
 use crate::service::diary_period::DiaryPeriod;
 use crate::web::view::render_page;
 
@@ -331,7 +331,11 @@ pub async fn add_symptom(
         Some(problem) => Err(problem),
         None => {
             run_db(&pool, move |conn| {
-                client_symptoms::add(conn, owner, client_id, &label, &addr)
+                let actor = Actor {
+                    account_id: owner,
+                    remote_addr: &addr,
+                };
+                commands::symptoms::add(conn, &actor, client_id, &label)
             })
             .await?
         }
@@ -369,26 +373,15 @@ pub async fn set_share_results(
         remote_addr(&req),
     );
     run_db(&pool, move |conn| {
-        write_tx(conn, |conn| {
-            if client_portal::set_share_results(conn, owner, client_id, share)? == 0 {
-                return Ok(());
-            }
-            record(
-                conn,
-                &AuditEntry {
-                    account_id: Some(owner),
-                    action: "update",
-                    record_kind: "client",
-                    record_id: Some(client_id),
-                    remote_addr: Some(&addr),
-                    detail: if share {
-                        "share results turned on"
-                    } else {
-                        "share results turned off"
-                    },
-                },
-            )
-        })
+        commands::portal::set_share_results(
+            conn,
+            &Actor {
+                account_id: owner,
+                remote_addr: &addr,
+            },
+            client_id,
+            share,
+        )
     })
     .await?;
     Ok(redirect(&format!("/clients/{client_id}#portal")))

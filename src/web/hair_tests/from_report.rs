@@ -23,6 +23,7 @@ use crate::db::lab_reports::{self, NewReportFile};
 use crate::db::{new_id, now, Pool};
 use crate::labreport::pdf::{self, PdfError, MAX_PDF_BYTES};
 use crate::labreport::{recognise, RecognisedReport, MIN_ELEMENTS};
+use crate::service::commands::{self, Actor};
 use crate::web::forms::FieldErrors;
 use crate::web::view::render_page as html;
 use crate::web::{remote_addr, run_db, AppError, AppResult, Layout};
@@ -332,8 +333,7 @@ async fn review_page(
     )
 }
 
-/// Keeps the uploaded PDF until the reviewed form is saved (audited: a file with health data
-/// was stored). Old pending files and tests past their restore window are purged first.
+/// Keeps the uploaded PDF until the reviewed form is saved (`commands::lab_reports::keep_upload`).
 async fn store_pending(
     req: &HttpRequest,
     pool: &Pool,
@@ -348,31 +348,21 @@ async fn store_pending(
         remote_addr(req),
     );
     run_db(pool, move |conn| {
-        crate::service::commands::hair_tests::purge_expired(conn)?;
-        crate::db::write_tx(conn, |conn| {
-            lab_reports::insert_pending(
-                conn,
-                &NewReportFile {
-                    id,
-                    practitioner_id,
-                    client_id,
-                    file_name: &name,
-                    content: &content,
-                    uploaded_at: now(),
-                },
-            )?;
-            record(
-                conn,
-                &AuditEntry {
-                    account_id: Some(practitioner_id),
-                    action: "upload_report",
-                    record_kind: "client",
-                    record_id: Some(client_id),
-                    remote_addr: Some(&addr),
-                    detail: "",
-                },
-            )
-        })
+        commands::lab_reports::keep_upload(
+            conn,
+            &Actor {
+                account_id: practitioner_id,
+                remote_addr: &addr,
+            },
+            &NewReportFile {
+                id,
+                practitioner_id,
+                client_id,
+                file_name: &name,
+                content: &content,
+                uploaded_at: now(),
+            },
+        )
     })
     .await?;
     Ok(id)

@@ -9,9 +9,9 @@ use serde::Deserialize;
 use super::{long_date, Notice};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::PortalClient;
-use crate::db::audit::{record, AuditEntry};
-use crate::db::{client_portal, now, write_tx, Pool};
+use crate::db::{now, Pool};
 use crate::domain::diary::UtcOffset;
+use crate::service::commands::{self, Actor};
 use crate::web::audit::{recent_access, AccessLine};
 use crate::web::forms::{redirect, FieldErrors};
 use crate::web::view::render_page;
@@ -137,20 +137,15 @@ pub async fn save_settings(
     };
     let (client_id, account_id, addr) = (portal.client.id, portal.account().id, remote_addr(&req));
     run_db(&pool, move |conn| {
-        write_tx(conn, |conn| {
-            client_portal::set_utc_offset(conn, client_id, minutes)?;
-            record(
-                conn,
-                &AuditEntry {
-                    account_id: Some(account_id),
-                    action: "update",
-                    record_kind: "client",
-                    record_id: Some(client_id),
-                    remote_addr: Some(&addr),
-                    detail: "time zone changed in the portal",
-                },
-            )
-        })
+        commands::portal::set_utc_offset(
+            conn,
+            &Actor {
+                account_id,
+                remote_addr: &addr,
+            },
+            client_id,
+            minutes,
+        )
     })
     .await?;
     Ok(redirect("/portal/settings?saved=1"))

@@ -17,13 +17,14 @@ use crate::db::clients::ClientRow;
 use crate::db::flags::{self, FlagRow};
 use crate::db::hair_tests::{self, HairTestRow};
 use crate::db::programs::{self, VersionWithSupplements};
-use crate::db::{audit, DbConn, DbError, Pool};
+use crate::db::{DbConn, DbError, Pool};
 use crate::domain::compare::Direction;
 use crate::domain::element::Element;
 use crate::domain::numbers::format_value;
 use crate::domain::ratio::RatioId;
 use crate::domain::retest::{retest_due_date, DEFAULT_RETEST_INTERVAL_MONTHS};
 use crate::service::commands::hair_tests::RESTORE_WINDOW;
+use crate::service::commands::{self, Actor};
 use crate::service::diary_period::DiaryPeriod;
 use crate::service::history::{AnalyzedHistory, ClientFacts};
 use crate::web::hair_tests::report::pattern_title;
@@ -469,27 +470,20 @@ pub async fn acknowledge_flag(
         scoped.practitioner.id(),
         remote_addr(&req),
     );
-    let updated = run_db(&pool, move |conn| {
-        crate::db::write_tx(conn, |conn| {
-            let updated = flags::acknowledge(conn, client_id, flag_id, account_id, &note)?;
-            if updated > 0 {
-                audit::record(
-                    conn,
-                    &audit::AuditEntry {
-                        account_id: Some(account_id),
-                        action: "acknowledge",
-                        record_kind: "flag",
-                        record_id: Some(flag_id),
-                        remote_addr: Some(&addr),
-                        detail: "",
-                    },
-                )?;
-            }
-            Ok(updated)
-        })
+    let acknowledged = run_db(&pool, move |conn| {
+        commands::flags::acknowledge(
+            conn,
+            &Actor {
+                account_id,
+                remote_addr: &addr,
+            },
+            client_id,
+            flag_id,
+            &note,
+        )
     })
     .await?;
-    if updated == 0 {
+    if !acknowledged {
         return Err(AppError::NotFound);
     }
     Ok(redirect(&format!("/clients/{client_id}#flags")))
