@@ -164,6 +164,105 @@ impl FromRequest for ScopedHairTest {
     }
 }
 
+// summaries
+
+/// Which summaries of a client a summary extractor finds.
+#[derive(Clone, Copy)]
+enum SummaryState {
+    /// Not deleted: every document and sharing route.
+    Live,
+    /// Deleted within the restore window: only restoring finds it.
+    Restorable,
+    /// Not deleted and shared with the client: what the portal may serve.
+    Shared,
+}
+
+/// The summary named by `{summary_id}` of the client `client_id`, in the given state.
+async fn summary_of(
+    req: &HttpRequest,
+    client_id: i64,
+    state: SummaryState,
+) -> Result<crate::db::summaries::SummaryRow, AppError> {
+    use crate::db::summaries;
+    let id = parse_id(req.match_info().get("summary_id"))?;
+    let pool = pool_of(req)?;
+    let found = run_db(&pool, move |conn| match state {
+        SummaryState::Live => summaries::find_for_client(conn, client_id, id),
+        SummaryState::Shared => summaries::find_shared_for_client(conn, client_id, id),
+        SummaryState::Restorable => summaries::find_deleted_for_client(
+            conn,
+            client_id,
+            id,
+            crate::db::now() - summaries::RESTORE_WINDOW,
+        ),
+    })
+    .await?;
+    found.ok_or(AppError::NotFound)
+}
+
+/// A live (not deleted) summary named by `{summary_id}` of the client named by `{client_id}`,
+/// both scoped to the signed-in practitioner; anything else is 404.
+pub struct ScopedSummary {
+    pub scope: ScopedClient,
+    pub summary: crate::db::summaries::SummaryRow,
+}
+
+impl FromRequest for ScopedSummary {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let scope = ScopedClient::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let scope = scope.await?;
+            let summary = summary_of(&req, scope.client.id, SummaryState::Live).await?;
+            Ok(ScopedSummary { scope, summary })
+        })
+    }
+}
+
+/// A summary deleted within the restore window, named like `ScopedSummary`: the one thing to
+/// do with it is to restore it.
+pub struct RestorableSummary(pub ScopedSummary);
+
+impl FromRequest for RestorableSummary {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let scope = ScopedClient::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let scope = scope.await?;
+            let summary = summary_of(&req, scope.client.id, SummaryState::Restorable).await?;
+            Ok(RestorableSummary(ScopedSummary { scope, summary }))
+        })
+    }
+}
+
+/// A summary named by `{summary_id}` that the practitioner shared with the signed-in portal
+/// client; unshared, deleted or somebody else's is 404.
+pub struct SharedSummary {
+    pub portal: PortalClient,
+    pub summary: crate::db::summaries::SummaryRow,
+}
+
+impl FromRequest for SharedSummary {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let portal = PortalClient::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            let portal = portal.await?;
+            let summary = summary_of(&req, portal.client.id, SummaryState::Shared).await?;
+            Ok(SharedSummary { portal, summary })
+        })
+    }
+}
+
 // portal and diary
 
 /// A signed-in client account with its own client record: the only way into the portal pages,

@@ -15,6 +15,9 @@ pub mod totp;
 // portal and diary
 pub mod invite;
 
-pub use extract::{CurrentAccount, Practitioner, ScopedClient, ScopedHairTest};
+pub use extract::{
+    CurrentAccount, Practitioner, RestorableSummary, ScopedClient, ScopedHairTest, ScopedSummary,
+    SharedSummary,
+};
 // portal and diary
 pub use extract::PortalClient;

@@ -139,6 +139,31 @@ pub fn find_for_client(
         .optional()?)
 }
 
+/// A summary of this client deleted at or after `since` (still restorable).
+pub fn find_deleted_for_client(
+    conn: &mut DbConn,
+    client_id: i64,
+    id: i64,
+    since: NaiveDateTime,
+) -> Result<Option<SummaryRow>, DbError> {
+    Ok(summaries::table
+        .filter(summaries::id.eq(id))
+        .filter(summaries::client_id.eq(client_id))
+        .filter(summaries::deleted_at.ge(since))
+        .select(SummaryRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// A live summary of this client that is shared with them (what the portal may serve).
+pub fn find_shared_for_client(
+    conn: &mut DbConn,
+    client_id: i64,
+    id: i64,
+) -> Result<Option<SummaryRow>, DbError> {
+    Ok(find_for_client(conn, client_id, id)?.filter(|row| row.shared_at.is_some()))
+}
+
 /// The client's live summaries, newest first.
 pub fn list_for_client(conn: &mut DbConn, client_id: i64) -> Result<Vec<SummaryRow>, DbError> {
     Ok(summaries::table

@@ -5,9 +5,61 @@ use htma_tracker::app::{Access, ROUTES};
 
 use crate::helpers::{spawn_app, TestApp};
 
-fn concrete(path: &str, client_id: i64, test_id: i64) -> String {
-    path.replace("{client_id}", &client_id.to_string())
-        .replace("{test_id}", &test_id.to_string())
+/// The records a route's path can name. A summary route is given a summary in the state it
+/// acts on: restoring needs a deleted one, every other route a live one.
+#[derive(Clone, Copy)]
+struct Ids {
+    client: i64,
+    test: i64,
+    summary: i64,
+    deleted_summary: i64,
+}
+
+impl Ids {
+    /// Ids for a record that does not exist (or is not looked at).
+    fn all(id: i64) -> Ids {
+        Ids {
+            client: id,
+            test: id,
+            summary: id,
+            deleted_summary: id,
+        }
+    }
+}
+
+fn concrete(path: &str, ids: Ids) -> String {
+    let summary = if path.ends_with("/restore") {
+        ids.deleted_summary
+    } else {
+        ids.summary
+    };
+    // Other segments (`{flag_id}`, `{import_id}`, …) stay as they are: not an id, so not found.
+    path.replace("{client_id}", &ids.client.to_string())
+        .replace("{test_id}", &ids.test.to_string())
+        .replace("{summary_id}", &summary.to_string())
+}
+
+/// A live summary and a deleted one of the client, made by its signed-in practitioner.
+async fn summaries_of(app: &TestApp, client: i64) -> (i64, i64) {
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let made = app
+            .submit(
+                &format!("/clients/{client}/summaries/new"),
+                &format!("/clients/{client}/summaries"),
+                &[("period_start", "2025-01-01"), ("period_end", "2025-12-31")],
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+        let id = made.location().rsplit('/').next().unwrap().parse().unwrap();
+        ids.push(id);
+    }
+    let page = format!("/clients/{client}");
+    let deleted = app
+        .submit(&page, &format!("{page}/summaries/{}/delete", ids[1]), &[])
+        .await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER);
+    (ids[0], ids[1])
 }
 
 const A_TEST: &[(&str, &str)] = &[
@@ -63,7 +115,7 @@ async fn anonymous_requests_to_protected_routes_go_to_sign_in() {
     let app = spawn_app().await;
     app.create_practitioner("pat@example.com", "correct horse battery");
     for route in ROUTES.iter().filter(|r| r.access != Access::Public) {
-        let path = concrete(route.path, 1, 1);
+        let path = concrete(route.path, Ids::all(1));
         let reply = call(&app, route.method, &path, None).await;
         if route.method == "get" {
             assert_eq!(
@@ -91,6 +143,7 @@ async fn another_practitioners_client_is_not_found_on_every_client_url() {
     app.signed_in_practitioner("alice@example.com").await;
     let alices_client = app.create_client("Alice's Client").await;
     let alices_test = app.create_test(alices_client, A_TEST).await;
+    let (alices_summary, alices_deleted) = summaries_of(&app, alices_client).await;
     let alice_cookies = app.cookies();
     app.forget_cookies();
     app.signed_in_practitioner("bob@example.com").await;
@@ -102,12 +155,26 @@ async fn another_practitioners_client_is_not_found_on_every_client_url() {
         .collect();
     assert!(routes.len() >= 5);
     for route in routes {
-        for (id, test) in [
-            (alices_client, alices_test),
-            (missing, alices_test),
-            (alices_client, missing),
+        let alices = Ids {
+            client: alices_client,
+            test: alices_test,
+            summary: alices_summary,
+            deleted_summary: alices_deleted,
+        };
+        for ids in [
+            alices,
+            Ids {
+                client: missing,
+                ..alices
+            },
+            Ids {
+                test: missing,
+                summary: missing,
+                deleted_summary: missing,
+                ..alices
+            },
         ] {
-            let path = concrete(route.path, id, test);
+            let path = concrete(route.path, ids);
             let reply = call(&app, route.method, &path, Some(&token)).await;
             assert_eq!(
                 reply.status,
@@ -131,6 +198,13 @@ async fn a_client_account_gets_404_from_every_practitioner_route() {
     let practitioner = app.signed_in_practitioner("pat@example.com").await;
     let client_id = app.create_client("Portal Person").await;
     let test_id = app.create_test(client_id, A_TEST).await;
+    let (summary, deleted_summary) = summaries_of(&app, client_id).await;
+    let ids = Ids {
+        client: client_id,
+        test: test_id,
+        summary,
+        deleted_summary,
+    };
     app.forget_cookies();
     {
         let mut conn = app.pool.get().unwrap();
@@ -179,7 +253,7 @@ async fn a_client_account_gets_404_from_every_practitioner_route() {
         .iter()
         .filter(|r| matches!(r.access, Access::Practitioner | Access::OwnClient))
     {
-        let path = concrete(route.path, client_id, test_id);
+        let path = concrete(route.path, ids);
         let reply = call(&app, route.method, &path, Some(&token)).await;
         assert_eq!(
             reply.status,
@@ -196,13 +270,20 @@ async fn state_changing_posts_without_a_valid_token_are_403_and_change_nothing()
     app.signed_in_practitioner("pat@example.com").await;
     let id = app.create_client("Keep Me").await;
     let test_id = app.create_test(id, A_TEST).await;
+    let (summary, deleted_summary) = summaries_of(&app, id).await;
+    let ids = Ids {
+        client: id,
+        test: test_id,
+        summary,
+        deleted_summary,
+    };
     let token = app.get("/clients").await.csrf_token();
     for route in ROUTES
         .iter()
         // Portal routes refuse a practitioner before reading the form: see the portal sweep.
         .filter(|r| r.method == "post" && !matches!(r.access, Access::Public | Access::Portal))
     {
-        let path = concrete(route.path, id, test_id);
+        let path = concrete(route.path, ids);
         let none = app.post_form(&path, &[("full_name", "Changed")]).await;
         assert_eq!(none.status, StatusCode::FORBIDDEN, "no token: POST {path}");
         let wrong = app
@@ -231,6 +312,14 @@ async fn state_changing_posts_without_a_valid_token_are_403_and_change_nothing()
     }
     let page = app.get(&format!("/clients/{id}")).await;
     assert!(page.body.contains("Keep Me") && !page.body.contains("Changed"));
+    // The live summary is neither shared nor deleted; the deleted one stays deleted.
+    let live = app.get(&format!("/clients/{id}/summaries/{summary}")).await;
+    assert_eq!(live.status, StatusCode::OK);
+    assert!(live.body.contains("Share with the client"), "not shared");
+    let gone = app
+        .get(&format!("/clients/{id}/summaries/{deleted_summary}"))
+        .await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND, "still deleted");
     assert!(!page.body.contains("This client is archived"));
     assert_eq!(
         app.get("/clients").await.status,
@@ -363,7 +452,13 @@ async fn a_client_reaches_its_own_portal_and_never_another_clients_data() {
     assert_eq!(b_saved.status, StatusCode::SEE_OTHER, "{}", b_saved.body);
     // Every practitioner URL of A's record is 404 to B.
     for route in ROUTES.iter().filter(|r| r.access == Access::OwnClient) {
-        let path = concrete(route.path, a.client_id, 1);
+        let path = concrete(
+            route.path,
+            Ids {
+                client: a.client_id,
+                ..Ids::all(1)
+            },
+        );
         let reply = call(&app, route.method, &path, Some(&token)).await;
         assert_eq!(
             reply.status,

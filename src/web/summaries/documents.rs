@@ -8,14 +8,13 @@ use askama::Template;
 use chrono::NaiveDate;
 
 use super::{load, SummaryRow};
-use crate::auth::extract::parse_id;
-use crate::auth::{PortalClient, ScopedClient};
+use crate::auth::{ScopedClient, ScopedSummary, SharedSummary};
 use crate::charts::{line_chart, Chart};
 use crate::db::clients::ClientRow;
 use crate::db::summaries;
 use crate::db::Pool;
 use crate::export::summary::{
-    severity_band, severity_legend, SummaryData, DISCLAIMER, PEAK_MEANING,
+    severity_band, severity_legend, Audience, SummaryData, DISCLAIMER, PEAK_MEANING,
 };
 use crate::web::audit::record_view;
 use crate::web::view::render_page as html;
@@ -28,33 +27,22 @@ struct Download {
     detail: &'static str,
 }
 
-/// Loads a live summary of this client with its frozen content, recording the download when
+/// Reads the frozen content of a summary the extractor found, recording the download when
 /// there is one, in the same database call.
-async fn stored(
+async fn content(
     pool: &Pool,
     client: ClientRow,
-    id: i64,
-    shared_only: bool,
+    summary: SummaryRow,
     download: Option<Download>,
 ) -> AppResult<(SummaryRow, SummaryData)> {
-    let found = run_db(pool, move |conn| {
-        let Some(row) = summaries::find_for_client(conn, client.id, id)?
-            .filter(|r| !shared_only || r.shared_at.is_some())
-        else {
-            return Ok(None);
-        };
-        let data = load::stored(conn, &client, &row)?;
+    run_db(pool, move |conn| {
+        let data = load::stored(conn, &client, &summary)?;
         if let Some(d) = download {
-            summaries::record_download(conn, d.account_id, row.id, &d.remote_addr, d.detail)?;
+            summaries::record_download(conn, d.account_id, summary.id, &d.remote_addr, d.detail)?;
         }
-        Ok(Some((row, data)))
+        Ok((summary, data))
     })
-    .await?;
-    found.ok_or(AppError::NotFound)
-}
-
-fn summary_id(req: &HttpRequest) -> AppResult<i64> {
-    parse_id(req.match_info().get("summary_id"))
+    .await
 }
 
 #[derive(Template)]
@@ -125,30 +113,48 @@ fn page(scoped: &ScopedClient, summary: SummaryRow, data: SummaryData) -> AppRes
     )
 }
 
+/// A summary page as the practitioner opens it (a `view`), in either copy.
+async fn viewed(
+    req: &HttpRequest,
+    pool: &Pool,
+    scoped: ScopedSummary,
+    audience: Audience,
+) -> AppResult<HttpResponse> {
+    let ScopedSummary { scope, summary } = scoped;
+    let (summary, data) = content(pool, scope.client.clone(), summary, None).await?;
+    let viewer = scope.practitioner.id();
+    record_view(
+        req,
+        pool,
+        viewer,
+        &scope.client,
+        "summary",
+        Some(summary.id),
+    )
+    .await?;
+    let data = match audience {
+        Audience::Practitioner => data,
+        Audience::Client => data.for_client(),
+    };
+    page(&scope, summary, data)
+}
+
 /// The practitioner's copy.
 pub async fn show(
     req: HttpRequest,
     pool: web::Data<Pool>,
-    scoped: ScopedClient,
+    scoped: ScopedSummary,
 ) -> AppResult<HttpResponse> {
-    let id = summary_id(&req)?;
-    let (summary, data) = stored(&pool, scoped.client.clone(), id, false, None).await?;
-    let viewer = scoped.practitioner.id();
-    record_view(&req, &pool, viewer, &scoped.client, "summary", Some(id)).await?;
-    page(&scoped, summary, data)
+    viewed(&req, &pool, scoped, Audience::Practitioner).await
 }
 
 /// The client's copy as the practitioner previews it before sharing.
 pub async fn client_copy(
     req: HttpRequest,
     pool: web::Data<Pool>,
-    scoped: ScopedClient,
+    scoped: ScopedSummary,
 ) -> AppResult<HttpResponse> {
-    let id = summary_id(&req)?;
-    let (summary, data) = stored(&pool, scoped.client.clone(), id, false, None).await?;
-    let viewer = scoped.practitioner.id();
-    record_view(&req, &pool, viewer, &scoped.client, "summary", Some(id)).await?;
-    page(&scoped, summary, data.for_client())
+    viewed(&req, &pool, scoped, Audience::Client).await
 }
 
 fn pdf_response(data: &SummaryData, file_name: &str) -> AppResult<HttpResponse> {
@@ -162,39 +168,49 @@ fn pdf_response(data: &SummaryData, file_name: &str) -> AppResult<HttpResponse> 
         .body(bytes))
 }
 
+/// A summary's PDF downloaded by the practitioner, in either copy (the client's to hand over
+/// or check).
+async fn practitioner_pdf(
+    req: &HttpRequest,
+    pool: &Pool,
+    scoped: ScopedSummary,
+    audience: Audience,
+) -> AppResult<HttpResponse> {
+    let ScopedSummary { scope, summary } = scoped;
+    let download = Download {
+        account_id: scope.practitioner.id(),
+        remote_addr: remote_addr(req),
+        detail: match audience {
+            Audience::Practitioner => "summary PDF (practitioner's copy)",
+            Audience::Client => "summary PDF (client's copy)",
+        },
+    };
+    let (summary, data) = content(pool, scope.client, summary, Some(download)).await?;
+    match audience {
+        Audience::Practitioner => pdf_response(&data, &format!("summary-{}.pdf", summary.id)),
+        Audience::Client => pdf_response(
+            &data.for_client(),
+            &format!("summary-{}-client.pdf", summary.id),
+        ),
+    }
+}
+
 /// The practitioner's copy as a PDF.
 pub async fn pdf(
     req: HttpRequest,
     pool: web::Data<Pool>,
-    scoped: ScopedClient,
+    scoped: ScopedSummary,
 ) -> AppResult<HttpResponse> {
-    let id = summary_id(&req)?;
-    let download = Download {
-        account_id: scoped.practitioner.id(),
-        remote_addr: remote_addr(&req),
-        detail: "summary PDF (practitioner's copy)",
-    };
-    let (summary, data) = stored(&pool, scoped.client, id, false, Some(download)).await?;
-    pdf_response(&data, &format!("summary-{}.pdf", summary.id))
+    practitioner_pdf(&req, &pool, scoped, Audience::Practitioner).await
 }
 
-/// The client's copy as a PDF, downloaded by the practitioner (to hand over or check).
+/// The client's copy as a PDF, downloaded by the practitioner.
 pub async fn client_pdf(
     req: HttpRequest,
     pool: web::Data<Pool>,
-    scoped: ScopedClient,
+    scoped: ScopedSummary,
 ) -> AppResult<HttpResponse> {
-    let id = summary_id(&req)?;
-    let download = Download {
-        account_id: scoped.practitioner.id(),
-        remote_addr: remote_addr(&req),
-        detail: "summary PDF (client's copy)",
-    };
-    let (summary, data) = stored(&pool, scoped.client, id, false, Some(download)).await?;
-    pdf_response(
-        &data.for_client(),
-        &format!("summary-{}-client.pdf", summary.id),
-    )
+    practitioner_pdf(&req, &pool, scoped, Audience::Client).await
 }
 
 /// A summary the practitioner shared, downloaded by the client from the portal: always the
@@ -202,14 +218,14 @@ pub async fn client_pdf(
 pub async fn portal_pdf(
     req: HttpRequest,
     pool: web::Data<Pool>,
-    portal: PortalClient,
+    shared: SharedSummary,
 ) -> AppResult<HttpResponse> {
-    let id = summary_id(&req)?;
+    let SharedSummary { portal, summary } = shared;
     let download = Download {
         account_id: portal.account().id,
         remote_addr: remote_addr(&req),
         detail: "summary PDF (client's copy, portal)",
     };
-    let (summary, data) = stored(&pool, portal.client.clone(), id, true, Some(download)).await?;
+    let (summary, data) = content(&pool, portal.client, summary, Some(download)).await?;
     pdf_response(&data.for_client(), &format!("summary-{}.pdf", summary.id))
 }

@@ -6,8 +6,7 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use crate::auth::csrf::CsrfForm;
-use crate::auth::extract::parse_id;
-use crate::auth::ScopedClient;
+use crate::auth::{RestorableSummary, ScopedSummary};
 use crate::db::summaries::{self, SummaryRow, RESTORE_WINDOW};
 use crate::db::{now, DbConn, DbError, Pool};
 use crate::web::forms::redirect;
@@ -54,23 +53,29 @@ fn back_to(back: &str, client_id: i64, id: i64) -> String {
     }
 }
 
+/// Who changes which summary, from where: what every lifecycle command needs.
+fn change_of(req: &HttpRequest, scoped: &ScopedSummary) -> (i64, i64, i64, String) {
+    (
+        scoped.scope.practitioner.id(),
+        scoped.scope.client.id,
+        scoped.summary.id,
+        remote_addr(req),
+    )
+}
+
 pub async fn share(
     req: HttpRequest,
     pool: web::Data<Pool>,
-    scoped: ScopedClient,
+    scoped: ScopedSummary,
     CsrfForm(form): CsrfForm<ShareForm>,
 ) -> AppResult<HttpResponse> {
-    let id = parse_id(req.match_info().get("summary_id"))?;
     let shared = form.shared == "1";
-    let (owner, client_id, addr) = (
-        scoped.practitioner.id(),
-        scoped.client.id,
-        remote_addr(&req),
-    );
+    let (owner, client_id, id, addr) = change_of(&req, &scoped);
     let updated = run_db(&pool, move |conn| {
         summaries::set_shared(conn, owner, client_id, id, shared, &addr)
     })
     .await?;
+    // Deleted since the extractor found it.
     if updated == 0 {
         return Err(AppError::NotFound);
     }
@@ -80,15 +85,10 @@ pub async fn share(
 pub async fn delete(
     req: HttpRequest,
     pool: web::Data<Pool>,
-    scoped: ScopedClient,
+    scoped: ScopedSummary,
     CsrfForm(_): CsrfForm<ShareForm>,
 ) -> AppResult<HttpResponse> {
-    let id = parse_id(req.match_info().get("summary_id"))?;
-    let (owner, client_id, addr) = (
-        scoped.practitioner.id(),
-        scoped.client.id,
-        remote_addr(&req),
-    );
+    let (owner, client_id, id, addr) = change_of(&req, &scoped);
     let deleted = run_db(&pool, move |conn| {
         summaries::delete(conn, owner, client_id, id, &addr)
     })
@@ -102,15 +102,10 @@ pub async fn delete(
 pub async fn restore(
     req: HttpRequest,
     pool: web::Data<Pool>,
-    scoped: ScopedClient,
+    RestorableSummary(scoped): RestorableSummary,
     CsrfForm(_): CsrfForm<ShareForm>,
 ) -> AppResult<HttpResponse> {
-    let id = parse_id(req.match_info().get("summary_id"))?;
-    let (owner, client_id, addr) = (
-        scoped.practitioner.id(),
-        scoped.client.id,
-        remote_addr(&req),
-    );
+    let (owner, client_id, id, addr) = change_of(&req, &scoped);
     let restored = run_db(&pool, move |conn| {
         summaries::restore(conn, owner, client_id, id, &addr)
     })
