@@ -9,7 +9,6 @@ use futures_util::StreamExt;
 
 use serde::Deserialize;
 
-use super::forms::EmptyForm;
 use super::forms::{page_number, redirect};
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::{self, CsrfForm};
@@ -60,6 +59,8 @@ pub async fn upload_form(scoped: ScopedClient) -> AppResult<HttpResponse> {
 pub(crate) struct Upload {
     pub csrf_token: String,
     pub unit: String,
+    /// "Take these rows for this client" ticked on the upload form.
+    pub take_rows: bool,
     pub file_name: String,
     pub content: Vec<u8>,
 }
@@ -69,6 +70,7 @@ pub(crate) async fn read_upload(mut multipart: Multipart) -> AppResult<Upload> {
     let mut upload = Upload {
         csrf_token: String::new(),
         unit: String::new(),
+        take_rows: false,
         file_name: String::new(),
         content: Vec::new(),
     };
@@ -95,6 +97,7 @@ pub(crate) async fn read_upload(mut multipart: Multipart) -> AppResult<Upload> {
         match name.as_str() {
             "csrf_token" => upload.csrf_token = String::from_utf8_lossy(&bytes).into_owned(),
             "unit" => upload.unit = String::from_utf8_lossy(&bytes).into_owned(),
+            "take_rows" => upload.take_rows = bytes == b"1",
             "file" => upload.content = bytes,
             _ => {}
         }
@@ -109,6 +112,7 @@ pub async fn upload(
     multipart: Multipart,
 ) -> AppResult<HttpResponse> {
     let upload = verified_upload(&req, multipart).await?;
+    let take = if upload.take_rows { "?take=1" } else { "" };
     let pending =
         match pending_from_upload(upload, scoped.practitioner.id(), Some(scoped.client.id)) {
             Ok(pending) => pending,
@@ -129,7 +133,7 @@ pub async fn upload(
         pending_imports::insert(conn, &pending)
     })
     .await?;
-    Ok(redirect(&format!("/clients/{client_id}/import/{id}")))
+    Ok(redirect(&format!("/clients/{client_id}/import/{id}{take}")))
 }
 
 pub struct RowView {
@@ -152,14 +156,42 @@ struct PreviewPage {
     total_rows: usize,
     bad_rows: usize,
     window: PreviewWindow,
+    /// The rows are taken for this client whatever their `client_ref` says.
+    take: bool,
+    /// The other clients' reference codes the rows name (shown with the choice to take them).
+    other_refs: Vec<String>,
 }
 
 impl PreviewPage {
     fn page_link(&self, page: i64) -> String {
         format!(
-            "/clients/{}/import/{}?page={page}",
+            "/clients/{}/import/{}?page={page}{}",
+            self.client.id,
+            self.import_id,
+            if self.take { "&take=1" } else { "" }
+        )
+    }
+
+    fn take_link(&self) -> String {
+        format!(
+            "/clients/{}/import/{}?take=1",
             self.client.id, self.import_id
         )
+    }
+
+    fn other_refs_text(&self) -> String {
+        self.other_refs
+            .iter()
+            .map(|r| format!("“{r}”"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn own_ref_text(&self) -> String {
+        match &self.client.reference_code {
+            Some(code) => format!("“{code}”"),
+            None => "none recorded".to_string(),
+        }
     }
 }
 
@@ -169,6 +201,8 @@ pub const PREVIEW_PAGE_ROWS: usize = 100;
 #[derive(Deserialize, Default)]
 pub struct PreviewQuery {
     pub page: Option<String>,
+    /// `1`: the practitioner chose to take the rows for this client.
+    pub take: Option<String>,
 }
 
 /// Which rows a preview page shows: only the rows with errors when there are any (those are
@@ -203,28 +237,52 @@ impl PreviewWindow {
     }
 }
 
+/// The rows of an upload for this client, and the other clients' reference codes they name.
+struct CheckedRows {
+    rows: Vec<LabRow>,
+    other_refs: Vec<String>,
+}
+
 /// The rows of an upload for this client: parse errors, plus a `client_ref` that names another
-/// client (a file meant for someone else must not land here).
-fn checked_rows(pending: &PendingImport, client: &ClientRow) -> Result<Vec<LabRow>, String> {
+/// client (a file meant for someone else must not land here), unless the practitioner chose to
+/// `take` the rows for this client (another client's export moved over, say).
+fn checked_rows(
+    pending: &PendingImport,
+    client: &ClientRow,
+    take: bool,
+) -> Result<CheckedRows, String> {
     let unit = Unit::parse(&pending.default_unit).unwrap_or(Unit::MgPercent);
     let mut rows = parse_lab_csv(pending.content.as_bytes(), unit).map_err(|e| e.to_string())?;
     crate::labcsv::apply_form_rules(&mut rows, crate::web::view::today());
+    let own = client.reference_code.as_deref().map(str::trim);
+    let mut other_refs = std::collections::BTreeSet::new();
     for row in &mut rows {
-        if let Ok(test) = &row.result {
-            if let Some(reference) = test.client_ref.as_deref().filter(|r| !r.trim().is_empty()) {
-                if client.reference_code.as_deref() != Some(reference.trim()) {
-                    row.result = Err(vec![crate::labcsv::CellError {
-                        column: "client_ref".into(),
-                        message: format!(
-                            "“{reference}” is not this client's reference code ({})",
-                            client.reference_code.as_deref().unwrap_or("none recorded")
-                        ),
-                    }]);
-                }
-            }
+        let Ok(test) = &row.result else { continue };
+        let Some(reference) = test.client_ref.as_deref().map(str::trim) else {
+            continue;
+        };
+        if reference.is_empty() || own == Some(reference) {
+            continue;
+        }
+        other_refs.insert(reference.to_string());
+        if !take {
+            row.result = Err(vec![crate::labcsv::CellError {
+                column: "client_ref".into(),
+                message: format!(
+                    "“{reference}” is not this client's reference code ({}): the row names another client",
+                    own.unwrap_or("none recorded")
+                ),
+            }]);
         }
     }
-    Ok(rows)
+    Ok(CheckedRows {
+        rows,
+        other_refs: other_refs.into_iter().collect(),
+    })
+}
+
+fn takes(query: Option<&str>) -> bool {
+    query == Some("1")
 }
 
 async fn load_pending(
@@ -255,9 +313,10 @@ pub async fn preview(
     })
     .await?;
     let sex = scoped.client.sex.clone();
-    let (header_error, rows) = match checked_rows(&pending, &scoped.client) {
-        Ok(rows) => (None, rows),
-        Err(message) => (Some(message), Vec::new()),
+    let take = takes(query.take.as_deref());
+    let (header_error, rows, other_refs) = match checked_rows(&pending, &scoped.client, take) {
+        Ok(checked) => (None, checked.rows, checked.other_refs),
+        Err(message) => (Some(message), Vec::new(), Vec::new()),
     };
     let total_rows = rows.len();
     let bad_rows = rows.iter().filter(|r| r.result.is_err()).count();
@@ -283,6 +342,8 @@ pub async fn preview(
             total_rows,
             bad_rows,
             window,
+            take,
+            other_refs,
             client: scoped.client,
         },
     )
@@ -328,14 +389,34 @@ pub(crate) fn sample_for(
     sample
 }
 
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    /// `1` when the preview took the rows for this client (see `checked_rows`).
+    #[serde(default)]
+    take_rows: String,
+}
+
 pub async fn confirm(
     req: HttpRequest,
     pool: web::Data<Pool>,
     scoped: ScopedClient,
-    _form: CsrfForm<EmptyForm>,
+    CsrfForm(form): CsrfForm<ConfirmForm>,
 ) -> AppResult<HttpResponse> {
     let pending = load_pending(&req, &pool, &scoped).await?;
-    let rows = checked_rows(&pending, &scoped.client).map_err(AppError::BadRequest)?;
+    let take = takes(Some(form.take_rows.as_str()));
+    let checked = checked_rows(&pending, &scoped.client, take).map_err(AppError::BadRequest)?;
+    let taken_from = match (take, checked.other_refs.is_empty()) {
+        (true, false) => Some(
+            checked
+                .other_refs
+                .iter()
+                .map(|r| format!("“{r}”"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        _ => None,
+    };
+    let rows = checked.rows;
     let mut inputs = Vec::with_capacity(rows.len());
     for row in rows {
         let Ok(test) = row.result else {
@@ -344,11 +425,15 @@ pub async fn confirm(
                 "This file has rows with errors, so nothing was imported.".into(),
             ));
         };
-        inputs.push((
-            scoped.client.id,
-            scoped.client.sex.clone(),
-            test_input(test, &pending),
-        ));
+        let mut input = test_input(test, &pending);
+        if let Some(refs) = &taken_from {
+            // Where the rows came from stays on each test.
+            input.fields.notes = format!(
+                "{} (rows of client_ref {refs}, taken for this client)",
+                input.fields.notes
+            );
+        }
+        inputs.push((scoped.client.id, scoped.client.sex.clone(), input));
     }
     let (account_id, addr, client_id, import_id) = (
         scoped.practitioner.id(),

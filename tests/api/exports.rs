@@ -184,6 +184,139 @@ async fn hair_tests_csv_round_trips_exactly_through_the_import() {
     );
 }
 
+async fn client_with_code(app: &TestApp, name: &str, code: &str) -> i64 {
+    let reply = app
+        .submit(
+            "/clients/new",
+            "/clients",
+            &[("full_name", name), ("sex", "F"), ("reference_code", code)],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    reply
+        .location()
+        .trim_start_matches("/clients/")
+        .parse()
+        .unwrap()
+}
+
+/// Notes of a client's live tests, oldest first.
+fn test_notes(app: &TestApp, client: i64) -> Vec<String> {
+    db::hair_tests::list_for_client(&mut conn(app), client)
+        .unwrap()
+        .into_iter()
+        .map(|t| t.notes)
+        .collect()
+}
+
+/// A client's `hair-tests.csv` names that client in `client_ref`: imported into another client
+/// it is refused with the reason and the choice, and taken only when the practitioner says so.
+#[actix_web::test]
+async fn another_clients_tests_csv_is_taken_only_by_explicit_choice() {
+    let app = spawn_app().await;
+    app.signed_in_practitioner("pat@example.com").await;
+    let maria = client_with_code(&app, "Maria Jensen", "MJ-1").await;
+    import(&app, maria, LAB_CSV).await;
+    let exported = app.get(&format!("/clients/{maria}/export/tests.csv")).await;
+    assert!(exported.body.contains(",MJ-1,"), "{}", exported.body);
+    let tom = client_with_code(&app, "Tom Becker", "TB-2").await;
+
+    // Without the choice: every row refused, saying why and what to do.
+    let reply = app
+        .upload_csv(tom, "hair-tests.csv", &exported.body, "mg%")
+        .await;
+    let preview = reply.location().to_string();
+    assert!(!preview.contains("take"), "{preview}");
+    let page = app.get(&preview).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body
+            .contains("“MJ-1” is not this client&#39;s reference code (TB-2)"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("another client's export"));
+    let take_link = format!("{preview}?take=1");
+    assert!(
+        page.body.contains(&format!("href=\"{take_link}\"")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Take these rows for Tom Becker"));
+    assert!(!page.body.contains("/confirm"), "no import offered");
+    // A confirmation without the choice imports nothing.
+    let forged = app
+        .submit(&preview, &format!("{preview}/confirm"), &[])
+        .await;
+    assert_eq!(forged.status, StatusCode::BAD_REQUEST, "{}", forged.body);
+    assert!(stored_tests(&app, tom).is_empty());
+
+    // With the choice from the preview: the rows are Tom's, the values identical.
+    let taken = app.get(&take_link).await;
+    assert_eq!(taken.status, StatusCode::OK, "{}", taken.body);
+    assert!(taken.body.contains("Taking these rows for Tom Becker"));
+    assert!(taken.body.contains("name=\"take_rows\" value=\"1\""));
+    let confirmed = app
+        .submit(
+            &take_link,
+            &format!("{preview}/confirm"),
+            &[("take_rows", "1")],
+        )
+        .await;
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.body
+    );
+    assert_eq!(stored_tests(&app, tom), stored_tests(&app, maria));
+    let toms = app.get(&format!("/clients/{tom}/export/tests.csv")).await;
+    assert_eq!(toms.body, exported.body.replace(",MJ-1,", ",TB-2,"));
+    assert!(test_notes(&app, tom)
+        .iter()
+        .all(|n| n.contains("client_ref “MJ-1”, taken for this client")));
+
+    // The same choice on the upload form itself.
+    let ben = client_with_code(&app, "Ben Ortiz", "BO-3").await;
+    let form = app.get(&format!("/clients/{ben}/import")).await;
+    assert!(form.body.contains("name=\"take_rows\""));
+    assert!(form.body.contains("Take these rows for Ben Ortiz"));
+    let reply = app
+        .post_multipart(
+            &format!("/clients/{ben}/import"),
+            &[("unit", "mg%"), ("take_rows", "1")],
+            Some(("hair-tests.csv", "text/csv", exported.body.as_bytes())),
+        )
+        .await;
+    assert!(
+        reply.location().ends_with("?take=1"),
+        "{}",
+        reply.location()
+    );
+    let preview = reply.location().trim_end_matches("?take=1").to_string();
+    let confirmed = app
+        .submit(
+            reply.location(),
+            &format!("{preview}/confirm"),
+            &[("take_rows", "1")],
+        )
+        .await;
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.body
+    );
+    assert_eq!(stored_tests(&app, ben), stored_tests(&app, maria));
+
+    // A file naming this client, or no client, needs no choice.
+    let again = app.get(&format!("/clients/{tom}/export/tests.csv")).await;
+    let reply = app.upload_csv(tom, "own.csv", &again.body, "mg%").await;
+    let own = app.get(reply.location()).await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.body);
+    assert!(!own.body.contains("take=1"));
+}
+
 fn save_diary_day(
     app: &TestApp,
     practitioner: i64,
