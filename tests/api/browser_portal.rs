@@ -291,3 +291,103 @@ async fn browser_practitioner_reads_and_annotates_the_diary() {
     browser.screenshot("portal-practitioner-client-page").await;
     browser.close().await;
 }
+
+/// For each element row of the results: its name, the level and the ideal as the reader sees
+/// them (`innerText`, so what CSS hides is not counted), whether the three are inside the
+/// viewport and not zero-sized, the ideal's label drawn before it, and whether the bar is
+/// hidden from screen readers.
+const RESULT_ROWS: &str = r#"
+const width = document.documentElement.clientWidth;
+const seen = (el) => {
+  if (!el) return false;
+  const b = el.getBoundingClientRect();
+  return b.width > 0 && b.height > 0 && b.left >= 0 && b.right <= width + 1;
+};
+// The latest test is open; earlier ones are folded (details) and counted apart.
+return [...document.querySelectorAll('section.result table.element-levels tbody tr')].map((tr) => {
+  const name = tr.querySelector('th');
+  const level = tr.querySelector('td.level');
+  const ideal = tr.querySelector('td.ideal');
+  const bar = tr.querySelector('svg.bar');
+  return {
+    name: name ? name.innerText.trim() : '',
+    level: level ? level.innerText.trim() : '',
+    ideal: ideal ? ideal.innerText.trim() : '',
+    ideal_label: ideal ? getComputedStyle(ideal, '::before').content : '',
+    visible: seen(name) && seen(level) && seen(ideal),
+    bar_hidden: bar ? bar.getAttribute('aria-hidden') === 'true' : null,
+  };
+});
+"#;
+
+/// The client's Results page on a phone and a laptop (issue 13): every element named, with its
+/// level and the ideal in mg% as text, and the bar decoration only.
+#[actix_web::test]
+async fn browser_results_name_each_element_on_a_phone() {
+    use crate::browser_walk::{demo_ids, sign_in, PORTAL_EMAIL};
+    let app = spawn_app().await;
+    let _demo = demo_ids(&app);
+    for (viewport, name) in [
+        (Viewport::PHONE, "portal-results-phone"),
+        (Viewport::LAPTOP, "portal-results-laptop"),
+    ] {
+        let Some(browser) = Browser::start(viewport).await else {
+            return;
+        };
+        sign_in(&browser, &app, PORTAL_EMAIL).await;
+        browser.goto(&app.url("/portal/results")).await;
+        browser
+            .wait_for_path(|p| p == "/portal/results", "the results")
+            .await;
+        browser.screenshot(name).await;
+        browser.screenshot_full_page(&format!("{name}-full")).await;
+        let rows = browser.run_js(RESULT_ROWS).await;
+        let rows = rows.as_array().expect("a list of rows");
+        assert!(rows.len() >= 8, "{rows:?}");
+        let names: Vec<&str> = rows.iter().filter_map(|r| r["name"].as_str()).collect();
+        for element in [
+            "Calcium (Ca)",
+            "Magnesium (Mg)",
+            "Sodium (Na)",
+            "Potassium (K)",
+            "Na/K ratio",
+        ] {
+            assert!(names.contains(&element), "{element} not among {names:?}");
+        }
+        for row in rows {
+            assert_eq!(row["visible"], true, "{viewport:?}: not all in view: {row}");
+            assert_ne!(row["bar_hidden"], false, "the bar is decoration: {row}");
+            let name = row["name"].as_str().unwrap();
+            let (level, ideal) = (
+                row["level"].as_str().unwrap(),
+                row["ideal"].as_str().unwrap(),
+            );
+            if !name.ends_with("ratio") {
+                assert!(level.ends_with(" mg%"), "{row}");
+            }
+            assert!(!level.is_empty() && !ideal.is_empty(), "{row}");
+            if viewport.width < 640 {
+                // The header row is out of sight on a phone: the ideal says what it is.
+                let label = row["ideal_label"].as_str().unwrap_or_default();
+                assert!(label == "\"Ideal\"" || label == "\"Keep below\"", "{row}");
+            }
+        }
+        let folded = browser
+            .run_js("return document.querySelectorAll('details.earlier-test:not([open])').length")
+            .await;
+        assert!(
+            folded.as_i64().unwrap_or(0) >= 1,
+            "earlier tests are folded"
+        );
+        let calcium = rows.iter().find(|r| r["name"] == "Calcium (Ca)").unwrap();
+        assert!(
+            calcium["ideal"].as_str().unwrap().ends_with("mg%"),
+            "{calcium}"
+        );
+        let overflow = browser
+            .run_js("const e = document.documentElement; return e.scrollWidth - e.clientWidth")
+            .await;
+        assert_eq!(overflow, 0, "{viewport:?}: wider than the viewport");
+        browser.close().await;
+    }
+}

@@ -1,7 +1,8 @@
 //! A walk through every page family of the demo practice (`seed-demo`) in headless Chromium, on
 //! a laptop (1366×900) and a phone (390×844): a full-page screenshot of each page in
 //! `target/screenshots/walk-<viewport>-<page>.png`, and on each page the checks of `check_page`:
-//! nothing wider than the viewport, no table that needs sideways scrolling on the laptop, no text
+//! nothing wider than the viewport, no table that needs sideways scrolling on the laptop, no
+//! table cell without its column's name where the header row is out of sight (a phone), no text
 //! in a chart under 11 px, form fields of one row equally tall (with error messages shown), and
 //! no serious or critical WCAG 2.1 A/AA violation found by axe-core (issue 20, `axe.rs`). Every
 //! problem of every page is collected, then reported together.
@@ -88,6 +89,10 @@ fn practitioner_pages(demo: &Demo) -> Vec<(&'static str, String)> {
         ("program-new", format!("/clients/{maria}/program/new")),
         ("summary-new", format!("/clients/{maria}/summaries/new")),
         ("summary", format!("/clients/{maria}/summaries/{summary}")),
+        (
+            "summary-client",
+            format!("/clients/{maria}/summaries/{summary}/client"),
+        ),
         ("import", format!("/clients/{maria}/import")),
         ("import-all", "/import".into()),
         ("audit", "/audit".into()),
@@ -159,8 +164,25 @@ for (const input of document.querySelectorAll('main .levels input')) {
 if (heights.size > 1) {
   uneven.push([...heights.entries()].map(([h, ids]) => `${h} px: ${ids.slice(0, 4).join(' ')}`).join('; '));
 }
+// A table whose header row is out of sight (label–value rows on a phone): every cell with text
+// carries its column's name in data-label, but the first of a row, which names the row.
+const unlabelled = [];
+for (const table of document.querySelectorAll('main table')) {
+  const head = table.querySelector('thead');
+  if (!head) continue;
+  const box = head.getBoundingClientRect();
+  if (box.width > 2 && box.height > 2) continue;
+  for (const tr of table.querySelectorAll('tbody tr')) {
+    [...tr.children].forEach((cell, i) => {
+      if (i === 0 || cell.tagName !== 'TD' || cell.hasAttribute('data-label')) return;
+      const text = cell.innerText.trim();
+      if (text) unlabelled.push(`${describe(table)}: "${text.slice(0, 20)}" has no data-label`);
+    });
+  }
+}
 return {
   uneven,
+  unlabelled: unlabelled.slice(0, 12),
   width: document.documentElement.scrollWidth,
   viewport,
   overflowing: overflowing.slice(0, 12),
@@ -200,6 +222,9 @@ async fn check_page(browser: &Browser, viewport: &str, page: &str) -> Vec<String
         for line in lines("scrolling") {
             problems.push(format!("{viewport} {page}: {line}"));
         }
+    }
+    for line in lines("unlabelled") {
+        problems.push(format!("{viewport} {page}: {line}"));
     }
     for line in lines("uneven") {
         problems.push(format!(

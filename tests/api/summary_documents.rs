@@ -112,6 +112,17 @@ fn pdf_text(reply: &Reply) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// A rule id of HTMA.md or anything shaped like one: capitals, a dash, then a digit or a
+/// capital (`CMP-3`, `OX-10`, `P-K-LOW`, `R-NaK`; the pattern `[A-Z]+-[0-9A-Z]`).
+fn looks_like_rule_id(token: &str) -> bool {
+    let mut parts = token.split('-');
+    let head = parts.next().unwrap_or_default();
+    let next = parts.next().and_then(|p| p.chars().next());
+    !head.is_empty()
+        && head.chars().all(|c| c.is_ascii_uppercase())
+        && next.is_some_and(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+}
+
 /// Every word of the practitioner's internal record found in a text: flag states, flag words,
 /// rule ids (`CMP-3`, `OX-4`, `P-K-LOW`), caveat keys, considerations and the planted note.
 fn internal_words(text: &str) -> Vec<String> {
@@ -132,10 +143,8 @@ fn internal_words(text: &str) -> Vec<String> {
         }
     }
     for token in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')) {
-        let is_rule = ["P-", "CMP-", "OX-"]
-            .iter()
-            .any(|p| token.starts_with(p) && token.len() > p.len());
-        let is_state = token == "open";
+        let is_rule = looks_like_rule_id(token);
+        let is_state = ["open", "resolved", "dismissed"].contains(&token.to_lowercase().as_str());
         let is_key =
             token.contains('_') && token.chars().all(|c| c.is_ascii_lowercase() || c == '_');
         if is_rule || is_state || is_key {
@@ -147,19 +156,25 @@ fn internal_words(text: &str) -> Vec<String> {
 
 #[test]
 fn the_internal_word_search_finds_what_it_looks_for() {
-    let text = "open · rule CMP-3 · P-K-LOW appeared; washed_sample: x; Acknowledged; PLANTED-7731";
+    let text = "open · rule CMP-3 · P-K-LOW appeared; OX-10, R-NaK; washed_sample: x; \
+        Acknowledged; PLANTED-7731";
     let found = internal_words(text);
     for word in [
         "open",
         "CMP-3",
         "P-K-LOW",
+        "OX-10",
+        "R-NaK",
         "washed_sample",
         "acknowledged",
         "planted-7731",
     ] {
         assert!(found.iter().any(|f| f == word), "{word} in {found:?}");
     }
-    assert!(internal_words("Low potassium: hair potassium is below 4 mg%.").is_empty());
+    assert!(internal_words(
+        "Low potassium: hair potassium is below 4 mg%. Na/K 2.5, 2025-01-10, eck-wilson@2, ARL."
+    )
+    .is_empty());
 }
 
 #[actix_web::test]
@@ -438,4 +453,95 @@ async fn summaries_are_listed_shared_deleted_and_restored_within_30_days() {
         .load(&mut conn(&app))
         .unwrap();
     assert_eq!(actions, ["create", "share", "delete", "restore", "delete"]);
+}
+
+/// The value of an input of a form page.
+fn input_value<'a>(body: &'a str, name: &str) -> &'a str {
+    let marker = format!("name=\"{name}\" type=\"date\" value=\"");
+    let start = body
+        .find(&marker)
+        .unwrap_or_else(|| panic!("{name} in {body}"))
+        + marker.len();
+    &body[start..start + body[start..].find('"').unwrap()]
+}
+
+/// The default period tells the whole story: from the client's first test (the baseline taken
+/// before the program started) to today, with every test of it in the table.
+#[actix_web::test]
+async fn a_new_summary_starts_at_the_first_test_and_holds_every_test() {
+    let app = spawn_app().await;
+    app.signed_in_practitioner("pat@example.com").await;
+    let client = app.create_client("Maria Jensen").await;
+    client_with_history(&app, client).await;
+    let form = app.get(&format!("/clients/{client}/summaries/new")).await;
+    let (start, end) = (
+        input_value(&form.body, "period_start").to_string(),
+        input_value(&form.body, "period_end").to_string(),
+    );
+    // The program starts on 2025-01-12; the baseline test is of 2025-01-10.
+    assert_eq!(start, "2025-01-10");
+    assert_eq!(end, htma_tracker::web::view::today().to_string());
+    let path = create_summary(&app, client, &start, &end).await;
+    let page = app.get(&path).await;
+    let doc = article(&page.body);
+    for date in ["2025-01-10", "2025-05-02", "2025-09-01"] {
+        assert!(
+            doc.contains(&format!("<td data-label=\"Sample\">{date}")),
+            "{date} in the table: {doc}"
+        );
+    }
+    // A flag between the baseline and the next test names both dates, not "an earlier test".
+    assert!(!doc.contains("an earlier test"), "{doc}");
+}
+
+/// Six-digit levels and ratios, entered through the app: no number of the table is broken
+/// over two lines in either PDF (the practitioner's and the client's copy).
+#[actix_web::test]
+async fn six_digit_levels_and_ratios_stay_whole_in_the_pdfs() {
+    let app = spawn_app().await;
+    app.signed_in_practitioner("pat@example.com").await;
+    let client = app.create_client("Big Numbers").await;
+    let csv = "sample_date,lab,Ca,Mg,Na,K\n\
+        2025-01-10,ARL,123456.7,0.5,456789.1,0.25\n\
+        2025-05-02,ARL,100000.5,0.75,999999.9,0.5\n\
+        2025-09-01,ARL,654321.1,0.25,888888.8,0.75\n";
+    let reply = app.upload_csv(client, "big.csv", csv, "mg%").await;
+    let preview = reply.location().to_string();
+    let confirmed = app
+        .submit(&preview, &format!("{preview}/confirm"), &[])
+        .await;
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.body
+    );
+    let path = create_summary(&app, client, "2025-01-01", "2025-12-31").await;
+    let page = app.get(&path).await;
+    let doc = article(&page.body);
+    // Every number of the tests table, as the page shows it.
+    let mut values = Vec::new();
+    for column in ["Ca", "Mg", "Na", "K", "Na/K", "Ca/K", "Ca/Mg", "Na/Mg"] {
+        let marker = format!("data-label=\"{column}\">");
+        for (at, _) in doc.match_indices(&marker) {
+            let start = at + marker.len();
+            let value = &doc[start..start + doc[start..].find('<').unwrap()];
+            values.push(value.to_string());
+        }
+    }
+    assert_eq!(values.len(), 24, "{values:?}");
+    assert!(
+        values.iter().filter(|v| v.len() >= 6).count() >= 12,
+        "six-digit values: {values:?}"
+    );
+    for pdf in [format!("{path}/pdf"), format!("{path}/client.pdf")] {
+        let text = pdf_text(&app.get(&pdf).await);
+        for value in &values {
+            assert!(
+                text.lines()
+                    .any(|line| line.split_whitespace().any(|word| word == value)),
+                "{pdf}: {value} is not whole on one line:\n{text}"
+            );
+        }
+    }
 }

@@ -1,5 +1,8 @@
 //! The client's own hair-test results, shown only when the practitioner chose to share them
 //! ("share results" on the client's page). Never the practitioner's considerations or flags.
+//!
+//! Each element is named, with its level and the ideal as text (in mg%), and a simple bar
+//! against the ideal that is decoration only: everything it shows is in the numbers beside it.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -7,20 +10,39 @@ use askama::Template;
 
 use crate::auth::PortalClient;
 use crate::db::Pool;
-use crate::domain::element::Element;
 use crate::domain::ratio::RatioId;
+use crate::export::plain::{oxidation_explanation, pattern_text};
 use crate::service::history::{AnalyzedHistory, ClientFacts};
-use crate::web::hair_tests::report::{pattern_title, value_cells};
+use crate::web::hair_tests::report::{mineral_groups, ratio_lines, Bar};
 use crate::web::view::render_page;
 use crate::web::{run_db, AppResult, Layout};
 
-pub struct ResultLine {
+/// One element or ratio: its name, the client's value and the ideal, all as text.
+pub struct LevelLine {
+    pub name: String,
+    pub value: String,
+    pub ideal: String,
+    pub bar: Option<Bar>,
+}
+
+pub struct LevelGroup {
+    pub title: &'static str,
+    /// What the first column names: "Element" or "Ratio".
+    pub header: &'static str,
+    /// What the reference is: "Ideal", or "Keep below" for toxic metals (a threshold).
+    pub ideal_header: &'static str,
+    pub lines: Vec<LevelLine>,
+}
+
+pub struct ResultCard {
     pub sample_date: String,
     pub oxidation: String,
+    pub oxidation_explained: &'static str,
     /// Caveats on the type, one plain sentence each (OX-11, the ARL caveat).
     pub notes: Vec<&'static str>,
-    pub values: Vec<String>,
-    pub patterns: Vec<String>,
+    pub groups: Vec<LevelGroup>,
+    /// Pattern names with their one-line explanations (the client's copy's wording).
+    pub patterns: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -28,12 +50,97 @@ pub struct ResultLine {
 struct ResultsPage {
     layout: Layout,
     shared: bool,
-    columns: Vec<&'static str>,
-    lines: Vec<ResultLine>,
+    cards: Vec<ResultCard>,
 }
 
-const LEVELS: [Element; 4] = [Element::Ca, Element::Mg, Element::Na, Element::K];
+/// The ratios a client is shown: the two that decide most of the reading (HTMA.md OX-1).
 const RATIOS: [RatioId; 2] = [RatioId::NaK, RatioId::CaK];
+
+const UNIT: &str = "mg%";
+
+fn with_unit(value: &str) -> String {
+    if value.is_empty() {
+        return value.to_string();
+    }
+    format!("{value} {UNIT}")
+}
+
+fn capitalised(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn card(tested: &crate::service::history::AnalyzedTest, history: &AnalyzedHistory) -> ResultCard {
+    let (test, analysis) = (&tested.row, &tested.analysis);
+    let reference = &history.reference;
+    let mut groups: Vec<LevelGroup> = mineral_groups(&tested.sample, reference)
+        .into_iter()
+        .map(|group| LevelGroup {
+            title: group.title,
+            header: "Element",
+            ideal_header: match group.lines.first().map(|l| l.reference_label) {
+                Some("ideal") | None => "Ideal",
+                Some(_) => "Keep below",
+            },
+            lines: group
+                .lines
+                .into_iter()
+                .map(|line| LevelLine {
+                    name: format!("{} ({})", capitalised(line.name), line.symbol),
+                    value: with_unit(&line.value),
+                    ideal: match line.reference.is_empty() {
+                        true => "none set".to_string(),
+                        false => with_unit(&line.reference),
+                    },
+                    bar: line.bar,
+                })
+                .collect(),
+        })
+        .collect();
+    let ratios: Vec<LevelLine> = ratio_lines(analysis, reference)
+        .into_iter()
+        .filter(|line| RATIOS.iter().any(|r| r.label() == line.label))
+        .map(|line| LevelLine {
+            name: format!("{} ratio", line.label),
+            value: line.value,
+            ideal: if line.ideal.is_empty() {
+                "none set".to_string()
+            } else {
+                line.ideal
+            },
+            bar: line.bar,
+        })
+        .collect();
+    if !ratios.is_empty() {
+        groups.push(LevelGroup {
+            title: "Ratios",
+            header: "Ratio",
+            ideal_header: "Ideal",
+            lines: ratios,
+        });
+    }
+    let ox = &analysis.oxidation;
+    ResultCard {
+        sample_date: test.sample_date.to_string(),
+        // With the fuller reading: `fast, mild (tired fast oxidizer)`, `mixed, leaning slow`.
+        oxidation: match (ox.oxidation_type, ox.reading()) {
+            (crate::domain::OxidationType::Mixed, Some(reading)) => reading,
+            (_, Some(reading)) => format!("{} ({reading})", ox.label(", ")),
+            (_, None) => ox.label(", "),
+        },
+        oxidation_explained: oxidation_explanation(ox.oxidation_type.as_str()),
+        notes: ox.caveats.iter().filter_map(|c| c.sentence()).collect(),
+        groups,
+        patterns: analysis
+            .patterns
+            .iter()
+            .map(|p| pattern_text(&p.id))
+            .collect(),
+    }
+}
 
 pub async fn results(
     req: actix_web::HttpRequest,
@@ -50,8 +157,7 @@ pub async fn results(
             &ResultsPage {
                 layout,
                 shared: false,
-                columns: Vec::new(),
-                lines: Vec::new(),
+                cards: Vec::new(),
             },
         );
     }
@@ -60,43 +166,18 @@ pub async fn results(
         AnalyzedHistory::load(conn, client_id, facts)
     })
     .await?;
-    let lines = history
+    let cards = history
         .tests
         .iter()
         .rev()
-        .map(|tested| {
-            let (test, analysis) = (&tested.row, &tested.analysis);
-            let values = value_cells(&tested.sample, analysis, &LEVELS, &RATIOS);
-            let ox = &analysis.oxidation;
-            ResultLine {
-                sample_date: test.sample_date.to_string(),
-                // With the fuller reading: `fast, mild (tired fast oxidizer)`, `mixed, leaning slow`.
-                oxidation: match (ox.oxidation_type, ox.reading()) {
-                    (crate::domain::OxidationType::Mixed, Some(reading)) => reading,
-                    (_, Some(reading)) => format!("{} ({reading})", ox.label(", ")),
-                    (_, None) => ox.label(", "),
-                },
-                notes: ox.caveats.iter().filter_map(|c| c.sentence()).collect(),
-                values,
-                patterns: analysis
-                    .patterns
-                    .iter()
-                    .map(|p| pattern_title(&p.id))
-                    .collect(),
-            }
-        })
+        .map(|tested| card(tested, &history))
         .collect();
     render_page(
         StatusCode::OK,
         &ResultsPage {
             layout,
             shared: true,
-            columns: LEVELS
-                .iter()
-                .map(|e| e.symbol())
-                .chain(RATIOS.iter().map(|r| r.label()))
-                .collect(),
-            lines,
+            cards,
         },
     )
 }
