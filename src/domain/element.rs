@@ -138,6 +138,15 @@ impl Element {
         }
     }
 
+    /// The name as a heading or label shows it: "Calcium".
+    pub fn title(self) -> String {
+        let mut chars = self.name().chars();
+        match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => String::new(),
+        }
+    }
+
     /// English name in lower case, as HTMA.md writes it (US spelling: "aluminum", "sulfur").
     pub fn name(self) -> &'static str {
         match self {

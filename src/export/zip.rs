@@ -21,7 +21,8 @@ const README: &str = "htma-tracker export\n\
 ===================\n\
 \n\
 clients.csv                   one row per client (active and archived), with the folder of their files\n\
-client-ID/hair-tests.csv      hair tests in the lab CSV import format (levels in mg%): import it back as it is\n\
+client-ID/hair-tests.csv      hair tests in the lab CSV import format (levels in mg%): import it back as it is;\n\
+                              into another client, tick \"Take these rows for this client\" on its import form\n\
 client-ID/diary.csv           the symptom diary, one row per symptom per day\n\
 client-ID/fhir-bundle.json    FHIR R4 Bundle (collection): Patient, hair Specimens, Observations\n\
 client-ID/lab-reports/        the lab's PDF reports kept with the tests, named by sample date and test id\n\

@@ -276,7 +276,15 @@ async fn another_clients_tests_csv_is_taken_only_by_explicit_choice() {
         .iter()
         .all(|n| n.contains("client_ref “MJ-1”, taken for this client")));
 
-    // The same choice on the upload form itself.
+    // The same choice on the upload form itself, with the file from the all-clients zip.
+    let (_, _, bytes) = get_bytes(&app, "/export/all.zip").await;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut from_zip = String::new();
+    zip.by_name(&format!("client-{maria}/hair-tests.csv"))
+        .expect("Maria's folder")
+        .read_to_string(&mut from_zip)
+        .unwrap();
+    assert_eq!(from_zip, exported.body);
     let ben = client_with_code(&app, "Ben Ortiz", "BO-3").await;
     let form = app.get(&format!("/clients/{ben}/import")).await;
     assert!(form.body.contains("name=\"take_rows\""));
@@ -285,7 +293,7 @@ async fn another_clients_tests_csv_is_taken_only_by_explicit_choice() {
         .post_multipart(
             &format!("/clients/{ben}/import"),
             &[("unit", "mg%"), ("take_rows", "1")],
-            Some(("hair-tests.csv", "text/csv", exported.body.as_bytes())),
+            Some(("hair-tests.csv", "text/csv", from_zip.as_bytes())),
         )
         .await;
     assert!(

@@ -50,16 +50,8 @@ pub fn micrograms_per_gram(mg_pct: f64) -> f64 {
     shifted.parse().unwrap_or(mg_pct * 10.0)
 }
 
-fn capitalized(name: &str) -> String {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 fn element_code(element: Element) -> Value {
-    let display = capitalized(element.name());
+    let display = element.title();
     let mut codings = Vec::new();
     if let Some(code) = loinc_hair_code(element) {
         codings.push(json!({ "system": super::LOINC, "code": code }));

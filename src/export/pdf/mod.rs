@@ -26,7 +26,7 @@ use super::summary::{
     PEAK_MEANING, SEVERITY_BANDS, SEVERITY_LEGEND_HEAD, SEVERITY_NOT_LOGGED,
 };
 use crate::charts::{Marker, Scale, Series, TimeAxis, BAND};
-use crate::domain::numbers::format_threshold;
+use crate::domain::numbers::{format_threshold, format_value};
 
 const REGULAR_TTF: &[u8] = include_bytes!("../../../static/fonts/DejaVuSans-subset.ttf");
 const BOLD_TTF: &[u8] = include_bytes!("../../../static/fonts/DejaVuSans-Bold-subset.ttf");
@@ -628,7 +628,8 @@ impl Canvas {
             meta_right -= self.text_right(meta_right, top + 9.0, style(6.5, BOLD, IDEAL), &text);
         }
         let mut latest = match points.last() {
-            Some((date, value)) => format!("latest {} on {date}", format_threshold(*value)),
+            // A measured value or ratio, as the tables show it (never 2.2222222222222223).
+            Some((date, value)) => format!("latest {} on {date}", format_value(*value)),
             None => "not measured in this period".into(),
         };
         if scale.log {

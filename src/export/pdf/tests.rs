@@ -563,3 +563,15 @@ fn the_client_copy_has_no_flags_and_no_rule_ids() {
     }
     clean_up(&path);
 }
+
+#[test]
+fn a_chart_names_its_latest_value_as_the_tables_do() {
+    let mut data = three_years();
+    let ratio = data.series.iter_mut().find(|s| s.id == "nak").unwrap();
+    ratio.points.last_mut().unwrap().value = 20.0 / 9.0;
+    let path = write_temp("latest", &render_summary_pdf(&data).unwrap());
+    let text = extracted_text(&path);
+    assert!(text.contains("latest 2.222 on"), "{text}");
+    assert!(!text.contains("2.2222"), "{text}");
+    clean_up(&path);
+}

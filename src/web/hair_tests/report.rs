@@ -55,6 +55,8 @@ pub fn bar(value: f64, reference: f64, is_toxic: bool) -> Option<Bar> {
 pub struct MineralLine {
     pub symbol: &'static str,
     pub name: &'static str,
+    /// The name as a label: "Calcium".
+    pub title: String,
     pub value: String,
     pub ppm: String,
     pub reference_label: &'static str,
@@ -117,6 +119,7 @@ fn mineral_line(
     MineralLine {
         symbol: element.symbol(),
         name: element.name(),
+        title: element.title(),
         ppm: if display.starts_with('<') {
             String::new()
         } else {

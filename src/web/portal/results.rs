@@ -65,14 +65,6 @@ fn with_unit(value: &str) -> String {
     format!("{value} {UNIT}")
 }
 
-fn capitalised(name: &str) -> String {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 fn card(tested: &crate::service::history::AnalyzedTest, history: &AnalyzedHistory) -> ResultCard {
     let (test, analysis) = (&tested.row, &tested.analysis);
     let reference = &history.reference;
@@ -89,7 +81,7 @@ fn card(tested: &crate::service::history::AnalyzedTest, history: &AnalyzedHistor
                 .lines
                 .into_iter()
                 .map(|line| LevelLine {
-                    name: format!("{} ({})", capitalised(line.name), line.symbol),
+                    name: format!("{} ({})", line.title, line.symbol),
                     value: with_unit(&line.value),
                     ideal: match line.reference.is_empty() {
                         true => "none set".to_string(),

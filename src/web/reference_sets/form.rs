@@ -405,7 +405,7 @@ impl SetForm {
             error: errors.get(name).cloned(),
             is_list,
         };
-        let element_label = |e: Element| format!("{} ({})", capitalized(e.name()), e.symbol());
+        let element_label = |e: Element| format!("{} ({})", e.title(), e.symbol());
         let mut sections = vec![
             Section {
                 title: "Mineral ideals (mg%)",
@@ -456,14 +456,6 @@ impl SetForm {
             sections.push(Section { title, fields });
         }
         sections
-    }
-}
-
-fn capitalized(name: &str) -> String {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

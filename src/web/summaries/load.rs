@@ -174,7 +174,7 @@ pub fn assemble(
     for element in [Element::Na, Element::K, Element::Ca, Element::Mg] {
         trends.push(TrendSeries {
             id: element.symbol().to_lowercase(),
-            title: format!("{} ({}) mg%", element.name(), element.symbol()),
+            title: format!("{} ({}) mg%", element.title(), element.symbol()),
             unit: "mg%".into(),
             points: tests
                 .tests

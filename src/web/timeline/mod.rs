@@ -406,7 +406,7 @@ fn charts(
             .collect();
         let series = Series {
             id: element.symbol().to_lowercase(),
-            title: format!("{} ({}) mg%", capitalize(element.name()), element.symbol()),
+            title: format!("{} ({}) mg%", element.title(), element.symbol()),
             unit: "mg%".into(),
             points,
             ideal: reference.ideal(element),
@@ -436,14 +436,6 @@ fn charts(
         charts.push(line_chart(&series, axis, markers));
     }
     charts
-}
-
-fn capitalize(name: &str) -> String {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 #[derive(Deserialize)]
