@@ -689,6 +689,13 @@ async fn browser_enrol_and_sign_in_with_a_code() {
         browser
             .screenshot_full_page(&format!("second-factor-codes-{name}"))
             .await;
+        browser.click("a.button.primary").await;
+        browser
+            .find("form[action='/account/second-factor/disable']")
+            .await;
+        browser
+            .screenshot_full_page(&format!("second-factor-on-{name}"))
+            .await;
 
         browser.click("form.signout button").await;
         browser
