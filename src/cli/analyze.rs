@@ -35,7 +35,7 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_ROW_ERRORS: i32 = 1;
 pub const EXIT_UNREADABLE: i32 = 2;
 
-/// Analyses every row with the default reference set `eck-wilson@1`.
+/// Analyses every row with the default reference set `eck-wilson@2`.
 pub fn analyze_csv(bytes: &[u8], format: OutputFormat) -> AnalyzeOutcome {
     analyze_csv_with(bytes, format, &ReferenceSet::eck_wilson())
 }

@@ -1,5 +1,6 @@
 //! A practitioner's reference sets and which one their clients are analysed with (HTMA.md,
-//! "Reference sets (data, not code)"). The embedded default `eck-wilson@1` is never stored:
+//! "Reference sets (data, not code)"). The embedded defaults (`eck-wilson@2`, and `@1` chosen
+//! again) are never stored:
 //! no choice, or a choice of nothing, means the default.
 
 use chrono::NaiveDateTime;

@@ -523,5 +523,65 @@ mod tests {
             }
             let _ = compare(&sample, &sample, &ReferenceSet::eck_wilson());
         }
+
+        /// "Not evaluated" rather than a guess: a rule the analysis decided on a partial panel
+        /// (fired or not) is decided the same way once the missing elements are measured, and
+        /// a determined oxidation type and its reading stay as they were.
+        #[test]
+        fn a_decided_rule_stays_decided_when_more_is_measured(
+            full in proptest::collection::btree_map(
+                proptest::sample::select(Element::ALL.to_vec()),
+                (0u32..30_000, 0u32..=4, proptest::bool::weighted(0.1)),
+                0..Element::ALL.len(),
+            ),
+            kept in proptest::collection::vec(proptest::bool::ANY, Element::ALL.len()),
+            sex in proptest::sample::select(vec![Sex::Female, Sex::Male, Sex::Unrecorded]),
+        ) {
+            let full: BTreeMap<Element, MineralLevel> = full
+                .into_iter()
+                .map(|(element, (digits, scale, below))| {
+                    let value = f64::from(digits) / 10f64.powi(scale as i32);
+                    (element, MineralLevel::new(value, below).unwrap_or_else(|_| unreachable!()))
+                })
+                .collect();
+            let partial: BTreeMap<Element, MineralLevel> = full
+                .iter()
+                .filter(|(element, _)| {
+                    let index = Element::ALL.iter().position(|e| e == *element).unwrap_or(0);
+                    kept[index]
+                })
+                .map(|(element, level)| (*element, *level))
+                .collect();
+            let reference = ReferenceSet::eck_wilson();
+            let of = |levels: BTreeMap<Element, MineralLevel>| {
+                analyze(&HairSample { sex, levels, ..HairSample::default() }, &reference)
+            };
+            let (less, more) = (of(partial), of(full));
+            let ids: std::collections::BTreeSet<&str> = less
+                .patterns
+                .iter()
+                .chain(&more.patterns)
+                .map(|p| p.id.as_str())
+                .collect();
+            for id in ids {
+                if less.was_evaluated(id) {
+                    proptest::prop_assert_eq!(
+                        less.pattern(id).is_some(),
+                        more.pattern(id).is_some(),
+                        "{} decided on {:?}, changed with {:?}",
+                        id,
+                        less.patterns,
+                        more.patterns
+                    );
+                }
+            }
+            let (a, b) = (&less.oxidation, &more.oxidation);
+            if a.oxidation_type != OxidationType::Undetermined {
+                proptest::prop_assert_eq!(
+                    (a.oxidation_type, a.degree, a.lean, a.vitality),
+                    (b.oxidation_type, b.degree, b.lean, b.vitality)
+                );
+            }
+        }
     }
 }

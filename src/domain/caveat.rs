@@ -62,8 +62,8 @@ impl Caveat {
     pub fn short(self) -> Option<&'static str> {
         match self {
             Caveat::WashedSample => None,
-            Caveat::TemporaryFastOxidation => Some("in adults usually temporary (OX-11)"),
-            Caveat::ArlLowReadings => Some("ARL since 2024 reads low: may be an artefact"),
+            Caveat::TemporaryFastOxidation => Some("usually temporary in adults (OX-11)"),
+            Caveat::ArlLowReadings => Some("ARL reads low since 2024"),
         }
     }
 }

@@ -145,7 +145,7 @@ pub struct SummaryData {
     pub period_end: NaiveDate,
     pub created_at: NaiveDateTime,
     pub comment: String,
-    /// The reference set and version every analysis of the summary used (`eck-wilson@1`).
+    /// The reference set and version every analysis of the summary used (`eck-wilson@2`).
     pub reference_set: String,
     pub program: Vec<ProgramSummary>,
     /// Column headers of the tests table: `Ca`, `Mg`, `Na`, `K`, `Na/K`, `Ca/K`, `Ca/Mg`, `Na/Mg`.

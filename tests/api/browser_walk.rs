@@ -32,6 +32,11 @@ pub struct Demo {
     tom: i64,
     /// Sofia Rossi: a client-specific symptom in the diary.
     sofia: i64,
+    /// Hugo Lindqvist: the fuller reading (#19): burned out appearing, four lows with its degree,
+    /// the double low and ARL's caveat, OX-11 on his fast tests.
+    hugo: i64,
+    /// Hugo's four-lows test.
+    hugo_four_lows_test: i64,
 }
 
 pub fn demo_ids(app: &TestApp) -> Demo {
@@ -45,6 +50,13 @@ pub fn demo_ids(app: &TestApp) -> Demo {
             .unwrap_or_else(|e| panic!("demo client {code}: {e}"))
     };
     let (maria, tom, sofia) = (client("MJ-001"), client("TB-002"), client("SR-005"));
+    let hugo = client("HL-010");
+    let hugo_four_lows_test = hair_tests::table
+        .filter(hair_tests::client_id.eq(hugo))
+        .filter(hair_tests::oxidation_type.eq("four_lows"))
+        .select(hair_tests::id)
+        .first(&mut conn)
+        .expect("Hugo's four-lows test");
     let maria_latest_test = hair_tests::table
         .filter(hair_tests::client_id.eq(maria))
         .order(hair_tests::sample_date.desc())
@@ -62,6 +74,8 @@ pub fn demo_ids(app: &TestApp) -> Demo {
         maria_summary,
         tom,
         sofia,
+        hugo,
+        hugo_four_lows_test,
     }
 }
 
@@ -73,6 +87,8 @@ fn practitioner_pages(demo: &Demo) -> Vec<(&'static str, String)> {
         maria_summary: summary,
         tom,
         sofia,
+        hugo,
+        hugo_four_lows_test,
     } = demo;
     vec![
         ("dashboard", "/".into()),
@@ -81,6 +97,11 @@ fn practitioner_pages(demo: &Demo) -> Vec<(&'static str, String)> {
         ("client-new", "/clients/new".into()),
         ("timeline", format!("/clients/{maria}")),
         ("timeline-type-changes", format!("/clients/{tom}")),
+        ("timeline-fuller-reading", format!("/clients/{hugo}")),
+        (
+            "test-fuller-reading",
+            format!("/clients/{hugo}/tests/{hugo_four_lows_test}"),
+        ),
         ("client-edit", format!("/clients/{maria}/edit")),
         ("test", format!("/clients/{maria}/tests/{test}")),
         ("test-new", format!("/clients/{maria}/tests/new")),

@@ -305,18 +305,23 @@ async fn the_demo_shows_every_finding_of_the_fuller_reading_by_name() {
         (
             "OX-11",
             "in adults fast oxidation is usually temporary",
-            "in adults usually temporary",
+            "usually temporary in adults (OX-11)",
         ),
         (
             "ARL",
             "ARL readings since 2024 run low; four lows may be an artefact",
-            "ARL since 2024 reads low",
+            "ARL reads low since 2024",
         ),
     ] {
         assert!(!shown_by(&test_pages, full).is_empty(), "{what} test page");
         assert!(!shown_by(&timelines, short).is_empty(), "{what} timeline");
     }
     assert!(!shown_by(&test_pages, "<strong>Borderline</strong>").is_empty());
+    assert_eq!(
+        shown_by(&test_pages, "possible elimination (P-POOR-ELIM)"),
+        ["Sofia Rossi"],
+        "a toxic metal rising after a poor eliminator's test"
+    );
     assert_eq!(
         shown_by(&test_pages, "Consider copper hidden in the tissues"),
         ["Maria Jensen"],

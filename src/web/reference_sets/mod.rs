@@ -1,5 +1,5 @@
 //! Practitioner settings: the reference sets their clients are analysed with. The default
-//! `eck-wilson@1` is shown read-only; a practitioner clones it (or one of their own) under a
+//! `eck-wilson@2` is shown read-only; a practitioner clones it (or one of their own) under a
 //! new name, edits the copy, and chooses which set is in use.
 
 pub mod edit;

@@ -246,7 +246,7 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
             ox.caveats
                 .iter()
                 .filter_map(|caveat| caveat.short())
-                .map(|short| format!("caveat: {short}")),
+                .map(str::to_string),
         );
         lines.push(TestLine {
             id: test.id,
