@@ -5,11 +5,9 @@ use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-use super::audit::{record, AuditEntry};
 use super::schema::{diary_entries, diary_symptoms};
-use super::{new_id, now, write_tx, DbConn, DbError};
+use super::{new_id, now, DbConn, DbError};
 use crate::domain::diary::{EntryInput, Severity, SymptomReading, TimeOfDay};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -158,42 +156,20 @@ pub enum SaveOutcome {
     Conflict(Option<i64>),
 }
 
-/// Who is saving, for the audit trail.
-pub struct Author<'a> {
-    pub account_id: i64,
-    pub remote_addr: &'a str,
-}
+/// What a save wrote, for the audit trail: the entry's id and "create" or "update".
+pub type Written = (i64, &'static str);
 
-/// Creates or replaces the client's entry for `input.date`. `expected_revision` is the revision
-/// the form was opened at (0 for a day without an entry); a different stored revision is a
-/// conflict, so an edit made elsewhere in between is never silently overwritten. Whether the
-/// day is still editable is the caller's decision (it depends on the client's clock).
-pub fn save(
+/// Creates or replaces the client's entry for `input.date` (inside the caller's transaction:
+/// `service::commands::diary::save`). `expected_revision` is the revision the form was opened
+/// at (0 for a day without an entry); a different stored revision is a conflict, so an edit
+/// made elsewhere in between is never silently overwritten. Returns the outcome and, when
+/// something was written, the entry's id and the action for the trail.
+pub fn save_in_tx(
     conn: &mut DbConn,
     client_id: i64,
     input: &EntryInput,
     expected_revision: i64,
-    author: &Author,
-) -> Result<SaveOutcome, DbError> {
-    let result = write_tx(conn, |conn| {
-        save_in_tx(conn, client_id, input, expected_revision, author)
-    });
-    match result {
-        // Two first saves of one day racing on PostgreSQL: the unique index lets one through.
-        Err(DbError::Query(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))) => {
-            Ok(SaveOutcome::Conflict(None))
-        }
-        other => other,
-    }
-}
-
-fn save_in_tx(
-    conn: &mut DbConn,
-    client_id: i64,
-    input: &EntryInput,
-    expected_revision: i64,
-    author: &Author,
-) -> Result<SaveOutcome, DbError> {
+) -> Result<(SaveOutcome, Option<Written>), DbError> {
     let at = now();
     let existing: Option<(i64, i64)> = diary_entries::table
         .filter(diary_entries::client_id.eq(client_id))
@@ -203,7 +179,7 @@ fn save_in_tx(
         .optional()?;
     let (entry_id, outcome, action) = match existing {
         Some((_, revision)) if revision != expected_revision => {
-            return Ok(SaveOutcome::Conflict(Some(revision)));
+            return Ok((SaveOutcome::Conflict(Some(revision)), None));
         }
         Some((id, revision)) => {
             diesel::update(diary_entries::table.find(id))
@@ -245,57 +221,33 @@ fn save_in_tx(
             ))
             .execute(conn)?;
     }
-    record(
-        conn,
-        &AuditEntry {
-            account_id: Some(author.account_id),
-            action,
-            record_kind: "diary_entry",
-            record_id: Some(entry_id),
-            remote_addr: Some(author.remote_addr),
-            detail: "",
-        },
-    )?;
-    Ok(outcome)
+    Ok((outcome, Some((entry_id, action))))
 }
 
-/// Sets the practitioner's annotation of the client's entry for `date`. False when there is
-/// no such entry.
-pub fn annotate(
+/// Sets the practitioner's annotation of the client's entry for `date` (inside the caller's
+/// transaction). The entry's id, or None when there is no such entry.
+pub fn annotate_in_tx(
     conn: &mut DbConn,
     client_id: i64,
     date: NaiveDate,
     text: &str,
-    author: &Author,
-) -> Result<bool, DbError> {
-    write_tx(conn, |conn| {
-        let id: Option<i64> = diary_entries::table
-            .filter(diary_entries::client_id.eq(client_id))
-            .filter(diary_entries::entry_date.eq(date))
-            .select(diary_entries::id)
-            .first(conn)
-            .optional()?;
-        let Some(id) = id else {
-            return Ok(false);
-        };
-        diesel::update(diary_entries::table.find(id))
-            .set((
-                diary_entries::annotation.eq(text),
-                diary_entries::annotated_at.eq(Some(now())),
-                diary_entries::annotated_by.eq(Some(author.account_id)),
-            ))
-            .execute(conn)?;
-        record(
-            conn,
-            &AuditEntry {
-                account_id: Some(author.account_id),
-                action: "annotate",
-                record_kind: "diary_entry",
-                record_id: Some(id),
-                remote_addr: Some(author.remote_addr),
-                detail: "",
-            },
-        )?;
-        Ok(true)
-    })
+    account_id: i64,
+) -> Result<Option<i64>, DbError> {
+    let id: Option<i64> = diary_entries::table
+        .filter(diary_entries::client_id.eq(client_id))
+        .filter(diary_entries::entry_date.eq(date))
+        .select(diary_entries::id)
+        .first(conn)
+        .optional()?;
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    diesel::update(diary_entries::table.find(id))
+        .set((
+            diary_entries::annotation.eq(text),
+            diary_entries::annotated_at.eq(Some(now())),
+            diary_entries::annotated_by.eq(Some(account_id)),
+        ))
+        .execute(conn)?;
+    Ok(Some(id))
 }

@@ -4,8 +4,8 @@
 
 use chrono::Duration;
 use htma_tracker::db::clients::{apply_change, ClientChange, ClientFields};
-use htma_tracker::db::diary::{save, Author};
 use htma_tracker::domain::diary::{EntryInput, Severity, SymptomReading, TimeOfDay};
+use htma_tracker::service::commands::{diary::save, Actor as Author};
 
 use crate::browser::{Browser, Viewport};
 use crate::helpers::spawn_app;
@@ -97,7 +97,7 @@ async fn browser_phone_client_logs_a_day() {
                 account_id: account,
                 remote_addr: "test",
             };
-            save(&mut conn, client_id, &input, 0, &author).unwrap();
+            save(&mut conn, &author, client_id, &input, 0).unwrap();
         }
     }
 
@@ -229,7 +229,7 @@ async fn browser_practitioner_reads_and_annotates_the_diary() {
                 account_id: practitioner,
                 remote_addr: "test",
             };
-            save(&mut conn, client_id, &input, 0, &author).unwrap();
+            save(&mut conn, &author, client_id, &input, 0).unwrap();
         }
     }
     let Some(browser) = Browser::start(Viewport::DESKTOP).await else {

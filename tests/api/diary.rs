@@ -641,8 +641,8 @@ async fn a_practitioner_can_add_symptoms_for_a_client() {
 
 #[actix_web::test]
 async fn weekly_statistics_and_the_rising_flag_on_the_real_engine() {
-    use htma_tracker::db::diary::{save, Author};
     use htma_tracker::domain::diary::{EntryInput, Severity, SymptomReading};
+    use htma_tracker::service::commands::{diary::save, Actor as Author};
     use htma_tracker::service::diary_period::DiaryPeriod;
 
     let app = spawn_app().await;
@@ -675,7 +675,7 @@ async fn weekly_statistics_and_the_rising_flag_on_the_real_engine() {
                 account_id: 1,
                 remote_addr: "test",
             };
-            save(&mut conn, setup.client_id, &input, 0, &author).unwrap();
+            save(&mut conn, &author, setup.client_id, &input, 0).unwrap();
         }
         let to = monday + Duration::days(20);
         // One read of the period; every number below derives from it.

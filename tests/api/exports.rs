@@ -348,11 +348,13 @@ fn save_diary_day(
         note: note.into(),
         triggers: triggers.into(),
     };
-    let author = db::diary::Author {
+    let author = htma_tracker::service::commands::Actor {
         account_id: practitioner,
         remote_addr: "127.0.0.1",
     };
-    let saved = db::diary::save(&mut conn(app), client, &input, 0, &author).unwrap();
+    let saved =
+        htma_tracker::service::commands::diary::save(&mut conn(app), &author, client, &input, 0)
+            .unwrap();
     assert!(
         matches!(saved, db::diary::SaveOutcome::Created(_)),
         "{saved:?}"
@@ -397,12 +399,19 @@ async fn client_with_everything(app: &TestApp, practitioner: i64) -> i64 {
         "long walk\nthen tired",
         "",
     );
-    let author = db::diary::Author {
+    let author = htma_tracker::service::commands::Actor {
         account_id: practitioner,
         remote_addr: "127.0.0.1",
     };
     let date = "2025-06-01".parse().unwrap();
-    assert!(db::diary::annotate(&mut conn(app), client, date, "Check magnesium", &author).unwrap());
+    assert!(htma_tracker::service::commands::diary::annotate(
+        &mut conn(app),
+        &author,
+        client,
+        date,
+        "Check magnesium"
+    )
+    .unwrap());
     client
 }
 

@@ -372,8 +372,8 @@ fn log_cramps(
     key: &str,
     time: Option<htma_tracker::domain::diary::TimeOfDay>,
 ) {
-    use htma_tracker::db::diary::{save, Author};
     use htma_tracker::domain::diary::{EntryInput, Severity, SymptomReading};
+    use htma_tracker::service::commands::{diary::save, Actor as Author};
     let mut conn = app.pool.get().unwrap();
     let input = EntryInput {
         date: date.parse().unwrap(),
@@ -387,13 +387,13 @@ fn log_cramps(
     };
     save(
         &mut conn,
-        client,
-        &input,
-        0,
         &Author {
             account_id: account,
             remote_addr: "test",
         },
+        client,
+        &input,
+        0,
     )
     .unwrap();
 }

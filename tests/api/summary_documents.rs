@@ -258,11 +258,12 @@ fn add_diary_day(app: &TestApp, client: i64, account: i64, date: &str, severity:
         note: String::new(),
         triggers: String::new(),
     };
-    let author = db::diary::Author {
+    let author = htma_tracker::service::commands::Actor {
         account_id: account,
         remote_addr: "127.0.0.1",
     };
-    db::diary::save(&mut conn(app), client, &input, 0, &author).unwrap();
+    htma_tracker::service::commands::diary::save(&mut conn(app), &author, client, &input, 0)
+        .unwrap();
 }
 
 #[actix_web::test]

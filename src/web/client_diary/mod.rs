@@ -16,7 +16,6 @@ use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::ScopedClient;
 use crate::db::clients::ClientRow;
-use crate::db::diary::{self, Author};
 use crate::db::{client_portal, Pool};
 use crate::domain::diary::calendar::{parse_date, week_start};
 use crate::domain::diary::entry::{parse_text, NOTE_MAX_CHARS};
@@ -290,11 +289,11 @@ pub async fn annotate(
         remote_addr(&req),
     );
     let found = run_db(&pool, move |conn| {
-        let author = Author {
+        let actor = Actor {
             account_id,
             remote_addr: &addr,
         };
-        diary::annotate(conn, client_id, date, &text, &author)
+        commands::diary::annotate(conn, &actor, client_id, date, &text)
     })
     .await?;
     if !found {

@@ -15,11 +15,12 @@ use crate::auth::session::resolve;
 use crate::auth::{CurrentAccount, PortalClient};
 use crate::db::accounts::ROLE_CLIENT;
 use crate::db::client_portal::{self, ProgramSummary};
-use crate::db::diary::{self, Author, Entry, SaveOutcome};
+use crate::db::diary::{self, Entry, SaveOutcome};
 use crate::db::{client_symptoms, now, pending_entries, Pool};
 use crate::domain::diary::calendar::{last_editable_day, parse_date};
 use crate::domain::diary::vocabulary::label_of;
 use crate::domain::diary::{day_status, DayStatus, Symptom, EDIT_WINDOW_DAYS};
+use crate::service::commands::{self, Actor};
 use crate::web::forms::redirect;
 use crate::web::view::render_page;
 use crate::web::{remote_addr, run_db, AppError, AppResult, Layout};
@@ -300,11 +301,11 @@ pub(crate) async fn attempt_save(
     };
     let (account_id, addr, date) = (portal.account().id, remote_addr(req), input.date);
     let outcome = run_db(pool, move |conn| {
-        let author = Author {
+        let actor = Actor {
             account_id,
             remote_addr: &addr,
         };
-        let outcome = diary::save(conn, client_id, &input, revision, &author)?;
+        let outcome = commands::diary::save(conn, &actor, client_id, &input, revision)?;
         // After a conflict the form carries the current revision, so saving again replaces it.
         let current = match outcome {
             SaveOutcome::Conflict(_) => diary::find(conn, client_id, date)?.map(|e| e.row.revision),

@@ -1,0 +1,66 @@
+//! Changes to a client's diary: the client's day entries and the practitioner's annotations.
+
+use chrono::NaiveDate;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use crate::db::diary::{annotate_in_tx, save_in_tx, SaveOutcome};
+use crate::db::{DbConn, DbError};
+use crate::domain::diary::EntryInput;
+
+use super::{audited, Actor, Event};
+
+const RECORD_KIND: &str = "diary_entry";
+
+/// Creates or replaces the client's entry for `input.date`, unless it changed since the form
+/// was opened at `expected_revision` (then nothing is written: a conflict). Whether the day is
+/// still editable is the caller's decision (it depends on the client's clock).
+pub fn save(
+    conn: &mut DbConn,
+    actor: &Actor,
+    client_id: i64,
+    input: &EntryInput,
+    expected_revision: i64,
+) -> Result<SaveOutcome, DbError> {
+    let result = audited(conn, actor, |conn, trail| {
+        let (outcome, written) = save_in_tx(conn, client_id, input, expected_revision)?;
+        if let Some((entry_id, action)) = written {
+            trail.record(Event {
+                action,
+                record_kind: RECORD_KIND,
+                record_id: Some(entry_id),
+                detail: "",
+            });
+        }
+        Ok(outcome)
+    });
+    match result {
+        // Two first saves of one day racing on PostgreSQL: the unique index lets one through.
+        Err(DbError::Query(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))) => {
+            Ok(SaveOutcome::Conflict(None))
+        }
+        other => other,
+    }
+}
+
+/// Sets the practitioner's annotation of the client's entry for `date`. False when there is
+/// no such entry.
+pub fn annotate(
+    conn: &mut DbConn,
+    actor: &Actor,
+    client_id: i64,
+    date: NaiveDate,
+    text: &str,
+) -> Result<bool, DbError> {
+    audited(conn, actor, |conn, trail| {
+        let Some(id) = annotate_in_tx(conn, client_id, date, text, actor.account_id)? else {
+            return Ok(false);
+        };
+        trail.record(Event {
+            action: "annotate",
+            record_kind: RECORD_KIND,
+            record_id: Some(id),
+            detail: "",
+        });
+        Ok(true)
+    })
+}
