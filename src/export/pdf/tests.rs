@@ -565,6 +565,32 @@ fn the_client_copy_has_no_flags_and_no_rule_ids() {
 }
 
 #[test]
+fn the_evidence_numbers_are_the_practitioners_and_the_caveats_are_both_copies() {
+    let mut data = three_years();
+    let last = data.tests.last_mut().unwrap();
+    last.patterns = vec!["Hidden copper".into()];
+    last.evidence =
+        vec!["Hidden copper 3×: 3 indicators hold: K 2.5 < 10, Zn 11.0 < 12, Ca 175 > 100".into()];
+    last.notes = vec![
+        "In adults fast oxidation is usually temporary: a slow oxidizer under acute stress.".into(),
+    ];
+    let own = squeeze(&extracted_text(&write_temp(
+        "evidence-own",
+        &render_summary_pdf(&data).unwrap(),
+    )));
+    assert!(own.contains("3 indicators hold: K 2.5 < 10"), "{own}");
+    assert!(own.contains("usually temporary"), "{own}");
+    let path = write_temp(
+        "evidence-client",
+        &render_summary_pdf(&data.for_client()).unwrap(),
+    );
+    let text = squeeze(&extracted_text(&path));
+    assert!(!text.contains("indicators hold"), "{text}");
+    assert!(text.contains("usually temporary"), "{text}");
+    clean_up(&path);
+}
+
+#[test]
 fn a_chart_names_its_latest_value_as_the_tables_do() {
     let mut data = three_years();
     let ratio = data.series.iter_mut().find(|s| s.id == "nak").unwrap();
