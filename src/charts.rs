@@ -337,8 +337,8 @@ pub fn line_chart(series: &Series, axis: &TimeAxis, markers: &[Marker]) -> Chart
         &format!("chart-{}", series.id),
         &series.title,
         &format!(
-            "{} tests, {latest}{ideal_text}{}",
-            series.points.len(),
+            "{}, {latest}{ideal_text}{}",
+            crate::words::count(series.points.len(), "test", "tests"),
             if scale.log { "; logarithmic scale" } else { "" }
         ),
     );
@@ -444,7 +444,10 @@ pub fn weekly_bars(
         "chart symptom-chart",
         &format!("symptom-{id}"),
         &format!("{title} weekly average severity"),
-        &format!("{} weeks logged; {latest}; scale 0 to 10", logged.len()),
+        &format!(
+            "{} logged; {latest}; scale 0 to 10",
+            crate::words::count(logged.len(), "week", "weeks")
+        ),
     );
     let scale = Scale {
         log: false,

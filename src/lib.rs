@@ -15,6 +15,7 @@ pub mod seed;
 pub mod service;
 pub mod text;
 pub mod web;
+pub mod words;
 
 // exports
 pub mod export;

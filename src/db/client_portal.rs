@@ -88,11 +88,7 @@ pub fn current_program(
                 .supplements
                 .iter()
                 .map(|s| {
-                    let amount = [s.dose.trim(), s.unit.trim()]
-                        .into_iter()
-                        .filter(|p| !p.is_empty())
-                        .collect::<Vec<_>>()
-                        .join(" ");
+                    let amount = crate::words::amount(&s.dose, &s.unit);
                     let details = [amount.as_str(), s.frequency.trim()]
                         .into_iter()
                         .filter(|p| !p.is_empty())

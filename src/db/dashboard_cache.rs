@@ -209,6 +209,8 @@ pub struct OpenFlag {
     pub flag_id: i64,
     pub client_id: i64,
     pub full_name: String,
+    /// What the flag is about (`pattern_appeared:P-K-LOW`): the page names it from this.
+    pub flag_key: String,
     pub kind: String,
     pub rule: String,
     pub summary: String,
@@ -263,6 +265,7 @@ pub fn open_flags(
             flags::id,
             flags::client_id,
             clients::full_name,
+            flags::flag_key,
             flags::kind,
             flags::rule,
             flags::summary,

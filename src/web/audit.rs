@@ -95,7 +95,24 @@ impl AuditPage {
     fn client_name(&self, client_id: &Option<i64>) -> String {
         client_id
             .and_then(|id| self.client_names.get(&id).cloned())
-            .unwrap_or_default()
+            .unwrap_or_else(|| "a client no longer listed".into())
+    }
+
+    fn what(&self, event: &AuditEvent) -> String {
+        plain_action(&event.action, &event.record_kind)
+    }
+
+    /// Where the record of an event can be opened, when it is one with a page of its own.
+    fn record_link(&self, event: &AuditEvent) -> Option<String> {
+        let (client, id) = (event.client_id?, event.record_id?);
+        match event.record_kind.as_str() {
+            "hair_test" => Some(format!("/clients/{client}/tests/{id}")),
+            "summary" | "summary_pdf" => Some(format!("/clients/{client}/summaries/{id}")),
+            "timeline" | "client" => Some(format!("/clients/{client}")),
+            "diary" | "diary_entry" => Some(format!("/clients/{client}/diary")),
+            "flag" => Some(format!("/clients/{client}#flag-{id}")),
+            _ => None,
+        }
     }
 
     fn selected(&self, value: &str, id: &i64) -> bool {
@@ -220,23 +237,79 @@ pub async fn list(
 pub struct AccessLine {
     pub at: String,
     pub who: String,
-    pub what: &'static str,
+    pub what: String,
     pub from: String,
 }
 
-/// What a view's `record_kind` was, in words.
-fn view_label(kind: &str) -> &'static str {
+/// What a `record_kind` was, in words: the thing an action was done to or a view showed.
+fn record_words(kind: &str) -> &'static str {
     match kind {
-        "timeline" => "the record (timeline)",
+        "timeline" => "the timeline",
         "client_details" => "the client's details",
+        "client" => "a client",
+        "clients" => "the client list",
         "hair_test" => "a hair test",
         "diary" => "the symptom diary",
+        "diary_entry" => "a diary entry",
+        "symptom" => "a diary symptom",
         "summary" => "a progress summary",
         "summary_pdf" => "a progress summary (PDF)",
-        "portal_diary" => "the diary, in the portal",
-        "portal_history" => "the diary history, in the portal",
-        "portal_results" => "the results, in the portal",
-        _ => "the record",
+        "portal_diary" => "the diary in the portal",
+        "portal_history" => "the diary history in the portal",
+        "portal_results" => "the results in the portal",
+        "program_version" => "the program",
+        "flag" => "a flag",
+        "invitation" => "a portal invitation",
+        "account" => "an account",
+        "practitioner" => "the practice",
+        "reference_set" => "a reference set",
+        _ => "a record",
+    }
+}
+
+/// What an `action` was, in words, for the filter's choices.
+pub fn action_words(action: &str) -> String {
+    match action {
+        audit::VIEW => "viewed".into(),
+        "search" => "searched".into(),
+        "export" => "exported".into(),
+        "create" => "added".into(),
+        "update" => "edited".into(),
+        "import" => "imported".into(),
+        "delete" => "deleted".into(),
+        "restore" => "restored".into(),
+        "archive" => "archived".into(),
+        "acknowledge" => "acknowledged".into(),
+        "annotate" => "annotated".into(),
+        "share" => "shared".into(),
+        "unshare" => "stopped sharing".into(),
+        "reanalyze" => "re-analysed".into(),
+        "revoke" => "withdrew".into(),
+        "accept" => "accepted".into(),
+        "reset_access" => "reset access with".into(),
+        "attach_report" => "attached a lab report to".into(),
+        "upload_report" => "uploaded".into(),
+        "download_report" => "downloaded the lab report of".into(),
+        "purge" => "removed for good".into(),
+        "seed" => "filled with demo data".into(),
+        "sign_in" => "signed in".into(),
+        "sign_in_failed" => "failed to sign in".into(),
+        "sign_in_throttled" => "sign-in held back (too many attempts)".into(),
+        "sign_out" => "signed out".into(),
+        "second_factor" => "confirmed the second factor".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// One event as a plain sentence without its subject: "viewed the timeline", "edited a hair
+/// test", "signed in". Sessions need no object; everything else names what it was done to.
+pub fn plain_action(action: &str, record_kind: &str) -> String {
+    let verb = action_words(action);
+    match action {
+        "sign_in" | "sign_in_failed" | "sign_in_throttled" | "sign_out" | "second_factor" => verb,
+        "upload_report" => "uploaded a lab report".into(),
+        "seed" => "filled the practice with demo data".into(),
+        _ => format!("{verb} {}", record_words(record_kind)),
     }
 }
 
@@ -256,7 +329,7 @@ pub async fn recent_access(pool: &Pool, client_id: i64) -> AppResult<Vec<AccessL
                 .account_id
                 .and_then(|id| names.get(&id).cloned())
                 .unwrap_or_else(|| "unknown account".into()),
-            what: view_label(&e.record_kind),
+            what: plain_action(&e.action, &e.record_kind),
             from: e.remote_addr.unwrap_or_default(),
         })
         .collect())
@@ -295,4 +368,20 @@ pub async fn record_view(
         )
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_read_as_plain_words() {
+        assert_eq!(plain_action("view", "timeline"), "viewed the timeline");
+        assert_eq!(plain_action("update", "hair_test"), "edited a hair test");
+        assert_eq!(plain_action("sign_in", "account"), "signed in");
+        assert_eq!(plain_action("acknowledge", "flag"), "acknowledged a flag");
+        for action in ACTIONS {
+            assert!(!action_words(action).contains('_'), "{action}");
+        }
+    }
 }

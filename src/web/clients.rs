@@ -59,7 +59,10 @@ impl ListPage {
 
 /// A search is on record too (what it found, never the words searched: they may be a name).
 async fn record_search(req: &HttpRequest, pool: &Pool, owner: i64, found: i64) -> AppResult<()> {
-    let (addr, detail) = (remote_addr(req), format!("{found} clients found"));
+    let (addr, detail) = (
+        remote_addr(req),
+        format!("{} found", crate::words::count(found, "client", "clients")),
+    );
     run_db(pool, move |conn| {
         crate::db::audit::record_scoped(
             conn,

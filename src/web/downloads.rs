@@ -102,7 +102,10 @@ pub async fn all_zip(
     let (owner, addr) = (practitioner.id(), remote_addr(&req));
     let all = run_db(&pool, move |conn| {
         let all = exports::all_clients(conn, owner)?;
-        let detail = format!("all clients zip ({} clients)", all.len());
+        let detail = format!(
+            "all clients zip ({})",
+            crate::words::count(all.len(), "client", "clients")
+        );
         export_snapshot::record_export(
             conn,
             &ExportEvent {

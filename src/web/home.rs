@@ -12,6 +12,7 @@ use super::{run_db, AppResult, Layout};
 use crate::auth::{CurrentAccount, Practitioner};
 use crate::db::dashboard_cache::{self, ClientOverview, FlagShelf, OpenFlag};
 use crate::db::Pool;
+use crate::web::flag_text::{flag_text, FlagText};
 
 /// Retests due within this many days are listed as "coming up".
 const DUE_SOON_DAYS: i64 = 14;
@@ -50,20 +51,18 @@ pub struct DashboardQuery {
     flags: String,
 }
 
+/// An open flag as the dashboard lists it: by name, with the flag after it (where the page
+/// returns to once this one is acknowledged).
+pub struct DashFlag {
+    pub flag: OpenFlag,
+    pub text: FlagText,
+    pub next: Option<i64>,
+}
+
 pub struct DueLine {
     pub client: ClientOverview,
     pub due: NaiveDate,
     pub overdue: bool,
-}
-
-impl Dashboard {
-    fn flag_title(&self, kind: &str, summary: &str) -> String {
-        crate::web::hair_tests::report::flag_title(kind, summary)
-    }
-
-    fn pattern_titles(&self, ids: &str) -> String {
-        crate::web::hair_tests::report::pattern_titles(ids)
-    }
 }
 
 #[derive(Template)]
@@ -71,7 +70,7 @@ impl Dashboard {
 struct Dashboard {
     layout: Layout,
     active_clients: i64,
-    open_flags: Vec<OpenFlag>,
+    open_flags: Vec<DashFlag>,
     open_flag_count: i64,
     /// Whether `open_flags` are the borderline type changes (OX-7) rather than the others.
     showing_borderline: bool,
@@ -86,6 +85,13 @@ struct Dashboard {
     oxidation_types: [&'static str; 5],
     /// (id, people's name) of each pattern the filter offers.
     patterns: Vec<(&'static str, String)>,
+}
+
+impl Dashboard {
+    /// The chosen pattern's name for the filter's result line.
+    fn pattern_name(&self) -> String {
+        crate::web::flag_text::finding_name(&self.pattern)
+    }
 }
 
 /// `/` is everyone's start page: a client's is the portal.
@@ -155,6 +161,25 @@ pub async fn dashboard(
         ))
     })
     .await?;
+    // After acknowledging, the list shows the flag that followed (or, for the last, the one
+    // before) where the acknowledged one was.
+    let ids: Vec<i64> = open_flags.iter().map(|f| f.flag_id).collect();
+    let next_ids: Vec<Option<i64>> = (0..ids.len())
+        .map(|i| {
+            ids.get(i + 1)
+                .or_else(|| i.checked_sub(1).and_then(|p| ids.get(p)))
+                .copied()
+        })
+        .collect();
+    let open_flags: Vec<DashFlag> = open_flags
+        .into_iter()
+        .zip(next_ids)
+        .map(|(flag, next)| DashFlag {
+            text: flag_text(&flag.kind, &flag.rule, &flag.flag_key, &flag.summary),
+            flag,
+            next,
+        })
+        .collect();
     let due: Vec<DueLine> = due_rows
         .into_iter()
         .map(|(client, due)| DueLine {

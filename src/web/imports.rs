@@ -359,9 +359,9 @@ pub(crate) fn row_view(row: &LabRow, sex: Option<&str>, reference: &ReferenceSet
                 line: row.line,
                 sample_date: test.sample_date.to_string(),
                 summary: format!(
-                    "{} elements · {oxidation} · {} patterns",
-                    test.levels.len(),
-                    analysis.patterns.len()
+                    "{} · {oxidation} · {}",
+                    crate::words::count(test.levels.len(), "element", "elements"),
+                    crate::words::count(analysis.patterns.len(), "pattern", "patterns")
                 ),
                 errors: Vec::new(),
             }

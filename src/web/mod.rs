@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bulk_import;
 pub mod clients;
 pub mod error;
+pub mod flag_text;
 pub mod forms;
 pub mod hair_tests;
 pub mod health;

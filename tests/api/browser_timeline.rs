@@ -147,7 +147,7 @@ async fn browser_enter_a_test_and_read_the_timeline() {
         serde_json::json!(8),
         "calcium chart has a point per test"
     );
-    assert!(browser.page_text().await.contains("oxidation type changed"));
+    assert!(browser.page_text().await.contains("Oxidation type changed"));
     browser.screenshot("timeline-8-tests").await;
     browser.close().await;
 }

@@ -4,8 +4,10 @@
 //! nothing wider than the viewport, no table that needs sideways scrolling on the laptop, no
 //! table cell without its column's name where the header row is out of sight (a phone), no text
 //! in a chart under 11 px, form fields of one row equally tall (with error messages shown), and
-//! no serious or critical WCAG 2.1 A/AA violation found by axe-core (issue 20, `axe.rs`). Every
-//! problem of every page is collected, then reported together.
+//! no serious or critical WCAG 2.1 A/AA violation found by axe-core (issue 20, `axe.rs`), no code
+//! (P-K-LOW, CMP-3) broken over two lines, a one-row header and a linked favicon (issue 16). On
+//! the phone, the header's "Menu" is opened with the keyboard and checked as a page of its own
+//! (`walk-phone-menu-open.png`). Every problem of every page is collected, then reported together.
 //!
 //! To add a check to every page, add it to `check_page`.
 
@@ -19,6 +21,8 @@ use crate::helpers::{spawn_app, TestApp};
 
 /// The smallest text a chart may show, in CSS pixels at 100 % zoom (issue 16).
 const MIN_CHART_TEXT_PX: f64 = 11.0;
+/// The header's height when it is one row (issue 16: on a phone it wrapped to three, 140 px).
+const MAX_HEADER_PX: i64 = 72;
 /// The portal account of the demo (its sign-in is printed by `seed-demo`).
 pub const PORTAL_EMAIL: &str = "maria.jensen@example.com";
 
@@ -158,6 +162,9 @@ for (const el of document.body.querySelectorAll('*')) {
   if (box.width === 0 || box.height === 0) continue;
   const style = getComputedStyle(el);
   if (style.visibility === 'hidden' || style.display === 'none') continue;
+  // Inside a closed <details> (the phone's menu, "Values as a table"): not rendered.
+  const folded = el.closest('details:not([open])');
+  if (folded && !el.closest('summary') && el !== folded) continue;
   // Moved out of sight on purpose (the skip link until it has focus).
   if (box.right <= 0 || box.bottom <= 0) continue;
   if ((box.right > viewport + 1 || box.left < -1) && !clippedBy(el)) {
@@ -201,7 +208,15 @@ for (const table of document.querySelectorAll('main table')) {
     });
   }
 }
+// A code (P-K-LOW, CMP-3) is one word: it never breaks over two lines.
+const brokenCodes = [...document.querySelectorAll('main code')]
+  .filter((c) => c.getClientRects().length > 1)
+  .map((c) => c.textContent.trim());
+const header = document.querySelector('header.topbar');
 return {
+  brokenCodes: brokenCodes.slice(0, 8),
+  headerHeight: header ? Math.round(header.getBoundingClientRect().height) : 0,
+  icon: !!document.querySelector('link[rel~="icon"]'),
   uneven,
   unlabelled: unlabelled.slice(0, 12),
   width: document.documentElement.scrollWidth,
@@ -269,6 +284,21 @@ async fn check_page(browser: &Browser, viewport: &str, page: &str) -> Vec<String
         );
         problems.push(line);
     }
+    for code in lines("brokenCodes") {
+        problems.push(format!(
+            "{viewport} {page}: the code {code:?} breaks over two lines"
+        ));
+    }
+    // One row: the brand and the links (or the phone's "Menu"), about 52 px; two rows are 90+.
+    let header = measured["headerHeight"].as_i64().unwrap_or(0);
+    if header > MAX_HEADER_PX {
+        problems.push(format!(
+            "{viewport} {page}: the header is {header} px tall (one row is at most {MAX_HEADER_PX} px)"
+        ));
+    }
+    if measured["icon"] != Value::Bool(true) {
+        problems.push(format!("{viewport} {page}: no favicon linked"));
+    }
     for violation in crate::axe::serious_violations(browser, &format!("{viewport} {page}")).await {
         problems.push(format!("{viewport} {page}: axe-core {violation}"));
     }
@@ -308,6 +338,71 @@ async fn visit(
     check_page(browser, viewport, page).await
 }
 
+/// Signs out with the header's button, the one on screen: in the row on a laptop, in the menu
+/// on a phone (opened first).
+pub async fn sign_out(browser: &Browser) {
+    let in_menu = browser
+        .run_js("const d = document.querySelector('details.menu'); return !!d && getComputedStyle(d).display !== 'none';")
+        .await;
+    if in_menu == Value::Bool(true) {
+        browser
+            .run_js("document.querySelector('details.menu').open = true; return null;")
+            .await;
+        browser
+            .click("details.menu form.signout button[type=submit]")
+            .await;
+    } else {
+        browser.click("form.signout button[type=submit]").await;
+    }
+    browser
+        .wait_for_path(|p| p == "/login", "the sign-in page")
+        .await;
+}
+
+/// The phone's header: one row with a "Menu" that opens with the keyboard alone (no script of
+/// ours: a <details>), shows every link, and closes again.
+async fn phone_menu(browser: &Browser, app: &TestApp, label: &str) -> Vec<String> {
+    browser.goto(&app.url("/")).await;
+    let mut problems = Vec::new();
+    let state = r#"
+      const d = document.querySelector('details.menu');
+      if (!d) return null;
+      const links = [...d.querySelectorAll('nav a')].filter((a) => a.getBoundingClientRect().height > 0);
+      return { open: d.open, shown: getComputedStyle(d).display !== 'none', links: links.length,
+               wideLinks: [...document.querySelectorAll('header nav.wide a')]
+                 .filter((a) => a.getBoundingClientRect().height > 0).length };
+    "#;
+    let closed = browser.run_js(state).await;
+    if closed.is_null() || closed["shown"] != Value::Bool(true) {
+        return vec![format!("{label}: no menu in the phone's header")];
+    }
+    if closed["open"] != Value::Bool(false) || closed["wideLinks"].as_i64() != Some(0) {
+        problems.push(format!(
+            "{label}: the links show before the menu is opened: {closed}"
+        ));
+    }
+    browser
+        .run_js("document.querySelector('details.menu summary').focus(); return null;")
+        .await;
+    browser
+        .client()
+        .active_element()
+        .await
+        .expect("the focused summary")
+        .send_keys(&char::from(fantoccini::key::Key::Enter).to_string())
+        .await
+        .expect("press Enter on the menu");
+    let open = browser.run_js(state).await;
+    if open["open"] != Value::Bool(true) || open["links"].as_i64().unwrap_or(0) < 4 {
+        problems.push(format!(
+            "{label}: Enter on \"Menu\" does not show the links: {open}"
+        ));
+    }
+    browser.screenshot(&format!("walk-{label}-menu-open")).await;
+    problems.extend(check_page(browser, "phone", &format!("{label}-menu-open")).await);
+    problems
+}
+
 async fn walk(viewport: Viewport, label: &str) {
     let app = spawn_app().await;
     let demo = demo_ids(&app);
@@ -334,13 +429,16 @@ async fn walk(viewport: Viewport, label: &str) {
         .await;
     problems.extend(check_page(&browser, label, "test-new-errors").await);
 
-    browser.click("form.signout button[type=submit]").await;
-    browser
-        .wait_for_path(|p| p == "/login", "the sign-in page")
-        .await;
+    if label == "phone" {
+        problems.extend(phone_menu(&browser, &app, label).await);
+    }
+    sign_out(&browser).await;
     sign_in(&browser, &app, PORTAL_EMAIL).await;
     for (page, path) in PORTAL_PAGES {
         problems.extend(visit(&browser, &app, label, page, path).await);
+    }
+    if label == "phone" {
+        problems.extend(phone_menu(&browser, &app, &format!("{label}-portal")).await);
     }
     browser.close().await;
     assert!(

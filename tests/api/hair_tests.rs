@@ -133,16 +133,19 @@ async fn editing_and_deleting_recompute_the_flags() {
         .await;
     let timeline = app.get(&format!("/clients/{client}")).await;
     assert!(
-        timeline.body.contains("oxidation degree changed"),
+        timeline.body.contains("Oxidation degree changed"),
         "{}",
         timeline.body
     );
     assert!(
-        timeline.body.contains("pattern resolved") && timeline.body.contains("pattern appeared")
+        timeline.body.contains(" resolved</strong>")
+            && timeline.body.contains(" appeared</strong>")
     );
-    assert!(!timeline.body.contains("oxidation type changed"));
-    let open_flags = timeline.body.matches("class=\"open\"").count();
+    assert!(!timeline.body.contains("Oxidation type changed"));
+    let open_flags = timeline.body.matches("class=\"open").count();
     assert_eq!(open_flags, 4, "degree, 2 resolved, 1 appeared");
+    // A pattern that resolved is good news, styled as such (not as a warning).
+    assert_eq!(timeline.body.matches("class=\"open good\"").count(), 2);
 
     // Edit the second test into a fast oxidizer: the flags follow, nothing stale or doubled.
     let reply = app
@@ -162,9 +165,9 @@ async fn editing_and_deleting_recompute_the_flags() {
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     let timeline = app.get(&format!("/clients/{client}")).await;
-    assert!(timeline.body.contains("oxidation type changed"));
+    assert!(timeline.body.contains("Oxidation type changed"));
     assert!(timeline.body.contains("slow → fast"), "{}", timeline.body);
-    assert!(!timeline.body.contains("oxidation degree changed"));
+    assert!(!timeline.body.contains("Oxidation degree changed"));
 
     // Delete it: no flags remain; restore brings them back.
     let deleted = app
@@ -187,7 +190,7 @@ async fn editing_and_deleting_recompute_the_flags() {
     )
     .await;
     let timeline = app.get(&format!("/clients/{client}")).await;
-    assert!(timeline.body.contains("oxidation type changed"));
+    assert!(timeline.body.contains("Oxidation type changed"));
     assert!(!timeline.body.contains("Recently deleted tests"));
 }
 
@@ -242,7 +245,7 @@ async fn acknowledgement_survives_recomputation() {
         "{}",
         timeline.body
     );
-    assert_eq!(timeline.body.matches("class=\"open\"").count(), 3);
+    assert_eq!(timeline.body.matches("class=\"open").count(), 3);
 }
 
 const GOOD_CSV: &str = "sample_date,lab,Ca,Mg,Na,K\n2025-03-01,ARL,160,18,8,2\n2025-07-01,ARL,70,9,20,9\n2025-11-01,ARL,45,5,30,15\n";
@@ -277,7 +280,7 @@ async fn import_previews_then_imports_every_row() {
         assert!(timeline.body.contains(date), "{date}");
     }
     assert!(
-        timeline.body.contains("oxidation type changed"),
+        timeline.body.contains("Oxidation type changed"),
         "slow → fast between the last two"
     );
     // A pending import is gone once used, and confirming it again (double click, second tab)
@@ -308,7 +311,7 @@ async fn a_file_with_one_bad_row_imports_nothing() {
     let preview_path = reply.location().to_string();
     let preview = app.get(&preview_path).await;
     assert_eq!(preview.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(preview.body.contains("1 of 3 rows have errors"));
+    assert!(preview.body.contains("1 of 3 rows has an error"));
     assert!(
         preview.body.contains("<strong>Mg</strong>"),
         "error shown for its cell"

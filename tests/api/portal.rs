@@ -390,17 +390,17 @@ async fn share_results_is_off_until_the_practitioner_turns_it_on() {
     app.signed_in_practitioner("pat@example.com").await;
     let client_id = app.create_client("Noah Schmidt").await;
     let page = app.get(&format!("/clients/{client_id}")).await;
-    assert!(page.body.contains("Not allowed"));
+    assert!(page.body.contains("Not shared"));
     let path = format!("/clients/{client_id}");
     let on = app
         .submit(&path, &format!("{path}/share-results"), &[("share", "1")])
         .await;
     assert_eq!(on.status, StatusCode::SEE_OTHER);
     let page = app.get(&path).await;
-    assert!(page.body.contains("Allowed") && page.body.contains("Stop sharing results"));
+    assert!(page.body.contains("Shared <span") && page.body.contains("Stop sharing results"));
     app.submit(&path, &format!("{path}/share-results"), &[("share", "0")])
         .await;
-    assert!(app.get(&path).await.body.contains("Not allowed"));
+    assert!(app.get(&path).await.body.contains("Not shared"));
     let mut conn = app.pool.get().unwrap();
     let details: Vec<String> = audit_events::table
         .filter(audit_events::record_kind.eq("client"))

@@ -207,7 +207,7 @@ async fn a_cloned_edited_and_chosen_set_reanalyses_every_test_and_flag() {
     let notice = app.get(chosen.location()).await;
     assert!(notice
         .body
-        .contains("1 client(s) and 2 test(s) were re-analysed with wilson-2025@2"));
+        .contains("1 client and 2 tests were re-analysed with wilson-2025@2"));
     let page = app.get(&page_path).await;
     assert!(
         page.body.contains("reference set wilson-2025@2"),

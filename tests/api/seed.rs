@@ -327,12 +327,13 @@ async fn the_demo_shows_every_finding_of_the_fuller_reading_by_name() {
         ["Maria Jensen"],
         "the hint for hidden copper in a slow oxidizer with cramps"
     );
-    // CMP-3 for burned-out and hidden copper, appearing and resolving, by name.
+    // CMP-3 for burned-out and hidden copper, appearing and resolving, by name (issue 16: the
+    // name heads the flag, its codes follow).
     for flag in [
-        "pattern appeared: Fast oxidizer with low sodium/potassium",
-        "pattern resolved: Fast oxidizer with low sodium/potassium",
-        "pattern appeared: Hidden copper",
-        "pattern resolved: Hidden copper",
+        "<strong>Fast oxidizer with low sodium/potassium appeared</strong>",
+        "<strong>Fast oxidizer with low sodium/potassium resolved</strong>",
+        "<strong>Hidden copper appeared</strong>",
+        "<strong>Hidden copper resolved</strong>",
     ] {
         assert!(!shown_by(&timelines, flag).is_empty(), "no flag {flag:?}");
     }

@@ -102,8 +102,10 @@ async fn sharing_is_toggled_and_audited() {
     assert!(app.get(&path).await.body.contains("Share with the client"));
     let audit = app.get("/audit").await;
     assert!(
-        audit.body.contains("<td data-label=\"Action\">share")
-            && audit.body.contains("<td data-label=\"Action\">unshare")
+        audit.body.contains(">shared a progress summary</a>")
+            && audit
+                .body
+                .contains(">stopped sharing a progress summary</a>")
     );
 }
 

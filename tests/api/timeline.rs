@@ -35,7 +35,7 @@ async fn an_imported_year_raises_the_expected_flags() {
     // slow moderate → slow mild (degree), slow → mixed, mixed → fast (type changes).
     assert_eq!(
         page.body
-            .matches("<strong>oxidation type changed</strong>")
+            .matches("<strong>Oxidation type changed</strong>")
             .count(),
         2,
         "{}",
@@ -45,11 +45,13 @@ async fn an_imported_year_raises_the_expected_flags() {
     assert!(page.body.contains("mixed → fast"));
     assert_eq!(
         page.body
-            .matches("<strong>oxidation degree changed</strong>")
+            .matches("<strong>Oxidation degree changed</strong>")
             .count(),
         1
     );
-    assert!(page.body.contains("P-K-LOW") && page.body.contains("pattern resolved"));
+    assert!(
+        page.body.contains("<code>P-K-LOW</code>") && page.body.contains("Low potassium resolved")
+    );
 }
 
 #[actix_web::test]
@@ -220,7 +222,7 @@ async fn dashboard_lists_open_flags_and_filters_by_oxidation_and_pattern() {
     let dashboard = app.get("/").await;
     assert_eq!(dashboard.status, StatusCode::OK);
     assert!(
-        dashboard.body.contains("Fast Client") && dashboard.body.contains("oxidation type changed")
+        dashboard.body.contains("Fast Client") && dashboard.body.contains("Oxidation type changed")
     );
     let by_type = app.get("/?oxidation=fast").await;
     let results = &by_type.body[by_type.body.find("id=\"filter\"").unwrap()..];
@@ -254,4 +256,54 @@ async fn dashboard_query_count_does_not_grow_with_clients() {
     assert_eq!(few, many, "queries for 1 client: {few}, for 16: {many}");
     // Session lookup, 7 dashboard queries, and (PostgreSQL) a liveness check per checkout.
     assert!(many <= 12, "a handful of queries: {many}");
+}
+
+/// Issue 16: a flag is acknowledged on the dashboard itself (a form per flag, no script), and the
+/// answer returns to the dashboard at the flag that followed it; findings read by name there,
+/// their codes apart and never broken.
+#[actix_web::test]
+async fn a_flag_is_acknowledged_in_place_on_the_dashboard() {
+    let app = spawn_app().await;
+    app.signed_in_practitioner("pat@example.com").await;
+    client_with_year(&app, "Maria Jensen").await;
+    let dashboard = app.get("/").await;
+    let forms: Vec<&str> = dashboard
+        .body
+        .split("action=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|action| action.ends_with("/acknowledge"))
+        .collect();
+    assert!(forms.len() >= 2, "{}", dashboard.body);
+    assert!(dashboard.body.contains("Low potassium resolved"));
+    assert!(dashboard.body.contains("<code>P-K-LOW</code>"));
+    assert!(!dashboard.body.contains("pattern_resolved"));
+    // The first flag's form names the one after it as the place to return to.
+    let (first, second) = (forms[0], forms[1]);
+    let second_id = second.split('/').nth(4).expect("a flag id");
+    assert!(dashboard
+        .body
+        .contains(&format!("name=\"next\" value=\"{second_id}\"")));
+    let reply = app
+        .submit(
+            "/",
+            first,
+            &[("note", "seen"), ("back", "dashboard"), ("next", second_id)],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.location(), format!("/#flag-{second_id}"));
+    let after = app.get("/").await;
+    assert!(!after.body.contains(&format!("action=\"{first}\"")));
+    assert!(after.body.contains(&format!("id=\"flag-{second_id}\"")));
+    // Anything else in `back` returns to the client's record, never to a URL from the form.
+    let reply = app
+        .submit("/", second, &[("back", "https://example.com/")])
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert!(
+        reply.location().starts_with("/clients/"),
+        "{}",
+        reply.location()
+    );
 }

@@ -173,10 +173,10 @@ fn reanalyze(
 ) -> Result<Reanalysis, DbError> {
     let done = reanalyze_practitioner(conn, actor.account_id, reference)?;
     let detail = format!(
-        "{}: {} clients, {} tests",
+        "{}: {}, {}",
         reference.label(),
-        done.clients,
-        done.tests
+        crate::words::count(done.clients, "client", "clients"),
+        crate::words::count(done.tests, "test", "tests")
     );
     record(
         conn,

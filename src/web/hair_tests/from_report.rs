@@ -287,7 +287,8 @@ pub async fn read(
         }
         Outcome::NotAReport(text, found) => {
             let message = format!(
-                "This does not look like a hair test report: {found} element result(s) were recognised (at least {MIN_ELEMENTS} are needed). {} Check that it is the lab's results page, correct the text below, or type the values into the form.",
+                "This does not look like a hair test report: {} recognised (at least {MIN_ELEMENTS} are needed). {} Check that it is the lab's results page, correct the text below, or type the values into the form.",
+                crate::words::count(found, "element result was", "element results were"),
                 if has_file { "The text read from the PDF is in the box below." } else { "" }
             );
             return upload_page(&scoped, unprocessable, Some(message), text);

@@ -219,27 +219,6 @@ pub fn pattern_title(id: &str) -> String {
     crate::export::plain::pattern_name(id)
 }
 
-/// Stored space-separated pattern ids (` P-CA-SHELL P-K-LOW `) as names for a list cell.
-pub fn pattern_titles(ids: &str) -> String {
-    ids.split_whitespace()
-        .map(pattern_title)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// A flag's headline for people: the kind in words (`oxidation type changed`), and for a CMP-3
-/// flag (whose stored summary starts with the pattern's id) the pattern's name:
-/// `pattern appeared: Hidden copper`.
-pub fn flag_title(kind: &str, summary: &str) -> String {
-    let words = kind.replace('_', " ");
-    match summary.split_whitespace().next() {
-        Some(id) if kind.starts_with("pattern_") && id.starts_with("P-") => {
-            format!("{words}: {}", pattern_title(id))
-        }
-        _ => words,
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct ChangeLine {
     pub label: String,
@@ -307,30 +286,6 @@ pub fn change_lines(comparison: &Comparison) -> (Vec<ChangeLine>, Vec<ChangeLine
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn flags_and_pattern_lists_are_headed_by_names() {
-        assert_eq!(
-            flag_title(
-                "pattern_appeared",
-                "P-HIDDEN-CU 3× appeared: 3 indicators hold"
-            ),
-            "pattern appeared: Hidden copper"
-        );
-        assert_eq!(
-            flag_title("pattern_resolved", "P-BURNED-OUT 1× resolved (was: …)"),
-            "pattern resolved: Fast oxidizer with low sodium/potassium"
-        );
-        assert_eq!(
-            flag_title("oxidation_type_changed", "slow → mixed"),
-            "oxidation type changed"
-        );
-        assert_eq!(
-            pattern_titles(" P-BOWL P-MG-SHELL "),
-            "Bowl pattern, Magnesium shell"
-        );
-        assert_eq!(pattern_titles(" "), "");
-    }
 
     #[test]
     fn bars_are_centred_on_the_reference_and_clamped() {

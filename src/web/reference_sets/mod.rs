@@ -125,7 +125,10 @@ fn notice(query: &ListQuery, active_label: &str) -> Option<String> {
     let count = |raw: &Option<String>| raw.as_deref().and_then(|n| n.parse::<u64>().ok());
     let reanalysed = match (count(&query.clients), count(&query.tests)) {
         (Some(clients), Some(tests)) => format!(
-            " {clients} client(s) and {tests} test(s) were re-analysed with {active_label}, and their flags recomputed."
+            " {} and {} {} re-analysed with {active_label}, and their flags recomputed.",
+            crate::words::count(clients, "client", "clients"),
+            crate::words::count(tests, "test", "tests"),
+            crate::words::noun(clients + tests, "was", "were"),
         ),
         _ => String::new(),
     };

@@ -153,7 +153,7 @@ pub fn assemble(
                 .supplements
                 .iter()
                 .map(|s| {
-                    let dose = format!("{} {}", s.dose, s.unit).trim().to_string();
+                    let dose = crate::words::amount(&s.dose, &s.unit);
                     [s.name.as_str(), dose.as_str(), s.frequency.as_str()]
                         .iter()
                         .filter(|p| !p.is_empty())

@@ -65,8 +65,8 @@ pub struct PatternName {
 #[derive(Debug, Clone)]
 pub struct FlagLine {
     pub row: FlagRow,
-    /// `Hidden copper appeared`, `oxidation type changed`: the headline for people.
-    pub title: String,
+    /// The flag by name, its codes apart (`web::flag_text`).
+    pub text: crate::web::flag_text::FlagText,
     pub from_date: Option<NaiveDate>,
     pub to_date: Option<NaiveDate>,
 }
@@ -350,7 +350,12 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
         flags: sorted_newest_change_first(loaded.flags, &dates)
             .into_iter()
             .map(|row| FlagLine {
-                title: crate::web::hair_tests::report::flag_title(&row.kind, &row.summary),
+                text: crate::web::flag_text::flag_text(
+                    &row.kind,
+                    &row.rule,
+                    &row.flag_key,
+                    &row.summary,
+                ),
                 from_date: row.from_test_id.and_then(|id| dates.get(&id).copied()),
                 to_date: row.to_test_id.and_then(|id| dates.get(&id).copied()),
                 row,
@@ -442,6 +447,27 @@ fn charts(
 pub struct AcknowledgeForm {
     #[serde(default)]
     note: String,
+    /// `dashboard` or `dashboard-borderline` when acknowledged from the dashboard's list: the
+    /// answer goes back there (the shelf it was on), not to the client's record.
+    #[serde(default)]
+    back: String,
+    /// The flag listed after this one, where the dashboard scrolls back to (no script needed).
+    #[serde(default)]
+    next: String,
+}
+
+/// Where an acknowledgement returns: the dashboard at the same spot of the list when it came
+/// from there, else the client's flags. Only these known places, never a URL from the form.
+fn after_acknowledging(client_id: i64, back: &str, next: &str) -> String {
+    let anchor = match next.trim().parse::<i64>() {
+        Ok(id) if id > 0 => format!("#flag-{id}"),
+        _ => "#flags".to_string(),
+    };
+    match back {
+        "dashboard" => format!("/{anchor}"),
+        "dashboard-borderline" => format!("/?flags=borderline{anchor}"),
+        _ => format!("/clients/{client_id}#flags"),
+    }
 }
 
 pub async fn acknowledge_flag(
@@ -478,5 +504,28 @@ pub async fn acknowledge_flag(
     if !acknowledged {
         return Err(AppError::NotFound);
     }
-    Ok(redirect(&format!("/clients/{client_id}#flags")))
+    Ok(redirect(&after_acknowledging(
+        client_id, &form.back, &form.next,
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::after_acknowledging;
+
+    #[test]
+    fn acknowledging_returns_to_known_places_only() {
+        assert_eq!(after_acknowledging(7, "", ""), "/clients/7#flags");
+        assert_eq!(after_acknowledging(7, "dashboard", "42"), "/#flag-42");
+        assert_eq!(after_acknowledging(7, "dashboard", ""), "/#flags");
+        assert_eq!(
+            after_acknowledging(7, "dashboard-borderline", "x"),
+            "/?flags=borderline#flags"
+        );
+        assert_eq!(
+            after_acknowledging(7, "https://evil.example", "1"),
+            "/clients/7#flags"
+        );
+        assert_eq!(after_acknowledging(7, "dashboard", "-3"), "/#flags");
+    }
 }
