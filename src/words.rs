@@ -40,6 +40,15 @@ pub fn noun<'a>(n: impl Number, one: &'a str, many: &'a str) -> &'a str {
     }
 }
 
+/// The first letter upper case: "sodium" → "Sodium" (titles, headlines).
+pub fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// Count nouns of supplement doses, singular and plural. Units of measure (mg, IU, ml, tsp, …)
 /// do not agree with the dose and are left as typed.
 const COUNT_UNITS: &[(&str, &str)] = &[

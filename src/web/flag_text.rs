@@ -55,14 +55,8 @@ pub fn flag_text(kind: &str, rule: &str, flag_key: &str, summary: &str) -> FlagT
         ("oxidation_type_changed", _) => "Oxidation type changed".to_string(),
         ("borderline_type_change", _) => "Borderline type change".to_string(),
         ("oxidation_degree_changed", _) => "Oxidation degree changed".to_string(),
-        (other, _) => {
-            let words = other.replace('_', " ");
-            let mut chars = words.chars();
-            match chars.next() {
-                Some(first) => first.to_uppercase().chain(chars).collect(),
-                None => "Flag".to_string(),
-            }
-        }
+        ("", _) => "Flag".to_string(),
+        (other, _) => crate::words::capitalize(&other.replace('_', " ")),
     };
     let detail = match pattern {
         // The summary starts with the code and the verb the headline already says: keep what
@@ -94,6 +88,23 @@ pub fn flag_text(kind: &str, rule: &str, flag_key: &str, summary: &str) -> FlagT
         rule: rule.to_string(),
         good_news: kind == "pattern_resolved",
     }
+}
+
+/// A flag as a progress summary froze it (`export::summary::FlagSummary`: the kind in words and
+/// no key): the finding's code is the first word of its summary (`P-CA-SHELL 2× appeared …`).
+pub fn frozen_flag_text(kind_words: &str, rule: &str, summary: &str) -> FlagText {
+    let kind = kind_words.replace(' ', "_");
+    let mut words = summary.split_whitespace();
+    let key = match words.next() {
+        Some(code) if code.starts_with("P-") => {
+            match words.next().and_then(|w| w.strip_suffix('×')) {
+                Some(times) => format!("{kind}:{code}:{times}x"),
+                None => format!("{kind}:{code}"),
+            }
+        }
+        _ => kind.clone(),
+    };
+    flag_text(&kind, rule, &key, summary)
 }
 
 #[cfg(test)]
@@ -146,6 +157,30 @@ mod tests {
         assert_eq!(t.code, None);
         assert_eq!(t.rule, "CMP-2");
         assert_eq!(flag_text("new_kind", "X", "", "s").headline, "New kind");
+    }
+
+    #[test]
+    fn frozen_flags_read_like_live_ones() {
+        let t = frozen_flag_text(
+            "pattern appeared",
+            "CMP-3",
+            "P-NAK-INV appeared: 1 ≤ Na/K 2.2 < 2.5",
+        );
+        assert_eq!(t.headline, "Sodium/potassium inversion appeared");
+        assert_eq!(t.detail, "1 ≤ Na/K 2.2 < 2.5");
+        let t = frozen_flag_text(
+            "pattern resolved",
+            "CMP-3",
+            "P-CA-SHELL 2× resolved (now 1×): Ca 170",
+        );
+        assert_eq!(t.headline, "Calcium shell 2× resolved");
+        assert_eq!(t.detail, "(now 1×): Ca 170");
+        let t = frozen_flag_text(
+            "oxidation degree changed",
+            "CMP-2",
+            "slow moderate → slow mild",
+        );
+        assert_eq!(t.headline, "Oxidation degree changed");
     }
 
     #[test]

@@ -199,7 +199,11 @@ async fn browser_portal_day_is_entered_with_the_keyboard_alone() {
         focused(&browser).await
     );
     // Straight to the first symptom (a <summary>), open it with Enter, rate it with the arrows.
-    let path = tab_to(&browser, "summary|").await;
+    let mut path = tab_to(&browser, "summary|").await;
+    if focused(&browser).await.contains("Menu") {
+        // The header's menu (a <summary> too) comes before the page's symptoms.
+        path.extend(tab_to(&browser, "summary|").await);
+    }
     assert!(
         !path
             .iter()

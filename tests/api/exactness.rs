@@ -68,7 +68,7 @@ async fn borderline_type_changes_are_flagged_and_listed_apart() {
     }
     let timeline = app.get(&format!("/clients/{wobbly}")).await;
     assert!(
-        timeline.body.contains("borderline type change")
+        timeline.body.contains("Borderline type change")
             && timeline
                 .body
                 .contains("borderline: Ca/K 3.9 is 2.5 % from 4"),

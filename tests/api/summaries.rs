@@ -57,7 +57,7 @@ async fn a_summary_covers_the_period_with_comment_tests_charts_and_disclaimer() 
     assert!(page.body.contains("Magnesium glycinate — 200 mg"));
     assert_eq!(page.body.matches("<svg xmlns").count(), 8);
     assert!(page.body.contains("not a diagnosis"));
-    assert!(page.body.contains("oxidation degree changed"));
+    assert!(page.body.contains("Oxidation degree changed"));
     assert!(page.body.contains("Days logged: 0 of 181"));
 }
 
