@@ -90,6 +90,19 @@ pub fn flag_text(kind: &str, rule: &str, flag_key: &str, summary: &str) -> FlagT
     }
 }
 
+/// A sentence that names a finding's code ("Consider … (P-BIOUNAVAIL-CA: …)") cut around the
+/// code, so the page sets the code apart (`<code>`, never broken at its hyphens).
+pub fn around_code(text: &str, code: &Option<String>) -> (String, Option<String>, String) {
+    match code.as_deref().and_then(|c| text.find(c).map(|at| (c, at))) {
+        Some((code, at)) => (
+            text[..at].to_string(),
+            Some(code.to_string()),
+            text[at + code.len()..].to_string(),
+        ),
+        None => (text.to_string(), None, String::new()),
+    }
+}
+
 /// A flag as a progress summary froze it (`export::summary::FlagSummary`: the kind in words and
 /// no key): the finding's code is the first word of its summary (`P-CA-SHELL 2× appeared …`).
 pub fn frozen_flag_text(kind_words: &str, rule: &str, summary: &str) -> FlagText {
@@ -157,6 +170,21 @@ mod tests {
         assert_eq!(t.code, None);
         assert_eq!(t.rule, "CMP-2");
         assert_eq!(flag_text("new_kind", "X", "", "s").headline, "New kind");
+    }
+
+    #[test]
+    fn a_code_in_a_sentence_is_set_apart() {
+        let code = Some("P-K-LOW".to_string());
+        assert_eq!(
+            around_code("Consider low potassium (P-K-LOW: K 3 < 4).", &code),
+            (
+                "Consider low potassium (".to_string(),
+                code.clone(),
+                ": K 3 < 4).".to_string()
+            )
+        );
+        assert_eq!(around_code("Magnesium.", &None).1, None);
+        assert_eq!(around_code("No code here.", &code).0, "No code here.");
     }
 
     #[test]

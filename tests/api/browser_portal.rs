@@ -141,7 +141,16 @@ async fn browser_phone_client_logs_a_day() {
     browser
         .wait_for_path(|p| p == "/portal", "the saved diary")
         .await;
-    let text = browser.page_text().await;
+    // The form posts to the page it is on: the path is /portal before the answer too, so wait
+    // for the answer itself (a busy machine answers in more than no time).
+    let mut text = browser.page_text().await;
+    for _ in 0..40 {
+        if text.contains("Saved.") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        text = browser.page_text().await;
+    }
     assert!(text.contains("Saved."), "{text}");
     assert!(
         browser

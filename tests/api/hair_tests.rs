@@ -433,11 +433,11 @@ async fn cramps_in_the_diary_bring_considerations_onto_the_test_page() {
         page.body
     );
     assert!(page.body.contains(
-        "Consider slow oxidation with calcium that is biologically unavailable (P-BIOUNAVAIL-CA"
+        "Consider slow oxidation with calcium that is biologically unavailable (<code>P-BIOUNAVAIL-CA</code>"
     ));
     assert!(page
         .body
-        .contains("Consider very low potassium (P-K-VLOW: K 2.0 ≤ 2)"));
+        .contains("Consider very low potassium (<code>P-K-VLOW</code>: K 2.0 ≤ 2)"));
     assert!(page.body.contains("short-term need for magnesium"));
     // Entries after the test do not count.
     let later = app
