@@ -201,7 +201,7 @@ mod tests {
             "CMP-3",
             "P-CA-SHELL 2× resolved (now 1×): Ca 170",
         );
-        assert_eq!(t.headline, "Calcium shell 2× resolved");
+        assert_eq!(t.headline, "Calcium shell resolved");
         assert_eq!(t.detail, "(now 1×): Ca 170");
         let t = frozen_flag_text(
             "oxidation degree changed",
