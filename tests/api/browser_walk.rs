@@ -208,8 +208,10 @@ for (const table of document.querySelectorAll('main table')) {
     });
   }
 }
-// A code (P-K-LOW, CMP-3) is one word: it never breaks over two lines.
+// A finding's or rule's code (P-K-LOW, CMP-3) is one word: it never breaks over two lines. (A
+// setup key or URI in a <code> may wrap: it is no code of ours.)
 const brokenCodes = [...document.querySelectorAll('main code')]
+  .filter((c) => /^[A-Z]+(-[A-Za-z0-9]+)+$/.test(c.textContent.trim()))
   .filter((c) => c.getClientRects().length > 1)
   .map((c) => c.textContent.trim());
 const header = document.querySelector('header.topbar');

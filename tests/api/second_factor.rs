@@ -697,7 +697,7 @@ async fn browser_enrol_and_sign_in_with_a_code() {
             .screenshot_full_page(&format!("second-factor-on-{name}"))
             .await;
 
-        browser.click("form.signout button").await;
+        crate::browser_walk::sign_out(&browser).await;
         browser
             .wait_for_path(|p| p == "/login", "the sign-in page")
             .await;
