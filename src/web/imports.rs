@@ -160,6 +160,8 @@ struct PreviewPage {
     take: bool,
     /// The other clients' reference codes the rows name (shown with the choice to take them).
     other_refs: Vec<String>,
+    /// Every row with an error only names another client: taking them is all it needs.
+    only_other_client: bool,
 }
 
 impl PreviewPage {
@@ -238,9 +240,12 @@ impl PreviewWindow {
 }
 
 /// The rows of an upload for this client, and the other clients' reference codes they name.
+#[derive(Default)]
 struct CheckedRows {
     rows: Vec<LabRow>,
     other_refs: Vec<String>,
+    /// Rows refused only because they name another client (valid once taken).
+    refused_for_ref: usize,
 }
 
 /// The rows of an upload for this client: parse errors, plus a `client_ref` that names another
@@ -256,6 +261,7 @@ fn checked_rows(
     crate::labcsv::apply_form_rules(&mut rows, crate::web::view::today());
     let own = client.reference_code.as_deref().map(str::trim);
     let mut other_refs = std::collections::BTreeSet::new();
+    let mut refused_for_ref = 0;
     for row in &mut rows {
         let Ok(test) = &row.result else { continue };
         let Some(reference) = test.client_ref.as_deref().map(str::trim) else {
@@ -266,6 +272,7 @@ fn checked_rows(
         }
         other_refs.insert(reference.to_string());
         if !take {
+            refused_for_ref += 1;
             row.result = Err(vec![crate::labcsv::CellError {
                 column: "client_ref".into(),
                 message: format!(
@@ -278,6 +285,7 @@ fn checked_rows(
     Ok(CheckedRows {
         rows,
         other_refs: other_refs.into_iter().collect(),
+        refused_for_ref,
     })
 }
 
@@ -314,10 +322,15 @@ pub async fn preview(
     .await?;
     let sex = scoped.client.sex.clone();
     let take = takes(query.take.as_deref());
-    let (header_error, rows, other_refs) = match checked_rows(&pending, &scoped.client, take) {
-        Ok(checked) => (None, checked.rows, checked.other_refs),
-        Err(message) => (Some(message), Vec::new(), Vec::new()),
+    let (header_error, checked) = match checked_rows(&pending, &scoped.client, take) {
+        Ok(checked) => (None, checked),
+        Err(message) => (Some(message), CheckedRows::default()),
     };
+    let CheckedRows {
+        rows,
+        other_refs,
+        refused_for_ref,
+    } = checked;
     let total_rows = rows.len();
     let bad_rows = rows.iter().filter(|r| r.result.is_err()).count();
     let window = PreviewWindow::new(total_rows, bad_rows, query.page.as_deref());
@@ -344,6 +357,7 @@ pub async fn preview(
             window,
             take,
             other_refs,
+            only_other_client: bad_rows > 0 && bad_rows == refused_for_ref,
             client: scoped.client,
         },
     )

@@ -400,3 +400,79 @@ async fn browser_results_name_each_element_on_a_phone() {
         browser.close().await;
     }
 }
+
+/// Another client's `hair-tests.csv` in the import preview, on a phone and a laptop: the refusal
+/// says why and offers the choice; taken, the preview says so and imports (issue 13).
+#[actix_web::test]
+async fn browser_import_preview_offers_to_take_another_clients_rows() {
+    let app = spawn_app().await;
+    app.signed_in_practitioner("pat@example.com").await;
+    let mut ids = Vec::new();
+    for (name, code) in [("Maria Jensen", "MJ-1"), ("Tom Becker", "TB-2")] {
+        let reply = app
+            .submit(
+                "/clients/new",
+                "/clients",
+                &[("full_name", name), ("sex", "F"), ("reference_code", code)],
+            )
+            .await;
+        ids.push(
+            reply
+                .location()
+                .trim_start_matches("/clients/")
+                .parse::<i64>()
+                .unwrap(),
+        );
+    }
+    let csv = "sample_date,lab,Ca,Mg,Na,K\n2025-01-10,ARL,160,18,8,2\n2025-05-02,ARL,70,9,20,9\n";
+    let reply = app.upload_csv(ids[0], "lab.csv", csv, "mg%").await;
+    let preview = reply.location().to_string();
+    app.submit(&preview, &format!("{preview}/confirm"), &[])
+        .await;
+    let exported = app
+        .get(&format!("/clients/{}/export/tests.csv", ids[0]))
+        .await;
+    let reply = app
+        .upload_csv(ids[1], "hair-tests.csv", &exported.body, "mg%")
+        .await;
+    let preview = reply.location().to_string();
+    for (viewport, name) in [(Viewport::PHONE, "phone"), (Viewport::LAPTOP, "laptop")] {
+        let Some(browser) = Browser::start(viewport).await else {
+            return;
+        };
+        browser.goto(&app.url("/login")).await;
+        browser.fill("#email", "pat@example.com").await;
+        browser.fill("#password", "correct horse battery").await;
+        browser
+            .click("form[action='/login'] button[type=submit]")
+            .await;
+        browser.wait_for_path(|p| p == "/", "the dashboard").await;
+        browser.goto(&app.url(&preview)).await;
+        let text = browser.page_text().await;
+        assert!(text.contains("name another client"), "{text}");
+        browser
+            .screenshot_full_page(&format!("import-take-choice-{name}"))
+            .await;
+        browser.click("#take-choice a.button").await;
+        browser
+            .wait_for_path(|p| p == preview, "the preview taking the rows")
+            .await;
+        let mut taken = false;
+        for _ in 0..50 {
+            if browser.page_text().await.contains("Taking these rows") {
+                taken = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(taken, "the preview takes the rows");
+        browser
+            .screenshot_full_page(&format!("import-taken-{name}"))
+            .await;
+        let overflow = browser
+            .run_js("const e = document.documentElement; return e.scrollWidth - e.clientWidth")
+            .await;
+        assert_eq!(overflow, 0, "{name}: wider than the viewport");
+        browser.close().await;
+    }
+}

@@ -236,6 +236,11 @@ async fn another_clients_tests_csv_is_taken_only_by_explicit_choice() {
         page.body
     );
     assert!(page.body.contains("another client's export"));
+    assert!(
+        page.body.contains("3 of 3 rows name another client"),
+        "{}",
+        page.body
+    );
     let take_link = format!("{preview}?take=1");
     assert!(
         page.body.contains(&format!("href=\"{take_link}\"")),
