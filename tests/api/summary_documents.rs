@@ -487,7 +487,9 @@ async fn a_new_summary_starts_at_the_first_test_and_holds_every_test() {
     let doc = article(&page.body);
     for date in ["2025-01-10", "2025-05-02", "2025-09-01"] {
         assert!(
-            doc.contains(&format!("<td data-label=\"Sample\">{date}")),
+            doc.contains(&format!(
+                "<td data-label=\"Sample\" class=\"nowrap\">{date}"
+            )),
             "{date} in the table: {doc}"
         );
     }
