@@ -6,31 +6,18 @@
 
 use super::{login::normalize_email, session, tokens};
 use crate::db::accounts::{self, Account, NewAccount, ROLE_CLIENT};
-use crate::db::audit::{record, AuditEntry};
 use crate::db::clients::ClientRow;
 use crate::db::invitations::{self, InvitationRow, InvitationState, LIFETIME};
-use crate::db::{client_accounts, client_portal, new_id, now, sessions, write_tx, DbConn, DbError};
+use crate::db::{client_accounts, client_portal, new_id, now, sessions, DbConn, DbError};
+use crate::service::commands::{audited, Actor, Author, Event};
 
-fn audit(
-    conn: &mut DbConn,
-    account_id: i64,
-    action: &str,
-    record_kind: &str,
-    record_id: i64,
-    remote_addr: &str,
-    detail: &str,
-) -> Result<(), DbError> {
-    record(
-        conn,
-        &AuditEntry {
-            account_id: Some(account_id),
-            action,
-            record_kind,
-            record_id: Some(record_id),
-            remote_addr: Some(remote_addr),
-            detail,
-        },
-    )
+fn event<'a>(action: &'a str, record_kind: &'a str, record_id: i64, detail: &'a str) -> Event<'a> {
+    Event {
+        action,
+        record_kind,
+        record_id: Some(record_id),
+        detail,
+    }
 }
 
 /// A new link. The token is returned once, to be shown to the practitioner; it is not stored.
@@ -49,18 +36,19 @@ pub fn create(
     client_id: i64,
     remote_addr: &str,
 ) -> Result<CreatedInvitation, DbError> {
-    write_tx(conn, |conn| {
+    let actor = Actor {
+        account_id: practitioner_id,
+        remote_addr,
+    };
+    audited(conn, actor, |conn, trail| {
         let at = now();
         for id in invitations::revoke_open(conn, client_id, at)? {
-            audit(
-                conn,
-                practitioner_id,
+            trail.record(event(
                 "revoke",
                 "invitation",
                 id,
-                remote_addr,
                 "replaced by a new invitation",
-            )?;
+            ));
         }
         let token = tokens::new_token();
         let row = InvitationRow {
@@ -80,15 +68,7 @@ pub fn create(
         } else {
             "portal invitation for a client"
         };
-        audit(
-            conn,
-            practitioner_id,
-            "create",
-            "invitation",
-            row.id,
-            remote_addr,
-            detail,
-        )?;
+        trail.record(event("create", "invitation", row.id, detail));
         Ok(CreatedInvitation { token, row, reset })
     })
 }
@@ -100,18 +80,14 @@ pub fn revoke(
     client_id: i64,
     remote_addr: &str,
 ) -> Result<usize, DbError> {
-    write_tx(conn, |conn| {
+    let actor = Actor {
+        account_id: practitioner_id,
+        remote_addr,
+    };
+    audited(conn, actor, |conn, trail| {
         let ids = invitations::revoke_open(conn, client_id, now())?;
         for id in &ids {
-            audit(
-                conn,
-                practitioner_id,
-                "revoke",
-                "invitation",
-                *id,
-                remote_addr,
-                "",
-            )?;
+            trail.record(event("revoke", "invitation", *id, ""));
         }
         Ok(ids.len())
     })
@@ -176,89 +152,84 @@ pub enum AcceptOutcome {
 
 pub fn accept(conn: &mut DbConn, answer: &Acceptance) -> Result<AcceptOutcome, DbError> {
     let email = normalize_email(answer.email);
-    write_tx(conn, |conn| {
-        let at = now();
-        let Some(view) = lookup(conn, answer.token)? else {
-            return Ok(AcceptOutcome::Missing);
-        };
-        if view.state != InvitationState::Open {
-            return Ok(AcceptOutcome::Gone(view.state));
-        }
-        let existing = view.account.as_ref().map(|a| a.id);
-        if client_accounts::email_taken(conn, &email, existing)? {
-            return Ok(AcceptOutcome::EmailTaken);
-        }
-        // Conditional on the link still being open: of two racing acceptances, one wins.
-        if !invitations::mark_accepted(conn, view.row.id, at)? {
-            return Ok(AcceptOutcome::Gone(InvitationState::Accepted));
-        }
-        let account_id = match existing {
-            Some(id) => {
-                client_accounts::update_credentials(conn, id, &email, answer.password_hash)?;
-                sessions::delete_for_account(conn, id)?;
-                audit(
-                    conn,
-                    id,
-                    "reset_access",
-                    "account",
-                    id,
-                    answer.remote_addr,
-                    "password replaced and every session ended by a reset-access link",
-                )?;
-                id
+    // Every event is the client's account's: the one the link resets or creates.
+    audited(
+        conn,
+        Author::request(None, answer.remote_addr),
+        |conn, trail| {
+            let at = now();
+            let Some(view) = lookup(conn, answer.token)? else {
+                return Ok(AcceptOutcome::Missing);
+            };
+            if view.state != InvitationState::Open {
+                return Ok(AcceptOutcome::Gone(view.state));
             }
-            None => {
-                let id = new_id();
-                accounts::insert(
-                    conn,
-                    &NewAccount {
-                        id,
-                        role: ROLE_CLIENT,
-                        email: &email,
-                        display_name: view.client.full_name.trim(),
-                        password_hash: answer.password_hash,
-                        client_id: Some(view.client.id),
-                        created_at: at,
-                    },
-                )?;
-                audit(
-                    conn,
-                    id,
-                    "create",
-                    "account",
-                    id,
-                    answer.remote_addr,
-                    "client account created from an invitation",
-                )?;
-                id
+            let existing = view.account.as_ref().map(|a| a.id);
+            if client_accounts::email_taken(conn, &email, existing)? {
+                return Ok(AcceptOutcome::EmailTaken);
             }
-        };
-        audit(
-            conn,
-            account_id,
-            "accept",
-            "invitation",
-            view.row.id,
-            answer.remote_addr,
-            "",
-        )?;
-        if let Some(hash) = answer.replaced_session {
-            sessions::delete(conn, hash)?;
-        }
-        let session_token = session::create(conn, account_id)?;
-        audit(
-            conn,
-            account_id,
-            "sign_in",
-            "account",
-            account_id,
-            answer.remote_addr,
-            "",
-        )?;
-        Ok(AcceptOutcome::SignedIn {
-            session_token,
-            account_id,
-            reset: existing.is_some(),
-        })
-    })
+            // Conditional on the link still being open: of two racing acceptances, one wins.
+            if !invitations::mark_accepted(conn, view.row.id, at)? {
+                return Ok(AcceptOutcome::Gone(InvitationState::Accepted));
+            }
+            let account_id = match existing {
+                Some(id) => {
+                    client_accounts::update_credentials(conn, id, &email, answer.password_hash)?;
+                    sessions::delete_for_account(conn, id)?;
+                    trail.record_by(
+                        Some(id),
+                        event(
+                            "reset_access",
+                            "account",
+                            id,
+                            "password replaced and every session ended by a reset-access link",
+                        ),
+                    );
+                    id
+                }
+                None => {
+                    let id = new_id();
+                    accounts::insert(
+                        conn,
+                        &NewAccount {
+                            id,
+                            role: ROLE_CLIENT,
+                            email: &email,
+                            display_name: view.client.full_name.trim(),
+                            password_hash: answer.password_hash,
+                            client_id: Some(view.client.id),
+                            created_at: at,
+                        },
+                    )?;
+                    trail.record_by(
+                        Some(id),
+                        event(
+                            "create",
+                            "account",
+                            id,
+                            "client account created from an invitation",
+                        ),
+                    );
+                    id
+                }
+            };
+            trail.record_by(
+                Some(account_id),
+                event("accept", "invitation", view.row.id, ""),
+            );
+            if let Some(hash) = answer.replaced_session {
+                sessions::delete(conn, hash)?;
+            }
+            let session_token = session::create(conn, account_id)?;
+            trail.record_by(
+                Some(account_id),
+                event("sign_in", "account", account_id, ""),
+            );
+            Ok(AcceptOutcome::SignedIn {
+                session_token,
+                account_id,
+                reset: existing.is_some(),
+            })
+        },
+    )
 }

@@ -9,9 +9,9 @@ use chrono::Duration;
 
 use super::tokens::{new_token, sha256_hex};
 use super::{password, session};
-use crate::db::audit::{self, AuditEntry};
 use crate::db::login_attempts::{self, AttemptKey};
 use crate::db::{accounts, now, second_factors, trusted_devices, DbConn, DbError};
+use crate::service::commands::{audited, Author, Event};
 use crate::service::validation::{looks_like_email, FieldErrors};
 
 pub const WINDOW: Duration = Duration::minutes(15);
@@ -98,21 +98,30 @@ pub(crate) fn admit(conn: &mut DbConn, key: &AttemptKey) -> Result<Option<i64>, 
     Ok(Some(id))
 }
 
+/// An event of signing in to `account_id` (none: an email of no account).
+pub(super) fn account_event(action: &str, account_id: Option<i64>) -> Event<'_> {
+    Event {
+        action,
+        record_kind: "account",
+        record_id: account_id,
+        detail: "",
+    }
+}
+
+/// Records a sign-in event that changes nothing else (a refused or paused attempt), named by
+/// the account it was for and the address it came from.
 pub(super) fn record_event(
     conn: &mut DbConn,
     action: &str,
     account_id: Option<i64>,
     remote_addr: &str,
 ) -> Result<(), DbError> {
-    audit::record(
+    audited(
         conn,
-        &AuditEntry {
-            account_id,
-            action,
-            record_kind: "account",
-            record_id: account_id,
-            remote_addr: Some(remote_addr),
-            detail: "",
+        Author::request(account_id, remote_addr),
+        |_, trail| {
+            trail.record(account_event(action, account_id));
+            Ok(())
         },
     )
 }
@@ -165,32 +174,37 @@ pub fn attempt(conn: &mut DbConn, credentials: &Credentials) -> Result<LoginOutc
         tracing::info!(account = ?account_id, "failed sign-in");
         return Ok(LoginOutcome::Rejected);
     };
-    login_attempts::mark_succeeded(conn, attempt_id)?;
-    if password::needs_rehash(&account.password_hash) {
-        if let Ok(upgraded) = password::hash(credentials.password) {
-            accounts::update_password_hash(conn, account.id, &upgraded)?;
+    // Hashed before the write lock is taken: hashing is the slow part.
+    let upgraded = password::needs_rehash(&account.password_hash)
+        .then(|| password::hash(credentials.password).ok())
+        .flatten();
+    let author = Author::request(Some(account.id), remote_addr);
+    audited(conn, author, |conn, trail| {
+        login_attempts::mark_succeeded(conn, attempt_id)?;
+        if let Some(upgraded) = &upgraded {
+            accounts::update_password_hash(conn, account.id, upgraded)?;
         }
-    }
-    if second_factors::is_on(conn, account.id)? {
-        // Half-way: the failures counted so far stay until the code is right too, so the
-        // password, entered again, never buys more guesses at the code.
-        let pending_token = super::second_factor::start_pending(conn, account.id)?;
-        record_event(conn, "sign_in_code_asked", Some(account.id), remote_addr)?;
-        return Ok(LoginOutcome::SecondFactorNeeded { pending_token });
-    }
-    login_attempts::clear_for(conn, &key)?;
-    let new_device = match device {
-        Some(_) => None,
-        None => Some(trust_device(conn, account.id)?),
-    };
-    let token = session::create(conn, account.id)?;
-    record_event(conn, "sign_in", Some(account.id), remote_addr)?;
-    tracing::info!(account = account.id, "signed in");
-    Ok(LoginOutcome::SignedIn {
-        token,
-        account_id: account.id,
-        role: account.role,
-        new_device,
+        if second_factors::is_on(conn, account.id)? {
+            // Half-way: the failures counted so far stay until the code is right too, so the
+            // password, entered again, never buys more guesses at the code.
+            let pending_token = super::second_factor::start_pending(conn, account.id)?;
+            trail.record(account_event("sign_in_code_asked", Some(account.id)));
+            return Ok(LoginOutcome::SecondFactorNeeded { pending_token });
+        }
+        login_attempts::clear_for(conn, &key)?;
+        let new_device = match device {
+            Some(_) => None,
+            None => Some(trust_device(conn, account.id)?),
+        };
+        let token = session::create(conn, account.id)?;
+        trail.record(account_event("sign_in", Some(account.id)));
+        tracing::info!(account = account.id, "signed in");
+        Ok(LoginOutcome::SignedIn {
+            token,
+            account_id: account.id,
+            role: account.role.clone(),
+            new_device,
+        })
     })
 }
 
@@ -208,7 +222,7 @@ pub fn trust_device(conn: &mut DbConn, account_id: i64) -> Result<String, DbErro
     Ok(token)
 }
 
-/// Creates a practitioner account; used by the CLI and the one-time setup page.
+/// Creates a practitioner account; used by the CLI and the seeder.
 pub fn create_practitioner(
     conn: &mut DbConn,
     email: &str,
@@ -216,6 +230,47 @@ pub fn create_practitioner(
     password_hash: &str,
 ) -> Result<i64, DbError> {
     let id = crate::db::new_id();
+    audited(conn, author_of_new(id), |conn, trail| {
+        insert_practitioner(conn, trail, id, email, display_name, password_hash)
+    })?;
+    Ok(id)
+}
+
+/// The one-time setup: the first practitioner's account and a session for it, or `None` when a
+/// practitioner exists already (checked inside the write lock: two browsers racing on setup
+/// create one account). The setup page is answered like the command line, without an address.
+pub fn set_up_first_practitioner(
+    conn: &mut DbConn,
+    email: &str,
+    display_name: &str,
+    password_hash: &str,
+) -> Result<Option<String>, DbError> {
+    let id = crate::db::new_id();
+    audited(conn, author_of_new(id), |conn, trail| {
+        if accounts::count_practitioners(conn)? > 0 {
+            return Ok(None);
+        }
+        insert_practitioner(conn, trail, id, email, display_name, password_hash)?;
+        Ok(Some(session::create(conn, id)?))
+    })
+}
+
+/// A new account is the author of its own creation.
+fn author_of_new(id: i64) -> Author<'static> {
+    Author {
+        account_id: Some(id),
+        remote_addr: None,
+    }
+}
+
+fn insert_practitioner(
+    conn: &mut DbConn,
+    trail: &mut crate::service::commands::Trail,
+    id: i64,
+    email: &str,
+    display_name: &str,
+    password_hash: &str,
+) -> Result<(), DbError> {
     accounts::insert(
         conn,
         &accounts::NewAccount {
@@ -228,16 +283,11 @@ pub fn create_practitioner(
             created_at: now(),
         },
     )?;
-    audit::record(
-        conn,
-        &AuditEntry {
-            account_id: Some(id),
-            action: "create",
-            record_kind: "account",
-            record_id: Some(id),
-            remote_addr: None,
-            detail: "practitioner account created",
-        },
-    )?;
-    Ok(id)
+    trail.record(Event {
+        action: "create",
+        record_kind: "account",
+        record_id: Some(id),
+        detail: "practitioner account created",
+    });
+    Ok(())
 }

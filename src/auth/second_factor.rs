@@ -13,17 +13,16 @@
 
 use chrono::{Duration, Utc};
 
-use super::login::{admit, device_key, record_event, trust_device, LoginOutcome};
+use super::login::{account_event, admit, device_key, record_event, trust_device, LoginOutcome};
 use super::password;
 use super::session;
 use super::tokens::{new_token, sha256_hex};
 use super::totp::{self, Answer};
 use crate::db::accounts::{self, Account};
-use crate::db::audit::{self, AuditEntry};
 use crate::db::login_attempts::{self, AttemptKey};
-use crate::db::{now, second_factors, write_tx, DbConn, DbError};
-use crate::service::commands::hair_tests::Actor;
+use crate::db::{now, second_factors, DbConn, DbError};
 use crate::service::commands::second_factor::{self as commands, Used};
+use crate::service::commands::{audited, Actor, Event};
 
 /// How long the code may take after the password.
 pub const PENDING_LIFETIME: Duration = Duration::minutes(5);
@@ -62,17 +61,19 @@ fn failed(
     detail: &str,
 ) -> Result<(), DbError> {
     tracing::info!(account = account_id, "wrong second factor");
-    audit::record(
-        conn,
-        &AuditEntry {
-            account_id: Some(account_id),
+    let actor = Actor {
+        account_id,
+        remote_addr,
+    };
+    audited(conn, actor, |_, trail| {
+        trail.record(Event {
             action: commands::FAILED,
             record_kind: commands::RECORD_KIND,
             record_id: Some(account_id),
-            remote_addr: Some(remote_addr),
             detail,
-        },
-    )
+        });
+        Ok(())
+    })
 }
 
 /// What the typed answer proves against the account's stored factor, without taking it.
@@ -124,10 +125,10 @@ pub fn attempt_code(conn: &mut DbConn, attempt: &CodeAttempt) -> Result<LoginOut
     let used = check_stored(conn, account.id, &answer)?;
     let signed_in = match used {
         None => None,
-        Some(used) => write_tx(conn, |conn| {
+        Some(used) => audited(conn, actor, |conn, trail| {
             // Taking the code and ending the pending sign-in in one transaction: a replay, or
             // a second request with the same pending cookie, finds one of them gone.
-            if !commands::take(conn, &actor, &used)?
+            if !commands::take(conn, trail, account.id, &used)?
                 || !second_factors::take_pending(conn, &pending_hash)?
             {
                 return Ok(None);
@@ -137,7 +138,7 @@ pub fn attempt_code(conn: &mut DbConn, attempt: &CodeAttempt) -> Result<LoginOut
                 None => Some(trust_device(conn, account.id)?),
             };
             let token = session::create(conn, account.id)?;
-            record_event(conn, "sign_in", Some(account.id), remote_addr)?;
+            trail.record(account_event("sign_in", Some(account.id)));
             Ok(Some((token, new_device)))
         })?,
     };

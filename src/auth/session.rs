@@ -11,6 +11,7 @@ use chrono::{Duration, NaiveDateTime};
 use crate::db::accounts::Account;
 use crate::db::sessions::{self, SessionRow};
 use crate::db::{now, DbConn, DbError, Pool};
+use crate::service::commands::{audited, Actor, Event};
 use crate::service::{run_db, AppError};
 
 use super::tokens::{new_token, sha256_hex};
@@ -94,6 +95,20 @@ pub fn create(conn: &mut DbConn, account_id: i64) -> Result<String, DbError> {
         },
     )?;
     Ok(token)
+}
+
+/// Signing out: the session ends, audited as the account's.
+pub fn end(conn: &mut DbConn, actor: &Actor, token_hash: &str) -> Result<(), DbError> {
+    audited(conn, actor, |conn, trail| {
+        sessions::delete(conn, token_hash)?;
+        trail.record(Event {
+            action: "sign_out",
+            record_kind: "account",
+            record_id: Some(actor.account_id),
+            detail: "",
+        });
+        Ok(())
+    })
 }
 
 fn is_live(row: &SessionRow, account: &Account, at: NaiveDateTime) -> bool {

@@ -226,62 +226,6 @@ pub enum ChangeOutcome {
     Missing,
 }
 
-pub fn apply_change(
-    conn: &mut DbConn,
-    practitioner_id: i64,
-    client_id: i64,
-    change: ClientChange,
-    remote_addr: &str,
-) -> Result<ChangeOutcome, DbError> {
-    use super::audit::{record, AuditEntry};
-    super::write_tx(conn, |conn| {
-        let at = super::now();
-        if let ClientChange::Create(fields) | ClientChange::Update(fields) = &change {
-            if let Some(code) = &fields.reference_code {
-                let except = matches!(change, ClientChange::Update(_)).then_some(client_id);
-                if reference_code_taken(conn, practitioner_id, code, except)? {
-                    return Ok(ChangeOutcome::ReferenceCodeTaken);
-                }
-            }
-        }
-        let (touched, action) = match &change {
-            ClientChange::Create(fields) => {
-                insert(conn, client_id, practitioner_id, fields, at)?;
-                // A new client is recent activity on the dashboard before any test exists.
-                super::dashboard_cache::write(conn, client_id, 0, None)?;
-                (1, "create")
-            }
-            ClientChange::Update(fields) => (
-                update(conn, practitioner_id, client_id, fields, at)?,
-                "update",
-            ),
-            ClientChange::Archive => (
-                set_archived(conn, practitioner_id, client_id, Some(at), at)?,
-                "archive",
-            ),
-            ClientChange::Restore => (
-                set_archived(conn, practitioner_id, client_id, None, at)?,
-                "restore",
-            ),
-        };
-        if touched == 0 {
-            return Ok(ChangeOutcome::Missing);
-        }
-        record(
-            conn,
-            &AuditEntry {
-                account_id: Some(practitioner_id),
-                action,
-                record_kind: "client",
-                record_id: Some(client_id),
-                remote_addr: Some(remote_addr),
-                detail: "",
-            },
-        )?;
-        Ok(ChangeOutcome::Done(client_id))
-    })
-}
-
 /// The practitioner's clients with these reference codes, by code (archived ones too: their
 /// tests still belong to them).
 pub fn by_reference_codes(

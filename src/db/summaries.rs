@@ -10,7 +10,7 @@ use diesel::prelude::*;
 
 use super::audit::{record, AuditEntry};
 use super::schema::summaries;
-use super::{new_id, now, write_tx, DbConn, DbError};
+use super::{now, write_tx, DbConn, DbError};
 
 /// How long a deleted summary can be restored.
 pub const RESTORE_WINDOW: Duration = Duration::days(30);
@@ -39,70 +39,22 @@ impl SummaryRow {
     }
 }
 
-/// What a new summary covers; its content is assembled from the records inside the creating
-/// transaction, so it is a consistent picture of one moment.
-pub struct NewSummary<'a> {
-    pub practitioner_id: i64,
-    pub client_id: i64,
-    pub period: (NaiveDate, NaiveDate),
-    pub comment: &'a str,
-    pub remote_addr: &'a str,
-}
-
-pub fn create<F>(conn: &mut DbConn, new: &NewSummary, content: F) -> Result<i64, DbError>
-where
-    F: FnOnce(&mut DbConn, &SummaryRow) -> Result<String, DbError>,
-{
-    write_tx(conn, |conn| {
-        let mut row = SummaryRow {
-            id: new_id(),
-            client_id: new.client_id,
-            created_by: new.practitioner_id,
-            period_start: new.period.0,
-            period_end: new.period.1,
-            comment: new.comment.to_string(),
-            created_at: now(),
-            shared_at: None,
-            content: None,
-            deleted_at: None,
-        };
-        let json = content(conn, &row)?;
-        row.content = Some(json);
-        diesel::insert_into(summaries::table)
-            .values((
-                summaries::id.eq(row.id),
-                summaries::client_id.eq(row.client_id),
-                summaries::created_by.eq(row.created_by),
-                summaries::period_start.eq(row.period_start),
-                summaries::period_end.eq(row.period_end),
-                summaries::comment.eq(&row.comment),
-                summaries::created_at.eq(row.created_at),
-                summaries::content.eq(&row.content),
-            ))
-            .execute(conn)?;
-        audit(conn, new.practitioner_id, "create", row.id, new.remote_addr)?;
-        Ok(row.id)
-    })
-}
-
-fn audit(
-    conn: &mut DbConn,
-    account_id: i64,
-    action: &str,
-    id: i64,
-    remote_addr: &str,
-) -> Result<(), DbError> {
-    record(
-        conn,
-        &AuditEntry {
-            account_id: Some(account_id),
-            action,
-            record_kind: "summary",
-            record_id: Some(id),
-            remote_addr: Some(remote_addr),
-            detail: "",
-        },
-    )
+/// Stores a new summary row with its content, inside the caller's transaction (the command in
+/// `service::commands::summaries` assembles the content in the same transaction).
+pub fn insert(conn: &mut DbConn, row: &SummaryRow) -> Result<(), DbError> {
+    diesel::insert_into(summaries::table)
+        .values((
+            summaries::id.eq(row.id),
+            summaries::client_id.eq(row.client_id),
+            summaries::created_by.eq(row.created_by),
+            summaries::period_start.eq(row.period_start),
+            summaries::period_end.eq(row.period_end),
+            summaries::comment.eq(&row.comment),
+            summaries::created_at.eq(row.created_at),
+            summaries::content.eq(&row.content),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Stores the content of a summary made before contents were stored; a summary that already
@@ -199,83 +151,52 @@ pub fn list_shared(conn: &mut DbConn, client_id: i64) -> Result<Vec<SummaryRow>,
         .load(conn)?)
 }
 
+/// Shares a live summary with the client or stops sharing it; returns the rows changed.
 pub fn set_shared(
     conn: &mut DbConn,
-    practitioner_id: i64,
     client_id: i64,
     id: i64,
     shared: bool,
-    remote_addr: &str,
 ) -> Result<usize, DbError> {
-    write_tx(conn, |conn| {
-        let updated = diesel::update(
-            summaries::table
-                .filter(summaries::id.eq(id))
-                .filter(summaries::client_id.eq(client_id))
-                .filter(summaries::deleted_at.is_null()),
-        )
-        .set(summaries::shared_at.eq(shared.then(now)))
-        .execute(conn)?;
-        if updated > 0 {
-            let action = if shared { "share" } else { "unshare" };
-            audit(conn, practitioner_id, action, id, remote_addr)?;
-        }
-        Ok(updated)
-    })
+    Ok(diesel::update(
+        summaries::table
+            .filter(summaries::id.eq(id))
+            .filter(summaries::client_id.eq(client_id))
+            .filter(summaries::deleted_at.is_null()),
+    )
+    .set(summaries::shared_at.eq(shared.then(now)))
+    .execute(conn)?)
 }
 
 /// Soft-deletes a live summary (it leaves the portal at once). Returns false when there is no
 /// such live summary.
-pub fn delete(
-    conn: &mut DbConn,
-    practitioner_id: i64,
-    client_id: i64,
-    id: i64,
-    remote_addr: &str,
-) -> Result<bool, DbError> {
-    write_tx(conn, |conn| {
-        let updated = diesel::update(
-            summaries::table
-                .filter(summaries::id.eq(id))
-                .filter(summaries::client_id.eq(client_id))
-                .filter(summaries::deleted_at.is_null()),
-        )
-        .set(summaries::deleted_at.eq(Some(now())))
-        .execute(conn)?;
-        if updated > 0 {
-            audit(conn, practitioner_id, "delete", id, remote_addr)?;
-        }
-        Ok(updated > 0)
-    })
+pub fn mark_deleted(conn: &mut DbConn, client_id: i64, id: i64) -> Result<bool, DbError> {
+    let updated = diesel::update(
+        summaries::table
+            .filter(summaries::id.eq(id))
+            .filter(summaries::client_id.eq(client_id))
+            .filter(summaries::deleted_at.is_null()),
+    )
+    .set(summaries::deleted_at.eq(Some(now())))
+    .execute(conn)?;
+    Ok(updated > 0)
 }
 
-/// Restores a summary deleted within the restore window. It comes back unshared: sharing it
-/// again is a decision of its own. Returns false when there is nothing to restore.
-pub fn restore(
-    conn: &mut DbConn,
-    practitioner_id: i64,
-    client_id: i64,
-    id: i64,
-    remote_addr: &str,
-) -> Result<bool, DbError> {
-    write_tx(conn, |conn| {
-        let at = now();
-        let updated = diesel::update(
-            summaries::table
-                .filter(summaries::id.eq(id))
-                .filter(summaries::client_id.eq(client_id))
-                .filter(summaries::deleted_at.ge(at - RESTORE_WINDOW)),
-        )
-        .set((
-            summaries::deleted_at.eq(None::<NaiveDateTime>),
-            summaries::shared_at.eq(None::<NaiveDateTime>),
-        ))
-        .execute(conn)?;
-        if updated > 0 {
-            audit(conn, practitioner_id, "restore", id, remote_addr)?;
-        }
-        Ok(updated > 0)
-    })
+/// Brings back a summary deleted within the restore window, unshared: sharing it again is a
+/// decision of its own. Returns false when there is nothing to restore.
+pub fn unmark_deleted(conn: &mut DbConn, client_id: i64, id: i64) -> Result<bool, DbError> {
+    let updated = diesel::update(
+        summaries::table
+            .filter(summaries::id.eq(id))
+            .filter(summaries::client_id.eq(client_id))
+            .filter(summaries::deleted_at.ge(now() - RESTORE_WINDOW)),
+    )
+    .set((
+        summaries::deleted_at.eq(None::<NaiveDateTime>),
+        summaries::shared_at.eq(None::<NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    Ok(updated > 0)
 }
 
 /// Records a download of a summary's PDF (or the client's copy) like every other export.

@@ -9,9 +9,9 @@ use diesel::prelude::*;
 
 use crate::domain::ANALYSIS_RULES_VERSION;
 
-use crate::db::audit::{self, AuditEntry};
 use crate::db::schema::{analysis_rules, clients};
-use crate::db::{now, reference_sets, write_tx, DbConn, DbError};
+use crate::db::{now, reference_sets, DbConn, DbError};
+use crate::service::commands::{audited, Author, Event};
 
 use super::reanalysis;
 
@@ -38,7 +38,7 @@ pub fn bring_up_to_date(conn: &mut DbConn) -> Result<Option<Rederived>, DbError>
     if stored_version(conn)? >= current {
         return Ok(None);
     }
-    write_tx(conn, |conn| {
+    audited(conn, Author::SYSTEM, |conn, trail| {
         // Checked again under the write lock: another instance may have just done it.
         if stored_version(conn)? >= current {
             return Ok(None);
@@ -65,17 +65,12 @@ pub fn bring_up_to_date(conn: &mut DbConn) -> Result<Option<Rederived>, DbError>
                 done.clients,
                 reference.label()
             );
-            audit::record(
-                conn,
-                &AuditEntry {
-                    account_id: None,
-                    action: "reanalyze",
-                    record_kind: "practitioner",
-                    record_id: Some(*practitioner_id),
-                    remote_addr: None,
-                    detail: &detail,
-                },
-            )?;
+            trail.record(Event {
+                action: "reanalyze",
+                record_kind: "practitioner",
+                record_id: Some(*practitioner_id),
+                detail: &detail,
+            });
         }
         let updated = diesel::update(analysis_rules::table.find(1))
             .set((

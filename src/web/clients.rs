@@ -15,6 +15,8 @@ use crate::db::clients::{
     self, ArchiveFilter, ChangeOutcome, ClientChange, ClientFields, ClientRow, ClientSearch,
 };
 use crate::db::{new_id, Pool};
+use crate::service::commands::clients as client_commands;
+use crate::service::commands::Actor;
 
 pub const PAGE_SIZE: i64 = 25;
 
@@ -314,7 +316,11 @@ async fn save(
         } else {
             ClientChange::Create(&fields)
         };
-        clients::apply_change(conn, owner, id, change, &addr)
+        let actor = Actor {
+            account_id: owner,
+            remote_addr: &addr,
+        };
+        client_commands::apply(conn, &actor, id, change)
     })
     .await?;
     match outcome {
@@ -404,7 +410,11 @@ async fn set_archived(
         } else {
             ClientChange::Restore
         };
-        clients::apply_change(conn, owner, id, change, &addr)
+        let actor = Actor {
+            account_id: owner,
+            remote_addr: &addr,
+        };
+        client_commands::apply(conn, &actor, id, change)
     })
     .await?;
     match outcome {

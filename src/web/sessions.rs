@@ -12,7 +12,8 @@ use crate::auth::login::validate_new_account;
 use crate::auth::login::{self, LoginOutcome};
 use crate::auth::session::{self, resolve};
 use crate::auth::{password, CurrentAccount};
-use crate::db::{accounts, sessions as session_rows, write_tx, DbError, Pool};
+use crate::db::{accounts, Pool};
+use crate::service::commands::Actor;
 use crate::text::control_character_problem;
 
 #[derive(Template)]
@@ -200,18 +201,11 @@ pub async fn logout(
     let account_id = current.account().id;
     let addr = remote_addr(&req);
     run_db(&pool, move |conn| {
-        session_rows::delete(conn, &token_hash)?;
-        crate::db::audit::record(
-            conn,
-            &crate::db::audit::AuditEntry {
-                account_id: Some(account_id),
-                action: "sign_out",
-                record_kind: "account",
-                record_id: Some(account_id),
-                remote_addr: Some(&addr),
-                detail: "",
-            },
-        )
+        let actor = Actor {
+            account_id,
+            remote_addr: &addr,
+        };
+        session::end(conn, &actor, &token_hash)
     })
     .await?;
     let mut response = redirect("/login");
@@ -314,14 +308,7 @@ pub async fn submit_setup(
         .map_err(AppError::Internal)?;
     let (name, email) = (form.name.clone(), form.email.clone());
     let created = run_db(&pool, move |conn| {
-        write_tx(conn, |conn| {
-            // Re-checked inside the write lock: two browsers racing on setup create one account.
-            if accounts::count_practitioners(conn)? > 0 {
-                return Ok(None);
-            }
-            let id = login::create_practitioner(conn, &email, &name, &hash)?;
-            Ok::<_, DbError>(Some(crate::auth::session::create(conn, id)?))
-        })
+        login::set_up_first_practitioner(conn, &email, &name, &hash)
     })
     .await?;
     let Some(token) = created else {

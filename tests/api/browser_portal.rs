@@ -3,9 +3,10 @@
 //! target/screenshots/ (portal-*.png).
 
 use chrono::Duration;
-use htma_tracker::db::clients::{apply_change, ClientChange, ClientFields};
+use htma_tracker::db::clients::{ClientChange, ClientFields};
 use htma_tracker::domain::diary::{EntryInput, Severity, SymptomReading, TimeOfDay};
-use htma_tracker::service::commands::{diary::save, Actor as Author};
+use htma_tracker::service::commands::diary::save;
+use htma_tracker::service::commands::{clients::apply as apply_change, Actor};
 
 use crate::browser::{Browser, Viewport};
 use crate::helpers::spawn_app;
@@ -29,10 +30,12 @@ async fn browser_phone_client_logs_a_day() {
         };
         apply_change(
             &mut conn,
-            practitioner,
+            &Actor {
+                account_id: practitioner,
+                remote_addr: "test",
+            },
             client_id,
             ClientChange::Create(&fields),
-            "test",
         )
         .unwrap();
         htma_tracker::auth::invite::create(&mut conn, practitioner, client_id, "test")
@@ -93,7 +96,7 @@ async fn browser_phone_client_logs_a_day() {
                 note: String::new(),
                 triggers: String::new(),
             };
-            let author = Author {
+            let author = Actor {
                 account_id: account,
                 remote_addr: "test",
             };
@@ -208,10 +211,12 @@ async fn browser_practitioner_reads_and_annotates_the_diary() {
         };
         apply_change(
             &mut conn,
-            practitioner,
+            &Actor {
+                account_id: practitioner,
+                remote_addr: "test",
+            },
             client_id,
             ClientChange::Create(&fields),
-            "test",
         )
         .unwrap();
         // Four weeks: cramps low, then rising in the last fortnight.
@@ -234,7 +239,7 @@ async fn browser_practitioner_reads_and_annotates_the_diary() {
                 },
                 triggers: String::new(),
             };
-            let author = Author {
+            let author = Actor {
                 account_id: practitioner,
                 remote_addr: "test",
             };

@@ -1,10 +1,11 @@
 //! Headless Chromium: enter a hair test through the form, read its analysis, and look at a
 //! timeline of 8 tests (screenshots in target/screenshots/).
 
-use htma_tracker::db::clients::{apply_change, ClientChange, ClientFields};
+use htma_tracker::db::clients::{ClientChange, ClientFields};
 use htma_tracker::db::hair_tests::HairTestFields;
 use htma_tracker::domain::element::Element;
 use htma_tracker::domain::level::MineralLevel;
+use htma_tracker::service::commands::clients::apply as apply_change;
 use htma_tracker::service::commands::hair_tests::{
     self as hair_test_commands, Actor, TestChange, TestInput,
 };
@@ -42,10 +43,12 @@ async fn browser_enter_a_test_and_read_the_timeline() {
         };
         apply_change(
             &mut conn,
-            practitioner,
+            &Actor {
+                account_id: practitioner,
+                remote_addr: "test",
+            },
             client_id,
             ClientChange::Create(&fields),
-            "test",
         )
         .unwrap();
         for (date, [ca, mg, na, k]) in SERIES {

@@ -150,12 +150,14 @@ async fn list_is_searchable_and_paginated() {
                 phone: None,
                 notes: String::new(),
             };
-            htma_tracker::db::clients::apply_change(
+            htma_tracker::service::commands::clients::apply(
                 &mut conn,
-                owner,
+                &htma_tracker::service::commands::Actor {
+                    account_id: owner,
+                    remote_addr: "test",
+                },
                 htma_tracker::db::new_id(),
                 htma_tracker::db::clients::ClientChange::Create(&fields),
-                "test",
             )
             .unwrap();
         }

@@ -642,7 +642,7 @@ async fn a_practitioner_can_add_symptoms_for_a_client() {
 #[actix_web::test]
 async fn weekly_statistics_and_the_rising_flag_on_the_real_engine() {
     use htma_tracker::domain::diary::{EntryInput, Severity, SymptomReading};
-    use htma_tracker::service::commands::{diary::save, Actor as Author};
+    use htma_tracker::service::commands::{diary::save, Actor};
     use htma_tracker::service::diary_period::DiaryPeriod;
 
     let app = spawn_app().await;
@@ -671,7 +671,7 @@ async fn weekly_statistics_and_the_rising_flag_on_the_real_engine() {
                 note: String::new(),
                 triggers: String::new(),
             };
-            let author = Author {
+            let author = Actor {
                 account_id: 1,
                 remote_addr: "test",
             };

@@ -376,7 +376,7 @@ fn log_cramps(
     time: Option<htma_tracker::domain::diary::TimeOfDay>,
 ) {
     use htma_tracker::domain::diary::{EntryInput, Severity, SymptomReading};
-    use htma_tracker::service::commands::{diary::save, Actor as Author};
+    use htma_tracker::service::commands::{diary::save, Actor};
     let mut conn = app.pool.get().unwrap();
     let input = EntryInput {
         date: date.parse().unwrap(),
@@ -390,7 +390,7 @@ fn log_cramps(
     };
     save(
         &mut conn,
-        &Author {
+        &Actor {
             account_id: account,
             remote_addr: "test",
         },

@@ -479,7 +479,7 @@ async fn the_portal_shows_the_program_in_force_read_only() {
 #[actix_web::test]
 async fn the_portal_lists_the_summaries_shared_with_the_client_only() {
     use htma_tracker::db::schema::summaries;
-    use htma_tracker::db::summaries::set_shared;
+    use htma_tracker::service::commands::{summaries::set_shared, Actor};
 
     let app = spawn_app().await;
     let setup = portal_setup(&app, "pat@example.com", "Maria Jensen", "maria@example.com").await;
@@ -513,7 +513,11 @@ async fn the_portal_lists_the_summaries_shared_with_the_client_only() {
         let mut conn = app.pool.get().unwrap();
         let shared = legacy(&mut conn, day(8, 1), day(11, 20));
         let private = legacy(&mut conn, day(9, 1), day(11, 21));
-        set_shared(&mut conn, practitioner, setup.client_id, shared, true, "t").unwrap();
+        let actor = Actor {
+            account_id: practitioner,
+            remote_addr: "t",
+        };
+        set_shared(&mut conn, &actor, setup.client_id, shared, true).unwrap();
         (shared, private)
     };
     let page = app.get("/portal").await;

@@ -5,11 +5,10 @@ use std::collections::BTreeMap;
 
 use chrono::Duration;
 
-use crate::db::audit::{record, AuditEntry};
 use crate::db::hair_tests::{self, HairTestFields};
 use crate::db::mapping::{level_rows, sex_of, summary_of};
 use crate::db::reference_sets::reference_set_for_saving;
-use crate::db::{now, write_tx, DbConn, DbError};
+use crate::db::{now, DbConn, DbError};
 use crate::domain::element::Element;
 use crate::domain::level::MineralLevel;
 use crate::domain::reference::ReferenceSet;
@@ -34,6 +33,7 @@ pub enum TestChange<'a> {
 }
 
 pub use super::Actor;
+use super::{audited, Author, Event, Trail};
 
 /// Applies one change. Returns false when the test is not there to change (or, for a restore,
 /// is past the restore window).
@@ -45,78 +45,85 @@ pub fn apply(
     test_id: i64,
     change: TestChange,
 ) -> Result<bool, DbError> {
-    write_tx(conn, |conn| {
-        let at = now();
-        // Resolved inside the transaction, so the stored label is the set the flags use too.
-        let reference = reference_set_for_saving(conn, client_id)?;
-        let action = match &change {
-            TestChange::Create(input) => {
-                let summary = summary_for(input, client_sex, &reference);
-                hair_tests::insert(
-                    conn,
-                    test_id,
-                    client_id,
-                    &input.fields,
-                    &summary,
-                    &level_rows(test_id, &input.levels),
-                    at,
-                )?;
-                "create"
-            }
-            TestChange::Update(input) => {
-                let Some(existing) = hair_tests::find_for_client(conn, client_id, test_id)? else {
-                    return Ok(false);
-                };
-                if existing.deleted_at.is_some() {
-                    return Ok(false);
-                }
-                let summary = summary_for(input, client_sex, &reference);
-                hair_tests::update(
-                    conn,
-                    test_id,
-                    &input.fields,
-                    &summary,
-                    &level_rows(test_id, &input.levels),
-                    at,
-                )?;
-                "update"
-            }
-            TestChange::Delete => {
-                let Some(existing) = hair_tests::find_for_client(conn, client_id, test_id)? else {
-                    return Ok(false);
-                };
-                if existing.deleted_at.is_some() {
-                    return Ok(false);
-                }
-                hair_tests::set_deleted(conn, test_id, Some(at))?;
-                "delete"
-            }
-            TestChange::Restore => {
-                let Some(existing) = hair_tests::find_for_client(conn, client_id, test_id)? else {
-                    return Ok(false);
-                };
-                match existing.deleted_at {
-                    Some(deleted) if at - deleted <= RESTORE_WINDOW => {}
-                    _ => return Ok(false),
-                }
-                hair_tests::set_deleted(conn, test_id, None)?;
-                "restore"
-            }
-        };
-        record(
-            conn,
-            &AuditEntry {
-                account_id: Some(actor.account_id),
-                action,
-                record_kind: "hair_test",
-                record_id: Some(test_id),
-                remote_addr: Some(actor.remote_addr),
-                detail: "",
-            },
-        )?;
-        flags::rederive_with(conn, client_id, reference)?;
-        Ok(true)
+    audited(conn, actor, |conn, trail| {
+        apply_in(conn, trail, client_id, client_sex, test_id, change)
     })
+}
+
+/// [`apply`] inside the caller's audited write.
+fn apply_in(
+    conn: &mut DbConn,
+    trail: &mut Trail,
+    client_id: i64,
+    client_sex: Option<&str>,
+    test_id: i64,
+    change: TestChange,
+) -> Result<bool, DbError> {
+    let at = now();
+    // Resolved inside the transaction, so the stored label is the set the flags use too.
+    let reference = reference_set_for_saving(conn, client_id)?;
+    let action = match &change {
+        TestChange::Create(input) => {
+            let summary = summary_for(input, client_sex, &reference);
+            hair_tests::insert(
+                conn,
+                test_id,
+                client_id,
+                &input.fields,
+                &summary,
+                &level_rows(test_id, &input.levels),
+                at,
+            )?;
+            "create"
+        }
+        TestChange::Update(input) => {
+            let Some(existing) = hair_tests::find_for_client(conn, client_id, test_id)? else {
+                return Ok(false);
+            };
+            if existing.deleted_at.is_some() {
+                return Ok(false);
+            }
+            let summary = summary_for(input, client_sex, &reference);
+            hair_tests::update(
+                conn,
+                test_id,
+                &input.fields,
+                &summary,
+                &level_rows(test_id, &input.levels),
+                at,
+            )?;
+            "update"
+        }
+        TestChange::Delete => {
+            let Some(existing) = hair_tests::find_for_client(conn, client_id, test_id)? else {
+                return Ok(false);
+            };
+            if existing.deleted_at.is_some() {
+                return Ok(false);
+            }
+            hair_tests::set_deleted(conn, test_id, Some(at))?;
+            "delete"
+        }
+        TestChange::Restore => {
+            let Some(existing) = hair_tests::find_for_client(conn, client_id, test_id)? else {
+                return Ok(false);
+            };
+            match existing.deleted_at {
+                Some(deleted) if at - deleted <= RESTORE_WINDOW => {}
+                _ => return Ok(false),
+            }
+            hair_tests::set_deleted(conn, test_id, None)?;
+            "restore"
+        }
+    };
+    trail.record(Event {
+        action,
+        record_kind: "hair_test",
+        record_id: Some(test_id),
+        detail: "",
+    });
+    flags::rederive_with(conn, client_id, reference)?;
+    Ok(true)
 }
 
 /// Saves a test read from a lab report: the ordinary create, and the report's file attached to
@@ -132,10 +139,10 @@ pub fn create_from_report(
     input: &TestInput,
     report_file_id: i64,
 ) -> Result<(bool, bool), DbError> {
-    write_tx(conn, |conn| {
-        if !apply(
+    audited(conn, actor, |conn, trail| {
+        if !apply_in(
             conn,
-            actor,
+            trail,
             client_id,
             client_sex,
             test_id,
@@ -151,17 +158,12 @@ pub fn create_from_report(
             test_id,
         )?;
         if attached {
-            record(
-                conn,
-                &AuditEntry {
-                    account_id: Some(actor.account_id),
-                    action: "attach_report",
-                    record_kind: "hair_test",
-                    record_id: Some(test_id),
-                    remote_addr: Some(actor.remote_addr),
-                    detail: "",
-                },
-            )?;
+            trail.record(Event {
+                action: "attach_report",
+                record_kind: "hair_test",
+                record_id: Some(test_id),
+                detail: "",
+            });
         }
         Ok((true, attached))
     })
@@ -171,21 +173,16 @@ pub fn create_from_report(
 /// ago with their lab report files, and report files read for review but never saved with a
 /// test. Each purged test is an audit event (by the system: no account).
 pub fn purge_expired(conn: &mut DbConn) -> Result<usize, DbError> {
-    write_tx(conn, |conn| {
+    audited(conn, Author::SYSTEM, |conn, trail| {
         let at = now();
         let purged = hair_tests::purge_deleted_before(conn, at - RESTORE_WINDOW)?;
         for id in &purged {
-            record(
-                conn,
-                &AuditEntry {
-                    account_id: None,
-                    action: "purge",
-                    record_kind: "hair_test",
-                    record_id: Some(*id),
-                    remote_addr: None,
-                    detail: "restore window ended",
-                },
-            )?;
+            trail.record(Event {
+                action: "purge",
+                record_kind: "hair_test",
+                record_id: Some(*id),
+                detail: "restore window ended",
+            });
         }
         crate::db::lab_reports::purge_pending_before(
             conn,
@@ -218,7 +215,7 @@ pub fn import_all(
     actor: &Actor,
     tests: &[(i64, Option<String>, TestInput)],
 ) -> Result<usize, DbError> {
-    write_tx(conn, |conn| import_in_tx(conn, actor, tests))
+    audited(conn, actor, |conn, trail| import_in_tx(conn, trail, tests))
 }
 
 /// Imports an upload that is still pending, consuming it in the same transaction: of two
@@ -229,61 +226,54 @@ pub fn import_pending(
     pending_id: i64,
     tests: &[(i64, Option<String>, TestInput)],
 ) -> Result<Option<usize>, DbError> {
-    write_tx(conn, |conn| {
+    audited(conn, actor, |conn, trail| {
         if crate::db::pending_imports::delete(conn, pending_id)? == 0 {
             return Ok(None);
         }
-        import_in_tx(conn, actor, tests).map(Some)
+        import_in_tx(conn, trail, tests).map(Some)
     })
 }
 
 fn import_in_tx(
     conn: &mut DbConn,
-    actor: &Actor,
+    trail: &mut Trail,
     tests: &[(i64, Option<String>, TestInput)],
 ) -> Result<usize, DbError> {
-    {
-        let at = now();
-        let mut clients_touched = std::collections::BTreeSet::new();
-        // One lookup per client, not per test; an import may span clients.
-        let mut references: BTreeMap<i64, ReferenceSet> = BTreeMap::new();
-        for (client_id, client_sex, input) in tests {
-            let id = crate::db::new_id();
-            let reference = match references.entry(*client_id) {
-                std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::btree_map::Entry::Vacant(e) => {
-                    e.insert(reference_set_for_saving(conn, *client_id)?)
-                }
-            };
-            let summary = summary_for(input, client_sex.as_deref(), reference);
-            hair_tests::insert(
-                conn,
-                id,
-                *client_id,
-                &input.fields,
-                &summary,
-                &level_rows(id, &input.levels),
-                at,
-            )?;
-            record(
-                conn,
-                &AuditEntry {
-                    account_id: Some(actor.account_id),
-                    action: "import",
-                    record_kind: "hair_test",
-                    record_id: Some(id),
-                    remote_addr: Some(actor.remote_addr),
-                    detail: "",
-                },
-            )?;
-            clients_touched.insert(*client_id);
-        }
-        for client_id in clients_touched {
-            match references.remove(&client_id) {
-                Some(reference) => flags::rederive_with(conn, client_id, reference)?,
-                None => flags::rederive_for_client(conn, client_id)?,
+    let at = now();
+    let mut clients_touched = std::collections::BTreeSet::new();
+    // One lookup per client, not per test; an import may span clients.
+    let mut references: BTreeMap<i64, ReferenceSet> = BTreeMap::new();
+    for (client_id, client_sex, input) in tests {
+        let id = crate::db::new_id();
+        let reference = match references.entry(*client_id) {
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(reference_set_for_saving(conn, *client_id)?)
             }
-        }
-        Ok(tests.len())
+        };
+        let summary = summary_for(input, client_sex.as_deref(), reference);
+        hair_tests::insert(
+            conn,
+            id,
+            *client_id,
+            &input.fields,
+            &summary,
+            &level_rows(id, &input.levels),
+            at,
+        )?;
+        trail.record(Event {
+            action: "import",
+            record_kind: "hair_test",
+            record_id: Some(id),
+            detail: "",
+        });
+        clients_touched.insert(*client_id);
     }
+    for client_id in clients_touched {
+        match references.remove(&client_id) {
+            Some(reference) => flags::rederive_with(conn, client_id, reference)?,
+            None => flags::rederive_for_client(conn, client_id)?,
+        }
+    }
+    Ok(tests.len())
 }

@@ -6,6 +6,7 @@
 //! They all go through [`audited`], the one audited write: the change and the events that
 //! describe it commit together or not at all, so the trail and the data never disagree.
 
+pub mod clients;
 pub mod diary;
 pub mod flags;
 pub mod hair_tests;
@@ -14,16 +15,54 @@ pub mod portal;
 pub mod programs;
 pub mod reference_sets;
 pub mod second_factor;
+pub mod summaries;
 pub mod symptoms;
 
 use crate::db::audit::{record, AuditEntry};
 use crate::db::{write_tx, DbConn, DbError};
 
-/// Who makes a change, and from where.
+/// Who makes a change, and from where: a signed-in account.
 #[derive(Debug, Clone, Copy)]
 pub struct Actor<'a> {
     pub account_id: i64,
     pub remote_addr: &'a str,
+}
+
+/// Whom the trail names for a change. Usually a signed-in [`Actor`]; a sign-in attempt on an
+/// unknown email names only its address, and the start-up re-derivation, the restore window's
+/// purge and the operator's command line name nobody.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Author<'a> {
+    pub account_id: Option<i64>,
+    pub remote_addr: Option<&'a str>,
+}
+
+impl<'a> Author<'a> {
+    /// The system itself: no account, no address.
+    pub const SYSTEM: Author<'static> = Author {
+        account_id: None,
+        remote_addr: None,
+    };
+
+    /// A request from `remote_addr` on behalf of `account_id`, if it names a known account.
+    pub fn request(account_id: Option<i64>, remote_addr: &'a str) -> Self {
+        Author {
+            account_id,
+            remote_addr: Some(remote_addr),
+        }
+    }
+}
+
+impl<'a> From<&Actor<'a>> for Author<'a> {
+    fn from(actor: &Actor<'a>) -> Self {
+        Author::request(Some(actor.account_id), actor.remote_addr)
+    }
+}
+
+impl<'a> From<Actor<'a>> for Author<'a> {
+    fn from(actor: Actor<'a>) -> Self {
+        Author::from(&actor)
+    }
 }
 
 /// What a change did to which record, as the audit trail keeps it. `detail` holds labels only,
@@ -36,46 +75,70 @@ pub struct Event<'a> {
     pub detail: &'a str,
 }
 
+/// One noted event with the account it is recorded under.
+#[derive(Debug)]
+struct Noted {
+    account_id: Option<i64>,
+    action: String,
+    record_kind: String,
+    record_id: Option<i64>,
+    detail: String,
+}
+
 /// The events of one change, written when the change has succeeded.
 #[derive(Debug, Default)]
 pub struct Trail {
-    events: Vec<(String, String, Option<i64>, String)>,
+    /// The author's account: the account an event is recorded under unless it says otherwise.
+    account_id: Option<i64>,
+    events: Vec<Noted>,
 }
 
 impl Trail {
-    /// Notes an event; nothing is written unless the whole change succeeds.
+    /// Notes an event by the change's author; nothing is written unless the whole change
+    /// succeeds.
     pub fn record(&mut self, event: Event) {
-        self.events.push((
-            event.action.to_string(),
-            event.record_kind.to_string(),
-            event.record_id,
-            event.detail.to_string(),
-        ));
+        self.record_by(self.account_id, event);
+    }
+
+    /// Notes an event by an account the change itself established (the account an invitation
+    /// creates is the one that accepts it and signs in).
+    pub fn record_by(&mut self, account_id: Option<i64>, event: Event) {
+        self.events.push(Noted {
+            account_id,
+            action: event.action.to_string(),
+            record_kind: event.record_kind.to_string(),
+            record_id: event.record_id,
+            detail: event.detail.to_string(),
+        });
     }
 }
 
 /// The one audited write. `change` runs inside the write transaction (a savepoint when the
 /// caller already holds one) and notes on the trail what it changed; the events are recorded in
-/// the same transaction, by `actor`. A change that notes nothing changed nothing worth a line
-/// (a flag already acknowledged, a record gone meanwhile).
-pub fn audited<T>(
+/// the same transaction, by `author` (an `&Actor` for a signed-in account). A change that notes
+/// nothing changed nothing worth a line (a flag already acknowledged, a record gone meanwhile).
+pub fn audited<'a, T>(
     conn: &mut DbConn,
-    actor: &Actor,
+    author: impl Into<Author<'a>>,
     change: impl FnOnce(&mut DbConn, &mut Trail) -> Result<T, DbError>,
 ) -> Result<T, DbError> {
+    let author = author.into();
     write_tx(conn, |conn| {
-        let mut trail = Trail::default();
+        let mut trail = Trail {
+            account_id: author.account_id,
+            events: Vec::new(),
+        };
         let result = change(conn, &mut trail)?;
-        for (action, record_kind, record_id, detail) in &trail.events {
+        for noted in &trail.events {
             record(
                 conn,
                 &AuditEntry {
-                    account_id: Some(actor.account_id),
-                    action,
-                    record_kind,
-                    record_id: *record_id,
-                    remote_addr: Some(actor.remote_addr),
-                    detail,
+                    account_id: noted.account_id,
+                    action: &noted.action,
+                    record_kind: &noted.record_kind,
+                    record_id: noted.record_id,
+                    remote_addr: author.remote_addr,
+                    detail: &noted.detail,
                 },
             )?;
         }

@@ -5,13 +5,12 @@
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-use crate::db::audit::{record, AuditEntry};
 use crate::db::reference_sets::{self, lock_practitioner, reference_set_for_practitioner, SetLock};
-use crate::db::{new_id, now, write_tx, DbConn, DbError};
+use crate::db::{new_id, now, DbConn, DbError};
 use crate::domain::reference::ReferenceSet;
 use crate::service::reanalysis::{reanalyze_practitioner, Reanalysis};
 
-use super::hair_tests::Actor;
+use super::{audited, Actor, Event, Trail};
 
 pub const RECORD_KIND: &str = "reference_set";
 
@@ -29,7 +28,7 @@ pub fn clone_set(
     source: &ReferenceSet,
     name: &str,
 ) -> Result<CloneOutcome, DbError> {
-    let result = write_tx(conn, |conn| {
+    let result = audited(conn, actor, |conn, trail| {
         let taken = reference_sets::list_for_practitioner(conn, actor.account_id)?
             .iter()
             .any(|s| s.set.name.eq_ignore_ascii_case(name));
@@ -41,7 +40,7 @@ pub fn clone_set(
         copy.version = 1;
         let id = new_id();
         reference_sets::insert(conn, id, actor.account_id, &copy, now())?;
-        audit(conn, actor, "create", Some(id), &copy.label())?;
+        note(trail, "create", Some(id), &copy.label());
         Ok(CloneOutcome::Created(id))
     });
     match result {
@@ -76,7 +75,7 @@ pub fn save_edit(
     expected_version: u32,
     edited: &ReferenceSet,
 ) -> Result<EditOutcome, DbError> {
-    write_tx(conn, |conn| {
+    audited(conn, actor, |conn, trail| {
         lock_practitioner(conn, actor.account_id, SetLock::Change)?;
         let Some(stored) = reference_sets::find_for_practitioner(conn, actor.account_id, set_id)?
         else {
@@ -104,10 +103,10 @@ pub fn save_edit(
                 current_version: stored.set.version,
             });
         }
-        audit(conn, actor, "update", Some(set_id), &saved.label())?;
+        note(trail, "update", Some(set_id), &saved.label());
         let in_use = reference_sets::active_set_id(conn, actor.account_id)? == Some(set_id);
         let reanalysis = if in_use {
-            Some(reanalyze(conn, actor, &saved)?)
+            Some(reanalyze(conn, trail, actor, &saved)?)
         } else {
             None
         };
@@ -134,7 +133,7 @@ pub fn activate(
     set_id: Option<i64>,
     embedded_version: Option<u32>,
 ) -> Result<ActivateOutcome, DbError> {
-    write_tx(conn, |conn| {
+    audited(conn, actor, |conn, trail| {
         lock_practitioner(conn, actor.account_id, SetLock::Change)?;
         let chosen = match set_id {
             Some(id) => match reference_sets::find_for_practitioner(conn, actor.account_id, id)? {
@@ -156,18 +155,19 @@ pub fn activate(
             return Ok(ActivateOutcome::Unchanged);
         }
         reference_sets::set_active(conn, actor.account_id, set_id, embedded_version)?;
-        audit(conn, actor, "activate", set_id, &chosen.label())?;
+        note(trail, "activate", set_id, &chosen.label());
         // Resolved again rather than trusting `chosen`, so the re-analysis uses exactly what
         // every later analysis will resolve.
         let reference = reference_set_for_practitioner(conn, actor.account_id)?;
         Ok(ActivateOutcome::Activated(reanalyze(
-            conn, actor, &reference,
+            conn, trail, actor, &reference,
         )?))
     })
 }
 
 fn reanalyze(
     conn: &mut DbConn,
+    trail: &mut Trail,
     actor: &Actor,
     reference: &ReferenceSet,
 ) -> Result<Reanalysis, DbError> {
@@ -178,36 +178,20 @@ fn reanalyze(
         crate::words::count(done.clients, "client", "clients"),
         crate::words::count(done.tests, "test", "tests")
     );
-    record(
-        conn,
-        &AuditEntry {
-            account_id: Some(actor.account_id),
-            action: "reanalyze",
-            record_kind: "practitioner",
-            record_id: Some(actor.account_id),
-            remote_addr: Some(actor.remote_addr),
-            detail: &detail,
-        },
-    )?;
+    trail.record(Event {
+        action: "reanalyze",
+        record_kind: "practitioner",
+        record_id: Some(actor.account_id),
+        detail: &detail,
+    });
     Ok(done)
 }
 
-fn audit(
-    conn: &mut DbConn,
-    actor: &Actor,
-    action: &str,
-    set_id: Option<i64>,
-    label: &str,
-) -> Result<(), DbError> {
-    record(
-        conn,
-        &AuditEntry {
-            account_id: Some(actor.account_id),
-            action,
-            record_kind: RECORD_KIND,
-            record_id: set_id,
-            remote_addr: Some(actor.remote_addr),
-            detail: label,
-        },
-    )
+fn note(trail: &mut Trail, action: &str, set_id: Option<i64>, label: &str) {
+    trail.record(Event {
+        action,
+        record_kind: RECORD_KIND,
+        record_id: set_id,
+        detail: label,
+    });
 }

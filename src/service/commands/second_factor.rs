@@ -3,10 +3,9 @@
 //! the sign-in throttling); the code is only *taken* here, inside the transaction, so a code
 //! replayed between the check and the change fails the change.
 
-use crate::db::audit::{record, AuditEntry};
-use crate::db::{accounts, now, second_factors, sessions, write_tx, DbConn, DbError};
+use crate::db::{accounts, now, second_factors, sessions, DbConn, DbError};
 
-use super::hair_tests::Actor;
+use super::{audited, Actor, Author, Event, Trail};
 
 pub const RECORD_KIND: &str = "account";
 pub const ENROLLED: &str = "second_factor_enrolled";
@@ -24,34 +23,36 @@ pub enum Used {
     Recovery(String),
 }
 
-fn audit(conn: &mut DbConn, actor: &Actor, action: &str, detail: &str) -> Result<(), DbError> {
-    record(
-        conn,
-        &AuditEntry {
-            account_id: Some(actor.account_id),
-            action,
-            record_kind: RECORD_KIND,
-            record_id: Some(actor.account_id),
-            remote_addr: Some(actor.remote_addr),
-            detail,
-        },
-    )
+/// An event about the account's own second factor.
+fn note(trail: &mut Trail, account_id: i64, action: &str, detail: &str) {
+    trail.record(Event {
+        action,
+        record_kind: RECORD_KIND,
+        record_id: Some(account_id),
+        detail,
+    });
 }
 
 /// Takes a checked second factor as used (false: used meanwhile), auditing a recovery code.
-pub fn take(conn: &mut DbConn, actor: &Actor, used: &Used) -> Result<bool, DbError> {
+/// Runs inside the caller's audited write.
+pub fn take(
+    conn: &mut DbConn,
+    trail: &mut Trail,
+    account_id: i64,
+    used: &Used,
+) -> Result<bool, DbError> {
     match used {
-        Used::Step(step) => second_factors::use_step(conn, actor.account_id, *step),
+        Used::Step(step) => second_factors::use_step(conn, account_id, *step),
         Used::Recovery(hash) => {
-            let taken = second_factors::use_recovery_code(conn, actor.account_id, hash, now())?;
+            let taken = second_factors::use_recovery_code(conn, account_id, hash, now())?;
             if taken {
-                let left = second_factors::unused_recovery_codes(conn, actor.account_id)?;
-                audit(
-                    conn,
-                    actor,
+                let left = second_factors::unused_recovery_codes(conn, account_id)?;
+                note(
+                    trail,
+                    account_id,
                     RECOVERY_USED,
                     &format!("{left} recovery codes left"),
-                )?;
+                );
             }
             Ok(taken)
         }
@@ -70,18 +71,18 @@ pub fn enrol(
     step: i64,
     recovery_hashes: &[String],
 ) -> Result<bool, DbError> {
-    write_tx(conn, |conn| {
+    audited(conn, actor, |conn, trail| {
         if second_factors::is_on(conn, actor.account_id)? {
             return Ok(false);
         }
         second_factors::insert(conn, actor.account_id, secret, step, now(), recovery_hashes)?;
         let ended = sessions::delete_others(conn, actor.account_id, keep_session)?;
-        audit(
-            conn,
-            actor,
+        note(
+            trail,
+            actor.account_id,
             ENROLLED,
             &format!("authenticator app (TOTP); {ended} other sessions ended"),
-        )?;
+        );
         Ok(true)
     })
 }
@@ -95,18 +96,20 @@ pub fn disable(
     keep_session: &str,
     used: &Used,
 ) -> Result<bool, DbError> {
-    write_tx(conn, |conn| {
-        if !second_factors::is_on(conn, actor.account_id)? || !take(conn, actor, used)? {
+    audited(conn, actor, |conn, trail| {
+        if !second_factors::is_on(conn, actor.account_id)?
+            || !take(conn, trail, actor.account_id, used)?
+        {
             return Ok(false);
         }
         second_factors::delete(conn, actor.account_id)?;
         let ended = sessions::delete_others(conn, actor.account_id, keep_session)?;
-        audit(
-            conn,
-            actor,
+        note(
+            trail,
+            actor.account_id,
             DISABLED,
             &format!("by the account's owner; {ended} other sessions ended"),
-        )?;
+        );
         Ok(true)
     })
 }
@@ -123,7 +126,7 @@ pub enum ResetOutcome {
 /// off (a lost phone and lost recovery codes); the next sign-in needs the password only, and
 /// every session of the account ends.
 pub fn reset_by_operator(conn: &mut DbConn, email_key: &str) -> Result<ResetOutcome, DbError> {
-    write_tx(conn, |conn| {
+    audited(conn, Author::SYSTEM, |conn, trail| {
         let Some(account) = accounts::find_by_email(conn, email_key)? else {
             return Ok(ResetOutcome::NoSuchAccount);
         };
@@ -133,17 +136,12 @@ pub fn reset_by_operator(conn: &mut DbConn, email_key: &str) -> Result<ResetOutc
             });
         }
         sessions::delete_for_account(conn, account.id)?;
-        record(
-            conn,
-            &AuditEntry {
-                account_id: None,
-                action: RESET,
-                record_kind: RECORD_KIND,
-                record_id: Some(account.id),
-                remote_addr: None,
-                detail: "by the operator on the command line",
-            },
-        )?;
+        note(
+            trail,
+            account.id,
+            RESET,
+            "by the operator on the command line",
+        );
         Ok(ResetOutcome::Reset {
             account_id: account.id,
         })

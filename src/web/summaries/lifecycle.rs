@@ -9,6 +9,8 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::{RestorableSummary, ScopedSummary};
 use crate::db::summaries::{self, SummaryRow, RESTORE_WINDOW};
 use crate::db::{now, DbConn, DbError, Pool};
+use crate::service::commands::summaries as commands;
+use crate::service::commands::Actor;
 use crate::web::forms::redirect;
 use crate::web::{remote_addr, run_db, AppError, AppResult};
 
@@ -72,11 +74,15 @@ pub async fn share(
     let shared = form.shared == "1";
     let (owner, client_id, id, addr) = change_of(&req, &scoped);
     let updated = run_db(&pool, move |conn| {
-        summaries::set_shared(conn, owner, client_id, id, shared, &addr)
+        let actor = Actor {
+            account_id: owner,
+            remote_addr: &addr,
+        };
+        commands::set_shared(conn, &actor, client_id, id, shared)
     })
     .await?;
     // Deleted since the extractor found it.
-    if updated == 0 {
+    if !updated {
         return Err(AppError::NotFound);
     }
     Ok(redirect(&back_to(&form.back, client_id, id)))
@@ -90,7 +96,11 @@ pub async fn delete(
 ) -> AppResult<HttpResponse> {
     let (owner, client_id, id, addr) = change_of(&req, &scoped);
     let deleted = run_db(&pool, move |conn| {
-        summaries::delete(conn, owner, client_id, id, &addr)
+        let actor = Actor {
+            account_id: owner,
+            remote_addr: &addr,
+        };
+        commands::delete(conn, &actor, client_id, id)
     })
     .await?;
     if !deleted {
@@ -107,7 +117,11 @@ pub async fn restore(
 ) -> AppResult<HttpResponse> {
     let (owner, client_id, id, addr) = change_of(&req, &scoped);
     let restored = run_db(&pool, move |conn| {
-        summaries::restore(conn, owner, client_id, id, &addr)
+        let actor = Actor {
+            account_id: owner,
+            remote_addr: &addr,
+        };
+        commands::restore(conn, &actor, client_id, id)
     })
     .await?;
     if !restored {

@@ -17,8 +17,10 @@ use super::{remote_addr, run_db, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::ScopedClient;
 use crate::db::clients::ClientRow;
-use crate::db::summaries::{self, NewSummary, SummaryRow};
+use crate::db::summaries::{self, SummaryRow};
 use crate::db::Pool;
+use crate::service::commands::summaries as commands;
+use crate::service::commands::Actor;
 
 pub use documents::{client_copy, client_pdf, pdf, portal_pdf, show};
 pub use lifecycle::{delete, restore, share, SummaryList};
@@ -152,14 +154,11 @@ pub async fn create(
     let client_id = client.id;
     let comment = form.comment.trim().to_string();
     let id = run_db(&pool, move |conn| {
-        let new = NewSummary {
-            practitioner_id: owner,
-            client_id,
-            period,
-            comment: &comment,
+        let actor = Actor {
+            account_id: owner,
             remote_addr: &addr,
         };
-        summaries::create(conn, &new, |conn, row| {
+        commands::create(conn, &actor, client_id, period, &comment, |conn, row| {
             let author = load::author_of(conn, row)?;
             let data = load::assemble(conn, &client, &author, row)?;
             data.to_json().map_err(crate::db::DbError::unwritable)
