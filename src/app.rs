@@ -108,6 +108,10 @@ route_table! {
     post "/clients/{client_id}/flags/{flag_id}/acknowledge" => timeline::acknowledge_flag, OwnClient;
     get "/clients/{client_id}/program/new" => programs::new_form, OwnClient;
     post "/clients/{client_id}/program" => programs::create, OwnClient;
+    get "/clients/{client_id}/program/{version_id}/edit" => programs::edit_form, OwnClient;
+    post "/clients/{client_id}/program/{version_id}/edit" => programs::update, OwnClient;
+    post "/clients/{client_id}/program/{version_id}/delete" => programs::delete, OwnClient;
+    post "/clients/{client_id}/program/{version_id}/restore" => programs::restore, OwnClient;
     post "/clients/{client_id}/retest-interval" => programs::set_retest_interval, OwnClient;
     get "/clients/{client_id}/summaries/new" => summaries::new_form, OwnClient;
     post "/clients/{client_id}/summaries" => summaries::create, OwnClient;

@@ -26,6 +26,10 @@ impl TimeAxis {
         })
     }
 
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        date >= self.start && date <= self.end
+    }
+
     /// Where `date` falls on the axis, from 0 (start) to 1 (end).
     pub fn fraction(&self, date: NaiveDate) -> f64 {
         let total = (self.end - self.start).num_days().max(1) as f64;
@@ -280,7 +284,8 @@ fn grid_and_markers(
             "<line class=\"test-marker\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{plot_top}\" y2=\"{plot_bottom}\"><title>{date}: hair test</title></line>"
         ));
     }
-    for marker in markers {
+    // A marker outside the axis is left out, not pinned to the frame's edge.
+    for marker in markers.iter().filter(|m| axis.contains(m.date)) {
         let x = x_of(axis, marker.date);
         svg.push_str(&format!(
             "<line class=\"marker\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{plot_top}\" y2=\"{plot_bottom}\"><title>{}</title></line>",

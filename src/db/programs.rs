@@ -1,11 +1,17 @@
-//! The nutritional program: dated versions with their supplements. A version is never edited:
-//! changing the program adds a version from a date, so the history is the record.
+//! The nutritional program: dated versions with their supplements. Changing the program adds a
+//! version from a date, so the history is the record; a version typed wrong can be corrected in
+//! place or deleted (softly: restorable for `RESTORE_WINDOW`), each change audited by
+//! `service::commands::programs`.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use diesel::dsl::min;
 use diesel::prelude::*;
 
-use super::schema::{clients, program_supplements, program_versions};
+use super::schema::{clients, diary_entries, hair_tests, program_supplements, program_versions};
 use super::{new_id, now, DbConn, DbError};
+
+/// How long a deleted version can be restored (as hair tests and summaries).
+pub const RESTORE_WINDOW: Duration = Duration::days(30);
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = program_versions)]
@@ -17,6 +23,15 @@ pub struct ProgramVersion {
     pub lifestyle: String,
     pub created_at: NaiveDateTime,
     pub created_by: i64,
+    pub updated_at: Option<NaiveDateTime>,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+impl ProgramVersion {
+    /// The last day a deleted version can be restored.
+    pub fn restorable_until(&self) -> Option<NaiveDate> {
+        self.deleted_at.map(|at| (at + RESTORE_WINDOW).date())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
@@ -54,16 +69,126 @@ pub struct VersionWithSupplements {
     pub supplements: Vec<Supplement>,
 }
 
-/// Every version of the client's program, oldest first (two queries whatever the count).
+/// Every live (not deleted) version of the client's program, oldest first (two queries
+/// whatever the count).
 pub fn history(conn: &mut DbConn, client_id: i64) -> Result<Vec<VersionWithSupplements>, DbError> {
     let versions: Vec<ProgramVersion> = program_versions::table
         .filter(program_versions::client_id.eq(client_id))
+        .filter(program_versions::deleted_at.is_null())
         .order((
             program_versions::starts_on.asc(),
             program_versions::created_at.asc(),
         ))
         .select(ProgramVersion::as_select())
         .load(conn)?;
+    with_supplements(conn, versions)
+}
+
+/// One live version of this client (the caller has scoped the client to its practitioner).
+pub fn find_live(
+    conn: &mut DbConn,
+    client_id: i64,
+    version_id: i64,
+) -> Result<Option<VersionWithSupplements>, DbError> {
+    let found: Option<ProgramVersion> = program_versions::table
+        .filter(program_versions::id.eq(version_id))
+        .filter(program_versions::client_id.eq(client_id))
+        .filter(program_versions::deleted_at.is_null())
+        .select(ProgramVersion::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(with_supplements(conn, found.into_iter().collect())?.pop())
+}
+
+/// The client's versions deleted since `since` (still restorable), most recently deleted first.
+pub fn list_deleted(
+    conn: &mut DbConn,
+    client_id: i64,
+    since: NaiveDateTime,
+) -> Result<Vec<ProgramVersion>, DbError> {
+    Ok(program_versions::table
+        .filter(program_versions::client_id.eq(client_id))
+        .filter(program_versions::deleted_at.ge(since))
+        .order(program_versions::deleted_at.desc())
+        .select(ProgramVersion::as_select())
+        .load(conn)?)
+}
+
+/// Marks a live version of the client deleted; false when there was none to delete.
+pub fn delete_version(
+    conn: &mut DbConn,
+    client_id: i64,
+    version_id: i64,
+    at: NaiveDateTime,
+) -> Result<bool, DbError> {
+    Ok(diesel::update(
+        program_versions::table
+            .filter(program_versions::id.eq(version_id))
+            .filter(program_versions::client_id.eq(client_id))
+            .filter(program_versions::deleted_at.is_null()),
+    )
+    .set(program_versions::deleted_at.eq(Some(at)))
+    .execute(conn)?
+        > 0)
+}
+
+/// Brings back a version deleted within the window; false when there was none to restore.
+pub fn restore_version(
+    conn: &mut DbConn,
+    client_id: i64,
+    version_id: i64,
+    at: NaiveDateTime,
+) -> Result<bool, DbError> {
+    Ok(diesel::update(
+        program_versions::table
+            .filter(program_versions::id.eq(version_id))
+            .filter(program_versions::client_id.eq(client_id))
+            .filter(program_versions::deleted_at.ge(at - RESTORE_WINDOW)),
+    )
+    .set(program_versions::deleted_at.eq(None::<NaiveDateTime>))
+    .execute(conn)?
+        > 0)
+}
+
+/// Removes for good the client's versions deleted before `before` (their supplements go with
+/// them); returns their ids.
+pub fn purge_deleted_before(
+    conn: &mut DbConn,
+    client_id: i64,
+    before: NaiveDateTime,
+) -> Result<Vec<i64>, DbError> {
+    let ids: Vec<i64> = program_versions::table
+        .filter(program_versions::client_id.eq(client_id))
+        .filter(program_versions::deleted_at.lt(before))
+        .select(program_versions::id)
+        .load(conn)?;
+    if !ids.is_empty() {
+        diesel::delete(program_supplements::table.filter(program_supplements::version_id.eq_any(&ids)))
+            .execute(conn)?;
+        diesel::delete(program_versions::table.filter(program_versions::id.eq_any(&ids)))
+            .execute(conn)?;
+    }
+    Ok(ids)
+}
+
+/// The client's first record: the earliest sample date of a live hair test or diary day.
+pub fn first_record(conn: &mut DbConn, client_id: i64) -> Result<Option<NaiveDate>, DbError> {
+    let test: Option<NaiveDate> = hair_tests::table
+        .filter(hair_tests::client_id.eq(client_id))
+        .filter(hair_tests::deleted_at.is_null())
+        .select(min(hair_tests::sample_date))
+        .first(conn)?;
+    let diary: Option<NaiveDate> = diary_entries::table
+        .filter(diary_entries::client_id.eq(client_id))
+        .select(min(diary_entries::entry_date))
+        .first(conn)?;
+    Ok(test.into_iter().chain(diary).min())
+}
+
+fn with_supplements(
+    conn: &mut DbConn,
+    versions: Vec<ProgramVersion>,
+) -> Result<Vec<VersionWithSupplements>, DbError> {
     let ids: Vec<i64> = versions.iter().map(|v| v.id).collect();
     let mut supplements: Vec<Supplement> = program_supplements::table
         .filter(program_supplements::version_id.eq_any(&ids))
@@ -94,6 +219,73 @@ pub fn current(
     day: NaiveDate,
 ) -> Option<&VersionWithSupplements> {
     history.iter().rev().find(|v| v.version.starts_on <= day)
+}
+
+/// Replaces a live version's date, diet, lifestyle and supplements (inside the caller's
+/// transaction). Supplements keep their rows position by position, so a row that stays keeps
+/// its id; rows beyond the new list are removed. False when the version is not live.
+pub fn update_version(
+    conn: &mut DbConn,
+    client_id: i64,
+    version_id: i64,
+    input: &VersionInput,
+) -> Result<bool, DbError> {
+    let changed = diesel::update(
+        program_versions::table
+            .filter(program_versions::id.eq(version_id))
+            .filter(program_versions::client_id.eq(client_id))
+            .filter(program_versions::deleted_at.is_null()),
+    )
+    .set((
+        program_versions::starts_on.eq(input.starts_on),
+        program_versions::diet.eq(&input.diet),
+        program_versions::lifestyle.eq(&input.lifestyle),
+        program_versions::updated_at.eq(Some(now())),
+    ))
+    .execute(conn)?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    let existing: Vec<(i64, i64)> = program_supplements::table
+        .filter(program_supplements::version_id.eq(version_id))
+        .order(program_supplements::position.asc())
+        .select((program_supplements::id, program_supplements::position))
+        .load(conn)?;
+    for (position, supplement) in input.supplements.iter().enumerate() {
+        let values = (
+            program_supplements::name.eq(&supplement.name),
+            program_supplements::dose.eq(&supplement.dose),
+            program_supplements::unit.eq(&supplement.unit),
+            program_supplements::frequency.eq(&supplement.frequency),
+        );
+        match existing.get(position) {
+            Some((id, _)) => {
+                diesel::update(program_supplements::table.find(*id))
+                    .set((program_supplements::position.eq(position as i64), values))
+                    .execute(conn)?;
+            }
+            None => {
+                diesel::insert_into(program_supplements::table)
+                    .values((
+                        program_supplements::id.eq(new_id()),
+                        program_supplements::version_id.eq(version_id),
+                        program_supplements::position.eq(position as i64),
+                        values,
+                    ))
+                    .execute(conn)?;
+            }
+        }
+    }
+    let extra: Vec<i64> = existing
+        .iter()
+        .skip(input.supplements.len())
+        .map(|(id, _)| *id)
+        .collect();
+    if !extra.is_empty() {
+        diesel::delete(program_supplements::table.filter(program_supplements::id.eq_any(&extra)))
+            .execute(conn)?;
+    }
+    Ok(true)
 }
 
 /// Stores a program version with its supplements (inside the caller's transaction:

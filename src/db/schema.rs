@@ -168,6 +168,8 @@ diesel::table! {
         lifestyle -> Text,
         created_at -> Timestamp,
         created_by -> BigInt,
+        updated_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
     }
 }
 

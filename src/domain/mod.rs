@@ -30,6 +30,7 @@ pub mod level;
 pub mod numbers;
 pub mod oxidation;
 pub mod pattern;
+pub mod program;
 pub mod ratio;
 pub mod reference;
 pub mod retest;

@@ -33,6 +33,9 @@ pub struct ParsedTest {
     pub washed: bool,
     /// In mg%, measured elements only.
     pub levels: BTreeMap<Element, MineralLevel>,
+    /// Each level's cell as written in the file and the unit it was read in, so a preview can
+    /// show the conversion beside the value stored.
+    pub written: BTreeMap<Element, (String, Unit)>,
 }
 
 impl ParsedTest {
@@ -492,6 +495,7 @@ fn parse_row(
         None => false,
     };
     let mut levels = BTreeMap::new();
+    let mut written = BTreeMap::new();
     for (column, text) in &cells {
         let ColumnRole::Element {
             element,
@@ -505,6 +509,7 @@ fn parse_row(
         match parse_level_cell(text, unit) {
             Ok(Some(level)) => {
                 levels.insert(element, level);
+                written.insert(element, (text.to_string(), unit));
             }
             Ok(None) => {}
             Err(problem) => error(&column.header, problem.to_string()),
@@ -520,6 +525,7 @@ fn parse_row(
             sex,
             washed,
             levels,
+            written,
         }),
         _ => Err(errors),
     }

@@ -140,7 +140,22 @@ pub struct RowView {
     pub line: usize,
     pub sample_date: String,
     pub summary: String,
+    /// Every level as it will be stored, beside the cell as written.
+    pub values: Vec<ValueView>,
     pub errors: Vec<(String, String)>,
+}
+
+/// One level of a previewed row: what is stored (mg%) and what the file says, so a unit
+/// mistake (ppm read as mg%, or the other way) shows before the import is confirmed.
+pub struct ValueView {
+    pub symbol: &'static str,
+    pub name: String,
+    /// As stored, in mg%: `16`, `<0.001`, `<<`.
+    pub stored: String,
+    /// The cell as written and its unit: `160 ppm`.
+    pub written: String,
+    /// The cell was in ppm, so the stored number is a tenth of it.
+    pub converted: bool,
 }
 
 #[derive(Template)]
@@ -377,6 +392,25 @@ pub(crate) fn row_view(row: &LabRow, sex: Option<&str>, reference: &ReferenceSet
                     crate::words::count(test.levels.len(), "element", "elements"),
                     crate::words::count(analysis.patterns.len(), "pattern", "patterns")
                 ),
+                values: test
+                    .levels
+                    .iter()
+                    .map(|(element, level)| {
+                        let (cell, unit) = test
+                            .written
+                            .get(element)
+                            .cloned()
+                            .unwrap_or_else(|| (level.display(), Unit::MgPercent));
+                        ValueView {
+                            symbol: element.symbol(),
+                            name: element.title(),
+                            // Every digit stored, as the CSV export writes it back.
+                            stored: crate::export::csv::level_cell(level),
+                            written: format!("{cell} {unit}"),
+                            converted: unit != Unit::MgPercent,
+                        }
+                    })
+                    .collect(),
                 errors: Vec::new(),
             }
         }
@@ -384,6 +418,7 @@ pub(crate) fn row_view(row: &LabRow, sex: Option<&str>, reference: &ReferenceSet
             line: row.line,
             sample_date: String::new(),
             summary: String::new(),
+            values: Vec::new(),
             errors: errors
                 .iter()
                 .map(|e| (e.column.clone(), e.message.clone()))

@@ -1,5 +1,6 @@
 //! The nutritional program: a new dated version from a form prefilled with the current one,
-//! and the per-client retest interval.
+//! corrections (edit, delete, restore) of a version typed wrong, and the per-client retest
+//! interval. A start date far from the client's records is saved only once confirmed.
 
 use std::collections::HashMap;
 
@@ -9,12 +10,14 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::forms::{redirect, FieldErrors, Lines};
+use super::forms::{redirect, EmptyForm, FieldErrors, Lines};
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
+use crate::auth::extract::parse_id;
 use crate::auth::ScopedClient;
 use crate::db::clients::ClientRow;
-use crate::db::programs::{self, SupplementInput, VersionInput};
+use crate::db::programs::{self, SupplementInput, VersionInput, VersionWithSupplements};
+use crate::domain::program::check_start_date;
 use crate::db::Pool;
 
 /// Blank supplement rows offered below the prescribed ones (no script adds rows).
@@ -34,6 +37,10 @@ pub struct SupplementRow {
 struct ProgramPage {
     layout: Layout,
     client: ClientRow,
+    /// Where the form posts: a new version, or the correction of one.
+    action: String,
+    heading: &'static str,
+    submit_label: &'static str,
     starts_on: String,
     diet: String,
     lifestyle: String,
@@ -41,10 +48,90 @@ struct ProgramPage {
     errors: FieldErrors,
     row_errors: Vec<String>,
     suggestions: Vec<String>,
+    /// The question about an unusual start date, answered by the "Yes, this date is right" box.
+    confirm_question: Option<String>,
 }
 
 use crate::service::commands::{self, Actor};
 use crate::web::view::render_page;
+
+/// The form's two uses.
+#[derive(Clone, Copy)]
+enum Purpose {
+    New,
+    Edit(i64),
+}
+
+impl Purpose {
+    fn action(self, client_id: i64) -> String {
+        match self {
+            Purpose::New => format!("/clients/{client_id}/program"),
+            Purpose::Edit(id) => format!("/clients/{client_id}/program/{id}/edit"),
+        }
+    }
+    fn heading(self) -> &'static str {
+        match self {
+            Purpose::New => "New program version",
+            Purpose::Edit(_) => "Correct a program version",
+        }
+    }
+    fn submit_label(self) -> &'static str {
+        match self {
+            Purpose::New => "Save new version",
+            Purpose::Edit(_) => "Save the correction",
+        }
+    }
+}
+
+fn rows_of(version: Option<&VersionWithSupplements>) -> Vec<SupplementRow> {
+    version
+        .map(|v| {
+            v.supplements
+                .iter()
+                .map(|s| SupplementRow {
+                    name: s.name.clone(),
+                    dose: s.dose.clone(),
+                    unit: s.unit.clone(),
+                    frequency: s.frequency.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The form filled from a version (or empty), with blank rows to add supplements.
+fn filled_page(
+    scoped: ScopedClient,
+    purpose: Purpose,
+    starts_on: String,
+    version: Option<&VersionWithSupplements>,
+    suggestions: Vec<String>,
+) -> ProgramPage {
+    let mut rows = rows_of(version);
+    let spare = if rows.is_empty() {
+        2 * SPARE_ROWS
+    } else {
+        SPARE_ROWS
+    };
+    rows.extend(std::iter::repeat_with(SupplementRow::default).take(spare));
+    ProgramPage {
+        layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
+        action: purpose.action(scoped.client.id),
+        heading: purpose.heading(),
+        submit_label: purpose.submit_label(),
+        starts_on,
+        diet: version.map(|v| v.version.diet.clone()).unwrap_or_default(),
+        lifestyle: version
+            .map(|v| v.version.lifestyle.clone())
+            .unwrap_or_default(),
+        row_errors: vec![String::new(); rows.len()],
+        rows,
+        errors: FieldErrors::default(),
+        suggestions,
+        confirm_question: None,
+        client: scoped.client,
+    }
+}
 
 pub async fn new_form(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<HttpResponse> {
     let (client_id, owner) = (scoped.client.id, scoped.practitioner.id());
@@ -57,38 +144,46 @@ pub async fn new_form(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<
     })
     .await?;
     let current = programs::current(&history, today).or(history.last());
-    let mut rows: Vec<SupplementRow> = current
-        .map(|v| {
-            v.supplements
-                .iter()
-                .map(|s| SupplementRow {
-                    name: s.name.clone(),
-                    dose: s.dose.clone(),
-                    unit: s.unit.clone(),
-                    frequency: s.frequency.clone(),
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let spare = if rows.is_empty() {
-        2 * SPARE_ROWS
-    } else {
-        SPARE_ROWS
-    };
-    rows.extend(std::iter::repeat_with(SupplementRow::default).take(spare));
-    let page = ProgramPage {
-        layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
-        starts_on: today.to_string(),
-        diet: current.map(|v| v.version.diet.clone()).unwrap_or_default(),
-        lifestyle: current
-            .map(|v| v.version.lifestyle.clone())
-            .unwrap_or_default(),
-        row_errors: vec![String::new(); rows.len()],
-        rows,
-        errors: FieldErrors::default(),
+    let page = filled_page(
+        scoped,
+        Purpose::New,
+        today.to_string(),
+        current,
         suggestions,
-        client: scoped.client,
-    };
+    );
+    render_page(StatusCode::OK, &page)
+}
+
+/// The version named by `{version_id}` of the scoped client, live; else 404.
+async fn live_version(
+    req: &HttpRequest,
+    pool: &Pool,
+    scoped: &ScopedClient,
+) -> AppResult<VersionWithSupplements> {
+    let version_id = parse_id(req.match_info().get("version_id"))?;
+    let client_id = scoped.client.id;
+    run_db(pool, move |conn| {
+        programs::find_live(conn, client_id, version_id)
+    })
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
+pub async fn edit_form(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedClient,
+) -> AppResult<HttpResponse> {
+    let version = live_version(&req, &pool, &scoped).await?;
+    let owner = scoped.practitioner.id();
+    let suggestions = run_db(&pool, move |conn| programs::supplement_names(conn, owner)).await?;
+    let page = filled_page(
+        scoped,
+        Purpose::Edit(version.version.id),
+        version.version.starts_on.to_string(),
+        Some(&version),
+        suggestions,
+    );
     render_page(StatusCode::OK, &page)
 }
 
@@ -194,43 +289,103 @@ fn parse(
     (result, rows, row_errors)
 }
 
+/// The form shown back with what was typed: messages on the fields, or the question about
+/// an unusual start date.
+async fn shown_back(
+    pool: &Pool,
+    scoped: ScopedClient,
+    purpose: Purpose,
+    values: &HashMap<String, String>,
+    (mut rows, mut row_errors): (Vec<SupplementRow>, Vec<String>),
+    errors: FieldErrors,
+    confirm_question: Option<String>,
+) -> AppResult<HttpResponse> {
+    let owner = scoped.practitioner.id();
+    let suggestions = run_db(pool, move |conn| programs::supplement_names(conn, owner)).await?;
+    rows.extend(std::iter::repeat_with(SupplementRow::default).take(SPARE_ROWS));
+    row_errors.resize(rows.len(), String::new());
+    let get = |name: &str| values.get(name).cloned().unwrap_or_default();
+    render_page(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &ProgramPage {
+            layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
+            action: purpose.action(scoped.client.id),
+            heading: purpose.heading(),
+            submit_label: purpose.submit_label(),
+            starts_on: get("starts_on"),
+            diet: get("diet"),
+            lifestyle: get("lifestyle"),
+            rows,
+            row_errors,
+            errors,
+            suggestions,
+            confirm_question,
+            client: scoped.client,
+        },
+    )
+}
+
+/// Parses the form and checks its start date; the version to save, or the response that shows
+/// the form back.
+async fn checked_input(
+    pool: &Pool,
+    scoped: ScopedClient,
+    purpose: Purpose,
+    values: &HashMap<String, String>,
+) -> AppResult<Result<(ScopedClient, VersionInput), HttpResponse>> {
+    let (result, rows, row_errors) = parse(values);
+    let input = match result {
+        Ok(input) => input,
+        Err(errors) => {
+            let page = shown_back(pool, scoped, purpose, values, (rows, row_errors), errors, None);
+            return Ok(Err(page.await?));
+        }
+    };
+    let client_id = scoped.client.id;
+    let first_record = run_db(pool, move |conn| programs::first_record(conn, client_id)).await?;
+    let check = check_start_date(input.starts_on, crate::web::view::today(), first_record);
+    // The box answers for the date it was shown with: a date changed after ticking asks again.
+    let confirmed = values
+        .get("date_confirmed")
+        .is_some_and(|d| d.trim() == input.starts_on.to_string());
+    match check.question() {
+        Some(question) if !confirmed => {
+            let mut errors = FieldErrors::default();
+            errors.add("starts_on", question.clone());
+            let page = shown_back(
+                pool,
+                scoped,
+                purpose,
+                values,
+                (rows, row_errors),
+                errors,
+                Some(question),
+            );
+            Ok(Err(page.await?))
+        }
+        _ => Ok(Ok((scoped, input))),
+    }
+}
+
+fn actor_of(req: &HttpRequest, scoped: &ScopedClient) -> (i64, i64, String) {
+    (
+        scoped.practitioner.id(),
+        scoped.client.id,
+        remote_addr(req),
+    )
+}
+
 pub async fn create(
     req: HttpRequest,
     pool: web::Data<Pool>,
     scoped: ScopedClient,
     CsrfForm(values): CsrfForm<HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
-    let (result, mut rows, mut row_errors) = parse(&values);
-    let input = match result {
-        Ok(input) => input,
-        Err(errors) => {
-            let owner = scoped.practitioner.id();
-            let suggestions =
-                run_db(&pool, move |conn| programs::supplement_names(conn, owner)).await?;
-            rows.extend(std::iter::repeat_with(SupplementRow::default).take(SPARE_ROWS));
-            row_errors.resize(rows.len(), String::new());
-            let get = |name: &str| values.get(name).cloned().unwrap_or_default();
-            return render_page(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &ProgramPage {
-                    layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
-                    starts_on: get("starts_on"),
-                    diet: get("diet"),
-                    lifestyle: get("lifestyle"),
-                    rows,
-                    row_errors,
-                    errors,
-                    suggestions,
-                    client: scoped.client,
-                },
-            );
-        }
+    let (scoped, input) = match checked_input(&pool, scoped, Purpose::New, &values).await? {
+        Ok(ready) => ready,
+        Err(page) => return Ok(page),
     };
-    let (owner, client_id, addr) = (
-        scoped.practitioner.id(),
-        scoped.client.id,
-        remote_addr(&req),
-    );
+    let (owner, client_id, addr) = actor_of(&req, &scoped);
     run_db(&pool, move |conn| {
         let actor = Actor {
             account_id: owner,
@@ -239,6 +394,77 @@ pub async fn create(
         commands::programs::add_version(conn, &actor, client_id, &input)
     })
     .await?;
+    Ok(redirect(&format!("/clients/{client_id}#program")))
+}
+
+pub async fn update(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedClient,
+    CsrfForm(values): CsrfForm<HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
+    let version_id = live_version(&req, &pool, &scoped).await?.version.id;
+    let purpose = Purpose::Edit(version_id);
+    let (scoped, input) = match checked_input(&pool, scoped, purpose, &values).await? {
+        Ok(ready) => ready,
+        Err(page) => return Ok(page),
+    };
+    let (owner, client_id, addr) = actor_of(&req, &scoped);
+    let changed = run_db(&pool, move |conn| {
+        let actor = Actor {
+            account_id: owner,
+            remote_addr: &addr,
+        };
+        commands::programs::edit_version(conn, &actor, client_id, version_id, &input)
+    })
+    .await?;
+    if !changed {
+        return Err(AppError::NotFound);
+    }
+    Ok(redirect(&format!("/clients/{client_id}#program")))
+}
+
+pub async fn delete(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedClient,
+    _form: CsrfForm<EmptyForm>,
+) -> AppResult<HttpResponse> {
+    let version_id = parse_id(req.match_info().get("version_id"))?;
+    let (owner, client_id, addr) = actor_of(&req, &scoped);
+    let deleted = run_db(&pool, move |conn| {
+        let actor = Actor {
+            account_id: owner,
+            remote_addr: &addr,
+        };
+        commands::programs::delete_version(conn, &actor, client_id, version_id)
+    })
+    .await?;
+    if !deleted {
+        return Err(AppError::NotFound);
+    }
+    Ok(redirect(&format!("/clients/{client_id}#program")))
+}
+
+pub async fn restore(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    scoped: ScopedClient,
+    _form: CsrfForm<EmptyForm>,
+) -> AppResult<HttpResponse> {
+    let version_id = parse_id(req.match_info().get("version_id"))?;
+    let (owner, client_id, addr) = actor_of(&req, &scoped);
+    let restored = run_db(&pool, move |conn| {
+        let actor = Actor {
+            account_id: owner,
+            remote_addr: &addr,
+        };
+        commands::programs::restore_version(conn, &actor, client_id, version_id)
+    })
+    .await?;
+    if !restored {
+        return Err(AppError::NotFound);
+    }
     Ok(redirect(&format!("/clients/{client_id}#program")))
 }
 

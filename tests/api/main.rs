@@ -15,6 +15,7 @@ mod contrast;
 mod exactness;
 mod hair_tests;
 mod security;
+mod programs;
 mod summaries;
 mod summary_documents;
 mod timeline;

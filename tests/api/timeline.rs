@@ -8,7 +8,7 @@ const YEAR_OF_TESTS: &str = "sample_date,lab,Ca,Mg,Na,K,P,Zn,Cu\n\
 2025-09-01,ARL,60,8,40,12,14,15,2.1\n\
 2026-01-05,ARL,22,2.5,60,25,14,12,1.2\n";
 
-async fn client_with_year(app: &TestApp, name: &str) -> i64 {
+pub(crate) async fn client_with_year(app: &TestApp, name: &str) -> i64 {
     let client = app.create_client(name).await;
     let reply = app
         .upload_csv(client, "year.csv", YEAR_OF_TESTS, "mg%")

@@ -16,7 +16,7 @@ use crate::auth::ScopedClient;
 use crate::db::clients::ClientRow;
 use crate::db::flags::{self, FlagRow};
 use crate::db::hair_tests::{self, HairTestRow};
-use crate::db::programs::{self, VersionWithSupplements};
+use crate::db::programs::{self, ProgramVersion, VersionWithSupplements};
 use crate::db::{DbConn, DbError, Pool};
 use crate::domain::compare::Direction;
 use crate::domain::element::Element;
@@ -86,10 +86,15 @@ pub struct Timeline {
     pub flags: Vec<FlagLine>,
     pub deleted: Vec<HairTestRow>,
     pub retest: Option<Retest>,
-    /// Program versions, newest first.
+    /// Program versions, newest first: the planned ones (starting after today), the one in
+    /// force today, then the earlier ones.
     pub program: Vec<VersionWithSupplements>,
-    /// The version in force today, if any.
+    /// The version in force today (the latest starting on or before today), if any.
     pub current_program: Option<i64>,
+    /// Where the earlier versions start in `program` (they are folded).
+    pub first_earlier: usize,
+    /// Versions deleted within the restore window, most recently deleted first.
+    pub deleted_program: Vec<ProgramVersion>,
     /// The client's own retest interval, when set (else the default).
     pub retest_interval: Option<i64>,
     /// Weekly symptom severity on the same time axis as the mineral charts.
@@ -103,6 +108,12 @@ pub struct Timeline {
 impl Timeline {
     pub fn is_current(&self, version_id: &i64) -> bool {
         self.current_program == Some(*version_id)
+    }
+
+    /// A version starting after today (its index in `program`, which lists them first).
+    pub fn is_planned(&self, index: &usize) -> bool {
+        let index = *index;
+        index < self.first_earlier && self.current_program != Some(self.program[index].version.id)
     }
 
     pub fn open_flags(&self) -> usize {
@@ -132,6 +143,7 @@ struct Loaded {
     flags: Vec<FlagRow>,
     deleted: Vec<HairTestRow>,
     program: Vec<VersionWithSupplements>,
+    deleted_program: Vec<ProgramVersion>,
     retest_interval: Option<i64>,
     /// The diary over the timeline's period: weekly severities for the charts, adherence, and
     /// the rising-symptom flags.
@@ -145,6 +157,7 @@ fn load_rows(conn: &mut DbConn, client: &ClientRow, today: NaiveDate) -> Result<
     let since = crate::db::now() - RESTORE_WINDOW;
     let deleted = hair_tests::list_deleted_for_client(conn, client_id, since)?;
     let program = programs::history(conn, client_id)?;
+    let deleted_program = programs::list_deleted(conn, client_id, crate::db::now() - programs::RESTORE_WINDOW)?;
     let retest_interval = programs::retest_interval(conn, client_id)?;
     let to = today;
     // The diary is read over the timeline's own period (first test or program version), or
@@ -165,6 +178,7 @@ fn load_rows(conn: &mut DbConn, client: &ClientRow, today: NaiveDate) -> Result<
         flags,
         deleted,
         program,
+        deleted_program,
         retest_interval,
         diary,
     })
@@ -280,16 +294,16 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
         .collect();
     let diary = &loaded.diary;
     let weekly = diary.weekly();
+    // The axis spans the client's records, the tests and the days logged; program versions are
+    // marked where they fall inside it, so a version far away (a date typed wrong, a plan years
+    // ahead) never squeezes the data into a corner of the chart.
+    let logged: Vec<NaiveDate> = diary.days().map(|d| d.date).collect();
     let axis = TimeAxis::spanning(
         history
             .rows()
             .map(|t| t.sample_date)
-            .chain(markers.iter().map(|m| m.date))
-            .chain(if weekly.is_empty() {
-                vec![]
-            } else {
-                vec![diary.from, diary.to]
-            }),
+            .chain(logged.first().copied())
+            .chain(logged.last().copied()),
     );
     let charts = match &axis {
         Some(axis) if !history.is_empty() => charts(client.id, history, &markers, axis),
@@ -364,6 +378,13 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
         deleted: loaded.deleted,
         retest,
         current_program: programs::current(&loaded.program, today).map(|v| v.version.id),
+        first_earlier: loaded
+            .program
+            .iter()
+            .filter(|v| v.version.starts_on > today)
+            .count()
+            + usize::from(programs::current(&loaded.program, today).is_some()),
+        deleted_program: loaded.deleted_program,
         program: loaded.program.into_iter().rev().collect(),
         retest_interval: loaded.retest_interval,
         symptom_charts,
