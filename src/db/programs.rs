@@ -163,8 +163,10 @@ pub fn purge_deleted_before(
         .select(program_versions::id)
         .load(conn)?;
     if !ids.is_empty() {
-        diesel::delete(program_supplements::table.filter(program_supplements::version_id.eq_any(&ids)))
-            .execute(conn)?;
+        diesel::delete(
+            program_supplements::table.filter(program_supplements::version_id.eq_any(&ids)),
+        )
+        .execute(conn)?;
         diesel::delete(program_versions::table.filter(program_versions::id.eq_any(&ids)))
             .execute(conn)?;
     }

@@ -65,7 +65,10 @@ mod tests {
             (d(2027, 11, 29), StartDateCheck::FarAhead),
             (d(2031, 1, 1), StartDateCheck::FarAhead),
             (d(2025, 1, 10), StartDateCheck::Plausible),
-            (d(2025, 1, 9), StartDateCheck::BeforeFirstRecord(d(2025, 1, 10))),
+            (
+                d(2025, 1, 9),
+                StartDateCheck::BeforeFirstRecord(d(2025, 1, 10)),
+            ),
         ];
         for (date, expected) in cases {
             assert_eq!(check_start_date(date, today, first), expected, "{date}");

@@ -17,8 +17,8 @@ use crate::auth::extract::parse_id;
 use crate::auth::ScopedClient;
 use crate::db::clients::ClientRow;
 use crate::db::programs::{self, SupplementInput, VersionInput, VersionWithSupplements};
-use crate::domain::program::check_start_date;
 use crate::db::Pool;
+use crate::domain::program::check_start_date;
 
 /// Blank supplement rows offered below the prescribed ones (no script adds rows).
 const SPARE_ROWS: usize = 3;
@@ -337,7 +337,15 @@ async fn checked_input(
     let input = match result {
         Ok(input) => input,
         Err(errors) => {
-            let page = shown_back(pool, scoped, purpose, values, (rows, row_errors), errors, None);
+            let page = shown_back(
+                pool,
+                scoped,
+                purpose,
+                values,
+                (rows, row_errors),
+                errors,
+                None,
+            );
             return Ok(Err(page.await?));
         }
     };
@@ -368,11 +376,7 @@ async fn checked_input(
 }
 
 fn actor_of(req: &HttpRequest, scoped: &ScopedClient) -> (i64, i64, String) {
-    (
-        scoped.practitioner.id(),
-        scoped.client.id,
-        remote_addr(req),
-    )
+    (scoped.practitioner.id(), scoped.client.id, remote_addr(req))
 }
 
 pub async fn create(

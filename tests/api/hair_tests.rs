@@ -545,15 +545,26 @@ async fn the_import_preview_shows_levels_as_stored_beside_the_cells_as_written()
     let body = &preview.body;
     // Calcium: 1600 ppm in the file, 160 mg% stored, marked as converted.
     assert!(
-        body.contains("<li class=\"converted\"><span class=\"stored\"><abbr title=\"Calcium\">Ca</abbr> <strong>160</strong> mg%</span><span class=\"written\"><span class=\"converted-mark\">converted</span> file: 1600 ppm</span></li>"),
+        body.contains("<li class=\"converted\"><span class=\"stored\"><abbr title=\"Calcium\">Ca</abbr> <strong>160</strong> mg%</span><span class=\"written\"><span class=\"converted-mark\">converted</span> file: <span class=\"cell\">1600 ppm</span></span></li>"),
         "{body}"
     );
     // Magnesium in mg%, as written; a below-limit cell keeps its mark.
-    assert!(body.contains("<strong>18</strong> mg%</span><span class=\"written\">file: 18 mg%</span>"));
+    assert!(body.contains("<strong>18</strong> mg%</span><span class=\"written\">file: <span class=\"cell\">18 mg%</span></span>"));
     assert!(body.contains("<strong>&#60;0.5</strong> mg%"));
-    assert_eq!(body.matches("class=\"converted\"").count(), 1, "only the ppm cell");
+    assert_eq!(
+        body.matches("class=\"converted\"").count(),
+        1,
+        "only the ppm cell"
+    );
     // Read as ppm throughout, the same file shows every level a tenth of what it says.
-    let as_ppm = app.upload_csv(client, "tests.csv", "sample_date,Ca,Mg\n2025-03-01,1600,18\n", "ppm").await;
+    let as_ppm = app
+        .upload_csv(
+            client,
+            "tests.csv",
+            "sample_date,Ca,Mg\n2025-03-01,1600,18\n",
+            "ppm",
+        )
+        .await;
     let preview = app.get(as_ppm.location()).await;
-    assert!(preview.body.contains("<strong>1.8</strong> mg%</span><span class=\"written\"><span class=\"converted-mark\">converted</span> file: 18 ppm</span>"), "{}", preview.body);
+    assert!(preview.body.contains("<strong>1.8</strong> mg%</span><span class=\"written\"><span class=\"converted-mark\">converted</span> file: <span class=\"cell\">18 ppm</span></span>"), "{}", preview.body);
 }

@@ -71,23 +71,37 @@ async fn an_unusual_start_date_is_saved_only_once_confirmed() {
     // More than a year ahead: the form comes back with the question and the box.
     let asked = add_version(&app, client, "2031-01-01", "Zinc", false).await;
     assert_eq!(asked.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(asked.body.contains("more than a year ahead"), "{}", asked.body);
+    assert!(
+        asked.body.contains("more than a year ahead"),
+        "{}",
+        asked.body
+    );
     assert!(asked.body.contains("Yes, this date is right"));
     assert!(
-        asked.body.contains("name=\"date_confirmed\" value=\"2031-01-01\""),
+        asked
+            .body
+            .contains("name=\"date_confirmed\" value=\"2031-01-01\""),
         "the box answers for the date shown"
     );
-    assert!(asked.body.contains("value=\"Zinc\""), "everything typed kept");
+    assert!(
+        asked.body.contains("value=\"Zinc\""),
+        "everything typed kept"
+    );
     // Before the first record (the first test is of 2025-01-10).
     let early = add_version(&app, client, "2024-06-01", "Zinc", false).await;
     assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(early.body.contains("before the client’s first record (2025-01-10)"));
+    assert!(early
+        .body
+        .contains("before the client’s first record (2025-01-10)"));
     // A box ticked for another date does not confirm this one.
     let other = app
         .submit(
             &format!("/clients/{client}/program/new"),
             &format!("/clients/{client}/program"),
-            &[("starts_on", "2031-01-01"), ("date_confirmed", "2030-01-01")],
+            &[
+                ("starts_on", "2031-01-01"),
+                ("date_confirmed", "2030-01-01"),
+            ],
         )
         .await;
     assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -107,7 +121,12 @@ async fn an_unusual_start_date_is_saved_only_once_confirmed() {
         StatusCode::SEE_OTHER
     );
     let confirmed = add_version(&app, client, "2031-01-01", "Zinc", true).await;
-    assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "{}", confirmed.body);
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.body
+    );
 }
 
 #[actix_web::test]
@@ -122,14 +141,23 @@ async fn the_current_version_is_the_one_in_force_and_a_far_one_moves_no_axis() {
     assert_eq!(planned.status, StatusCode::SEE_OTHER);
     let page = app.get(&format!("/clients/{client}")).await;
     // The version in force today is the headline; the one starting in 2031 is planned.
-    assert!(page.body.contains("Current · from 2025-01-15"), "{}", page.body);
+    assert!(
+        page.body.contains("Current · from 2025-01-15"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("Planned · from 2031-01-01"));
-    assert!(!page.body.contains("Earlier versions"), "nothing folded away");
+    assert!(
+        !page.body.contains("Earlier versions"),
+        "nothing folded away"
+    );
     // The charts are the same as before the 2031 version: same axis, no marker pinned to the
     // frame for it.
     assert_eq!(charts(&page.body), before);
     assert!(!page.body.contains("2031-01-01: program version"));
-    assert!(before.iter().all(|svg| svg.contains("2025-01-15: program version 1")));
+    assert!(before
+        .iter()
+        .all(|svg| svg.contains("2025-01-15: program version 1")));
 }
 
 #[actix_web::test]
@@ -159,7 +187,11 @@ async fn a_version_is_corrected_deleted_and_restored_with_the_trail_kept() {
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     assert_eq!(audited(&app, "update", wrong), 1);
     let page = app.get(&format!("/clients/{client}")).await;
-    assert!(page.body.contains("Current · from 2026-03-01"), "{}", page.body);
+    assert!(
+        page.body.contains("Current · from 2026-03-01"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("Zinc picolinate") && !page.body.contains("2031-01-01"));
     assert!(page.body.contains("Earlier versions (1)"));
     // Deleting: gone from the program and the charts, listed as restorable.
@@ -194,7 +226,9 @@ async fn a_version_is_corrected_deleted_and_restored_with_the_trail_kept() {
     assert_eq!(restored.status, StatusCode::SEE_OTHER);
     assert_eq!(audited(&app, "restore", wrong), 1);
     let page = app.get(&format!("/clients/{client}")).await;
-    assert!(page.body.contains("Current · from 2026-03-01") && page.body.contains("Zinc picolinate"));
+    assert!(
+        page.body.contains("Current · from 2026-03-01") && page.body.contains("Zinc picolinate")
+    );
     let twice = app
         .submit(&format!("/clients/{client}"), &restore, &[])
         .await;
@@ -209,9 +243,10 @@ async fn a_version_is_corrected_deleted_and_restored_with_the_trail_kept() {
     {
         let mut conn = app.pool.get().unwrap();
         diesel::update(program_versions::table.find(wrong))
-            .set(program_versions::deleted_at.eq(Some(
-                htma_tracker::db::now() - chrono::Duration::days(31),
-            )))
+            .set(
+                program_versions::deleted_at
+                    .eq(Some(htma_tracker::db::now() - chrono::Duration::days(31))),
+            )
             .execute(&mut conn)
             .unwrap();
     }

@@ -157,7 +157,8 @@ fn load_rows(conn: &mut DbConn, client: &ClientRow, today: NaiveDate) -> Result<
     let since = crate::db::now() - RESTORE_WINDOW;
     let deleted = hair_tests::list_deleted_for_client(conn, client_id, since)?;
     let program = programs::history(conn, client_id)?;
-    let deleted_program = programs::list_deleted(conn, client_id, crate::db::now() - programs::RESTORE_WINDOW)?;
+    let deleted_program =
+        programs::list_deleted(conn, client_id, crate::db::now() - programs::RESTORE_WINDOW)?;
     let retest_interval = programs::retest_interval(conn, client_id)?;
     let to = today;
     // The diary is read over the timeline's own period (first test or program version), or
