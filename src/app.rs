@@ -12,8 +12,8 @@ use actix_web::{guard, web, App, HttpResponse, HttpServer};
 use crate::config::ServerConfig;
 use crate::db::Pool;
 use crate::web::{
-    audit, bulk_import, clients, error, hair_tests, health, home, imports, programs, second_factor,
-    sessions, summaries, timeline,
+    account, audit, bulk_import, clients, error, hair_tests, health, home, imports, programs,
+    second_factor, sessions, summaries, timeline,
 };
 // portal and diary
 use crate::web::{client_diary, invitations, portal};
@@ -81,6 +81,11 @@ route_table! {
     get "/account/second-factor" => second_factor::account, SignedIn;
     post "/account/second-factor" => second_factor::enrol, SignedIn;
     post "/account/second-factor/disable" => second_factor::disable, SignedIn;
+    // the account's own sign-in (issue 14)
+    get "/account" => account::show, SignedIn;
+    post "/account/password" => account::change_password, SignedIn;
+    post "/account/email" => account::change_email, SignedIn;
+    post "/account/sessions/end-others" => account::end_other_sessions, SignedIn;
     get "/" => home::dashboard, SignedIn;
     get "/audit" => audit::list, Practitioner;
     get "/clients" => clients::list, Practitioner;

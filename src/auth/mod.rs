@@ -11,6 +11,7 @@ pub mod second_factor;
 pub mod session;
 pub mod tokens;
 pub mod totp;
+pub mod user_agent;
 
 // portal and diary
 pub mod invite;

@@ -225,3 +225,70 @@ pub fn check_owner(
         }
     }
 }
+
+/// What proving oneself again before changing one's own sign-in found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reauth {
+    /// The password is right, and so is the code when the second factor is on (still to be
+    /// taken by the command, in its transaction).
+    Passed(Option<Used>),
+    Refused,
+    Throttled,
+}
+
+/// Checks a signed-in account's password before it changes its password or sign-in email, and
+/// its code too when the second factor is on (ASVS 6.2.3, 7.5.1), counted like sign-in
+/// attempts so a session left open does not become a way to guess the password.
+pub fn check_reauth(
+    conn: &mut DbConn,
+    account: &Account,
+    proof: &OwnerProof,
+    purpose: &str,
+) -> Result<Reauth, DbError> {
+    if second_factors::is_on(conn, account.id)? {
+        return Ok(
+            match check_owner(conn, account, proof, Against::Stored, purpose)? {
+                OwnerCheck::Passed(used) => Reauth::Passed(Some(used)),
+                OwnerCheck::Refused => Reauth::Refused,
+                OwnerCheck::Throttled => Reauth::Throttled,
+            },
+        );
+    }
+    let device = device_key(conn, proof.device_token, Some(account.id))?;
+    let key = AttemptKey {
+        email_key: &account.email,
+        remote_addr: proof.remote_addr,
+        device_key: device.as_deref(),
+    };
+    let Some(attempt_id) = admit(conn, &key)? else {
+        record_event(
+            conn,
+            "sign_in_throttled",
+            Some(account.id),
+            proof.remote_addr,
+        )?;
+        return Ok(Reauth::Throttled);
+    };
+    if password::verify(proof.password, &account.password_hash) {
+        login_attempts::mark_succeeded(conn, attempt_id)?;
+        return Ok(Reauth::Passed(None));
+    }
+    tracing::info!(
+        account = account.id,
+        "wrong password before an account change"
+    );
+    let actor = Actor {
+        account_id: account.id,
+        remote_addr: proof.remote_addr,
+    };
+    audited(conn, actor, |_, trail| {
+        trail.record(Event {
+            action: "password_check_failed",
+            record_kind: commands::RECORD_KIND,
+            record_id: Some(account.id),
+            detail: purpose,
+        });
+        Ok(())
+    })?;
+    Ok(Reauth::Refused)
+}

@@ -92,6 +92,9 @@ pub fn create(conn: &mut DbConn, account_id: i64) -> Result<String, DbError> {
             created_at: at,
             last_seen_at: at,
             expires_at: at + ABSOLUTE_TIMEOUT,
+            // Noted on the session's first request, which has the browser's headers.
+            user_agent: String::new(),
+            remote_addr: String::new(),
         },
     )?;
     Ok(token)
@@ -129,7 +132,8 @@ pub async fn resolve(req: &HttpRequest) -> Result<Option<Rc<SessionInfo>>, AppEr
         Some(token) => {
             let pool = pool_of(req)?;
             let token_hash = sha256_hex(&token);
-            run_db(&pool, move |conn| lookup(conn, &token_hash))
+            let seen_from = SeenFrom::of(req);
+            run_db(&pool, move |conn| lookup(conn, &token_hash, &seen_from))
                 .await?
                 .map(Rc::new)
         }
@@ -138,7 +142,35 @@ pub async fn resolve(req: &HttpRequest) -> Result<Option<Rc<SessionInfo>>, AppEr
     Ok(found)
 }
 
-fn lookup(conn: &mut DbConn, token_hash: &str) -> Result<Option<SessionInfo>, DbError> {
+/// The browser and address a request comes from, as the account's list of sessions shows them.
+struct SeenFrom {
+    user_agent: String,
+    remote_addr: String,
+}
+
+impl SeenFrom {
+    fn of(req: &HttpRequest) -> SeenFrom {
+        let user_agent = req
+            .headers()
+            .get(actix_web::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(sessions::USER_AGENT_MAX)
+            .collect();
+        SeenFrom {
+            user_agent,
+            remote_addr: super::proxy::remote_addr(req),
+        }
+    }
+}
+
+fn lookup(
+    conn: &mut DbConn,
+    token_hash: &str,
+    seen_from: &SeenFrom,
+) -> Result<Option<SessionInfo>, DbError> {
     let Some((row, account)) = sessions::find_with_account(conn, token_hash)? else {
         return Ok(None);
     };
@@ -147,8 +179,15 @@ fn lookup(conn: &mut DbConn, token_hash: &str) -> Result<Option<SessionInfo>, Db
         sessions::delete(conn, token_hash)?;
         return Ok(None);
     }
-    if at - row.last_seen_at > TOUCH_EVERY {
-        sessions::touch(conn, token_hash, at)?;
+    let moved = row.user_agent != seen_from.user_agent || row.remote_addr != seen_from.remote_addr;
+    if moved || at - row.last_seen_at > TOUCH_EVERY {
+        sessions::touch_from(
+            conn,
+            token_hash,
+            at,
+            &seen_from.user_agent,
+            &seen_from.remote_addr,
+        )?;
     }
     Ok(Some(SessionInfo {
         token_hash: row.token_hash,
@@ -189,6 +228,8 @@ mod tests {
             created_at: created,
             last_seen_at: seen,
             expires_at: created + ABSOLUTE_TIMEOUT,
+            user_agent: String::new(),
+            remote_addr: String::new(),
         }
     }
 

@@ -81,3 +81,20 @@ pub fn display_names(
         .into_iter()
         .collect())
 }
+
+/// Another account signing in with `email` (compared as stored: lower-cased), if any.
+pub fn email_taken_by_other(conn: &mut DbConn, email: &str, id: i64) -> Result<bool, DbError> {
+    Ok(accounts::table
+        .filter(accounts::email.eq(email))
+        .filter(accounts::id.ne(id))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
+
+pub fn update_email(conn: &mut DbConn, id: i64, email: &str) -> Result<(), DbError> {
+    diesel::update(accounts::table.find(id))
+        .set(accounts::email.eq(email))
+        .execute(conn)?;
+    Ok(())
+}

@@ -15,7 +15,14 @@ pub struct SessionRow {
     pub created_at: NaiveDateTime,
     pub last_seen_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
+    /// The browser's User-Agent as last seen (at most `USER_AGENT_MAX` characters).
+    pub user_agent: String,
+    /// The address the session was last used from.
+    pub remote_addr: String,
 }
+
+/// A User-Agent is kept only as long as it takes to name the browser and the system.
+pub const USER_AGENT_MAX: usize = 512;
 
 pub fn insert(conn: &mut DbConn, row: &SessionRow) -> Result<(), DbError> {
     diesel::insert_into(sessions::table)
@@ -36,11 +43,36 @@ pub fn find_with_account(
         .optional()?)
 }
 
-pub fn touch(conn: &mut DbConn, token_hash: &str, at: NaiveDateTime) -> Result<(), DbError> {
+/// Notes when, from which browser and from where the session was last used.
+pub fn touch_from(
+    conn: &mut DbConn,
+    token_hash: &str,
+    at: NaiveDateTime,
+    user_agent: &str,
+    remote_addr: &str,
+) -> Result<(), DbError> {
     diesel::update(sessions::table.find(token_hash))
-        .set(sessions::last_seen_at.eq(at))
+        .set((
+            sessions::last_seen_at.eq(at),
+            sessions::user_agent.eq(user_agent),
+            sessions::remote_addr.eq(remote_addr),
+        ))
         .execute(conn)?;
     Ok(())
+}
+
+/// The account's sessions not yet expired, the most recently used first.
+pub fn list_for_account(
+    conn: &mut DbConn,
+    account_id: i64,
+    now: NaiveDateTime,
+) -> Result<Vec<SessionRow>, DbError> {
+    Ok(sessions::table
+        .filter(sessions::account_id.eq(account_id))
+        .filter(sessions::expires_at.gt(now))
+        .order(sessions::last_seen_at.desc())
+        .select(SessionRow::as_select())
+        .load(conn)?)
 }
 
 pub fn delete(conn: &mut DbConn, token_hash: &str) -> Result<(), DbError> {

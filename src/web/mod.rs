@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per resource. Handlers parse input into typed values, call the
 //! domain and the queries (always inside `run_db`), and render a template.
 
+pub mod account;
 pub mod audit;
 pub mod bulk_import;
 pub mod clients;

@@ -16,6 +16,7 @@ mod exactness;
 mod hair_tests;
 mod programs;
 mod security;
+mod self_service;
 mod summaries;
 mod summary_documents;
 mod timeline;

@@ -6,6 +6,7 @@
 //! They all go through [`audited`], the one audited write: the change and the events that
 //! describe it commit together or not at all, so the trail and the data never disagree.
 
+pub mod accounts;
 pub mod clients;
 pub mod diary;
 pub mod flags;
