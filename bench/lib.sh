@@ -3,7 +3,7 @@
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
-BIN="$REPO_DIR/target/release/htma-tracker"
+BIN="${CARGO_TARGET_DIR:-$REPO_DIR/target}/release/htma-tracker"
 DEMO_EMAIL="demo@example.com"
 DEMO_PASSWORD="demo-password-2026"
 PG_ADMIN_URL="${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}"

@@ -233,11 +233,13 @@ async fn headers_and_log(
 /// Builds the server on an already bound listener (port 0 in tests).
 pub fn run(listener: TcpListener, pool: Pool, settings: ServerConfig) -> std::io::Result<Server> {
     let blocking_threads = (settings.pool_size as usize).max(2);
+    let views = web::Data::new(crate::service::view_log::ViewLog::start(pool.clone())?);
     let pool = web::Data::new(pool);
     let settings = web::Data::new(settings);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(pool.clone())
+            .app_data(views.clone())
             .app_data(settings.clone())
             .app_data(web::PayloadConfig::new(256 * 1024))
             .app_data(web::QueryConfig::default().error_handler(|err, _| {

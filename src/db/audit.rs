@@ -63,37 +63,85 @@ pub fn record(conn: &mut DbConn, entry: &AuditEntry) -> Result<(), DbError> {
 
 /// Records an event whose scope the caller knows (a view of a client's record).
 pub fn record_scoped(conn: &mut DbConn, entry: &AuditEntry, scope: Scope) -> Result<(), DbError> {
-    // A savepoint inside the caller's transaction, or a transaction of its own: the head row
-    // stays locked until the event is committed with the change it records.
-    write_tx(conn, |conn| {
-        diesel::update(audit_chain_head::table.find(1))
-            .set(audit_chain_head::seq.eq(audit_chain_head::seq + 1))
-            .execute(conn)?;
-        let (seq, previous): (i64, String) = audit_chain_head::table
-            .find(1)
-            .select((audit_chain_head::seq, audit_chain_head::entry_hash))
-            .first(conn)?;
-        let event = AuditEvent {
+    append(
+        conn,
+        vec![AuditEvent {
             id: new_id(),
-            occurred_at: to_micros(now()),
+            occurred_at: now(),
             account_id: entry.account_id,
             action: entry.action.to_string(),
             record_kind: entry.record_kind.to_string(),
             record_id: entry.record_id,
             remote_addr: entry.remote_addr.map(str::to_string),
             detail: entry.detail.to_string(),
-            seq: Some(seq),
+            seq: None,
             entry_hash: None,
             owner_id: scope.owner_id,
             client_id: scope.client_id,
-        };
-        let hash = chain_hash(&previous, &event);
-        insert(conn, &event, &hash)?;
-        diesel::update(audit_chain_head::table.find(1))
-            .set(audit_chain_head::entry_hash.eq(&hash))
-            .execute(conn)?;
-        Ok(())
-    })
+        }],
+    )
+}
+
+/// Appends events to the chain in the order given, in one write: the head row is locked once,
+/// each event is linked to the one before it, and the head moves to the last. Their `seq` and
+/// `entry_hash` are set here; `occurred_at` is kept (to the microsecond), so a batch of views
+/// keeps the times they were seen at.
+pub fn append(conn: &mut DbConn, events: Vec<AuditEvent>) -> Result<(), DbError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    // A savepoint inside the caller's transaction, or a transaction of its own: the head row
+    // stays locked until the events are committed with the change they record.
+    write_tx(conn, |conn| link_and_insert(conn, events))
+}
+
+/// Appends views (`service::view_log`'s batches) in a transaction of their own, committed
+/// without waiting for the disk: the commit is in the database's log at once (a crash of this
+/// process loses nothing), and on the disk when the log is next flushed — by the next change
+/// (every later commit flushes the log up to itself, these views included), SQLite's
+/// checkpoint, or PostgreSQL's WAL writer within a second. Waiting for an fsync per view
+/// tied every record page's speed to the disk's; a state change still waits for its own.
+pub fn append_views(conn: &mut DbConn, events: Vec<AuditEvent>) -> Result<(), DbError> {
+    use diesel::connection::SimpleConnection;
+    if events.is_empty() {
+        return Ok(());
+    }
+    match conn {
+        DbConn::Sqlite(_) => {
+            conn.batch_execute("PRAGMA synchronous=NORMAL")?;
+            let written = write_tx(conn, |conn| link_and_insert(conn, events));
+            // The pooled connection goes back as it came (FULL, engine.rs), whatever happened.
+            let restored = conn.batch_execute("PRAGMA synchronous=FULL");
+            written?;
+            Ok(restored?)
+        }
+        DbConn::Postgres(_) => write_tx(conn, |conn| {
+            conn.batch_execute("SET LOCAL synchronous_commit TO OFF")?;
+            link_and_insert(conn, events)
+        }),
+    }
+}
+
+fn link_and_insert(conn: &mut DbConn, mut events: Vec<AuditEvent>) -> Result<(), DbError> {
+    let count = events.len() as i64;
+    diesel::update(audit_chain_head::table.find(1))
+        .set(audit_chain_head::seq.eq(audit_chain_head::seq + count))
+        .execute(conn)?;
+    let (last_seq, mut previous): (i64, String) = audit_chain_head::table
+        .find(1)
+        .select((audit_chain_head::seq, audit_chain_head::entry_hash))
+        .first(conn)?;
+    for (seq, event) in (last_seq - count + 1..).zip(events.iter_mut()) {
+        event.occurred_at = to_micros(event.occurred_at);
+        event.seq = Some(seq);
+        let hash = chain_hash(&previous, event);
+        insert(conn, event, &hash)?;
+        previous = hash;
+    }
+    diesel::update(audit_chain_head::table.find(1))
+        .set(audit_chain_head::entry_hash.eq(&previous))
+        .execute(conn)?;
+    Ok(())
 }
 
 fn insert(conn: &mut DbConn, event: &AuditEvent, hash: &str) -> Result<(), DbError> {

@@ -10,6 +10,7 @@ pub mod history;
 pub mod reanalysis;
 pub mod rederive;
 pub mod validation;
+pub mod view_log;
 
 use crate::db::{DbConn, DbError, Pool};
 

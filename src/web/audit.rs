@@ -15,9 +15,10 @@ use super::forms::url_encode;
 use super::view::render_page;
 use super::{remote_addr, run_db, AppResult, Layout};
 use crate::auth::Practitioner;
-use crate::db::audit::{self, AuditEntry, AuditEvent, AuditFilter, Scope};
+use crate::db::audit::{self, AuditEvent, AuditFilter};
 use crate::db::clients::ClientRow;
 use crate::db::Pool;
+use crate::service::view_log::ViewLog;
 
 const PAGE_SIZE: i64 = 50;
 
@@ -338,7 +339,8 @@ pub async fn recent_access(pool: &Pool, client_id: i64) -> AppResult<Vec<AccessL
 /// Records that the signed-in account opened part of a client's record: HIPAA §164.312(b)
 /// expects every access to a record to be on record, by anyone. `what` names the page or file
 /// (`timeline`, `hair_test`, …) and `record_id` the record shown (the client's id for pages of
-/// the whole record).
+/// the whole record). Returns once the event is committed (through the server's one view
+/// writer, `service::view_log`, which commits concurrent views together).
 pub async fn record_view(
     req: &HttpRequest,
     pool: &Pool,
@@ -347,27 +349,25 @@ pub async fn record_view(
     what: &'static str,
     record_id: Option<i64>,
 ) -> AppResult<()> {
-    let addr = remote_addr(req);
-    let scope = Scope {
+    let event = AuditEvent {
+        id: crate::db::new_id(),
+        occurred_at: crate::db::now(),
+        account_id: Some(viewer),
+        action: audit::VIEW.to_string(),
+        record_kind: what.to_string(),
+        record_id: record_id.or(Some(client.id)),
+        remote_addr: Some(remote_addr(req)),
+        detail: String::new(),
+        seq: None,
+        entry_hash: None,
         owner_id: Some(client.practitioner_id),
         client_id: Some(client.id),
     };
-    let record_id = record_id.or(Some(client.id));
-    run_db(pool, move |conn| {
-        audit::record_scoped(
-            conn,
-            &AuditEntry {
-                account_id: Some(viewer),
-                action: audit::VIEW,
-                record_kind: what,
-                record_id,
-                remote_addr: Some(&addr),
-                detail: "",
-            },
-            scope,
-        )
-    })
-    .await
+    match req.app_data::<web::Data<ViewLog>>() {
+        Some(views) => views.record(event).await,
+        // An app assembled without the writer (not `app::run`): one transaction per view.
+        None => run_db(pool, move |conn| audit::append_views(conn, vec![event])).await,
+    }
 }
 
 #[cfg(test)]

@@ -221,3 +221,86 @@ async fn audit_verify_command_exits_nonzero_on_a_broken_chain() {
         String::from_utf8_lossy(&broken.stderr)
     );
 }
+
+/// Concurrent views are committed together by the one view writer (`service::view_log`): each
+/// is on record once, before its page is answered, and the chain stays intact with the changes
+/// made meanwhile in their own transactions.
+#[actix_web::test]
+async fn concurrent_views_are_each_on_record_once_in_an_intact_chain() {
+    let app = spawn_app().await;
+    app.signed_in_practitioner("pat@example.com").await;
+    let client = app.create_client("Maria Jensen").await;
+    let before = views(&app).len();
+    let path = format!("/clients/{client}");
+    let pages = futures_util::future::join_all((0..24).map(|_| app.get(&path)));
+    let (pages, test) = futures_util::future::join(
+        pages,
+        app.create_test(client, &[("sample_date", "2025-01-01"), ("Ca", "40")]),
+    )
+    .await;
+    assert!(pages.iter().all(|p| p.status == StatusCode::OK));
+    // Each answered page's view is already committed.
+    assert_eq!(views(&app).len() - before, 24);
+    let mut conn = app.pool.get().unwrap();
+    let created: i64 = audit_events::table
+        .filter(audit_events::action.eq("create"))
+        .filter(audit_events::record_id.eq(test))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(created, 1);
+    let Verification::Intact { events, .. } = verify(&app) else {
+        panic!("views chained with a change: {:?}", verify(&app));
+    };
+    let seqs: Vec<Option<i64>> = audit_events::table
+        .order(audit_events::seq.asc())
+        .select(audit_events::seq)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(seqs, (1..=events).map(Some).collect::<Vec<_>>());
+}
+
+/// Events appended together are linked one after another: the batch of the view writer.
+#[actix_web::test]
+async fn events_appended_in_one_batch_are_chained_in_order() {
+    let app = spawn_app().await;
+    let owner = app.signed_in_practitioner("pat@example.com").await;
+    let client = app.create_client("Maria Jensen").await;
+    let mut conn = app.pool.get().unwrap();
+    let event = |kind: &str| audit::AuditEvent {
+        id: htma_tracker::db::new_id(),
+        occurred_at: htma_tracker::db::now(),
+        account_id: Some(owner),
+        action: audit::VIEW.into(),
+        record_kind: kind.into(),
+        record_id: Some(client),
+        remote_addr: Some("127.0.0.1".into()),
+        detail: String::new(),
+        seq: None,
+        entry_hash: None,
+        owner_id: Some(owner),
+        client_id: Some(client),
+    };
+    audit::append(
+        &mut conn,
+        vec![event("timeline"), event("hair_test"), event("diary")],
+    )
+    .unwrap();
+    let kinds: Vec<String> = views(&app).into_iter().map(|(_, k, _)| k).collect();
+    assert_eq!(kinds, ["timeline", "hair_test", "diary"]);
+    assert!(matches!(verify(&app), Verification::Intact { .. }));
+    // Editing the middle one of the batch is found.
+    let middle: i64 = audit_events::table
+        .filter(audit_events::record_kind.eq("hair_test"))
+        .select(audit_events::seq.assume_not_null())
+        .first(&mut conn)
+        .unwrap();
+    diesel::update(audit_events::table.filter(audit_events::seq.eq(middle)))
+        .set(audit_events::remote_addr.eq("10.9.9.9"))
+        .execute(&mut conn)
+        .unwrap();
+    match verify(&app) {
+        Verification::Broken { seq, .. } => assert_eq!(seq, middle),
+        other => panic!("an edited event of a batch must break the chain: {other:?}"),
+    }
+}

@@ -16,9 +16,11 @@ use chrono::{Datelike, NaiveDate};
 use printpdf::{DateTime, PdfDocument, PdfParseErrorSeverity, PdfSaveOptions};
 
 mod kit;
+mod streams;
 mod table;
 
 use kit::*;
+use streams::EmbeddedFont;
 use table::tests_table;
 
 use super::summary::{
@@ -28,15 +30,19 @@ use super::summary::{
 use crate::charts::{Marker, Scale, Series, TimeAxis, BAND};
 use crate::domain::numbers::{format_threshold, format_value};
 
-const REGULAR_TTF: &[u8] = include_bytes!("../../../static/fonts/DejaVuSans-subset.ttf");
-const BOLD_TTF: &[u8] = include_bytes!("../../../static/fonts/DejaVuSans-Bold-subset.ttf");
+static REGULAR_TTF: EmbeddedFont = EmbeddedFont::new(include_bytes!(
+    "../../../static/fonts/DejaVuSans-subset.ttf"
+));
+static BOLD_TTF: EmbeddedFont = EmbeddedFont::new(include_bytes!(
+    "../../../static/fonts/DejaVuSans-Bold-subset.ttf"
+));
 
 /// Renders the summary as an A4 PDF. Errors are the PDF library's (a font it cannot read, a
 /// document it could not write), as text for the caller to log and answer with.
 pub fn render_summary_pdf(data: &SummaryData) -> Result<Vec<u8>, String> {
     let mut doc = PdfDocument::new(&format!("Progress summary — {}", data.client_name));
-    let regular = Face::load(&mut doc, REGULAR_TTF, "HTMADR+DejaVuSans")?;
-    let bold = Face::load(&mut doc, BOLD_TTF, "HTMADB+DejaVuSans-Bold")?;
+    let regular = Face::load(&mut doc, REGULAR_TTF.bytes, "HTMADR+DejaVuSans")?;
+    let bold = Face::load(&mut doc, BOLD_TTF.bytes, "HTMADB+DejaVuSans-Bold")?;
     let running_head = format!(
         "Progress summary · {} · {} – {}",
         data.client_name, data.period_start, data.period_end
@@ -73,9 +79,20 @@ pub fn render_summary_pdf(data: &SummaryData) -> Result<Vec<u8>, String> {
         info.metadata_date = created;
     }
     let mut warnings = Vec::new();
-    let bytes = doc
+    // printpdf's `save` is `to_lopdf_document`, `compress` and `save_to`; the compression is
+    // ours (streams.rs: the fonts' compressed once per process).
+    let options = PdfSaveOptions {
+        optimize: false,
+        ..PdfSaveOptions::default()
+    };
+    let mut document = doc
         .with_pages(pages)
-        .save(&PdfSaveOptions::default(), &mut warnings);
+        .to_lopdf_document(&options, &mut warnings);
+    streams::compress(&mut document, &[&REGULAR_TTF, &BOLD_TTF]);
+    let mut bytes = Vec::new();
+    document
+        .save_to(&mut bytes)
+        .map_err(|e| format!("cannot write the PDF: {e}"))?;
     // printpdf reports what it could not write as warnings and still returns bytes; an
     // error-level one means a broken document, which must not reach a client.
     let errors: Vec<String> = warnings

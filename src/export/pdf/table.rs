@@ -285,8 +285,8 @@ mod tests {
 
     fn canvas() -> Canvas {
         let mut doc = printpdf::PdfDocument::new("t");
-        let regular = Face::load(&mut doc, REGULAR_TTF, "R").unwrap();
-        let bold = Face::load(&mut doc, BOLD_TTF, "B").unwrap();
+        let regular = Face::load(&mut doc, REGULAR_TTF.bytes, "R").unwrap();
+        let bold = Face::load(&mut doc, BOLD_TTF.bytes, "B").unwrap();
         Canvas::new(regular, bold, String::new())
     }
 

@@ -601,3 +601,15 @@ fn a_chart_names_its_latest_value_as_the_tables_do() {
     assert!(!text.contains("2.2222"), "{text}");
     clean_up(&path);
 }
+
+/// The embedded fonts are written with the bytes compressed once per process (streams.rs), not
+/// deflated again for each PDF: both documents hold exactly those bytes.
+#[test]
+fn every_pdf_embeds_the_fonts_compressed_once() {
+    let contains = |pdf: &[u8], part: &[u8]| pdf.windows(part.len()).any(|w| w == part);
+    for data in [three_years(), empty()] {
+        let pdf = render_summary_pdf(&data).unwrap();
+        assert!(contains(&pdf, REGULAR_TTF.compressed()));
+        assert!(contains(&pdf, BOLD_TTF.compressed()));
+    }
+}
