@@ -12,8 +12,8 @@ use actix_web::{guard, web, App, HttpResponse, HttpServer};
 use crate::config::ServerConfig;
 use crate::db::Pool;
 use crate::web::{
-    account, audit, bulk_import, clients, error, hair_tests, health, home, imports, programs,
-    second_factor, sessions, summaries, timeline,
+    account, audit, bulk_import, clients, error, hair_tests, health, home, imports, kept, programs,
+    second_factor, session_time, sessions, summaries, timeline,
 };
 // portal and diary
 use crate::web::{client_diary, invitations, portal};
@@ -70,11 +70,13 @@ route_table! {
     get "/healthz" => health::healthz, Public;
     get "/static/app.css" => stylesheet, Public;
     get "/static/favicon.svg" => favicon, Public;
+    get "/static/session.js" => session_script, Public;
     get "/login" => sessions::show_login, Public;
     post "/login" => sessions::submit_login, Public;
     get "/setup" => sessions::show_setup, Public;
     post "/setup" => sessions::submit_setup, Public;
     post "/logout" => sessions::logout, SignedIn;
+    post "/session/extend" => session_time::extend, SignedIn;
     // second factor (issue 12): the code step of a sign-in holds only a pending sign-in
     get "/login/second-factor" => second_factor::code_step_form, Public;
     post "/login/second-factor" => second_factor::code_step, Public;
@@ -173,6 +175,16 @@ async fn stylesheet() -> HttpResponse {
         .body(STYLESHEET)
 }
 
+const SESSION_SCRIPT: &str = include_str!("../static/session.js");
+
+/// The session expiry warning (the pages work without it).
+async fn session_script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(SESSION_SCRIPT)
+}
+
 const FAVICON: &str = include_str!("../static/favicon.svg");
 
 /// The tab icon every page links to (without it each page load logs a 404 for /favicon.ico).
@@ -230,24 +242,50 @@ async fn headers_and_log(
     Ok(res)
 }
 
+/// The practitioner forms `web::kept` keeps when their session ended, and the pages forms are
+/// on, from the route table.
+fn form_routes() -> kept::FormRoutes {
+    kept::FormRoutes {
+        posts: ROUTES
+            .iter()
+            .filter(|r| r.method == "post")
+            .filter_map(|r| match r.access {
+                Access::OwnClient => Some((r.path, true)),
+                Access::Practitioner => Some((r.path, false)),
+                _ => None,
+            })
+            .collect(),
+        pages: ROUTES
+            .iter()
+            .filter(|r| r.method == "get")
+            .map(|r| r.path)
+            .collect(),
+    }
+}
+
 /// Builds the server on an already bound listener (port 0 in tests).
 pub fn run(listener: TcpListener, pool: Pool, settings: ServerConfig) -> std::io::Result<Server> {
     let blocking_threads = (settings.pool_size as usize).max(2);
     let views = web::Data::new(crate::service::view_log::ViewLog::start(pool.clone())?);
     let pool = web::Data::new(pool);
     let settings = web::Data::new(settings);
+    let forms = web::Data::new(form_routes());
     let server = HttpServer::new(move || {
         App::new()
             .app_data(pool.clone())
             .app_data(views.clone())
             .app_data(settings.clone())
-            .app_data(web::PayloadConfig::new(256 * 1024))
+            .app_data(forms.clone())
+            // Up to a size no form of ours reaches: a field over its limit comes back as its
+            // form with a message (`web::kept`), not as a bare 413 page.
+            .app_data(web::PayloadConfig::new(crate::web::limits::BODY_BYTES))
             .app_data(web::QueryConfig::default().error_handler(|err, _| {
                 crate::web::AppError::BadRequest(format!(
                     "The address has an unreadable parameter: {err}"
                 ))
                 .into()
             }))
+            .wrap(from_fn(kept::keep_typed_work))
             .wrap(from_fn(headers_and_log))
             .configure(configure)
             .default_service(web::to(error::not_found))

@@ -10,6 +10,9 @@ pub struct ServerConfig {
     /// overwrites them).
     pub trust_proxy: bool,
     pub pool_size: u32,
+    /// A session ends after this long without a request (at most the 30 minutes of
+    /// `auth::session::IDLE_TIMEOUT`; tests shorten it to see the expiry warning).
+    pub idle_timeout: chrono::Duration,
 }
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";

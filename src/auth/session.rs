@@ -16,7 +16,8 @@ use crate::service::{run_db, AppError};
 
 use super::tokens::{new_token, sha256_hex};
 
-/// Automatic logoff after this long without a request (HIPAA 164.312(a)(2)(iii)).
+/// Automatic logoff after this long without a request (HIPAA 164.312(a)(2)(iii)); the operator
+/// may shorten it (`ServerConfig::idle_timeout`).
 pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
 /// A session ends after this long however active it is.
 pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
@@ -33,6 +34,27 @@ pub struct SessionInfo {
     pub token_hash: String,
     pub csrf_token: String,
     pub account: Account,
+    /// When the session ends if nothing more happens (idle timeout, or the absolute one).
+    pub ends_at: NaiveDateTime,
+}
+
+impl SessionInfo {
+    /// Seconds until the session ends without further activity (never negative).
+    pub fn seconds_left(&self) -> i64 {
+        (self.ends_at - now()).num_seconds().max(0)
+    }
+}
+
+/// The idle timeout in force: the server's configuration, else the default.
+pub fn idle_timeout(req: &HttpRequest) -> Duration {
+    req.app_data::<actix_web::web::Data<crate::config::ServerConfig>>()
+        .map(|c| c.idle_timeout)
+        .unwrap_or(IDLE_TIMEOUT)
+}
+
+/// When a session seen at `last_seen` ends.
+pub fn ends_at(row: &SessionRow, last_seen: NaiveDateTime, idle: Duration) -> NaiveDateTime {
+    (last_seen + idle).min(row.expires_at)
 }
 
 /// Whether this request reached us over TLS, directly or via a proxy that says so.
@@ -114,8 +136,8 @@ pub fn end(conn: &mut DbConn, actor: &Actor, token_hash: &str) -> Result<(), DbE
     })
 }
 
-fn is_live(row: &SessionRow, account: &Account, at: NaiveDateTime) -> bool {
-    account.disabled_at.is_none() && row.expires_at > at && row.last_seen_at + IDLE_TIMEOUT > at
+fn is_live(row: &SessionRow, account: &Account, at: NaiveDateTime, idle: Duration) -> bool {
+    account.disabled_at.is_none() && row.expires_at > at && row.last_seen_at + idle > at
 }
 
 #[derive(Clone)]
@@ -133,7 +155,8 @@ pub async fn resolve(req: &HttpRequest) -> Result<Option<Rc<SessionInfo>>, AppEr
             let pool = pool_of(req)?;
             let token_hash = sha256_hex(&token);
             let seen_from = SeenFrom::of(req);
-            run_db(&pool, move |conn| lookup(conn, &token_hash, &seen_from))
+            let idle = idle_timeout(req);
+            run_db(&pool, move |conn| lookup(conn, &token_hash, &seen_from, idle))
                 .await?
                 .map(Rc::new)
         }
@@ -170,15 +193,17 @@ fn lookup(
     conn: &mut DbConn,
     token_hash: &str,
     seen_from: &SeenFrom,
+    idle: Duration,
 ) -> Result<Option<SessionInfo>, DbError> {
     let Some((row, account)) = sessions::find_with_account(conn, token_hash)? else {
         return Ok(None);
     };
     let at = now();
-    if !is_live(&row, &account, at) {
+    if !is_live(&row, &account, at, idle) {
         sessions::delete(conn, token_hash)?;
         return Ok(None);
     }
+    let mut last_seen = row.last_seen_at;
     let moved = row.user_agent != seen_from.user_agent || row.remote_addr != seen_from.remote_addr;
     if moved || at - row.last_seen_at > TOUCH_EVERY {
         sessions::touch_from(
@@ -188,12 +213,39 @@ fn lookup(
             &seen_from.user_agent,
             &seen_from.remote_addr,
         )?;
+        last_seen = at;
     }
     Ok(Some(SessionInfo {
+        ends_at: ends_at(&row, last_seen, idle),
         token_hash: row.token_hash,
         csrf_token: row.csrf_token,
         account,
     }))
+}
+
+/// Counts now as activity (the "stay signed in" button): the session's idle clock starts again.
+/// Returns the seconds left after it.
+pub async fn extend(req: &HttpRequest, session: &SessionInfo) -> Result<i64, AppError> {
+    let pool = pool_of(req)?;
+    let idle = idle_timeout(req);
+    let token_hash = session.token_hash.clone();
+    let seen_from = SeenFrom::of(req);
+    let ends = run_db(&pool, move |conn| {
+        let at = now();
+        sessions::touch_from(
+            conn,
+            &token_hash,
+            at,
+            &seen_from.user_agent,
+            &seen_from.remote_addr,
+        )?;
+        Ok::<_, DbError>(
+            sessions::find_with_account(conn, &token_hash)?
+                .map(|(row, _)| ends_at(&row, at, idle)),
+        )
+    })
+    .await?;
+    Ok(ends.map_or(0, |e| (e - now()).num_seconds().max(0)))
 }
 
 pub fn pool_of(req: &HttpRequest) -> Result<Pool, AppError> {
@@ -239,21 +291,36 @@ mod tests {
         assert!(is_live(
             &row(t0, t0),
             &account(),
-            t0 + Duration::minutes(29)
+            t0 + Duration::minutes(29),
+            IDLE_TIMEOUT
         ));
         assert!(!is_live(
             &row(t0, t0),
             &account(),
-            t0 + Duration::minutes(31)
+            t0 + Duration::minutes(31),
+            IDLE_TIMEOUT
         ));
+        // A shorter idle timeout from the configuration ends it sooner.
+        assert!(!is_live(
+            &row(t0, t0),
+            &account(),
+            t0 + Duration::minutes(3),
+            Duration::minutes(2)
+        ));
+        assert_eq!(
+            ends_at(&row(t0, t0), t0 + Duration::hours(11) + Duration::minutes(50), IDLE_TIMEOUT),
+            t0 + ABSOLUTE_TIMEOUT,
+            "the absolute timeout comes first"
+        );
         let busy = row(t0, t0 + Duration::hours(12));
         assert!(!is_live(
             &busy,
             &account(),
-            t0 + Duration::hours(12) + Duration::seconds(1)
+            t0 + Duration::hours(12) + Duration::seconds(1),
+            IDLE_TIMEOUT
         ));
         let mut disabled = account();
         disabled.disabled_at = Some(t0);
-        assert!(!is_live(&row(t0, t0), &disabled, t0));
+        assert!(!is_live(&row(t0, t0), &disabled, t0, IDLE_TIMEOUT));
     }
 }

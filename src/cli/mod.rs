@@ -101,6 +101,10 @@ pub struct ServeArgs {
     /// Database connections in the pool.
     #[arg(long, env = "HTMA_POOL_SIZE", default_value_t = 8)]
     pub pool_size: u32,
+    /// Minutes without a request after which a session ends (1 to 30).
+    #[arg(long, env = "HTMA_IDLE_TIMEOUT_MINUTES", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=30))]
+    pub idle_timeout_minutes: u32,
 }
 
 impl ServeArgs {
@@ -110,6 +114,11 @@ impl ServeArgs {
             database_url: database_url.to_string(),
             trust_proxy: self.trust_proxy,
             pool_size: self.pool_size.max(1),
+            // 0 is `ServeArgs::default()`'s: the default timeout.
+            idle_timeout: match self.idle_timeout_minutes {
+                0 => crate::auth::session::IDLE_TIMEOUT,
+                m => chrono::Duration::minutes(i64::from(m.min(30))),
+            },
         }
     }
 }

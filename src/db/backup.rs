@@ -86,9 +86,10 @@ impl std::fmt::Display for Summary {
     }
 }
 
-/// The tables whose rows a restore does not bring back: sign-in sessions. Restoring them would
-/// revive sessions that were signed out since the backup; everyone signs in again instead.
-const NOT_RESTORED: &[&str] = &["sessions"];
+/// The tables whose rows a restore does not bring back: sign-in sessions (restoring them would
+/// revive sessions signed out since the backup; everyone signs in again instead) and forms kept
+/// for a session that ended (a day at most; bound to sessions and cookies of that time).
+const NOT_RESTORED: &[&str] = &["sessions", "kept_forms"];
 
 #[derive(QueryableByName)]
 struct Count {

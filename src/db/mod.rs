@@ -9,6 +9,7 @@ pub mod engine;
 pub mod flags;
 pub mod hair_tests;
 pub mod hints;
+pub mod kept_forms;
 pub mod lab_reports;
 pub mod login_attempts;
 pub mod mapping;

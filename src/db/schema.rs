@@ -390,3 +390,18 @@ diesel::table! {
         expires_at -> Timestamp,
     }
 }
+
+// forms kept after their session ended (issue 14)
+diesel::table! {
+    kept_forms (token_hash) {
+        token_hash -> Text,
+        account_id -> Nullable<BigInt>,
+        remote_addr -> Text,
+        action_path -> Text,
+        page_path -> Text,
+        payload -> Text,
+        problems -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}

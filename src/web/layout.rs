@@ -9,6 +9,10 @@ pub struct Layout {
     pub csrf_token: String,
     /// Which navigation entry is current ("clients", "audit", ...).
     pub section: &'static str,
+    /// When the session ends without further activity: seconds from this page's rendering,
+    /// and the clock time (UTC) for readers without JavaScript.
+    pub session_seconds: Option<i64>,
+    pub session_ends_utc: String,
 }
 
 impl Layout {
@@ -26,6 +30,8 @@ impl Layout {
             is_practitioner: account.role == crate::db::accounts::ROLE_PRACTITIONER,
             csrf_token: current.csrf_token().to_string(),
             section,
+            session_seconds: Some(current.0.seconds_left()),
+            session_ends_utc: current.0.ends_at.format("%H:%M").to_string(),
         }
     }
 

@@ -23,6 +23,8 @@ struct LoginPage {
     email: String,
     next: String,
     message: Option<String>,
+    /// Why the sign-in page appears in the middle of work (`web::kept`).
+    notice: Option<&'static str>,
 }
 
 #[derive(Deserialize, Default)]
@@ -46,6 +48,7 @@ async fn login_page(
             email,
             next,
             message,
+            notice: crate::web::kept::sign_in_notice(req),
         },
     )?;
     if let Some(cookie) = cookie {

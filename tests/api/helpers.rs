@@ -116,6 +116,20 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub fn spawn_with_pool(pool: Pool, database_url: String) -> TestApp {
+    spawn_configured(pool, database_url, htma_tracker::auth::session::IDLE_TIMEOUT)
+}
+
+/// A fresh app whose sessions end after `idle` without a request (the expiry warning's test).
+pub async fn spawn_app_with_idle_timeout(idle: chrono::Duration) -> TestApp {
+    init_logging();
+    let url = fresh_database_url();
+    let (pool, queries) = db::connect_counted(&url, 4).expect("open and migrate the test database");
+    let mut app = spawn_configured(pool, url, idle);
+    app.queries = queries;
+    app
+}
+
+fn spawn_configured(pool: Pool, database_url: String, idle: chrono::Duration) -> TestApp {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
     let port = listener.local_addr().unwrap().port();
     let settings = ServerConfig {
@@ -123,6 +137,7 @@ pub fn spawn_with_pool(pool: Pool, database_url: String) -> TestApp {
         database_url: database_url.clone(),
         trust_proxy: false,
         pool_size: 4,
+        idle_timeout: idle,
     };
     let server = htma_tracker::app::run(listener, pool.clone(), settings).expect("start server");
     actix_web::rt::spawn(server);

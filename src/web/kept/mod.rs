@@ -1,0 +1,531 @@
+//! Nothing typed is lost (issue 14), for every practitioner form at once: a middleware around
+//! the practitioner POST routes of the route table.
+//!
+//! - A form posted after its session ended (idle timeout) or with a stale anti-forgery token
+//!   (signed out and in again in another tab) is kept server-side (`db::kept_forms`) under a
+//!   random token held in an HttpOnly cookie, and the browser goes to sign in. The sign-in page
+//!   says why it appears; after signing in (the second-factor step included) the browser lands
+//!   on the page of the form, and that page comes back with the form filled with what was
+//!   posted, to review and save: nothing is saved on the way.
+//! - A field longer than its limit (`web::limits`), in a body up to `limits::BODY_BYTES`, comes
+//!   back the same way, with a message beside the field, instead of a bare 413 page.
+//!
+//! Who may see kept fields: the account whose session rendered the form, proven by the form's
+//! anti-forgery token matching that session's (live or just ended). When that cannot be proven
+//! (the session row is gone), the form is kept only when it names a client (`{client_id}`), the
+//! post was same-origin, and it is shown only on that client's pages: the scoped extractors
+//! answer 404 to any other practitioner signing in at the same browser. Forms without a client
+//! and without that proof are not kept (a page elsewhere cannot plant values into our forms).
+//! File uploads (multipart) are not kept: the sign-in page says to choose the file again.
+
+pub mod fill;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::cookie::{time, Cookie, SameSite};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+
+use super::forms::{redirect, url_encode};
+use super::limits;
+use super::{remote_addr, run_db, AppError};
+use crate::auth::session::{is_secure, pool_of, resolve};
+use crate::auth::tokens::{constant_time_eq, new_token, sha256_hex};
+use crate::db::accounts::ROLE_PRACTITIONER;
+use crate::db::kept_forms::{self, KeptFormRow, LIFETIME};
+use crate::db::now;
+
+const COOKIE: &str = "htma_kept";
+
+/// What the middleware needs of the route table (`app.rs` hands it over: web/ sits below it).
+pub struct FormRoutes {
+    /// The practitioner POST patterns, each with whether a `{client_id}` scopes it.
+    pub posts: Vec<(&'static str, bool)>,
+    /// The GET patterns: the pages a form can be on.
+    pub pages: Vec<&'static str>,
+}
+
+impl FormRoutes {
+    fn post(&self, pattern: &str) -> Option<bool> {
+        self.posts
+            .iter()
+            .find(|(p, _)| *p == pattern)
+            .map(|(_, scoped)| *scoped)
+    }
+
+    fn is_page(&self, path: &str) -> bool {
+        let path = path.split('?').next().unwrap_or(path);
+        self.pages.iter().any(|p| matches(p, path))
+    }
+}
+
+/// Whether a path matches a route pattern with `{name}` segments.
+fn matches(pattern: &str, path: &str) -> bool {
+    let pattern: Vec<&str> = pattern.split('/').collect();
+    let path: Vec<&str> = path.split('/').collect();
+    pattern.len() == path.len()
+        && pattern
+            .iter()
+            .zip(&path)
+            .all(|(p, s)| (p.starts_with('{') && !s.is_empty()) || p == s)
+}
+
+/// Forms whose page is not at their own path (nor at a shorter one).
+const FORM_PAGES: &[(&str, &str)] = &[
+    ("/clients", "/clients/new"),
+    ("/clients/{client_id}/tests", "/clients/{client_id}/tests/new"),
+    ("/clients/{client_id}/program", "/clients/{client_id}/program/new"),
+    (
+        "/clients/{client_id}/summaries",
+        "/clients/{client_id}/summaries/new",
+    ),
+    (
+        "/clients/{client_id}/diary/annotations",
+        "/clients/{client_id}/diary",
+    ),
+    ("/clients/{client_id}/symptoms", "/clients/{client_id}/diary"),
+    ("/import/{import_id}/confirm", "/import/{import_id}"),
+    (
+        "/clients/{client_id}/import/{import_id}/confirm",
+        "/clients/{client_id}/import/{import_id}",
+    ),
+];
+
+/// The page of a form posted to `path` (matching `pattern`): the page it was posted from when
+/// the browser says so and that is a page of ours, else the form's known page, else the
+/// nearest page above its path (`/clients/3/archive` is on `/clients/3`).
+fn page_of(req: &HttpRequest, routes: &FormRoutes, pattern: &str, path: &str) -> String {
+    let client_prefix = client_of(path).map(|id| format!("/clients/{id}"));
+    let within_client = |page: &str| match &client_prefix {
+        Some(prefix) => {
+            page == prefix || page.starts_with(&format!("{prefix}/")) || {
+                page.starts_with(&format!("{prefix}?"))
+            }
+        }
+        None => true,
+    };
+    let origin = crate::auth::proxy::origin(req);
+    let referred = req
+        .headers()
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.strip_prefix(origin.as_str()))
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .map(|p| p.split('#').next().unwrap_or(p).to_string())
+        .filter(|p| routes.is_page(p) && within_client(p));
+    if let Some(page) = referred {
+        return page;
+    }
+    if let Some((_, page)) = FORM_PAGES.iter().find(|(action, _)| *action == pattern) {
+        return fill_pattern(page, pattern, path);
+    }
+    let mut candidate = path.to_string();
+    while let Some(cut) = candidate.rfind('/') {
+        candidate.truncate(cut);
+        if candidate.is_empty() {
+            break;
+        }
+        if routes.is_page(&candidate) {
+            return candidate;
+        }
+    }
+    client_prefix.unwrap_or_else(|| "/".into())
+}
+
+/// `page` with the `{name}` segments taken from `path` as matched by `pattern`.
+fn fill_pattern(page: &str, pattern: &str, path: &str) -> String {
+    let mut out = page.to_string();
+    for (p, s) in pattern.split('/').zip(path.split('/')) {
+        if p.starts_with('{') {
+            out = out.replace(p, s);
+        }
+    }
+    out
+}
+
+/// The client id of a `/clients/{id}/...` path.
+fn client_of(path: &str) -> Option<i64> {
+    let mut parts = path.split('/').skip(1);
+    (parts.next() == Some("clients"))
+        .then(|| parts.next())
+        .flatten()
+        .and_then(|id| id.parse().ok())
+}
+
+fn well_formed(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn cookie_hash(req: &HttpRequest) -> Option<String> {
+    req.cookie(COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|v| well_formed(v))
+        .map(|v| sha256_hex(&v))
+}
+
+/// Whether the browser holds a kept form (the sign-in page then says why it appears).
+pub fn holds_kept_form(req: &HttpRequest) -> bool {
+    cookie_hash(req).is_some()
+}
+
+/// What the sign-in page says when it interrupts work: a form kept, or a file to choose again.
+pub fn sign_in_notice(req: &HttpRequest) -> Option<&'static str> {
+    if holds_kept_form(req) {
+        Some("Your session ended, so what you were saving has not been saved yet. Sign in to get back to the form you were filling in: nothing you typed is lost.")
+    } else if req.query_string().split('&').any(|p| p == "upload=1") {
+        Some("Your session ended before the file was uploaded. Files are not kept: after signing in, choose the file again.")
+    } else {
+        None
+    }
+}
+
+fn kept_cookie(req: &HttpRequest, token: &str) -> Cookie<'static> {
+    Cookie::build(COOKIE, token.to_string())
+        .path("/")
+        .http_only(true)
+        .secure(is_secure(req))
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::seconds(LIFETIME.num_seconds()))
+        .finish()
+}
+
+fn removal_cookie(req: &HttpRequest) -> Cookie<'static> {
+    let mut cookie = kept_cookie(req, "");
+    cookie.make_removal();
+    cookie
+}
+
+/// The browser says the post came from another site (or an origin not ours).
+fn cross_site(req: &HttpRequest) -> bool {
+    let headers = req.headers();
+    let site = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("cross-site") || v.eq_ignore_ascii_case("same-site"));
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|o| !o.eq_ignore_ascii_case(&crate::auth::proxy::origin(req)));
+    site || origin
+}
+
+/// The browser says the post came from one of our pages (`Origin` or `Sec-Fetch-Site`).
+fn same_origin(req: &HttpRequest) -> bool {
+    let headers = req.headers();
+    let origin = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|o| o.eq_ignore_ascii_case(&crate::auth::proxy::origin(req)));
+    let site = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("same-origin"));
+    (origin || site) && !cross_site(req)
+}
+
+fn content_type(req: &ServiceRequest) -> String {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// The request's error, when the handler (or an extractor) answered with one of ours.
+fn app_error<B>(res: &ServiceResponse<B>) -> Option<&AppError> {
+    res.response().error().and_then(|e| e.as_error::<AppError>())
+}
+
+fn ended_or_stale<B>(res: &ServiceResponse<B>) -> bool {
+    matches!(
+        app_error(res),
+        Some(AppError::SignInRequired { .. }) | Some(AppError::CsrfRejected)
+    )
+}
+
+/// The body, or None when it is larger than any form of ours.
+async fn read_body(req: &mut ServiceRequest) -> Result<Option<web::Bytes>, actix_web::Error> {
+    let mut payload = req.take_payload();
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk?;
+        if body.len() + chunk.len() > limits::BODY_BYTES {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body.freeze()))
+}
+
+/// The fields longer than their limit, each with its message.
+fn over_limit(fields: &[(String, String)]) -> Vec<(String, String)> {
+    let mut problems: Vec<(String, String)> = Vec::new();
+    for (name, value) in fields {
+        let max = limits::max_chars(name);
+        let length = value.chars().count();
+        if length > max && !problems.iter().any(|(n, _)| n == name) {
+            problems.push((name.clone(), limits::too_long(length, max)));
+        }
+    }
+    problems
+}
+
+/// The middleware (see the module's comment).
+pub async fn keep_typed_work(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let routes = req.app_data::<web::Data<FormRoutes>>().cloned();
+    let pattern = req.match_pattern();
+    if let (Some(routes), Some(pattern)) = (routes, pattern) {
+        if req.method() == Method::POST {
+            if let Some(scoped) = routes.post(&pattern) {
+                return on_post(req, next, &routes, &pattern, scoped).await;
+            }
+        } else if req.method() == Method::GET && holds_kept_form(req.request()) {
+            return on_get(req, next).await;
+        }
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// A practitioner form's POST: checked against the field limits, passed on, and kept when its
+/// session turned out to have ended.
+async fn on_post(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+    routes: &FormRoutes,
+    pattern: &str,
+    scoped: bool,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let http = req.request().clone();
+    let kind = content_type(&req);
+    if kind.starts_with("multipart/") {
+        // Files are not kept: after signing in, the upload form asks for the file again.
+        let res = next.call(req).await?;
+        if matches!(app_error(&res), Some(AppError::SignInRequired { .. })) {
+            let page = page_of(&http, routes, pattern, http.path());
+            let location = format!("/login?next={}&upload=1", url_encode(&page));
+            return Ok(res.into_response(redirect(&location)));
+        }
+        return Ok(res.map_into_boxed_body());
+    }
+    if !kind.starts_with("application/x-www-form-urlencoded") {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    let Some(body) = read_body(&mut req).await? else {
+        return Ok(req.error_response(AppError::TooLarge));
+    };
+    req.set_payload(body.clone().into());
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let submitted = fields
+        .iter()
+        .find(|(n, _)| n == crate::auth::csrf::FIELD)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let pool = pool_of(&http)?;
+    // Before the handler runs: resolving an ended session deletes its row.
+    let owner = crate::web::portal::resume::session_row_owner(&http, &pool).await?;
+    let bound = owner
+        .filter(|(_, csrf)| well_formed(&submitted) && constant_time_eq(csrf, &submitted))
+        .map(|(account, _)| account);
+    let keepable = !cross_site(&http)
+        && (bound.is_some() || (scoped && same_origin(&http) && well_formed(&submitted)));
+    let problems = over_limit(&fields);
+    if !problems.is_empty() {
+        if !keepable {
+            return Ok(req.error_response(AppError::TooLarge));
+        }
+        let response = keep(&http, &pool, routes, pattern, bound, &body, &problems).await?;
+        return Ok(req.into_response(response));
+    }
+    let res = next.call(req).await?;
+    if !ended_or_stale(&res) || !keepable {
+        return Ok(res.map_into_boxed_body());
+    }
+    let response = keep(&http, &pool, routes, pattern, bound, &body, &[]).await?;
+    Ok(res.into_response(response))
+}
+
+/// Stores the form and sends the browser to its page (through sign-in when signed out).
+async fn keep(
+    http: &HttpRequest,
+    pool: &crate::db::Pool,
+    routes: &FormRoutes,
+    pattern: &str,
+    account_id: Option<i64>,
+    body: &[u8],
+    problems: &[(String, String)],
+) -> Result<HttpResponse, AppError> {
+    let page = page_of(http, routes, pattern, http.path());
+    let token = new_token();
+    let at = now();
+    let row = KeptFormRow {
+        token_hash: sha256_hex(&token),
+        account_id,
+        remote_addr: remote_addr(http),
+        action_path: http.path().to_string(),
+        page_path: page.clone(),
+        payload: String::from_utf8_lossy(body).into_owned(),
+        problems: serde_urlencoded::to_string(problems).unwrap_or_default(),
+        created_at: at,
+        expires_at: at + LIFETIME,
+    };
+    let stored = run_db(pool, move |conn| kept_forms::insert(conn, &row)).await?;
+    if !stored {
+        return Err(AppError::BadRequest(
+            "Too many unsaved forms came from this address today. Sign in and enter it again."
+                .into(),
+        ));
+    }
+    tracing::info!(
+        bound = account_id.is_some(),
+        over_limit = problems.len(),
+        "form kept for the practitioner to review"
+    );
+    let location = if resolve(http).await?.is_some() {
+        page
+    } else {
+        format!("/login?next={}", url_encode(&page))
+    };
+    let mut response = redirect(&location);
+    response
+        .add_cookie(&kept_cookie(http, &token))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(response)
+}
+
+const NOTICE_ENDED: &str = "Your session ended before this was saved. Everything you typed is back in the form below: check it and save.";
+const NOTICE_LIMITS: &str = "Not saved: some fields are longer than they may be (see the message beside each). Everything you typed is still here.";
+
+/// A page GET while the browser holds a kept form: when it is the form's page and the
+/// signed-in account may see the form, the page comes back with the form filled.
+async fn on_get(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let http = req.request().clone();
+    let pool = pool_of(&http)?;
+    let Some(hash) = cookie_hash(&http) else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let here = match http.query_string() {
+        "" => http.path().to_string(),
+        q => format!("{}?{q}", http.path()),
+    };
+    let found = run_db(&pool, move |conn| kept_forms::find(conn, &hash, now())).await?;
+    let Some(row) = found.filter(|row| row.page_path == here) else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let Some(session) = resolve(&http).await? else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let allowed = session.account.role == ROLE_PRACTITIONER
+        && match row.account_id {
+            Some(owner) => owner == session.account.id,
+            // Unproven: only on the client's own pages, which the scoped extractors guard.
+            None => client_of(&row.action_path).is_some()
+                && client_of(&row.action_path) == client_of(&row.page_path),
+        };
+    if !allowed {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    let res = next.call(req).await?;
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if res.status() != StatusCode::OK || !is_html {
+        return Ok(res.map_into_boxed_body());
+    }
+    let (request, response) = res.into_parts();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = actix_web::body::to_bytes(response.into_body())
+        .await
+        .map_err(|_| AppError::Internal("the page's body could not be read".into()))?;
+    let html = String::from_utf8_lossy(&body);
+    let fields: Vec<(String, String)> =
+        serde_urlencoded::from_str(&row.payload).unwrap_or_default();
+    let problems: Vec<(String, String)> =
+        serde_urlencoded::from_str(&row.problems).unwrap_or_default();
+    let kept = fill::Kept {
+        action: &row.action_path,
+        fields: &fields,
+        problems: &problems,
+        notice: if problems.is_empty() {
+            NOTICE_ENDED
+        } else {
+            NOTICE_LIMITS
+        },
+    };
+    let filled = fill::fill(&html, &kept);
+    let was_filled = filled.is_some();
+    let (status, text) = match filled {
+        Some(text) => {
+            let hash = row.token_hash.clone();
+            run_db(&pool, move |conn| kept_forms::delete(conn, &hash)).await?;
+            let status = if problems.is_empty() {
+                status
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            (status, text)
+        }
+        None => {
+            tracing::warn!(page = %row.page_path, "a kept form's page no longer has the form");
+            (status, html.into_owned())
+        }
+    };
+    let mut builder = HttpResponse::build(status);
+    for (name, value) in headers.iter() {
+        if name != header::CONTENT_LENGTH {
+            builder.append_header((name.clone(), value.clone()));
+        }
+    }
+    let mut response = builder.body(text);
+    if was_filled {
+        response
+            .add_cookie(&removal_cookie(&request))
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+    }
+    Ok(ServiceResponse::new(request, response))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_and_pages() {
+        assert!(matches("/clients/{client_id}/edit", "/clients/3/edit"));
+        assert!(!matches("/clients/{client_id}/edit", "/clients//edit"));
+        assert!(!matches("/clients/{client_id}", "/clients/3/edit"));
+        assert_eq!(
+            fill_pattern(
+                "/clients/{client_id}/tests/new",
+                "/clients/{client_id}/tests",
+                "/clients/7/tests"
+            ),
+            "/clients/7/tests/new"
+        );
+        assert_eq!(client_of("/clients/7/tests"), Some(7));
+        assert_eq!(client_of("/clients/new"), None);
+        assert_eq!(client_of("/settings/reference-sets"), None);
+    }
+
+    #[test]
+    fn over_limit_names_each_field_once() {
+        let fields = vec![
+            ("notes".to_string(), "x".repeat(limits::LONG_TEXT + 1)),
+            ("Ca".to_string(), "1".into()),
+            ("phone".to_string(), "1".repeat(51)),
+        ];
+        let problems = over_limit(&fields);
+        assert_eq!(problems.len(), 2);
+        assert!(problems[0].1.contains("20,001 characters; the limit is 20,000"));
+    }
+}
