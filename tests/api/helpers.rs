@@ -248,6 +248,19 @@ impl TestApp {
         self.finish(response).await
     }
 
+    /// POSTs a body as it is, with its content type.
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Reply {
+        let response = self
+            .client
+            .post(self.url(path))
+            .insert_header(("Cookie", self.cookie_header()))
+            .insert_header(("Content-Type", content_type))
+            .send_body(body)
+            .await
+            .expect("POST");
+        self.finish(response).await
+    }
+
     /// POSTs a form with the CSRF token of the page at `form_page`.
     pub async fn submit(&self, form_page: &str, action: &str, fields: &[(&str, &str)]) -> Reply {
         let token = self.get(form_page).await.csrf_token();

@@ -42,5 +42,7 @@ mod lab_reports;
 // hardening (issue 12)
 mod audit_trail;
 mod hardening;
+// nothing typed is lost (issue 14)
+mod kept_forms;
 mod second_factor;
 mod throttling;

@@ -226,7 +226,10 @@ pub fn fill(html: &str, kept: &Kept) -> Option<String> {
         if !tag.closing {
             open = Some(index);
         } else if let Some(start) = open.take() {
-            if tags[start].attr("action").as_deref() == Some(kept.action) {
+            let posts = tags[start]
+                .attr("method")
+                .is_some_and(|m| m.eq_ignore_ascii_case("post"));
+            if posts && tags[start].attr("action").as_deref() == Some(kept.action) {
                 forms.push((start, index));
             }
         }
@@ -441,6 +444,7 @@ mod tests {
 
     const PAGE: &str = r#"<html><body><main id="main"><h1>T</h1>
 <form method="post" action="/other"><input name="notes" value="x"></form>
+<form method="get" action="/clients/1/diary/annotations"><input name="annotation" value="search"></form>
 <form method="post" action="/clients/1/diary/annotations"><input type="hidden" name="csrf_token" value="NEW"><input type="hidden" name="entry_date" value="2026-01-01"><textarea name="annotation"></textarea></form>
 <form method="post" action="/clients/1/diary/annotations"><input type="hidden" name="csrf_token" value="NEW"><input type="hidden" name="entry_date" value="2026-01-02"><textarea id="a2" name="annotation" rows="2">old &amp; text</textarea>
 <input name="months" type="number" value="4"><input type="checkbox" name="agree" checked><select name="unit"><option value="ppm" selected>ppm</option><option value="mg%">mg%</option></select></form>
@@ -478,6 +482,8 @@ mod tests {
         assert!(out.contains(r#"<option value="ppm">ppm</option><option value="mg%" selected>"#), "{out}");
         assert!(out.contains(r##"<main id="main"><p class="alert info kept-notice" role="status"><a href="#kept-form">Back: check and save.</a></p>"##), "{out}");
         assert_eq!(out.matches("kept-notice").count(), 2);
+        // A GET form to the same address is not the form.
+        assert!(out.contains(r#"<input name="annotation" value="search">"#));
         // The other action's form is untouched.
         assert!(out.contains(r#"action="/other"><input name="notes" value="x">"#));
     }

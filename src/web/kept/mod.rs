@@ -72,7 +72,8 @@ fn matches(pattern: &str, path: &str) -> bool {
             .all(|(p, s)| (p.starts_with('{') && !s.is_empty()) || p == s)
 }
 
-/// Forms whose page is not at their own path (nor at a shorter one).
+/// Forms whose page is not at their own path (nor at a shorter one); `/clients` is the list
+/// (whose search form is a GET), the new-client form is elsewhere.
 const FORM_PAGES: &[(&str, &str)] = &[
     ("/clients", "/clients/new"),
     ("/clients/{client_id}/tests", "/clients/{client_id}/tests/new"),
@@ -120,6 +121,9 @@ fn page_of(req: &HttpRequest, routes: &FormRoutes, pattern: &str, path: &str) ->
     }
     if let Some((_, page)) = FORM_PAGES.iter().find(|(action, _)| *action == pattern) {
         return fill_pattern(page, pattern, path);
+    }
+    if routes.is_page(path) {
+        return path.to_string();
     }
     let mut candidate = path.to_string();
     while let Some(cut) = candidate.rfind('/') {
@@ -292,7 +296,8 @@ pub async fn keep_typed_work(
 }
 
 /// A practitioner form's POST: checked against the field limits, passed on, and kept when its
-/// session turned out to have ended.
+/// session turned out to have ended. (No clone of the request may live across `next.call`:
+/// routing needs it unshared.)
 async fn on_post(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -300,13 +305,12 @@ async fn on_post(
     pattern: &str,
     scoped: bool,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let http = req.request().clone();
     let kind = content_type(&req);
+    let page = page_of(req.request(), routes, pattern, req.path());
     if kind.starts_with("multipart/") {
         // Files are not kept: after signing in, the upload form asks for the file again.
         let res = next.call(req).await?;
         if matches!(app_error(&res), Some(AppError::SignInRequired { .. })) {
-            let page = page_of(&http, routes, pattern, http.path());
             let location = format!("/login?next={}&upload=1", url_encode(&page));
             return Ok(res.into_response(redirect(&location)));
         }
@@ -325,41 +329,62 @@ async fn on_post(
         .find(|(n, _)| n == crate::auth::csrf::FIELD)
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
-    let pool = pool_of(&http)?;
+    let pool = pool_of(req.request())?;
     // Before the handler runs: resolving an ended session deletes its row.
-    let owner = crate::web::portal::resume::session_row_owner(&http, &pool).await?;
+    let owner = crate::web::portal::resume::session_row_owner(req.request(), &pool).await?;
     let bound = owner
         .filter(|(_, csrf)| well_formed(&submitted) && constant_time_eq(csrf, &submitted))
         .map(|(account, _)| account);
-    let keepable = !cross_site(&http)
-        && (bound.is_some() || (scoped && same_origin(&http) && well_formed(&submitted)));
+    let keepable = !cross_site(req.request())
+        && (bound.is_some() || (scoped && same_origin(req.request()) && well_formed(&submitted)));
     let problems = over_limit(&fields);
     if !problems.is_empty() {
         if !keepable {
             return Ok(req.error_response(AppError::TooLarge));
         }
-        let response = keep(&http, &pool, routes, pattern, bound, &body, &problems).await?;
+        let kept = Keep {
+            page,
+            account_id: bound,
+            body: &body,
+            problems: &problems,
+        };
+        let response = keep(req.request(), &pool, kept).await?;
         return Ok(req.into_response(response));
     }
     let res = next.call(req).await?;
     if !ended_or_stale(&res) || !keepable {
         return Ok(res.map_into_boxed_body());
     }
-    let response = keep(&http, &pool, routes, pattern, bound, &body, &[]).await?;
+    let kept = Keep {
+        page,
+        account_id: bound,
+        body: &body,
+        problems: &[],
+    };
+    let response = keep(res.request(), &pool, kept).await?;
     Ok(res.into_response(response))
+}
+
+/// A form to keep: its page, the account proven to have written it, the body as posted.
+struct Keep<'a> {
+    page: String,
+    account_id: Option<i64>,
+    body: &'a [u8],
+    problems: &'a [(String, String)],
 }
 
 /// Stores the form and sends the browser to its page (through sign-in when signed out).
 async fn keep(
     http: &HttpRequest,
     pool: &crate::db::Pool,
-    routes: &FormRoutes,
-    pattern: &str,
-    account_id: Option<i64>,
-    body: &[u8],
-    problems: &[(String, String)],
+    kept: Keep<'_>,
 ) -> Result<HttpResponse, AppError> {
-    let page = page_of(http, routes, pattern, http.path());
+    let Keep {
+        page,
+        account_id,
+        body,
+        problems,
+    } = kept;
     let token = new_token();
     let at = now();
     let row = KeptFormRow {
@@ -406,20 +431,19 @@ async fn on_get(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let http = req.request().clone();
-    let pool = pool_of(&http)?;
-    let Some(hash) = cookie_hash(&http) else {
+    let pool = pool_of(req.request())?;
+    let Some(hash) = cookie_hash(req.request()) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let here = match http.query_string() {
-        "" => http.path().to_string(),
-        q => format!("{}?{q}", http.path()),
+    let here = match req.query_string() {
+        "" => req.path().to_string(),
+        q => format!("{}?{q}", req.path()),
     };
     let found = run_db(&pool, move |conn| kept_forms::find(conn, &hash, now())).await?;
     let Some(row) = found.filter(|row| row.page_path == here) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let Some(session) = resolve(&http).await? else {
+    let Some(session) = resolve(req.request()).await? else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let allowed = session.account.role == ROLE_PRACTITIONER
