@@ -240,8 +240,7 @@ pub async fn extend(req: &HttpRequest, session: &SessionInfo) -> Result<i64, App
             &seen_from.remote_addr,
         )?;
         Ok::<_, DbError>(
-            sessions::find_with_account(conn, &token_hash)?
-                .map(|(row, _)| ends_at(&row, at, idle)),
+            sessions::find_with_account(conn, &token_hash)?.map(|(row, _)| ends_at(&row, at, idle)),
         )
     })
     .await?;
@@ -308,7 +307,11 @@ mod tests {
             Duration::minutes(2)
         ));
         assert_eq!(
-            ends_at(&row(t0, t0), t0 + Duration::hours(11) + Duration::minutes(50), IDLE_TIMEOUT),
+            ends_at(
+                &row(t0, t0),
+                t0 + Duration::hours(11) + Duration::minutes(50),
+                IDLE_TIMEOUT
+            ),
             t0 + ABSOLUTE_TIMEOUT,
             "the absolute timeout comes first"
         );

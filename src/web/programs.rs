@@ -488,10 +488,20 @@ pub async fn set_retest_interval(
         "" => None,
         text => match text.parse::<i64>() {
             Ok(m) if (1..=24).contains(&m) => Some(m),
+            // The field lives on the client page: shown back there with its message.
             _ => {
-                return Err(AppError::BadRequest(
-                    "The retest interval is a whole number of months from 1 to 24.".into(),
-                ))
+                return crate::web::kept::show_back(
+                    &req,
+                    scoped.practitioner.id(),
+                    &format!("/clients/{}", scoped.client.id),
+                    "tests",
+                    &[("months", &form.months)],
+                    &[(
+                        "months",
+                        "Enter a whole number of months from 1 to 24, or leave it empty for the usual interval.",
+                    )],
+                )
+                .await;
             }
         },
     };

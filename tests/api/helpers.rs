@@ -116,7 +116,11 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub fn spawn_with_pool(pool: Pool, database_url: String) -> TestApp {
-    spawn_configured(pool, database_url, htma_tracker::auth::session::IDLE_TIMEOUT)
+    spawn_configured(
+        pool,
+        database_url,
+        htma_tracker::auth::session::IDLE_TIMEOUT,
+    )
 }
 
 /// A fresh app whose sessions end after `idle` without a request (the expiry warning's test).

@@ -54,7 +54,10 @@ struct World {
 
 /// The number after `marker` in a page or location.
 fn number_after(text: &str, marker: &str) -> String {
-    let start = text.find(marker).unwrap_or_else(|| panic!("{marker} in {text}")) + marker.len();
+    let start = text
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} in {text}"))
+        + marker.len();
     text[start..]
         .chars()
         .take_while(|c| c.is_ascii_digit())
@@ -159,7 +162,9 @@ async fn world(app: &TestApp) -> World {
     assert_eq!(upload.status, StatusCode::SEE_OTHER, "{}", upload.body);
     let client_import = upload.location().rsplit('/').next().unwrap().to_string();
     let bulk = "sample_date,client_ref,Ca,Mg,Na,K\n2024-02-01,AT-1,150,15,10,4\n";
-    let upload = app.upload_csv_to("/import", "practice.csv", bulk, "mg%").await;
+    let upload = app
+        .upload_csv_to("/import", "practice.csv", bulk, "mg%")
+        .await;
     assert_eq!(upload.status, StatusCode::SEE_OTHER, "{}", upload.body);
     let bulk_import = upload.location().rsplit('/').next().unwrap().to_string();
 
@@ -199,12 +204,13 @@ struct Case {
 
 fn case_for(pattern: &str, w: &World) -> Case {
     let c = w.client;
-    let case = |page: String, action: String, fields: Vec<(&'static str, &'static str)>, typed| Case {
-        page,
-        action,
-        fields,
-        typed,
-    };
+    let case =
+        |page: String, action: String, fields: Vec<(&'static str, &'static str)>, typed| Case {
+            page,
+            action,
+            fields,
+            typed,
+        };
     match pattern {
         "/clients" => case(
             "/clients/new".into(),
@@ -435,7 +441,11 @@ async fn every_practitioner_form_posted_after_the_session_ended_comes_back_fille
             .submit(
                 posted.location(),
                 "/login",
-                &[("email", EMAIL), ("password", PASSWORD), ("next", &case.page)],
+                &[
+                    ("email", EMAIL),
+                    ("password", PASSWORD),
+                    ("next", &case.page),
+                ],
             )
             .await;
         assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
@@ -463,8 +473,12 @@ async fn every_practitioner_form_posted_after_the_session_ended_comes_back_fille
     assert!(walked >= 20, "only {walked} forms walked");
     // Nothing was saved on the way: the archived client is still archived, the test still there.
     let archived = app.get(&format!("/clients/{}", w.archived)).await;
-    assert!(archived.body.contains(&format!("/clients/{}/restore", w.archived)));
-    let test = app.get(&format!("/clients/{}/tests/{}", w.client, w.test)).await;
+    assert!(archived
+        .body
+        .contains(&format!("/clients/{}/restore", w.archived)));
+    let test = app
+        .get(&format!("/clients/{}/tests/{}", w.client, w.test))
+        .await;
     assert!(test.body.contains("/delete"));
 }
 
@@ -489,7 +503,11 @@ async fn an_upload_after_the_session_ended_asks_for_the_file_again() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
-    assert!(reply.location().ends_with("&upload=1"), "{}", reply.location());
+    assert!(
+        reply.location().ends_with("&upload=1"),
+        "{}",
+        reply.location()
+    );
     let page = app.get(reply.location()).await;
     assert!(page.body.contains("choose the file again"));
     assert_eq!(kept_count(&app), 0);
@@ -536,7 +554,11 @@ async fn a_kept_form_is_shown_to_its_own_account_only() {
     app.submit(
         "/login",
         "/login",
-        &[("email", EMAIL), ("password", PASSWORD), ("next", "/clients/new")],
+        &[
+            ("email", EMAIL),
+            ("password", PASSWORD),
+            ("next", "/clients/new"),
+        ],
     )
     .await;
     let page = app.get("/clients/new").await;
@@ -568,7 +590,11 @@ async fn a_stale_token_is_kept_only_from_our_pages_and_for_the_clients_practitio
         .post_form_with_headers(&edit, &fields, &[("Origin", &app.address)])
         .await;
     assert_eq!(posted.status, StatusCode::SEE_OTHER);
-    assert_eq!(posted.location(), edit, "signed in: straight back to the form");
+    assert_eq!(
+        posted.location(),
+        edit,
+        "signed in: straight back to the form"
+    );
     let page = app.get(&edit).await;
     assert!(page.body.contains("typed before the sign-out"));
 
@@ -614,11 +640,20 @@ async fn an_oversized_field_comes_back_as_the_form_with_a_message() {
     assert_eq!(reply.location(), edit);
     let page = app.get(&edit).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.body.contains("307,200 characters; the limit is 20,000"), "{}", &page.body[..2000.min(page.body.len())]);
+    assert!(
+        page.body
+            .contains("307,200 characters; the limit is 20,000"),
+        "{}",
+        &page.body[..2000.min(page.body.len())]
+    );
     assert!(page.body.contains("value=\"Ada Typed\"") && page.body.contains("value=\"+45 1234\""));
     assert!(page.body.contains("aria-invalid=\"true\""));
     // Nothing saved.
-    assert!(!app.get(&format!("/clients/{client}")).await.body.contains("Ada Typed"));
+    assert!(!app
+        .get(&format!("/clients/{client}"))
+        .await
+        .body
+        .contains("Ada Typed"));
 
     let huge = "n".repeat(5 * 1024 * 1024);
     let refused = app.submit(&edit, &edit, &[("notes", &huge)]).await;

@@ -43,6 +43,7 @@ mod lab_reports;
 mod audit_trail;
 mod hardening;
 // nothing typed is lost (issue 14)
+mod browser_kept;
 mod kept_forms;
 mod second_factor;
 mod throttling;

@@ -199,7 +199,22 @@ async fn retest_due_follows_the_clients_interval() {
             &[("months", "0")],
         )
         .await;
-    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    // Not a 400 page: the client page again, the field marked with its message and the value.
+    assert_eq!(bad.status, StatusCode::SEE_OTHER);
+    assert_eq!(bad.location(), format!("/clients/{client}#tests"));
+    let shown = app.get(&format!("/clients/{client}")).await;
+    assert_eq!(shown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(shown.body.contains("whole number of months from 1 to 24"));
+    assert!(
+        shown.body.contains(r#"value="0" aria-invalid="true""#),
+        "the typed value kept"
+    );
+    let page = app.get(&format!("/clients/{client}")).await;
+    assert!(
+        page.body.contains("Retest due since 2020-07-01"),
+        "nothing changed"
+    );
+    assert!(!page.body.contains("whole number of months"), "shown once");
 }
 
 #[actix_web::test]

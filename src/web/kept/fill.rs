@@ -86,7 +86,9 @@ fn decode(raw: &str) -> String {
             "quot" => Some('"'),
             "apos" => Some('\''),
             _ if entity.starts_with("#x") || entity.starts_with("#X") => {
-                u32::from_str_radix(&entity[2..], 16).ok().and_then(char::from_u32)
+                u32::from_str_radix(&entity[2..], 16)
+                    .ok()
+                    .and_then(char::from_u32)
             }
             _ if entity.starts_with('#') => entity[1..].parse().ok().and_then(char::from_u32),
             _ => None,
@@ -267,25 +269,29 @@ pub fn fill(html: &str, kept: &Kept) -> Option<String> {
             .map(|(_, m)| m.clone())
     };
     let mut problems_shown: Vec<String> = Vec::new();
-    let mut mark = |tag: &mut Tag, name: &str, after: usize, edits: &mut Vec<(Range<usize>, String)>| {
-        if problems_shown.iter().any(|n| n == name) {
-            return;
-        }
-        if let Some(message) = problem(name) {
-            let id = format!("kept-{}-error", escape(name));
-            tag.set("aria-invalid", Some("true"));
-            let described = match tag.attr("aria-describedby") {
-                Some(existing) if !existing.is_empty() => format!("{existing} {id}"),
-                _ => id.clone(),
-            };
-            tag.set("aria-describedby", Some(&described));
-            edits.push((
-                after..after,
-                format!("<p class=\"field-error\" id=\"{id}\">{}</p>", escape(&message)),
-            ));
-            problems_shown.push(name.to_string());
-        }
-    };
+    let mut mark =
+        |tag: &mut Tag, name: &str, after: usize, edits: &mut Vec<(Range<usize>, String)>| {
+            if problems_shown.iter().any(|n| n == name) {
+                return;
+            }
+            if let Some(message) = problem(name) {
+                let id = format!("kept-{}-error", escape(name));
+                tag.set("aria-invalid", Some("true"));
+                let described = match tag.attr("aria-describedby") {
+                    Some(existing) if !existing.is_empty() => format!("{existing} {id}"),
+                    _ => id.clone(),
+                };
+                tag.set("aria-describedby", Some(&described));
+                edits.push((
+                    after..after,
+                    format!(
+                        "<p class=\"field-error\" id=\"{id}\">{}</p>",
+                        escape(&message)
+                    ),
+                ));
+                problems_shown.push(name.to_string());
+            }
+        };
 
     let mut form_tag = tags[start].clone();
     let form_id = match form_tag.attr("id") {
@@ -319,7 +325,10 @@ pub fn fill(html: &str, kept: &Kept) -> Option<String> {
         let values = value_of(&name);
         match tag.name.as_str() {
             "input" => {
-                let kind = tag.attr("type").unwrap_or_else(|| "text".into()).to_ascii_lowercase();
+                let kind = tag
+                    .attr("type")
+                    .unwrap_or_else(|| "text".into())
+                    .to_ascii_lowercase();
                 let mut new = tag.clone();
                 match kind.as_str() {
                     "hidden" | "submit" | "button" | "reset" | "image" | "file" | "password" => {
@@ -470,16 +479,26 @@ mod tests {
             },
         )
         .expect("form found");
-        assert!(out.contains(r#"rows="2">&lt;b&gt;typed&lt;/b&gt; &quot;quoted&quot;</textarea>"#), "{out}");
+        assert!(
+            out.contains(r#"rows="2">&lt;b&gt;typed&lt;/b&gt; &quot;quoted&quot;</textarea>"#),
+            "{out}"
+        );
         assert!(!out.contains("old &amp; text"));
         assert!(out.contains(r#"value="NEW""#) && !out.contains("OLD"));
         // The first annotation form (another day) is untouched.
         assert!(out.contains(r#"value="2026-01-01"><textarea name="annotation"></textarea>"#));
         assert!(out.contains(r#"name="months" type="number" value="30" aria-invalid="true" aria-describedby="kept-months-error">"#), "{out}");
-        assert!(out.contains(r#"<p class="field-error" id="kept-months-error">Use 1 to 24 months.</p>"#));
+        assert!(out
+            .contains(r#"<p class="field-error" id="kept-months-error">Use 1 to 24 months.</p>"#));
         // An unchecked box was not posted.
-        assert!(out.contains(r#"<input type="checkbox" name="agree">"#), "{out}");
-        assert!(out.contains(r#"<option value="ppm">ppm</option><option value="mg%" selected>"#), "{out}");
+        assert!(
+            out.contains(r#"<input type="checkbox" name="agree">"#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"<option value="ppm">ppm</option><option value="mg%" selected>"#),
+            "{out}"
+        );
         assert!(out.contains(r##"<main id="main"><p class="alert info kept-notice" role="status"><a href="#kept-form">Back: check and save.</a></p>"##), "{out}");
         assert_eq!(out.matches("kept-notice").count(), 2);
         // A GET form to the same address is not the form.
@@ -502,6 +521,9 @@ mod tests {
 
     #[test]
     fn entities_decode() {
-        assert_eq!(decode("a&amp;b&#39;c&#x2F;&lt;&unknown;"), "a&b'c/<&unknown;");
+        assert_eq!(
+            decode("a&amp;b&#39;c&#x2F;&lt;&unknown;"),
+            "a&b'c/<&unknown;"
+        );
     }
 }

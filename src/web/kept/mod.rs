@@ -76,8 +76,14 @@ fn matches(pattern: &str, path: &str) -> bool {
 /// (whose search form is a GET), the new-client form is elsewhere.
 const FORM_PAGES: &[(&str, &str)] = &[
     ("/clients", "/clients/new"),
-    ("/clients/{client_id}/tests", "/clients/{client_id}/tests/new"),
-    ("/clients/{client_id}/program", "/clients/{client_id}/program/new"),
+    (
+        "/clients/{client_id}/tests",
+        "/clients/{client_id}/tests/new",
+    ),
+    (
+        "/clients/{client_id}/program",
+        "/clients/{client_id}/program/new",
+    ),
     (
         "/clients/{client_id}/summaries",
         "/clients/{client_id}/summaries/new",
@@ -86,7 +92,10 @@ const FORM_PAGES: &[(&str, &str)] = &[
         "/clients/{client_id}/diary/annotations",
         "/clients/{client_id}/diary",
     ),
-    ("/clients/{client_id}/symptoms", "/clients/{client_id}/diary"),
+    (
+        "/clients/{client_id}/symptoms",
+        "/clients/{client_id}/diary",
+    ),
     ("/import/{import_id}/confirm", "/import/{import_id}"),
     (
         "/clients/{client_id}/import/{import_id}/confirm",
@@ -207,7 +216,9 @@ fn cross_site(req: &HttpRequest) -> bool {
     let site = headers
         .get("sec-fetch-site")
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("cross-site") || v.eq_ignore_ascii_case("same-site"));
+        .is_some_and(|v| {
+            v.eq_ignore_ascii_case("cross-site") || v.eq_ignore_ascii_case("same-site")
+        });
     let origin = headers
         .get(header::ORIGIN)
         .and_then(|v| v.to_str().ok())
@@ -239,7 +250,9 @@ fn content_type(req: &ServiceRequest) -> String {
 
 /// The request's error, when the handler (or an extractor) answered with one of ours.
 fn app_error<B>(res: &ServiceResponse<B>) -> Option<&AppError> {
-    res.response().error().and_then(|e| e.as_error::<AppError>())
+    res.response()
+        .error()
+        .and_then(|e| e.as_error::<AppError>())
 }
 
 fn ended_or_stale<B>(res: &ServiceResponse<B>) -> bool {
@@ -347,6 +360,7 @@ async fn on_post(
             account_id: bound,
             body: &body,
             problems: &problems,
+            anchor: None,
         };
         let response = keep(req.request(), &pool, kept).await?;
         return Ok(req.into_response(response));
@@ -360,6 +374,7 @@ async fn on_post(
         account_id: bound,
         body: &body,
         problems: &[],
+        anchor: None,
     };
     let response = keep(res.request(), &pool, kept).await?;
     Ok(res.into_response(response))
@@ -371,6 +386,35 @@ struct Keep<'a> {
     account_id: Option<i64>,
     body: &'a [u8],
     problems: &'a [(String, String)],
+    /// Where in the page to land (`#tests`), when the form is not at its top.
+    anchor: Option<&'a str>,
+}
+
+/// A form that lives inside a larger page (the client page's retest interval) shown back with a
+/// message beside its field: kept for this account and filled into its page, the same way as a
+/// form kept across a sign-in, so such a form needs no page of its own to show its errors.
+pub async fn show_back(
+    req: &HttpRequest,
+    account_id: i64,
+    page: &str,
+    anchor: &str,
+    fields: &[(&str, &str)],
+    problems: &[(&str, &str)],
+) -> Result<HttpResponse, AppError> {
+    let pool = pool_of(req)?;
+    let body = serde_urlencoded::to_string(fields).unwrap_or_default();
+    let problems: Vec<(String, String)> = problems
+        .iter()
+        .map(|(n, m)| (n.to_string(), m.to_string()))
+        .collect();
+    let kept = Keep {
+        page: page.to_string(),
+        account_id: Some(account_id),
+        body: body.as_bytes(),
+        problems: &problems,
+        anchor: Some(anchor),
+    };
+    keep(req, &pool, kept).await
 }
 
 /// Stores the form and sends the browser to its page (through sign-in when signed out).
@@ -384,6 +428,7 @@ async fn keep(
         account_id,
         body,
         problems,
+        anchor,
     } = kept;
     let token = new_token();
     let at = now();
@@ -411,7 +456,10 @@ async fn keep(
         "form kept for the practitioner to review"
     );
     let location = if resolve(http).await?.is_some() {
-        page
+        match anchor {
+            Some(anchor) => format!("{page}#{anchor}"),
+            None => page,
+        }
     } else {
         format!("/login?next={}", url_encode(&page))
     };
@@ -450,8 +498,10 @@ async fn on_get(
         && match row.account_id {
             Some(owner) => owner == session.account.id,
             // Unproven: only on the client's own pages, which the scoped extractors guard.
-            None => client_of(&row.action_path).is_some()
-                && client_of(&row.action_path) == client_of(&row.page_path),
+            None => {
+                client_of(&row.action_path).is_some()
+                    && client_of(&row.action_path) == client_of(&row.page_path)
+            }
         };
     if !allowed {
         return Ok(next.call(req).await?.map_into_boxed_body());
@@ -550,6 +600,8 @@ mod tests {
         ];
         let problems = over_limit(&fields);
         assert_eq!(problems.len(), 2);
-        assert!(problems[0].1.contains("20,001 characters; the limit is 20,000"));
+        assert!(problems[0]
+            .1
+            .contains("20,001 characters; the limit is 20,000"));
     }
 }

@@ -243,7 +243,11 @@ async fn current_for(pool: &Pool, token: &str) -> AppResult<Option<CurrentAccoun
     let found = run_db(pool, move |conn| sessions::find_with_account(conn, &hash)).await?;
     Ok(found.map(|(row, account)| {
         CurrentAccount(Rc::new(SessionInfo {
-            ends_at: crate::auth::session::ends_at(&row, row.last_seen_at, crate::auth::session::IDLE_TIMEOUT),
+            ends_at: crate::auth::session::ends_at(
+                &row,
+                row.last_seen_at,
+                crate::auth::session::IDLE_TIMEOUT,
+            ),
             token_hash: row.token_hash,
             csrf_token: row.csrf_token,
             account,
