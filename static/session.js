@@ -57,7 +57,18 @@
     message.textContent = "Your session ends at " + clock(deadline) + " (in about " + minutes +
       (minutes === 1 ? " minute" : " minutes") + ") unless you stay signed in.";
     button.hidden = false;
+    show();
+  }
+
+  // The banner is fixed at the bottom: the page gets room below its end so nothing is hidden.
+  function show() {
     banner.hidden = false;
+    document.body.classList.add("session-warned");
+  }
+
+  function hide() {
+    banner.hidden = true;
+    document.body.classList.remove("session-warned");
   }
 
   function ended() {
@@ -66,7 +77,7 @@
     }
     message.textContent = "Your session has ended. Nothing you typed is lost: save, sign in again, and the form comes back filled.";
     button.hidden = true;
-    banner.hidden = false;
+    show();
   }
 
   function schedule() {
@@ -92,7 +103,7 @@
       return response.json();
     }).then(function (body) {
       deadline = Date.now() + body.seconds_left * 1000;
-      banner.hidden = true;
+      hide();
       schedule();
     }).catch(function () {
       ended();

@@ -200,6 +200,9 @@ fn scan(html: &str) -> Vec<Tag> {
     tags
 }
 
+/// How far (in bytes of markup) below the start of the page's content a form is "far down".
+const FAR_DOWN: usize = 1500;
+
 /// What to put back: the fields as posted, and messages for some of them.
 pub struct Kept<'a> {
     pub action: &'a str,
@@ -412,9 +415,9 @@ pub fn fill(html: &str, kept: &Kept) -> Option<String> {
         k += 1;
     }
 
-    // A notice at the top of the page too: the form may be far down (the client page's forms).
+    // A notice at the top of the page too when the form is far down (the client page's forms).
     if let Some(main) = tags.iter().find(|t| t.name == "main" && !t.closing) {
-        if main.span.end <= tags[start].span.start {
+        if main.span.end + FAR_DOWN <= tags[start].span.start {
             edits.push((
                 main.span.end..main.span.end,
                 format!(
@@ -451,13 +454,32 @@ mod tests {
             .collect()
     }
 
-    const PAGE: &str = r#"<html><body><main id="main"><h1>T</h1>
+    const PAGE: &str = r#"<html><body><main id="main"><h1>T</h1><!-- a long page: --><p>{}</p>
 <form method="post" action="/other"><input name="notes" value="x"></form>
 <form method="get" action="/clients/1/diary/annotations"><input name="annotation" value="search"></form>
 <form method="post" action="/clients/1/diary/annotations"><input type="hidden" name="csrf_token" value="NEW"><input type="hidden" name="entry_date" value="2026-01-01"><textarea name="annotation"></textarea></form>
 <form method="post" action="/clients/1/diary/annotations"><input type="hidden" name="csrf_token" value="NEW"><input type="hidden" name="entry_date" value="2026-01-02"><textarea id="a2" name="annotation" rows="2">old &amp; text</textarea>
 <input name="months" type="number" value="4"><input type="checkbox" name="agree" checked><select name="unit"><option value="ppm" selected>ppm</option><option value="mg%">mg%</option></select></form>
 </main></body></html>"#;
+
+    /// The page with a long stretch of content above its forms.
+    fn page() -> String {
+        PAGE.replace("<p>{}</p>", &format!("<p>{}</p>", "x".repeat(FAR_DOWN)))
+    }
+
+    #[test]
+    fn a_form_near_the_top_gets_one_notice() {
+        let fields = pairs(&[("notes", "typed")]);
+        let kept = Kept {
+            action: "/other",
+            fields: &fields,
+            problems: &[],
+            notice: "Back.",
+        };
+        let out = fill(&PAGE.replace("<p>{}</p>", ""), &kept).expect("form found");
+        assert_eq!(out.matches("kept-notice").count(), 1, "{out}");
+        assert!(out.contains(r#"value="typed""#));
+    }
 
     #[test]
     fn fills_the_form_whose_hidden_fields_match_and_keeps_the_new_token() {
@@ -470,7 +492,7 @@ mod tests {
         ]);
         let problems = pairs(&[("months", "Use 1 to 24 months.")]);
         let out = fill(
-            PAGE,
+            &page(),
             &Kept {
                 action: "/clients/1/diary/annotations",
                 fields: &fields,
@@ -516,7 +538,7 @@ mod tests {
             problems: &[],
             notice: "n",
         };
-        assert!(fill(PAGE, &kept).is_none());
+        assert!(fill(&page(), &kept).is_none());
     }
 
     #[test]
