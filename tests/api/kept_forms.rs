@@ -50,6 +50,8 @@ struct World {
     client_import: String,
     bulk_import: String,
     set: String,
+    version: String,
+    deleted_version: String,
 }
 
 /// The number after `marker` in a page or location.
@@ -117,6 +119,38 @@ async fn world(app: &TestApp) -> World {
     assert_eq!(gone.status, StatusCode::SEE_OTHER);
     let timeline = app.get(&format!("/clients/{client}")).await;
     let flag = number_after(&timeline.body, &format!("/clients/{client}/flags/"));
+    for starts_on in ["2025-04-01", "2025-05-01"] {
+        let made = app
+            .submit(
+                &format!("/clients/{client}/program/new"),
+                &format!("/clients/{client}/program"),
+                &[("starts_on", starts_on), ("diet", "Less coffee")],
+            )
+            .await;
+        assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    }
+    let timeline = app.get(&format!("/clients/{client}")).await;
+    let program = format!("/clients/{client}/program/");
+    let mut versions: Vec<String> = Vec::new();
+    for (at, _) in timeline.body.match_indices(&program) {
+        let id: String = timeline.body[at + program.len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        if !id.is_empty() && !versions.contains(&id) {
+            versions.push(id);
+        }
+    }
+    assert_eq!(versions.len(), 2, "two versions on the client page");
+    let (version, deleted_version) = (versions[0].clone(), versions[1].clone());
+    let removed = app
+        .submit(
+            &format!("/clients/{client}"),
+            &format!("/clients/{client}/program/{deleted_version}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
     let mut summaries = Vec::new();
     for _ in 0..2 {
         let made = app
@@ -190,6 +224,8 @@ async fn world(app: &TestApp) -> World {
         client_import,
         bulk_import,
         set,
+        version,
+        deleted_version,
     }
 }
 
@@ -292,6 +328,24 @@ fn case_for(pattern: &str, w: &World) -> Case {
                 ("supplement_name_0", "Kept Zinc"),
             ],
             Some("Kept diet guidance"),
+        ),
+        "/clients/{client_id}/program/{version_id}/edit" => case(
+            format!("/clients/{c}/program/{}/edit", w.version),
+            format!("/clients/{c}/program/{}/edit", w.version),
+            vec![("starts_on", "2025-04-02"), ("diet", "Kept corrected diet")],
+            Some("Kept corrected diet"),
+        ),
+        "/clients/{client_id}/program/{version_id}/delete" => case(
+            format!("/clients/{c}"),
+            format!("/clients/{c}/program/{}/delete", w.version),
+            vec![],
+            None,
+        ),
+        "/clients/{client_id}/program/{version_id}/restore" => case(
+            format!("/clients/{c}"),
+            format!("/clients/{c}/program/{}/restore", w.deleted_version),
+            vec![],
+            None,
         ),
         "/clients/{client_id}/retest-interval" => case(
             format!("/clients/{c}"),
