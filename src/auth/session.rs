@@ -156,9 +156,11 @@ pub async fn resolve(req: &HttpRequest) -> Result<Option<Rc<SessionInfo>>, AppEr
             let token_hash = sha256_hex(&token);
             let seen_from = SeenFrom::of(req);
             let idle = idle_timeout(req);
-            run_db(&pool, move |conn| lookup(conn, &token_hash, &seen_from, idle))
-                .await?
-                .map(Rc::new)
+            run_db(&pool, move |conn| {
+                lookup(conn, &token_hash, &seen_from, idle)
+            })
+            .await?
+            .map(Rc::new)
         }
     };
     req.extensions_mut().insert(Resolved(found.clone()));
