@@ -12,11 +12,14 @@
 //! - per test: [`ratio`] (R-*), [`oxidation`] (OX-1 … OX-10), [`pattern`] (P-*) and
 //!   [`wilson`] (the further Wilson patterns), compared exactly by [`exact`], assembled by
 //!   [`analysis::analyze`] together with the washed-sample caveat and the printed-ratio check;
-//! - between tests: [`compare`] (CMP-1 … CMP-3, flags with stable keys), [`retest`] (CMP-4).
+//! - between tests: [`compare`] (CMP-1 … CMP-3, flags with stable keys), [`retest`] (CMP-4);
+//! - the program as followed: [`adherence`] (ADH-1 … ADH-3, app rules: weekly shares, the
+//!   14-day low-adherence flag, the association figures).
 //!
 //! Rules that need data the test lacks neither fire nor fail: they are listed in
 //! `Analysis::not_evaluated` with the reason. Nothing here does IO, and no input makes it panic.
 
+pub mod adherence;
 pub mod analysis;
 #[cfg(test)]
 mod boundary_tests;
