@@ -507,6 +507,119 @@ pub fn weekly_bars(
     }
 }
 
+/// One week of a supplement's (or the diet's) answers: taken as prescribed, partly, not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WeekAnswers {
+    pub week_start: NaiveDate,
+    pub full: u32,
+    pub partly: u32,
+    pub not: u32,
+}
+
+/// Program adherence per week (issue 17, ADH-1) on the timeline's time axis: a stacked bar per
+/// week with answers, taken as prescribed at the bottom, partly above, not taken on top, as
+/// shares of the week's answered days. `words` names the three answers ("taken", "partly",
+/// "not taken"; the diet's "followed", …). Drawing only: no rule reads these heights.
+pub fn weekly_shares(
+    id: &str,
+    title: &str,
+    words: [&str; 3],
+    weeks: &[WeekAnswers],
+    axis: &TimeAxis,
+    markers: &[Marker],
+    test_dates: &[NaiveDate],
+) -> Chart {
+    let answered: Vec<&WeekAnswers> = weeks
+        .iter()
+        .filter(|w| w.full + w.partly + w.not > 0)
+        .collect();
+    let percent = |n: u32, of: u32| (u64::from(n) * 200 + u64::from(of)) / (2 * u64::from(of));
+    let describe = |w: &WeekAnswers| {
+        let of = w.full + w.partly + w.not;
+        format!(
+            "{} % {}, {} % {}, {} % {} ({} answered)",
+            percent(w.full, of),
+            words[0],
+            percent(w.partly, of),
+            words[1],
+            percent(w.not, of),
+            words[2],
+            crate::words::count(of as usize, "day", "days")
+        )
+    };
+    let latest = answered
+        .last()
+        .map(|w| format!("latest week of {}: {}", w.week_start, describe(w)))
+        .unwrap_or_else(|| "no week answered".into());
+    let mut svg = opening(
+        "chart adherence-chart",
+        &format!("adherence-{id}"),
+        &format!("{title}: weekly share of answered days"),
+        &format!(
+            "{} answered; {latest}; scale 0 to 100 %",
+            crate::words::count(answered.len(), "week", "weeks")
+        ),
+    );
+    let scale = Scale {
+        log: false,
+        lo: 0.0,
+        hi: 100.0,
+    };
+    grid_and_markers(
+        &mut svg,
+        &scale,
+        &[0.0, 50.0, 100.0],
+        axis,
+        markers,
+        test_dates,
+    );
+    for w in &answered {
+        let (x0, x1) = (
+            x_of(axis, w.week_start),
+            x_of(axis, w.week_start + chrono::Duration::days(7)),
+        );
+        let width = (x1 - x0 - 0.5).max(0.8);
+        let of = f64::from(w.full + w.partly + w.not);
+        let mut bottom = 0.0;
+        for (count, class, word) in [
+            (w.full, "share-full", words[0]),
+            (w.partly, "share-partly", words[1]),
+            (w.not, "share-not", words[2]),
+        ] {
+            if count == 0 {
+                continue;
+            }
+            let top = bottom + 100.0 * f64::from(count) / of;
+            let (y_top, y_bottom) = (scale.y(top), scale.y(bottom));
+            svg.push_str(&format!(
+                "<rect class=\"{class}\" x=\"{x0:.1}\" y=\"{y_top:.1}\" width=\"{width:.1}\" height=\"{:.1}\"><title>{}</title></rect>",
+                (y_bottom - y_top).max(0.5),
+                escape(&format!("{title}, week of {}: {count} {word}", w.week_start))
+            ));
+            bottom = top;
+        }
+    }
+    svg.push_str("</svg>");
+    Chart {
+        caption: title.to_string(),
+        subtitle: format!(
+            "weekly share of answered days: {} (bottom, green), {} (middle, amber), {} (top, grey)",
+            words[0], words[1], words[2]
+        ),
+        svg,
+        date_heading: "Week of",
+        value_heading: "Answers".into(),
+        rows: answered
+            .iter()
+            .map(|w| ChartRow {
+                date: w.week_start,
+                value: describe(w),
+                href: None,
+            })
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

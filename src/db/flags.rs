@@ -48,8 +48,11 @@ pub fn store(
     client_id: i64,
     mut derived: BTreeMap<String, DerivedFlag>,
 ) -> Result<(), DbError> {
+    // The diary's low-adherence flags are derived from the diary, not the tests: their own
+    // `store_low_adherence` keeps them.
     let existing: Vec<FlagRow> = flags::table
         .filter(flags::client_id.eq(client_id))
+        .filter(flags::kind.ne(LOW_ADHERENCE_KIND))
         .select(FlagRow::as_select())
         .load(conn)?;
     for row in existing {
@@ -80,6 +83,83 @@ pub fn store(
                 flags::summary.eq(&flag.summary),
                 flags::from_test_id.eq(Some(flag.from)),
                 flags::to_test_id.eq(Some(flag.to)),
+                flags::raised_at.eq(at),
+                flags::active.eq(true),
+                flags::ack_note.eq(""),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The kind of the diary's low-adherence flags (ADH-2, `service::adherence`).
+pub const LOW_ADHERENCE_KIND: &str = "low_adherence";
+
+/// A low-adherence flag as derived: its key (`low_adherence:<supplement key>`), rule and
+/// summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DerivedAdherenceFlag {
+    pub key: String,
+    pub rule: String,
+    pub summary: String,
+}
+
+/// `store` for the client's low-adherence flags alone (no tests behind them): one flag per
+/// supplement. While the rule keeps holding the flag stays, with its acknowledgement and its
+/// summary brought up to date; when it stops the flag becomes inactive; when it holds again
+/// that is a new run, raised again unacknowledged. Inside the caller's transaction.
+pub fn store_low_adherence(
+    conn: &mut DbConn,
+    client_id: i64,
+    mut derived: BTreeMap<String, DerivedAdherenceFlag>,
+) -> Result<(), DbError> {
+    let existing: Vec<FlagRow> = flags::table
+        .filter(flags::client_id.eq(client_id))
+        .filter(flags::kind.eq(LOW_ADHERENCE_KIND))
+        .select(FlagRow::as_select())
+        .load(conn)?;
+    let at = now();
+    for row in existing {
+        match derived.remove(&row.flag_key) {
+            // The rule held again after it had stopped: a new run, raised afresh (the earlier
+            // acknowledgement stays in the audit trail).
+            Some(flag) if !row.active => {
+                diesel::update(flags::table.find(row.id))
+                    .set((
+                        flags::active.eq(true),
+                        flags::summary.eq(&flag.summary),
+                        flags::raised_at.eq(at),
+                        flags::acknowledged_at.eq(None::<chrono::NaiveDateTime>),
+                        flags::acknowledged_by.eq(None::<i64>),
+                        flags::ack_note.eq(""),
+                    ))
+                    .execute(conn)?;
+            }
+            Some(flag) if row.summary != flag.summary => {
+                diesel::update(flags::table.find(row.id))
+                    .set(flags::summary.eq(&flag.summary))
+                    .execute(conn)?;
+            }
+            Some(_) => {}
+            None if row.active => {
+                diesel::update(flags::table.find(row.id))
+                    .set(flags::active.eq(false))
+                    .execute(conn)?;
+            }
+            None => {}
+        }
+    }
+    for flag in derived.into_values() {
+        diesel::insert_into(flags::table)
+            .values((
+                flags::id.eq(new_id()),
+                flags::client_id.eq(client_id),
+                flags::flag_key.eq(&flag.key),
+                flags::kind.eq(LOW_ADHERENCE_KIND),
+                flags::rule.eq(&flag.rule),
+                flags::summary.eq(&flag.summary),
+                flags::from_test_id.eq(None::<i64>),
+                flags::to_test_id.eq(None::<i64>),
                 flags::raised_at.eq(at),
                 flags::active.eq(true),
                 flags::ack_note.eq(""),

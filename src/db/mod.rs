@@ -2,6 +2,7 @@
 //! the queries of each aggregate. Nothing here knows about HTTP.
 
 pub mod accounts;
+pub mod adherence;
 pub mod audit;
 pub mod clients;
 pub mod dashboard_cache;

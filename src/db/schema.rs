@@ -248,6 +248,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     practitioner_settings,
     // lab report import
     lab_report_files,
+    // program adherence
+    diary_program_answers,
 );
 
 // portal and diary
@@ -405,3 +407,17 @@ diesel::table! {
         expires_at -> Timestamp,
     }
 }
+
+// program adherence (issue 17)
+diesel::table! {
+    diary_program_answers (entry_id, item_key) {
+        entry_id -> BigInt,
+        item_key -> Text,
+        supplement_id -> Nullable<BigInt>,
+        version_id -> Nullable<BigInt>,
+        name -> Text,
+        answer -> Text,
+    }
+}
+
+diesel::joinable!(diary_program_answers -> diary_entries (entry_id));

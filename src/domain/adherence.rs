@@ -32,7 +32,7 @@ pub const FLAG_MIN_ANSWERED: u32 = 7;
 pub const ASSOCIATION_MIN_DAYS: u32 = 3;
 /// ADH-3: the days after a day that "the following days" cover.
 pub const FOLLOWING_DAYS: i64 = 7;
-/// How far back ADH-2 looks for the start of a low-adherence run (the flag's identity).
+/// How far back ADH-2 looks for the start of a low-adherence run.
 const FLAG_LOOKBACK_DAYS: i64 = 366;
 
 /// One answer. For a supplement: taken as prescribed / partly / not taken; for the diet:
@@ -315,8 +315,8 @@ pub struct LowAdherence {
     pub window_to: NaiveDate,
     /// The answers in the window.
     pub shares: Shares,
-    /// The first day of the current run of days on which the rule held, looking back at most a
-    /// year: the flag's identity, so an acknowledgement lasts as long as the run does.
+    /// The first day of the current run of days on which the rule held (each day judged on the
+    /// 14 days ending on it), looking back at most a year.
     pub since: NaiveDate,
 }
 
@@ -482,7 +482,8 @@ pub fn associations(
                     same_side.days += 1;
                     same_side.add(severity(log, symptom));
                 }
-                let after = day.date + Duration::days(1)..=day.date + Duration::days(FOLLOWING_DAYS);
+                let after =
+                    day.date + Duration::days(1)..=day.date + Duration::days(FOLLOWING_DAYS);
                 let mut any = false;
                 for (_, log) in logs.range(after) {
                     any = true;

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use crate::db::diary::{self, Entry};
 use crate::db::{client_symptoms, DbConn, DbError};
+use crate::domain::adherence::{self as program, AnswerDay, Association, Item, ItemWeeks, Shares};
 use crate::domain::diary::vocabulary::label_of;
 use crate::domain::diary::{weekly, Adherence, DayLog, RisingFlag, Symptom, SymptomWeeks};
 
@@ -25,6 +26,10 @@ pub struct DiaryPeriod {
     /// The same days as the weekly statistics read them, oldest first.
     days: Vec<DayLog>,
     pub vocabulary: Vec<Symptom>,
+    /// The program answers of the logged days (issue 17), oldest first, and each supplement
+    /// key's name as last answered.
+    answers: Vec<AnswerDay>,
+    supplement_names: std::collections::BTreeMap<String, String>,
 }
 
 impl DiaryPeriod {
@@ -40,13 +45,23 @@ impl DiaryPeriod {
         let baseline_from = baseline_from.min(from);
         let entries = diary::between(conn, client_id, baseline_from, to)?;
         let vocabulary = client_symptoms::vocabulary(conn, client_id)?;
-        Ok(Self::of_entries(
-            from,
-            to,
-            baseline_from,
-            entries,
-            vocabulary,
-        ))
+        let answers = crate::db::adherence::between(conn, client_id, from, to)?;
+        Ok(Self::of_entries(from, to, baseline_from, entries, vocabulary).with_answers(answers))
+    }
+
+    /// The period with the program answers of its days (as `db::adherence::between` reads them).
+    pub fn with_answers(mut self, stored: Vec<crate::db::adherence::StoredDay>) -> DiaryPeriod {
+        for day in &stored {
+            for s in &day.answers.supplements {
+                self.supplement_names
+                    .insert(program::supplement_key(&s.name), s.name.clone());
+            }
+        }
+        self.answers = stored
+            .iter()
+            .map(|d| d.answers.to_answer_day(d.date))
+            .collect();
+        self
     }
 
     /// A period from entries already read (newest first, as `diary::between` returns them).
@@ -76,6 +91,8 @@ impl DiaryPeriod {
             entries,
             days,
             vocabulary,
+            answers: Vec::new(),
+            supplement_names: Default::default(),
         }
     }
 
@@ -116,6 +133,41 @@ impl DiaryPeriod {
     pub fn adherence(&self) -> Adherence {
         let logged: Vec<NaiveDate> = self.days().map(|d| d.date).collect();
         weekly::adherence(&logged, self.from, self.to)
+    }
+
+    /// ADH-1: weekly shares of each supplement and the diet over `from..=to`.
+    pub fn program_weekly(&self) -> Vec<ItemWeeks> {
+        program::weekly_shares(&self.answers, self.from, self.to)
+    }
+
+    /// Each supplement and the diet with its shares over the whole period.
+    pub fn program_shares(&self) -> Vec<(Item, Shares)> {
+        program::period_shares(&self.answers, self.from, self.to)
+    }
+
+    /// ADH-3: the association figures of the period.
+    pub fn associations(&self) -> Vec<Association> {
+        let days: Vec<DayLog> = self.days().cloned().collect();
+        program::associations(&self.answers, &days, self.from, self.to)
+    }
+
+    /// Whether any program answer was given in the period.
+    pub fn has_answers(&self) -> bool {
+        self.answers
+            .iter()
+            .any(|d| d.date >= self.from && d.date <= self.to)
+    }
+
+    /// A supplement's or the diet's name as the client answered it.
+    pub fn item_label(&self, item: &Item) -> String {
+        match item {
+            Item::Diet => "Diet".into(),
+            Item::Supplement(key) => self
+                .supplement_names
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| key.clone()),
+        }
     }
 
     /// The label of a stored symptom key in this client's vocabulary.

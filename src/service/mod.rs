@@ -1,6 +1,7 @@
 //! The application layer, between `web` (and the CLI) and storage: the error type every layer
 //! above storage shares, and the way blocking database work is run from async handlers.
 
+pub mod adherence;
 pub mod commands;
 pub mod diary_period;
 pub mod error;

@@ -40,6 +40,9 @@ pub struct FlagText {
 /// (`pattern_appeared:P-CA-SHELL:2x@<from>><to>`, `oxidation_type_changed:slow>mixed@…`), `summary` as the
 /// domain wrote it (`P-K-LOW appeared: K 3.1 mg% < 4`).
 pub fn flag_text(kind: &str, rule: &str, flag_key: &str, summary: &str) -> FlagText {
+    if kind == "low_adherence" {
+        return low_adherence_text(rule, summary);
+    }
     // The stored key ends with the pair of tests (`@<from>><to>`, `service::flags`).
     let finding = flag_key.split('@').next().unwrap_or(flag_key);
     let mut parts = finding.split(':').skip(1);
@@ -87,6 +90,19 @@ pub fn flag_text(kind: &str, rule: &str, flag_key: &str, summary: &str) -> FlagT
         code: pattern.map(str::to_string),
         rule: rule.to_string(),
         good_news: kind == "pattern_resolved",
+    }
+}
+
+/// ADH-2 (issue 17): the summary starts with the supplement's name (`Magnesium: taken as
+/// prescribed on 3 of 9 answered days, …`), so the headline names it first.
+fn low_adherence_text(rule: &str, summary: &str) -> FlagText {
+    let (name, detail) = summary.split_once(": ").unwrap_or((summary, ""));
+    FlagText {
+        headline: format!("{name} taken on under half of the answered days"),
+        detail: detail.to_string(),
+        code: None,
+        rule: rule.to_string(),
+        good_news: false,
     }
 }
 
@@ -170,6 +186,22 @@ mod tests {
         assert_eq!(t.code, None);
         assert_eq!(t.rule, "CMP-2");
         assert_eq!(flag_text("new_kind", "X", "", "s").headline, "New kind");
+    }
+
+    #[test]
+    fn low_adherence_reads_supplement_first() {
+        let t = flag_text(
+            "low_adherence",
+            "ADH-2",
+            "low_adherence:magnesium glycinate",
+            "Magnesium glycinate: taken as prescribed on 3 of 9 answered days, in the 14 days 15 Nov to 28 Nov 2026",
+        );
+        assert_eq!(
+            t.headline,
+            "Magnesium glycinate taken on under half of the answered days"
+        );
+        assert!(t.detail.starts_with("taken as prescribed on 3 of 9"));
+        assert_eq!(t.rule, "ADH-2");
     }
 
     #[test]

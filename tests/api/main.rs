@@ -22,6 +22,7 @@ mod summary_documents;
 mod timeline;
 
 // portal and diary
+mod adherence;
 mod browser_portal;
 mod diary;
 mod portal;

@@ -63,7 +63,10 @@ fn answers_parse_both_vocabularies_and_blank_is_unanswered() {
 
 #[test]
 fn supplement_keys_ignore_case_and_spacing() {
-    assert_eq!(supplement_key("  Magnesium   Glycinate "), "magnesium glycinate");
+    assert_eq!(
+        supplement_key("  Magnesium   Glycinate "),
+        "magnesium glycinate"
+    );
     assert_eq!(supplement_key("Vitamin B6"), supplement_key("vitamin b6"));
     assert_ne!(supplement_key("Zinc"), supplement_key("Zinc 15"));
 }
@@ -188,7 +191,7 @@ fn adh2_window_is_fourteen_days_and_the_run_start_is_stable() {
     let today = low_adherence(&days, date(11, 28));
     assert_eq!(today[0].since, date(11, 7));
     assert_eq!(today[0].shares.answered(), 14, "only the last 14 days");
-    // Seen a day earlier the run started the same day: the flag keeps its identity.
+    // Seen a day earlier the run started the same day.
     assert_eq!(low_adherence(&days, date(11, 27))[0].since, date(11, 7));
     // Answers older than the window do not count: 20 days not taken, then nothing for 14.
     assert!(low_adherence(&days, date(12, 12)).is_empty());
@@ -216,7 +219,10 @@ fn adh3_compares_taken_and_not_taken_days_with_counts() {
     let found = associations(&answers, &logs, date(11, 1), date(11, 13));
     assert_eq!(found.len(), 1);
     let a = &found[0];
-    assert_eq!((a.item.clone(), a.symptom_key.as_str()), (mg(), "leg_cramps"));
+    assert_eq!(
+        (a.item.clone(), a.symptom_key.as_str()),
+        (mg(), "leg_cramps")
+    );
     let same = a.same_day.unwrap();
     assert_eq!((same.taken.days, same.taken.display()), (6, "2.0".into()));
     assert_eq!(
@@ -248,7 +254,11 @@ fn adh3_hides_sides_under_three_days_and_rare_symptoms() {
     // A symptom present on 2 days only is not compared, whatever the answers.
     let answers: Vec<AnswerDay> = (1..=8)
         .map(|d| {
-            let a = if d % 2 == 0 { Answer::Not } else { Answer::Full };
+            let a = if d % 2 == 0 {
+                Answer::Not
+            } else {
+                Answer::Full
+            };
             day(date(11, d), Some(a), None)
         })
         .collect();

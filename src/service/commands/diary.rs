@@ -4,7 +4,8 @@ use chrono::NaiveDate;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use crate::db::diary::{annotate_in_tx, save_in_tx, SaveOutcome};
-use crate::db::{DbConn, DbError};
+use crate::db::{adherence, DbConn, DbError};
+use crate::domain::adherence::DayAnswers;
 use crate::domain::diary::EntryInput;
 
 use super::{audited, Actor, Event};
@@ -21,8 +22,45 @@ pub fn save(
     input: &EntryInput,
     expected_revision: i64,
 ) -> Result<SaveOutcome, DbError> {
+    save_with(conn, actor, client_id, input, None, expected_revision)
+}
+
+/// `save` with the day's answers about the program (issue 17), which replace the stored ones;
+/// the client's low-adherence flags (ADH-2) are re-derived as of `today` (the client's date) in
+/// the same transaction.
+pub fn save_day(
+    conn: &mut DbConn,
+    actor: &Actor,
+    client_id: i64,
+    input: &EntryInput,
+    answers: &DayAnswers,
+    expected_revision: i64,
+    today: NaiveDate,
+) -> Result<SaveOutcome, DbError> {
+    save_with(
+        conn,
+        actor,
+        client_id,
+        input,
+        Some((answers, today)),
+        expected_revision,
+    )
+}
+
+fn save_with(
+    conn: &mut DbConn,
+    actor: &Actor,
+    client_id: i64,
+    input: &EntryInput,
+    answers: Option<(&DayAnswers, NaiveDate)>,
+    expected_revision: i64,
+) -> Result<SaveOutcome, DbError> {
     let result = audited(conn, actor, |conn, trail| {
         let (outcome, written) = save_in_tx(conn, client_id, input, expected_revision)?;
+        if let (Some((entry_id, _)), Some((answers, today))) = (written, answers) {
+            adherence::replace_in_tx(conn, entry_id, answers)?;
+            crate::service::adherence::rederive_flags(conn, client_id, today)?;
+        }
         if let Some((entry_id, action)) = written {
             trail.record(Event {
                 action,

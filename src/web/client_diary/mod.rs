@@ -2,6 +2,7 @@
 //! diary page with weekly averages and annotations, adding symptoms to a client's vocabulary,
 //! and the "share results" switch.
 
+pub mod program;
 pub mod view;
 
 use actix_web::http::StatusCode;
@@ -65,6 +66,10 @@ struct DiaryPage {
     week_rows: Vec<WeekRow>,
     flags: Vec<String>,
     entries: Vec<EntryView>,
+    /// The program as followed (issue 17): weekly shares and the association figures.
+    program_rows: Vec<program::ShareRow>,
+    program_any: bool,
+    associations: Vec<program::AssociationLine>,
     custom_symptoms: Vec<String>,
     symptom_label: String,
     symptom_error: Option<String>,
@@ -183,7 +188,21 @@ async fn diary_page_with(
     );
     let vocabulary = &diary.vocabulary;
     let entries: Vec<_> = diary.entries().collect();
-    let (week_labels, week_rows) = week_rows(&weekly, &flags, week_start(from), vocabulary);
+    let (mut week_labels, week_rows) = week_rows(&weekly, &flags, week_start(from), vocabulary);
+    let program_weekly = diary.program_weekly();
+    if week_labels.is_empty() {
+        week_labels = program_weekly
+            .first()
+            .map(|s| {
+                s.weeks
+                    .iter()
+                    .map(|w| w.week_start.format("%-d %b").to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+    }
+    let program_rows = program::share_rows(&diary, &program_weekly, week_start(from));
+    let associations = program::association_lines(&diary, &diary.associations());
     let mut entries: Vec<EntryView> = entries
         .iter()
         .map(|e| EntryView::new(e, vocabulary))
@@ -223,6 +242,9 @@ async fn diary_page_with(
                 })
                 .collect(),
             entries,
+            program_any: diary.has_answers(),
+            program_rows,
+            associations,
             custom_symptoms: vocabulary
                 .iter()
                 .filter(|s| s.custom)

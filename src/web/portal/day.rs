@@ -8,6 +8,7 @@ use askama::Template;
 use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 
+use super::answers::{read_only_lines, AnswerRow};
 use super::form::{EntryErrors, RawEntry, SymptomRow};
 use super::{day_name, long_date, resume, Notice};
 use crate::auth::csrf::{check_origin, verify};
@@ -16,7 +17,9 @@ use crate::auth::{CurrentAccount, PortalClient};
 use crate::db::accounts::ROLE_CLIENT;
 use crate::db::client_portal::{self, ProgramSummary};
 use crate::db::diary::{self, Entry, SaveOutcome};
-use crate::db::{client_symptoms, now, pending_entries, Pool};
+use crate::db::programs::{self, VersionWithSupplements};
+use crate::db::{adherence, client_symptoms, now, pending_entries, Pool};
+use crate::domain::adherence::DayAnswers;
 use crate::domain::diary::calendar::{last_editable_day, parse_date};
 use crate::domain::diary::vocabulary::label_of;
 use crate::domain::diary::{day_status, DayStatus, Symptom, EDIT_WINDOW_DAYS};
@@ -44,6 +47,10 @@ struct DayPage {
     last_editable: String,
     raw: RawEntry,
     rows: Vec<SymptomRow>,
+    /// The day's program questions (issue 17): its supplements, then the diet.
+    answer_rows: Vec<AnswerRow>,
+    /// A read-only day's answers.
+    answer_lines: Vec<(String, &'static str)>,
     errors: EntryErrors,
     notice: Option<Notice>,
     /// The date of an entry kept while signed out, waiting to be reviewed.
@@ -74,6 +81,9 @@ fn day_link(date: NaiveDate, today: NaiveDate) -> String {
 pub(crate) struct DayContext {
     pub vocabulary: Vec<Symptom>,
     pub entry: Option<Entry>,
+    /// The program version in force on the page's day and the day's stored answers.
+    pub version: Option<VersionWithSupplements>,
+    pub answers: DayAnswers,
     pub program: Option<ProgramSummary>,
     pub reports: Vec<SharedReport>,
     pub pending: Option<NaiveDate>,
@@ -99,9 +109,12 @@ pub(crate) async fn load_context(
                 .map(|p| RawEntry::from_payload(&p.payload).parsed_date()),
             None => None,
         };
+        let history = programs::history(conn, client_id)?;
         Ok(DayContext {
             vocabulary: client_symptoms::vocabulary(conn, client_id)?,
             entry: diary::find(conn, client_id, date)?,
+            version: programs::current(&history, date).cloned(),
+            answers: adherence::of_day(conn, client_id, date)?,
             program: client_portal::current_program(conn, client_id, today)?,
             reports: crate::db::summaries::list_shared(conn, client_id)?
                 .into_iter()
@@ -174,6 +187,12 @@ pub(crate) fn render_day(
             editable,
             last_editable: long_date(last_editable_day(date)),
             rows: raw.rows(&context.vocabulary, &errors),
+            answer_rows: raw.answer_rows(context.version.as_ref(), &errors),
+            answer_lines: if editable {
+                Vec::new()
+            } else {
+                read_only_lines(&context.answers)
+            },
             raw,
             errors,
             notice,
@@ -222,7 +241,9 @@ pub async fn today(
     let raw = context
         .entry
         .as_ref()
-        .map(RawEntry::from_entry)
+        .map(|entry| {
+            RawEntry::from_entry(entry).with_answers(&context.answers, context.version.as_ref())
+        })
         .unwrap_or_else(|| RawEntry::blank(date));
     let notice = query.saved.is_some().then(|| {
         Notice::ok(format!(
@@ -247,16 +268,26 @@ pub(crate) enum Attempt {
     Refused(Box<Shown>),
 }
 
-/// Checks a posted form against the vocabulary and the client's edit window.
+/// A posted form, parsed: the entry, its program answers and the revision it was opened at.
+type Checked = (crate::domain::diary::EntryInput, DayAnswers, i64);
+
+/// Checks a posted form against the vocabulary, the program version of its day and the
+/// client's edit window.
 fn check(
     raw: &RawEntry,
     vocabulary: &[Symptom],
+    version: Option<&VersionWithSupplements>,
     today: NaiveDate,
-) -> Result<(crate::domain::diary::EntryInput, i64), EntryErrors> {
-    let (input, revision) = raw.parse(vocabulary)?;
-    let mut errors = EntryErrors::default();
+) -> Result<Checked, EntryErrors> {
+    let parsed = raw.parse(vocabulary);
+    let mut errors = parsed.as_ref().err().cloned().unwrap_or_default();
+    let answers = raw.parse_answers(version, &mut errors);
+    let ((input, revision), answers) = match (parsed, answers) {
+        (Ok(parsed), Some(answers)) if errors.is_empty() => (parsed, answers),
+        _ => return Err(errors),
+    };
     match day_status(input.date, today) {
-        DayStatus::Editable => return Ok((input, revision)),
+        DayStatus::Editable => return Ok((input, answers, revision)),
         DayStatus::Future => errors.fields.add(
             "date",
             format!(
@@ -273,8 +304,15 @@ fn check(
 }
 
 /// The problems of a posted form without saving it (for a form shown back after sign-in).
-pub(crate) fn problems(raw: &RawEntry, vocabulary: &[Symptom], today: NaiveDate) -> EntryErrors {
-    check(raw, vocabulary, today).err().unwrap_or_default()
+pub(crate) fn problems(
+    raw: &RawEntry,
+    vocabulary: &[Symptom],
+    version: Option<&VersionWithSupplements>,
+    today: NaiveDate,
+) -> EntryErrors {
+    check(raw, vocabulary, version, today)
+        .err()
+        .unwrap_or_default()
 }
 
 pub(crate) async fn attempt_save(
@@ -284,28 +322,38 @@ pub(crate) async fn attempt_save(
     mut raw: RawEntry,
 ) -> AppResult<Attempt> {
     let client_id = portal.client.id;
-    let vocabulary = run_db(pool, move |conn| {
-        client_symptoms::vocabulary(conn, client_id)
+    // The questions of the posted day: that day's program version (the day after a change
+    // shows the new one, the day before the old one).
+    let posted_day = raw.parsed_date();
+    let (vocabulary, version) = run_db(pool, move |conn| {
+        let version = match posted_day {
+            Some(day) => programs::current(&programs::history(conn, client_id)?, day).cloned(),
+            None => None,
+        };
+        Ok((client_symptoms::vocabulary(conn, client_id)?, version))
     })
     .await?;
-    let (input, revision) = match check(&raw, &vocabulary, portal.today()) {
-        Ok(parsed) => parsed,
-        Err(errors) => {
-            return Ok(Attempt::Refused(Box::new(Shown {
-                raw,
-                errors,
-                notice: None,
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-            })))
-        }
-    };
+    let (input, answers, revision) =
+        match check(&raw, &vocabulary, version.as_ref(), portal.today()) {
+            Ok(parsed) => parsed,
+            Err(errors) => {
+                return Ok(Attempt::Refused(Box::new(Shown {
+                    raw,
+                    errors,
+                    notice: None,
+                    status: StatusCode::UNPROCESSABLE_ENTITY,
+                })))
+            }
+        };
     let (account_id, addr, date) = (portal.account().id, remote_addr(req), input.date);
+    let today = portal.today();
     let outcome = run_db(pool, move |conn| {
         let actor = Actor {
             account_id,
             remote_addr: &addr,
         };
-        let outcome = commands::diary::save(conn, &actor, client_id, &input, revision)?;
+        let outcome =
+            commands::diary::save_day(conn, &actor, client_id, &input, &answers, revision, today)?;
         // After a conflict the form carries the current revision, so saving again replaces it.
         let current = match outcome {
             SaveOutcome::Conflict(_) => diary::find(conn, client_id, date)?.map(|e| e.row.revision),

@@ -14,6 +14,8 @@ use crate::web::forms::FieldErrors;
 
 const SEVERITY_PREFIX: &str = "sev_";
 const TIME_PREFIX: &str = "tod_";
+/// A supplement's answer (issue 17): `sup_<supplement id>`; the diet's is `diet`.
+pub(crate) const SUPPLEMENT_PREFIX: &str = "sup_";
 
 /// The diary form as posted. Symptom fields are `sev_<key>` (0–10) and `tod_<key>`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -28,6 +30,9 @@ pub struct RawEntry {
     pub triggers: String,
     pub severities: BTreeMap<String, String>,
     pub times: BTreeMap<String, String>,
+    /// Program answers as posted, by supplement id (`sup_<id>`), and the diet's (`diet`).
+    pub supplements: BTreeMap<String, String>,
+    pub diet: String,
 }
 
 impl RawEntry {
@@ -43,8 +48,11 @@ impl RawEntry {
                 "revision" => raw.revision = value,
                 "note" => raw.note = value,
                 "triggers" => raw.triggers = value,
+                "diet" => raw.diet = value,
                 other => {
-                    if let Some(key) = other.strip_prefix(SEVERITY_PREFIX) {
+                    if let Some(id) = other.strip_prefix(SUPPLEMENT_PREFIX) {
+                        raw.supplements.insert(id.to_string(), value);
+                    } else if let Some(key) = other.strip_prefix(SEVERITY_PREFIX) {
                         raw.severities.insert(key.to_string(), value);
                     } else if let Some(key) = other.strip_prefix(TIME_PREFIX) {
                         raw.times.insert(key.to_string(), value);
@@ -69,6 +77,12 @@ impl RawEntry {
         }
         for (key, value) in &self.times {
             pairs.push((format!("{TIME_PREFIX}{key}"), value.clone()));
+        }
+        for (id, value) in &self.supplements {
+            pairs.push((format!("{SUPPLEMENT_PREFIX}{id}"), value.clone()));
+        }
+        if !self.diet.is_empty() {
+            pairs.push(("diet".into(), self.diet.clone()));
         }
         serde_urlencoded::to_string(&pairs).unwrap_or_default()
     }
@@ -321,7 +335,13 @@ mod tests {
             ("sev_c12", "3"),
             ("tod_c12", "exercise"),
             ("note", "a & b = c"),
+            ("sup_41", "partly"),
+            ("diet", "yes"),
         ]));
+        assert_eq!(
+            raw.supplements.get("41").map(String::as_str),
+            Some("partly")
+        );
         let back = RawEntry::from_payload(&raw.to_payload());
         assert_eq!(back.csrf_token, "");
         assert_eq!(

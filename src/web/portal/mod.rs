@@ -3,6 +3,7 @@
 //! is reached through `PortalClient`, so it shows the signed-in client's own record and nothing
 //! else; no hair-test interpretation appears here.
 
+pub mod answers;
 pub mod day;
 pub mod form;
 pub mod history;

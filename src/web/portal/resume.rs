@@ -364,7 +364,12 @@ pub async fn pending(
     let date: NaiveDate = raw.parsed_date().unwrap_or_else(|| portal.today());
     let mut context = day::load_context(&req, &pool, &portal, date).await?;
     context.pending = None;
-    let errors = day::problems(&raw, &context.vocabulary, portal.today());
+    let errors = day::problems(
+        &raw,
+        &context.vocabulary,
+        context.version.as_ref(),
+        portal.today(),
+    );
     forget_pending(&pool, &row).await?;
     let layout = Layout::for_account(&portal.current, "portal-today");
     let shown = Shown {

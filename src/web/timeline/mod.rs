@@ -103,6 +103,9 @@ pub struct Timeline {
     pub rising_symptoms: Vec<String>,
     /// Days logged, days in the period, and the period's first day.
     pub adherence: (u32, u32, NaiveDate),
+    /// Program adherence per supplement and the diet, weekly (issue 17, ADH-1), on the same
+    /// time axis.
+    pub program_charts: Vec<chart::Chart>,
 }
 
 impl Timeline {
@@ -299,6 +302,7 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
     // marked where they fall inside it, so a version far away (a date typed wrong, a plan years
     // ahead) never squeezes the data into a corner of the chart.
     let logged: Vec<NaiveDate> = diary.days().map(|d| d.date).collect();
+    let program_weekly = diary.program_weekly();
     let axis = TimeAxis::spanning(
         history
             .rows()
@@ -324,6 +328,10 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
                 chart::weekly_bars(&s.symptom_key, label, &weeks, axis, &markers, &test_dates)
             })
             .collect(),
+        None => Vec::new(),
+    };
+    let program_charts = match &axis {
+        Some(axis) => program_charts(diary, &program_weekly, axis, &markers, &test_dates),
         None => Vec::new(),
     };
     let rising_symptoms = diary
@@ -391,7 +399,48 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
         symptom_charts,
         rising_symptoms,
         adherence,
+        program_charts,
     }
+}
+
+/// ADH-1 charts: one per supplement answered in the period, then the diet.
+fn program_charts(
+    diary: &DiaryPeriod,
+    weekly: &[crate::domain::adherence::ItemWeeks],
+    axis: &TimeAxis,
+    markers: &[Marker],
+    test_dates: &[NaiveDate],
+) -> Vec<chart::Chart> {
+    use crate::domain::adherence::Item;
+    weekly
+        .iter()
+        .enumerate()
+        .map(|(i, series)| {
+            let weeks: Vec<chart::WeekAnswers> = series
+                .weeks
+                .iter()
+                .map(|w| chart::WeekAnswers {
+                    week_start: w.week_start,
+                    full: w.shares.full,
+                    partly: w.shares.partly,
+                    not: w.shares.not,
+                })
+                .collect();
+            let words = match series.item {
+                Item::Diet => ["followed", "partly", "not followed"],
+                Item::Supplement(_) => ["taken as prescribed", "partly", "not taken"],
+            };
+            chart::weekly_shares(
+                &format!("item-{i}"),
+                &diary.item_label(&series.item),
+                words,
+                &weeks,
+                axis,
+                markers,
+                test_dates,
+            )
+        })
+        .collect()
 }
 
 /// Flags are raised in bulk (an import, a recomputation), so the order that reads naturally is
