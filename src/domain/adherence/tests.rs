@@ -36,7 +36,8 @@ fn log(d: NaiveDate, cramps: i64) -> DayLog {
 
 #[test]
 fn answers_parse_both_vocabularies_and_blank_is_unanswered() {
-    let table: &[(&str, Result<Option<Answer>, ()>, Result<Option<Answer>, ()>)] = &[
+    type Parsed = Result<Option<Answer>, ()>;
+    let table: &[(&str, Parsed, Parsed)] = &[
         ("", Ok(None), Ok(None)),
         ("  ", Ok(None), Ok(None)),
         ("taken", Ok(Some(Answer::Full)), Err(())),
