@@ -18,8 +18,10 @@ pub const TEST_COLUMNS: [&str; 6] = [
     "washed",
 ];
 
-/// The diary's long format.
-pub const DIARY_COLUMNS: [&str; 11] = [
+/// The diary's long format. The last three columns carry the day's answers about the program
+/// (issue 17), one row per answered supplement and one for the diet; on a symptom's row they
+/// are blank, and on an answer's row the symptom columns are.
+pub const DIARY_COLUMNS: [&str; 14] = [
     "date",
     "symptom_key",
     "symptom",
@@ -31,6 +33,9 @@ pub const DIARY_COLUMNS: [&str; 11] = [
     "practitioner_note_at",
     "created_at",
     "updated_at",
+    "program_item_kind",
+    "program_item",
+    "program_answer",
 ];
 
 /// A level as the import reads it back to the same bits: Rust's `{}` prints the shortest
@@ -133,8 +138,9 @@ pub fn diary(export: &ClientExport) -> Result<Vec<u8>, ExportError> {
     out.write_record(DIARY_COLUMNS)?;
     for day in &export.diary {
         let entry = &day.entry;
-        let day_fields = |symptom: [String; 4]| {
+        let day_fields = |symptom: [String; 4], answer: [String; 3]| {
             let [key, label, severity, time] = symptom;
+            let [kind, item, given] = answer;
             [
                 entry.entry_date.format("%Y-%m-%d").to_string(),
                 spreadsheet_safe(&key),
@@ -147,21 +153,52 @@ pub fn diary(export: &ClientExport) -> Result<Vec<u8>, ExportError> {
                 entry.annotated_at.map(timestamp).unwrap_or_default(),
                 timestamp(entry.created_at),
                 timestamp(entry.updated_at),
+                kind,
+                spreadsheet_safe(&item),
+                given,
             ]
         };
         let symptoms = ordered(day, export);
-        if symptoms.is_empty() {
-            out.write_record(day_fields(Default::default()))?;
+        let answers = export.program_answers.get(&entry.id);
+        let answer_rows: Vec<[String; 3]> = answers
+            .map(|a| {
+                a.supplements
+                    .iter()
+                    .map(|s| {
+                        [
+                            "supplement".to_string(),
+                            s.name.clone(),
+                            s.answer.supplement_code().to_string(),
+                        ]
+                    })
+                    .chain(a.diet.map(|d| {
+                        [
+                            "diet".to_string(),
+                            "diet".to_string(),
+                            d.diet_code().to_string(),
+                        ]
+                    }))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if symptoms.is_empty() && answer_rows.is_empty() {
+            out.write_record(day_fields(Default::default(), Default::default()))?;
         }
         for symptom in symptoms {
             let label =
                 crate::domain::diary::vocabulary::label_of(&export.vocabulary, &symptom.key);
-            out.write_record(day_fields([
-                symptom.key.clone(),
-                label.to_string(),
-                symptom.severity.to_string(),
-                symptom.time_of_day.clone().unwrap_or_default(),
-            ]))?;
+            out.write_record(day_fields(
+                [
+                    symptom.key.clone(),
+                    label.to_string(),
+                    symptom.severity.to_string(),
+                    symptom.time_of_day.clone().unwrap_or_default(),
+                ],
+                Default::default(),
+            ))?;
+        }
+        for answer in answer_rows {
+            out.write_record(day_fields(Default::default(), answer))?;
         }
     }
     finish(out)

@@ -5,6 +5,7 @@
 
 mod diary;
 mod hair;
+mod program;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::{json, Map, Value};
@@ -159,7 +160,9 @@ pub fn bundle(export: &ClientExport, generated_at: NaiveDateTime) -> Value {
     let subject = patient.reference();
     let mut entries = vec![patient];
     entries.extend(hair::entries(export, &subject));
-    entries.extend(diary::entries(export, &subject));
+    let statements = program::statements(export, &subject, generated_at.date());
+    entries.extend(diary::entries(export, &subject, &statements));
+    entries.extend(statements.entries);
     let entries: Vec<Value> = entries
         .into_iter()
         .map(|entry| {

@@ -125,6 +125,56 @@ pub struct SymptomSummary {
     pub peak: Option<u8>,
 }
 
+/// What the adherence section means, word for word on the page and in the PDF.
+pub const ADHERENCE_MEANING: &str = "From the client's daily answers in the diary, for the \
+     supplements of the program version in force each day and its diet: shares of the days \
+     answered (unanswered days count nowhere).";
+
+/// A supplement's (or the diet's) answers over the period (issue 17), as counts.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AdherenceSummary {
+    /// The supplement's name, or "Diet".
+    pub label: String,
+    pub diet: bool,
+    pub full: u32,
+    pub partly: u32,
+    pub not: u32,
+}
+
+impl AdherenceSummary {
+    /// `taken as prescribed on 10 of 14 answered days (71 %), partly on 2 (14 %), not taken on
+    /// 2 (14 %)`; the diet's reads `followed on …`.
+    pub fn line(&self) -> String {
+        use crate::domain::adherence::{Answer, Shares};
+        let shares = Shares {
+            full: self.full,
+            partly: self.partly,
+            not: self.not,
+        };
+        let (taken, not) = if self.diet {
+            ("followed", "not followed")
+        } else {
+            ("taken as prescribed", "not taken")
+        };
+        let pct = |a: Answer| shares.percent(a).unwrap_or(0);
+        format!(
+            "{taken} on {} of {} answered {} ({} %), partly on {} ({} %), {not} on {} ({} %)",
+            self.full,
+            shares.answered(),
+            if shares.answered() == 1 {
+                "day"
+            } else {
+                "days"
+            },
+            pct(Answer::Full),
+            self.partly,
+            pct(Answer::Partly),
+            self.not,
+            pct(Answer::Not),
+        )
+    }
+}
+
 /// A trend chart's numbers, as stored.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TrendSeries {
@@ -161,6 +211,9 @@ pub struct SummaryData {
     pub symptoms: Vec<SymptomSummary>,
     pub days_logged: u32,
     pub days_in_period: u32,
+    /// The program as followed (issue 17), each supplement then the diet; both copies.
+    #[serde(default)]
+    pub adherence: Vec<AdherenceSummary>,
 
     /// Rebuilt from `trends` on load: the chart series on the shared time axis.
     #[serde(skip)]

@@ -36,6 +36,7 @@ pub(super) fn demo_block(
 ) -> Result<Block, DbError> {
     let mut block = Block {
         raised_with_entry: true,
+        today: Some(today),
         ..Block::default()
     };
     let mut ids = IdBlock::new();
@@ -194,6 +195,7 @@ fn add_client(
 
     if let Some(diary) = &client.diary {
         add_diary(block, ids, rng, practitioner_id, client_id, diary, today);
+        super::adherence::follow_program(block, client.name, client_id, today);
     }
 
     for (made_days_ago, months, shared, comment) in client.summaries {

@@ -1,6 +1,7 @@
 //! `seed-demo`: a small, realistic data set so a new user sees a populated app at once, and with
 //! `--clients N --years Y` a large generated one (`scale`) for benchmarks.
 
+mod adherence;
 mod demo;
 mod demo_data;
 pub mod plan;

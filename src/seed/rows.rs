@@ -204,6 +204,10 @@ pub(super) struct Block {
     pub reviewed: Vec<Review>,
     /// Flags are raised when their test is entered (a seeded history did not happen now).
     pub raised_with_entry: bool,
+    /// The daily answers about the program (issue 17) and the day their ADH-2 flags are
+    /// derived for (the demo's today).
+    pub program_answers: Vec<super::adherence::NewProgramAnswer>,
+    pub today: Option<NaiveDate>,
 }
 
 /// What `write_block` wrote.
@@ -244,8 +248,18 @@ pub(super) fn write_block(
         );
         insert_batches!(conn, schema::program_supplements::table, &block.supplements);
         insert_batches!(conn, schema::summaries::table, &block.summaries);
+        insert_batches!(
+            conn,
+            schema::diary_program_answers::table,
+            &block.program_answers
+        );
         for client_id in &block.client_ids {
             crate::service::flags::rederive_for_client(conn, *client_id)?;
+        }
+        if let (Some(today), false) = (block.today, block.program_answers.is_empty()) {
+            for client_id in &block.client_ids {
+                crate::service::adherence::rederive_flags(conn, *client_id, today)?;
+            }
         }
         if block.raised_with_entry {
             for test in &block.tests {

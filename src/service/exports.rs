@@ -24,6 +24,10 @@ pub struct ClientExport {
     pub vocabulary: Vec<Symptom>,
     /// The lab reports (PDF) kept with the live tests.
     pub report_files: Vec<crate::db::lab_reports::ReportFile>,
+    /// The program's versions, oldest first, and the daily answers about it by diary entry id
+    /// (issue 17).
+    pub program: Vec<crate::db::programs::VersionWithSupplements>,
+    pub program_answers: std::collections::BTreeMap<i64, crate::domain::adherence::DayAnswers>,
 }
 
 fn load_client(conn: &mut DbConn, client: ClientRow) -> Result<ClientExport, DbError> {
@@ -33,12 +37,23 @@ fn load_client(conn: &mut DbConn, client: ClientRow) -> Result<ClientExport, DbE
     let vocabulary = client_symptoms::vocabulary(conn, client.id)?;
     let ids: Vec<i64> = history.rows().map(|t| t.id).collect();
     let report_files = crate::db::lab_reports::files_for_tests(conn, &ids)?;
+    let program = crate::db::programs::history(conn, client.id)?;
+    let (first, last) = (
+        chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default(),
+        chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default(),
+    );
+    let program_answers = crate::db::adherence::between(conn, client.id, first, last)?
+        .into_iter()
+        .map(|d| (d.entry_id, d.answers))
+        .collect();
     Ok(ClientExport {
         client,
         history,
         diary,
         vocabulary,
         report_files,
+        program,
+        program_answers,
     })
 }
 

@@ -453,3 +453,146 @@ async fn the_practitioner_sees_weekly_shares_and_what_went_with_them() {
         .body
         .contains("Magnesium glycinate: weekly share of answered days"));
 }
+
+#[actix_web::test]
+async fn exports_and_summaries_carry_the_answers() {
+    let app = spawn_app().await;
+    let setup = portal_setup(&app, "pat@example.com", "Maria Jensen", "maria@example.com").await;
+    let today = server_today();
+    let ids = add_version(
+        &app,
+        setup.client_id,
+        today - Duration::days(20),
+        "",
+        &["Magnesium glycinate"],
+    );
+    let day = today - Duration::days(2);
+    save_day(
+        &app,
+        setup.client_id,
+        ids[0],
+        day,
+        Some(Answer::Partly),
+        4,
+        today,
+    );
+    save_day(
+        &app,
+        setup.client_id,
+        ids[0],
+        today,
+        Some(Answer::Full),
+        0,
+        today,
+    );
+    app.set_cookies(setup.practitioner.clone());
+    let client = setup.client_id;
+
+    // Diary CSV: one row per answered supplement per day, symptom columns blank on it.
+    let csv = app
+        .get(&format!("/clients/{client}/export/diary.csv"))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let mut reader = csv::Reader::from_reader(csv.body.as_bytes());
+    let rows: Vec<std::collections::BTreeMap<String, String>> =
+        reader.deserialize().map(|r| r.unwrap()).collect();
+    let answers: Vec<(String, String, String, String)> = rows
+        .iter()
+        .filter(|r| !r["program_item"].is_empty())
+        .map(|r| {
+            (
+                r["date"].clone(),
+                r["program_item_kind"].clone(),
+                r["program_item"].clone(),
+                r["program_answer"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        answers,
+        vec![
+            (
+                day.to_string(),
+                "supplement".into(),
+                "Magnesium glycinate".into(),
+                "partly".into()
+            ),
+            (
+                today.to_string(),
+                "supplement".into(),
+                "Magnesium glycinate".into(),
+                "taken".into()
+            ),
+        ]
+    );
+    assert!(rows
+        .iter()
+        .any(|r| r["date"] == day.to_string() && r["symptom_key"] == "leg_cramps"));
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r["date"] == today.to_string())
+            .count(),
+        1,
+        "a day without symptoms is its answer's row alone"
+    );
+
+    // FHIR: a MedicationStatement per supplement and version, each answer an Observation
+    // part of it; still valid R4.
+    let reply = app
+        .get(&format!("/clients/{client}/export/fhir.json"))
+        .await;
+    let bundle: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    let resources: Vec<&serde_json::Value> = bundle["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["resource"])
+        .collect();
+    let statements: Vec<&&serde_json::Value> = resources
+        .iter()
+        .filter(|r| r["resourceType"] == "MedicationStatement")
+        .collect();
+    assert_eq!(statements.len(), 1);
+    assert_eq!(statements[0]["status"], "active");
+    assert_eq!(
+        statements[0]["medicationCodeableConcept"]["text"],
+        "Magnesium glycinate"
+    );
+    let statement_ref = format!("urn:uuid:{}", statements[0]["id"].as_str().unwrap());
+    let answered: Vec<&&serde_json::Value> = resources
+        .iter()
+        .filter(|r| r["code"]["coding"][0]["code"] == "supplement-taken")
+        .collect();
+    assert_eq!(answered.len(), 2);
+    assert!(answered
+        .iter()
+        .all(|r| r["partOf"][0]["reference"] == statement_ref.as_str()));
+    assert!(answered
+        .iter()
+        .any(|r| r["valueCodeableConcept"]["coding"][0]["code"] == "partly"));
+    let file = crate::exports::temp_file("bundle.json");
+    std::fs::write(&file, &reply.body).unwrap();
+    if let Err(problems) = crate::exports::validate_fhir(&file) {
+        panic!("the export is not valid FHIR R4:\n{problems}");
+    }
+
+    // The progress summary, page and PDF, both copies.
+    let made = app
+        .submit(
+            &format!("/clients/{client}/summaries/new"),
+            &format!("/clients/{client}/summaries"),
+            &[
+                ("period_start", &(today - Duration::days(10)).to_string()),
+                ("period_end", &today.to_string()),
+                ("comment", ""),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let page = app.get(made.location()).await;
+    let line = "Magnesium glycinate</strong>: taken as prescribed on 1 of 2 answered days (50 %), partly on 1 (50 %), not taken on 0 (0 %).";
+    assert!(page.body.contains("Program followed"), "{}", page.body);
+    assert!(page.body.contains(line));
+    let client_copy = app.get(&format!("{}/client", made.location())).await;
+    assert!(client_copy.body.contains(line), "{}", client_copy.body);
+}

@@ -23,6 +23,7 @@ mod timeline;
 
 // portal and diary
 mod adherence;
+mod browser_adherence;
 mod browser_portal;
 mod diary;
 mod portal;

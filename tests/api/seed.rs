@@ -461,3 +461,66 @@ fn codings_of(value: &serde_json::Value) -> Vec<(String, String)> {
     }
     found
 }
+
+/// Issue 17 in the demo: the faithful clients' weekly shares, Hugo Lindqvist's stopped
+/// calcium/magnesium flagged on the dashboard, and on his diary page the weeks before and after
+/// with what went with them (his night cramps came back).
+#[actix_web::test]
+async fn the_demo_shows_program_adherence() {
+    let url = fresh_database_url();
+    let pool = htma_tracker::db::connect(&url, 4).expect("database");
+    {
+        let mut conn = pool.get().expect("connection");
+        seed_demo(&mut conn).expect("seed");
+    }
+    let app = spawn_with_pool(pool.clone(), url);
+    let reply = app.login(DEMO_EMAIL, DEMO_PASSWORD).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let dashboard = app.get("/").await;
+    assert!(
+        dashboard
+            .body
+            .contains("Calcium/magnesium taken on under half of the answered days"),
+        "{}",
+        dashboard.body
+    );
+    let hugo = demo_client(&pool, "Hugo Lindqvist");
+    let today = htma_tracker::db::now().date();
+    let from = today - chrono::Duration::days(70);
+    let diary = app
+        .get(&format!("/clients/{hugo}/diary?from={from}&to={today}"))
+        .await;
+    assert_eq!(diary.status, StatusCode::OK);
+    let body = &diary.body;
+    assert!(body.contains("Program followed"));
+    let start = body
+        .find("class=\"table associations\"")
+        .expect("association table");
+    let table = &body[start..];
+    let row = table
+        .split("<tr>")
+        .find(|r| r.contains("Calcium/magnesium") && r.contains("Night cramps"))
+        .expect("calcium/magnesium and night cramps compared");
+    // Same day: the average on days taken is lower than on days not taken.
+    let averages: Vec<f64> = row
+        .split(": ")
+        .skip(1)
+        .filter_map(|part| part.split(' ').next()?.parse().ok())
+        .collect();
+    assert!(averages.len() >= 2, "{row}");
+    assert!(averages[0] < averages[1], "cramps came back: {row}");
+    let timeline = app.get(&format!("/clients/{hugo}")).await;
+    assert!(timeline.body.contains("Program followed, weekly"));
+    assert!(timeline
+        .body
+        .contains("Calcium/magnesium taken on under half of the answered days"));
+    let maria = demo_client(&pool, "Maria Jensen");
+    let diary = app.get(&format!("/clients/{maria}/diary")).await;
+    assert!(diary.body.contains("Program followed") && diary.body.contains("Magnesium glycinate"));
+    assert!(
+        !dashboard
+            .body
+            .contains("Magnesium glycinate taken on under half"),
+        "the faithful clients are not flagged"
+    );
+}

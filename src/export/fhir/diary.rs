@@ -60,14 +60,14 @@ fn symptom_observation(
     Entry::new(id, Value::Object(resource))
 }
 
-fn day_observation(day: &DiaryDay, subject: &Value, members: Vec<Value>) -> Entry {
+fn day_observation(day: &DiaryDay, subject: &Value, members: Vec<Value>, felt: bool) -> Entry {
     let entry = &day.entry;
     let code = json!({
         "coding": [coding(&code_system("htma-observation"), "symptom-diary-day", "Symptom diary day")],
         "text": "Symptom diary day",
     });
     let mut resource = base(day, subject, code);
-    if members.is_empty() {
+    if !felt {
         resource.insert("valueString".into(), json!("No symptoms"));
     }
     put_array(&mut resource, "hasMember", members);
@@ -101,8 +101,13 @@ fn day_observation(day: &DiaryDay, subject: &Value, members: Vec<Value>) -> Entr
     )
 }
 
-/// Oldest day first; each day's symptom Observations follow it.
-pub(super) fn entries(export: &ClientExport, subject: &Value) -> Vec<Entry> {
+/// Oldest day first; each day's symptom Observations, then its program answers (issue 17,
+/// `program`), follow it.
+pub(super) fn entries(
+    export: &ClientExport,
+    subject: &Value,
+    statements: &super::program::Statements,
+) -> Vec<Entry> {
     let mut entries = Vec::new();
     for day in &export.diary {
         let symptoms: Vec<Entry> = day
@@ -110,9 +115,20 @@ pub(super) fn entries(export: &ClientExport, subject: &Value) -> Vec<Entry> {
             .iter()
             .map(|symptom| symptom_observation(day, symptom, export, subject))
             .collect();
-        let members = symptoms.iter().map(Entry::reference).collect();
-        entries.push(day_observation(day, subject, members));
+        let answers = super::program::answer_entries(
+            day,
+            export.program_answers.get(&day.entry.id),
+            statements,
+            subject,
+        );
+        let members = symptoms
+            .iter()
+            .chain(answers.iter())
+            .map(Entry::reference)
+            .collect();
+        entries.push(day_observation(day, subject, members, !symptoms.is_empty()));
         entries.extend(symptoms);
+        entries.extend(answers);
     }
     entries
 }

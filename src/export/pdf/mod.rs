@@ -60,6 +60,7 @@ pub fn render_summary_pdf(data: &SummaryData) -> Result<Vec<u8>, String> {
         flags(&mut canvas, &data.flags);
     }
     symptoms(&mut canvas, data);
+    program_followed(&mut canvas, data);
 
     let stamp = format!(
         "{} · {}",
@@ -444,6 +445,24 @@ fn symptoms(c: &mut Canvas, data: &SummaryData) {
     if rows_on_page > 0 {
         strip.axis(c);
     }
+}
+
+/// The program as followed (issue 17): one line per supplement, then the diet.
+fn program_followed(c: &mut Canvas, data: &SummaryData) {
+    if data.adherence.is_empty() {
+        return;
+    }
+    c.section(
+        "Program followed",
+        14.0 + 14.0 * data.adherence.len().min(6) as f32,
+    );
+    for item in &data.adherence {
+        c.ensure(14.0);
+        let line = format!("{}: {}.", item.label, item.line());
+        c.paragraph(MARGIN, CONTENT_W, &line, style(9.0, REGULAR, INK));
+        c.y += 2.0;
+    }
+    c.note(super::summary::ADHERENCE_MEANING);
 }
 
 fn severity_legend(c: &mut Canvas) {

@@ -249,6 +249,22 @@ fn three_years() -> SummaryData {
         symptoms,
         days_logged: 812,
         days_in_period: 1088,
+        adherence: vec![
+            crate::export::summary::AdherenceSummary {
+                label: "Magnesium glycinate".into(),
+                diet: false,
+                full: 640,
+                partly: 40,
+                not: 120,
+            },
+            crate::export::summary::AdherenceSummary {
+                label: "Diet".into(),
+                diet: true,
+                full: 500,
+                partly: 200,
+                not: 100,
+            },
+        ],
         ..fixture_extras()
     }
 }
@@ -276,6 +292,7 @@ fn fixture_extras() -> SummaryData {
         symptoms: Vec::new(),
         days_logged: 0,
         days_in_period: 0,
+        adherence: Vec::new(),
         series: Vec::new(),
         axis: None,
         markers: Vec::new(),
@@ -306,6 +323,7 @@ fn empty() -> SummaryData {
         symptoms: Vec::new(),
         days_logged: 0,
         days_in_period: 30,
+        adherence: Vec::new(),
         ..fixture_extras()
     }
 }
@@ -398,6 +416,15 @@ fn three_years_of_data_render_as_a_readable_pdf() {
     assert!(text.contains("Magnesium glycinate — 300 mg — twice daily"));
     assert!(text.contains("Sleep quality (poor)") && text.contains("felt 300 days"));
     assert!(text.contains("Calcium (Ca) mg%") && text.contains("Na/Mg ratio"));
+    // Issue 17: the program as followed, each supplement then the diet, in counts and shares.
+    assert!(text.contains("Program followed"));
+    assert!(
+        text.contains(
+            "Magnesium glycinate: taken as prescribed on 640 of 800 answered days (80 %), partly on 40 (5 %), not taken on 120 (15 %)."
+        ),
+        "adherence missing"
+    );
+    assert!(text.contains("Diet: followed on 500 of 800 answered days (63 %)"));
     // The disclaimer and the page number are in every page's footer.
     let disclaimer = squeeze(DISCLAIMER);
     assert_eq!(

@@ -232,6 +232,8 @@ mod tests {
                 lifestyle: String::new(),
                 created_at: at.and_hms_opt(0, 0, 0).unwrap(),
                 created_by: 1,
+                updated_at: None,
+                deleted_at: None,
             },
             supplements: vec![supplement(1, "Magnesium"), supplement(2, "Zinc")],
         }

@@ -56,6 +56,7 @@ struct ShowPage {
     disclaimer: &'static str,
     severity_legend: String,
     peak_meaning: &'static str,
+    adherence_meaning: &'static str,
 }
 
 impl ShowPage {
@@ -109,6 +110,7 @@ fn page(scoped: &ScopedClient, summary: SummaryRow, data: SummaryData) -> AppRes
             disclaimer: DISCLAIMER,
             severity_legend: severity_legend(),
             peak_meaning: PEAK_MEANING,
+            adherence_meaning: crate::export::summary::ADHERENCE_MEANING,
         },
     )
 }

@@ -13,8 +13,8 @@ use crate::domain::element::Element;
 use crate::domain::ratio::RatioId;
 use crate::export::plain::{oxidation_explanation, pattern_text};
 use crate::export::summary::{
-    Audience, FlagSummary, OxidationNote, PatternNote, ProgramSummary, SummaryData, SymptomSummary,
-    TestSummary, TrendSeries, CONTENT_FORMAT,
+    AdherenceSummary, Audience, FlagSummary, OxidationNote, PatternNote, ProgramSummary,
+    SummaryData, SymptomSummary, TestSummary, TrendSeries, CONTENT_FORMAT,
 };
 use crate::service::diary_period::DiaryPeriod;
 use crate::service::history::{AnalyzedHistory, ClientFacts};
@@ -277,6 +277,17 @@ pub fn assemble(
         symptoms,
         days_logged: adherence.days_logged,
         days_in_period: adherence.days_in_period,
+        adherence: diary
+            .program_shares()
+            .into_iter()
+            .map(|(item, shares)| AdherenceSummary {
+                label: diary.item_label(&item),
+                diet: item == crate::domain::adherence::Item::Diet,
+                full: shares.full,
+                partly: shares.partly,
+                not: shares.not,
+            })
+            .collect(),
         series: Vec::new(),
         axis: None,
         markers: Vec::new(),
