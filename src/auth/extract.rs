@@ -279,17 +279,14 @@ impl PortalClient {
         self.current.account()
     }
 
-    /// The client's chosen UTC offset, or the server's while they have not chosen one.
-    pub fn offset(&self) -> crate::domain::diary::UtcOffset {
-        self.settings
-            .utc_offset_minutes
-            .and_then(|m| crate::domain::diary::UtcOffset::from_minutes(m).ok())
-            .unwrap_or_else(crate::domain::diary::UtcOffset::server_default)
+    /// The client's time zone: the named one they chose, else their offset, else the server's.
+    pub fn zone(&self) -> crate::domain::diary::ClientZone {
+        self.settings.zone()
     }
 
-    /// Today's date where the client lives.
+    /// Today's date where the client lives (summer time included).
     pub fn today(&self) -> chrono::NaiveDate {
-        self.offset().local_date(crate::db::now())
+        self.zone().local_date(crate::db::now())
     }
 
     /// Resolves the portal client of an already signed-in account (the diary form, which must

@@ -4,35 +4,70 @@
 use diesel::prelude::*;
 
 use super::clients::ClientRow;
-use super::schema::clients;
+use super::schema::{client_time_zones, clients};
 use super::{DbConn, DbError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable, Selectable)]
-#[diesel(table_name = clients)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortalSettings {
     /// May hair-test results be shown in the portal (`/portal/results`)? Off by default.
     pub share_results: bool,
     /// The client's UTC offset in minutes; None means the server's.
     pub utc_offset_minutes: Option<i64>,
+    /// The client's IANA time zone (Europe/Copenhagen); when set it wins over the offset.
+    pub time_zone: Option<String>,
+}
+
+/// The settings kept in `clients`.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = clients)]
+struct ClientColumns {
+    share_results: bool,
+    utc_offset_minutes: Option<i64>,
+}
+
+impl PortalSettings {
+    fn of(columns: ClientColumns, time_zone: Option<String>) -> PortalSettings {
+        PortalSettings {
+            share_results: columns.share_results,
+            utc_offset_minutes: columns.utc_offset_minutes,
+            time_zone,
+        }
+    }
+
+    /// Where the client's days begin and end.
+    pub fn zone(&self) -> crate::domain::diary::ClientZone {
+        crate::domain::diary::ClientZone::of(self.time_zone.as_deref(), self.utc_offset_minutes)
+    }
 }
 
 pub fn find_with_settings(
     conn: &mut DbConn,
     client_id: i64,
 ) -> Result<Option<(ClientRow, PortalSettings)>, DbError> {
-    Ok(clients::table
-        .find(client_id)
-        .select((ClientRow::as_select(), PortalSettings::as_select()))
+    let found: Option<(ClientRow, ClientColumns, Option<String>)> = clients::table
+        .left_join(client_time_zones::table)
+        .filter(clients::id.eq(client_id))
+        .select((
+            ClientRow::as_select(),
+            ClientColumns::as_select(),
+            client_time_zones::time_zone.nullable(),
+        ))
         .first(conn)
-        .optional()?)
+        .optional()?;
+    Ok(found.map(|(client, columns, zone)| (client, PortalSettings::of(columns, zone))))
 }
 
 pub fn settings(conn: &mut DbConn, client_id: i64) -> Result<Option<PortalSettings>, DbError> {
-    Ok(clients::table
-        .find(client_id)
-        .select(PortalSettings::as_select())
+    let found: Option<(ClientColumns, Option<String>)> = clients::table
+        .left_join(client_time_zones::table)
+        .filter(clients::id.eq(client_id))
+        .select((
+            ClientColumns::as_select(),
+            client_time_zones::time_zone.nullable(),
+        ))
         .first(conn)
-        .optional()?)
+        .optional()?;
+    Ok(found.map(|(columns, zone)| PortalSettings::of(columns, zone)))
 }
 
 pub fn set_share_results(
@@ -50,11 +85,22 @@ pub fn set_share_results(
     .execute(conn)?)
 }
 
-pub fn set_utc_offset(
+/// Sets the client's time zone: a name, a fixed offset, or neither (the server's).
+pub fn set_time_zone(
     conn: &mut DbConn,
     client_id: i64,
+    name: Option<&str>,
     minutes: Option<i64>,
 ) -> Result<usize, DbError> {
+    diesel::delete(client_time_zones::table.find(client_id)).execute(conn)?;
+    if let Some(name) = name {
+        diesel::insert_into(client_time_zones::table)
+            .values((
+                client_time_zones::client_id.eq(client_id),
+                client_time_zones::time_zone.eq(name),
+            ))
+            .execute(conn)?;
+    }
     Ok(diesel::update(clients::table.find(client_id))
         .set(clients::utc_offset_minutes.eq(minutes))
         .execute(conn)?)

@@ -221,7 +221,17 @@ diesel::joinable!(client_summaries -> clients (client_id));
 diesel::joinable!(program_versions -> clients (client_id));
 diesel::joinable!(program_supplements -> program_versions (version_id));
 
+diesel::table! {
+    client_time_zones (client_id) {
+        client_id -> BigInt,
+        time_zone -> Text,
+    }
+}
+
+diesel::joinable!(client_time_zones -> clients (client_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
+    client_time_zones,
     accounts,
     sessions,
     login_attempts,

@@ -230,14 +230,14 @@ async fn today_follows_the_clients_time_zone_near_midnight() {
         .submit(
             "/portal/settings",
             "/portal/settings",
-            &[("utc_offset", "840")],
+            &[("time_zone", "offset:840")],
         )
         .await;
     assert_eq!(saved.location(), "/portal/settings?saved=1");
     let settings = app.get("/portal/settings?saved=1").await;
     assert!(settings
         .body
-        .contains("<option value=\"840\" selected>UTC+14:00</option>"));
+        .contains("<option value=\"offset:840\" selected>UTC+14:00</option>"));
     let page = app.get("/portal").await;
     assert!(
         page.body
@@ -254,7 +254,7 @@ async fn today_follows_the_clients_time_zone_near_midnight() {
     app.submit(
         "/portal/settings",
         "/portal/settings",
-        &[("utc_offset", "-720")],
+        &[("time_zone", "offset:-720")],
     )
     .await;
     let page = app.get("/portal").await;
@@ -278,7 +278,7 @@ async fn today_follows_the_clients_time_zone_near_midnight() {
         .submit(
             "/portal/settings",
             "/portal/settings",
-            &[("utc_offset", "17")],
+            &[("time_zone", "offset:17")],
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -712,4 +712,93 @@ async fn weekly_statistics_and_the_rising_flag_on_the_real_engine() {
     assert!(page
         .body
         .contains("Leg cramps: weekly average rose from 2.0"));
+}
+
+/// Issue 14: the time zone by name, followed across summer time (the arithmetic is tested in
+/// `domain::diary::zone` on Europe/Copenhagen's 2026 changes); an offset chosen before stays.
+#[actix_web::test]
+async fn the_time_zone_is_chosen_by_name_and_an_old_offset_is_kept() {
+    use diesel::prelude::*;
+    use htma_tracker::db::schema::clients;
+    let app = spawn_app().await;
+    let setup = portal_setup(&app, "pat@example.com", "Aiko Tanaka", "aiko@example.com").await;
+    // A client who chose an offset before zones had names keeps it.
+    {
+        let mut conn = app.pool.get().unwrap();
+        diesel::update(clients::table.find(setup.client_id))
+            .set(clients::utc_offset_minutes.eq(Some(330)))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let settings = app.get("/portal/settings").await;
+    assert!(
+        settings
+            .body
+            .contains("<option value=\"offset:330\" selected>UTC+05:30</option>"),
+        "{}",
+        settings.body
+    );
+    assert!(settings.body.contains("<optgroup label=\"Europe\">"));
+    let saved = app
+        .submit(
+            "/portal/settings",
+            "/portal/settings",
+            &[("time_zone", "Europe/Copenhagen")],
+        )
+        .await;
+    assert_eq!(
+        saved.location(),
+        "/portal/settings?saved=1",
+        "{}",
+        saved.body
+    );
+    let settings = app.get("/portal/settings?saved=1").await;
+    assert!(settings
+        .body
+        .contains("<option value=\"Europe/Copenhagen\" selected>Europe/Copenhagen</option>"));
+    assert!(settings.body.contains("in Europe/Copenhagen"));
+    {
+        let mut conn = app.pool.get().unwrap();
+        let zone: Option<String> = htma_tracker::db::schema::client_time_zones::table
+            .find(setup.client_id)
+            .select(htma_tracker::db::schema::client_time_zones::time_zone)
+            .first(&mut conn)
+            .optional()
+            .unwrap();
+        let offset: Option<i64> = clients::table
+            .find(setup.client_id)
+            .select(clients::utc_offset_minutes)
+            .first(&mut conn)
+            .unwrap();
+        assert_eq!((zone.as_deref(), offset), (Some("Europe/Copenhagen"), None));
+    }
+    // Unknown names and hostile values are refused on the field; nothing changes.
+    let long = "x".repeat(5000);
+    for bad in [
+        "Mars/Olympus_Mons",
+        "Europe/Copenhagen\u{0}",
+        long.as_str(),
+        "offset:abc",
+    ] {
+        let reply = app
+            .submit(
+                "/portal/settings",
+                "/portal/settings",
+                &[("time_zone", bad)],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+    let refused = app
+        .submit(
+            "/portal/settings",
+            "/portal/settings",
+            &[("time_zone", "Mars/Olympus_Mons")],
+        )
+        .await;
+    assert!(refused.body.contains("is not a time zone this app knows"));
+    let settings = app.get("/portal/settings").await;
+    assert!(settings
+        .body
+        .contains("<option value=\"Europe/Copenhagen\" selected>"));
 }

@@ -482,7 +482,7 @@ async fn portal_posts_without_a_valid_token_are_403_and_change_nothing() {
         .filter(|r| r.method == "post" && r.access == Access::Portal)
     {
         let fields = [
-            ("utc_offset", "60"),
+            ("time_zone", "Europe/Copenhagen"),
             ("note", "Changed"),
             ("sev_fatigue", "3"),
         ];

@@ -9,6 +9,7 @@ pub mod entry;
 pub mod severity;
 pub mod vocabulary;
 pub mod weekly;
+pub mod zone;
 
 pub use calendar::{day_status, DayStatus, UtcOffset, EDIT_WINDOW_DAYS};
 pub use entry::{EntryInput, SymptomReading};
@@ -18,3 +19,4 @@ pub use weekly::{
     adherence, rising_flags, weekly_averages, Adherence, DayLog, RisingFlag, SymptomWeeks,
     WeekAverage,
 };
+pub use zone::ClientZone;

@@ -29,15 +29,17 @@ pub fn set_share_results(
     })
 }
 
-/// The client (`actor`, signed in to the portal) sets the offset their diary days follow.
-pub fn set_utc_offset(
+/// The client (`actor`, signed in to the portal) sets the time zone their diary days follow: a
+/// name (followed across summer time), a fixed offset, or neither (the server's).
+pub fn set_time_zone(
     conn: &mut DbConn,
     actor: &Actor,
     client_id: i64,
+    name: Option<&str>,
     minutes: Option<i64>,
 ) -> Result<(), DbError> {
     audited(conn, actor, |conn, trail| {
-        client_portal::set_utc_offset(conn, client_id, minutes)?;
+        client_portal::set_time_zone(conn, client_id, name, minutes)?;
         trail.record(Event {
             action: "update",
             record_kind: "client",

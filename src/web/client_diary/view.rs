@@ -10,15 +10,14 @@ use crate::db::invitations::{InvitationRow, InvitationState};
 use crate::db::{client_accounts, client_portal, client_symptoms, diary, invitations};
 use crate::db::{now, DbConn, DbError};
 use crate::domain::diary::vocabulary::label_of;
-use crate::domain::diary::{Adherence, Symptom, UtcOffset};
+use crate::domain::diary::{Adherence, ClientZone, Symptom, UtcOffset};
 use crate::service::diary_period::DiaryPeriod;
 
 /// The client's "today" as the client sees it, so adherence counts the same days they do.
 pub fn client_today(settings: Option<PortalSettings>) -> NaiveDate {
     settings
-        .and_then(|s| s.utc_offset_minutes)
-        .and_then(|m| UtcOffset::from_minutes(m).ok())
-        .unwrap_or_else(UtcOffset::server_default)
+        .map(|s| s.zone())
+        .unwrap_or_else(|| ClientZone::Fixed(UtcOffset::server_default()))
         .local_date(now())
 }
 
@@ -124,7 +123,7 @@ pub const SECTION_RECENT: i64 = 5;
 
 pub fn load_section(conn: &mut DbConn, client_id: i64) -> Result<PortalSection, DbError> {
     let settings = client_portal::settings(conn, client_id)?;
-    let today = client_today(settings);
+    let today = client_today(settings.clone());
     let from = today - Duration::days(SECTION_PERIOD_DAYS - 1);
     let account: Option<Account> = client_accounts::find_for_client(conn, client_id)?;
     let vocabulary = client_symptoms::vocabulary(conn, client_id)?;
