@@ -15,12 +15,8 @@ use htma_tracker::domain::adherence::{Answer, DayAnswers, SupplementAnswer};
 use htma_tracker::domain::diary::{EntryInput, Severity, SymptomReading};
 use htma_tracker::service::commands::{self, Actor};
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{server_today, spawn_app, TestApp};
 use crate::portal::portal_setup;
-
-fn server_today() -> NaiveDate {
-    htma_tracker::domain::diary::UtcOffset::server_default().local_date(htma_tracker::db::now())
-}
 
 fn checked(body: &str, name: &str, value: &str) -> bool {
     body.contains(&format!("name=\"{name}\" value=\"{value}\" checked"))
@@ -212,6 +208,29 @@ async fn the_day_entry_asks_about_that_days_program_and_keeps_the_answers() {
     assert_eq!(audited, 2, "create and update, each audited");
 }
 
+/// One client's magnesium diary, written through the command the portal uses.
+struct MagnesiumDiary<'a> {
+    app: &'a TestApp,
+    client_id: i64,
+    supplement_id: i64,
+    today: NaiveDate,
+}
+
+impl MagnesiumDiary<'_> {
+    /// Saves `date`: magnesium answered `answer`, cramps at `cramps` (none at 0).
+    fn on(&self, date: NaiveDate, answer: Answer, cramps: i64) {
+        save_day(
+            self.app,
+            self.client_id,
+            self.supplement_id,
+            date,
+            Some(answer),
+            cramps,
+            self.today,
+        );
+    }
+}
+
 /// Saves a day through the command the portal uses: magnesium answered `answer`, cramps at
 /// `cramps`.
 fn save_day(
@@ -284,33 +303,23 @@ async fn low_adherence_is_flagged_on_the_dashboard_and_acknowledged() {
         "",
         &["Magnesium glycinate"],
     );
+    let diary = MagnesiumDiary {
+        app: &app,
+        client_id: setup.client_id,
+        supplement_id: ids[0],
+        today,
+    };
     // Six answered days, all not taken: under the 7 ADH-2 needs.
     for back in 1..=6 {
         let day = today - Duration::days(back);
-        save_day(
-            &app,
-            setup.client_id,
-            ids[0],
-            day,
-            Some(Answer::Not),
-            3,
-            today,
-        );
+        diary.on(day, Answer::Not, 3);
     }
     app.set_cookies(setup.practitioner.clone());
     let headline = "Magnesium glycinate taken on under half of the answered days";
     assert!(!app.get("/").await.body.contains(headline));
     // The seventh: 0 of 7 taken.
     app.set_cookies(setup.client.clone());
-    save_day(
-        &app,
-        setup.client_id,
-        ids[0],
-        today,
-        Some(Answer::Not),
-        3,
-        today,
-    );
+    diary.on(today, Answer::Not, 3);
     app.set_cookies(setup.practitioner.clone());
     let dashboard = app.get("/").await;
     assert!(dashboard.body.contains(headline), "{}", dashboard.body);
@@ -338,40 +347,16 @@ async fn low_adherence_is_flagged_on_the_dashboard_and_acknowledged() {
     assert_eq!(acked.status, StatusCode::SEE_OTHER, "{}", acked.body);
     assert!(!app.get("/").await.body.contains(headline));
     // A day answered late in the same run keeps the acknowledgement.
-    save_day(
-        &app,
-        setup.client_id,
-        ids[0],
-        today - Duration::days(7),
-        Some(Answer::Not),
-        3,
-        today,
-    );
+    diary.on(today - Duration::days(7), Answer::Not, 3);
     assert!(!app.get("/").await.body.contains(headline));
     // Taken on enough days, the flag ends.
     for back in 8..=13 {
         let day = today - Duration::days(back);
-        save_day(
-            &app,
-            setup.client_id,
-            ids[0],
-            day,
-            Some(Answer::Full),
-            1,
-            today,
-        );
+        diary.on(day, Answer::Full, 1);
     }
     for back in 0..=6 {
         let day = today - Duration::days(back);
-        save_day(
-            &app,
-            setup.client_id,
-            ids[0],
-            day,
-            Some(Answer::Full),
-            1,
-            today,
-        );
+        diary.on(day, Answer::Full, 1);
     }
     let mut conn = app.pool.get().unwrap();
     let active: i64 = flags::table
@@ -386,15 +371,7 @@ async fn low_adherence_is_flagged_on_the_dashboard_and_acknowledged() {
     // Not taken again later: a new run, raised again unacknowledged.
     for back in 0..=7 {
         let day = today - Duration::days(back);
-        save_day(
-            &app,
-            setup.client_id,
-            ids[0],
-            day,
-            Some(Answer::Not),
-            4,
-            today,
-        );
+        diary.on(day, Answer::Not, 4);
     }
     assert!(app.get("/").await.body.contains(headline));
 }
@@ -411,6 +388,12 @@ async fn the_practitioner_sees_weekly_shares_and_what_went_with_them() {
         "",
         &["Magnesium glycinate"],
     );
+    let diary = MagnesiumDiary {
+        app: &app,
+        client_id: setup.client_id,
+        supplement_id: ids[0],
+        today,
+    };
     // 14 days: the older 7 taken with cramps at 2, the last 7 not taken with cramps at 7.
     for back in 0..14 {
         let day = today - Duration::days(back);
@@ -419,15 +402,7 @@ async fn the_practitioner_sees_weekly_shares_and_what_went_with_them() {
         } else {
             (Answer::Not, 7)
         };
-        save_day(
-            &app,
-            setup.client_id,
-            ids[0],
-            day,
-            Some(answer),
-            cramps,
-            today,
-        );
+        diary.on(day, answer, cramps);
     }
     app.set_cookies(setup.practitioner.clone());
     let diary = app
@@ -466,25 +441,15 @@ async fn exports_and_summaries_carry_the_answers() {
         "",
         &["Magnesium glycinate"],
     );
+    let diary = MagnesiumDiary {
+        app: &app,
+        client_id: setup.client_id,
+        supplement_id: ids[0],
+        today,
+    };
     let day = today - Duration::days(2);
-    save_day(
-        &app,
-        setup.client_id,
-        ids[0],
-        day,
-        Some(Answer::Partly),
-        4,
-        today,
-    );
-    save_day(
-        &app,
-        setup.client_id,
-        ids[0],
-        today,
-        Some(Answer::Full),
-        0,
-        today,
-    );
+    diary.on(day, Answer::Partly, 4);
+    diary.on(today, Answer::Full, 0);
     app.set_cookies(setup.practitioner.clone());
     let client = setup.client_id;
 

@@ -294,6 +294,29 @@ impl Browser {
             .unwrap_or_else(|e| panic!("click `{css}`: {e}"));
     }
 
+    /// Presses one key on the focused element.
+    pub async fn press(&self, key: fantoccini::key::Key) {
+        let keys: String = char::from(key).to_string();
+        self.client()
+            .active_element()
+            .await
+            .expect("a focused element")
+            .send_keys(&keys)
+            .await
+            .unwrap_or_else(|e| panic!("press {key:?}: {e}"));
+    }
+
+    /// Accepts a portal invitation as the client would: the invitation page shows `email`
+    /// prefilled, the client chooses `password` and lands on the portal.
+    pub async fn accept_invitation(&self, invitation_url: &str, email: &str, password: &str) {
+        self.goto(invitation_url).await;
+        assert_eq!(self.value("#email").await, email);
+        self.fill("#password", password).await;
+        self.fill("#password_confirm", password).await;
+        self.click("form button[type=submit]").await;
+        self.wait_for_path(|p| p == "/portal", "the portal").await;
+    }
+
     /// Waits until the browser shows the given path (query strings ignored) and returns it.
     pub async fn wait_for_path(&self, matches: impl Fn(&str) -> bool, what: &str) -> String {
         let deadline = Instant::now() + PATIENCE;

@@ -103,23 +103,11 @@ async fn focused(browser: &Browser) -> String {
         .to_string()
 }
 
-async fn press(browser: &Browser, key: Key) {
-    let keys: String = char::from(key).to_string();
-    browser
-        .client()
-        .active_element()
-        .await
-        .expect("a focused element")
-        .send_keys(&keys)
-        .await
-        .unwrap_or_else(|e| panic!("press {key:?}: {e}"));
-}
-
 /// Tabs until the focus is on an element whose description contains `want`.
 async fn tab_to(browser: &Browser, want: &str) -> Vec<String> {
     let mut seen = Vec::new();
     for _ in 0..60 {
-        press(browser, Key::Tab).await;
+        browser.press(Key::Tab).await;
         let now = focused(browser).await;
         seen.push(now.clone());
         if now.contains(want) {
@@ -192,7 +180,7 @@ async fn browser_portal_day_is_entered_with_the_keyboard_alone() {
     sign_in(&browser, &app, PORTAL_EMAIL).await;
     browser.goto(&app.url("/portal")).await;
     // The skip link comes first and leads into the page.
-    press(&browser, Key::Tab).await;
+    browser.press(Key::Tab).await;
     assert!(
         focused(&browser).await.contains("Skip"),
         "the first Tab stop is not the skip link: {}",
@@ -216,12 +204,12 @@ async fn browser_portal_day_is_entered_with_the_keyboard_alone() {
     let symptom = symptom.as_str().expect("a symptom name").to_string();
     if is_open(&browser).await {
         // A symptom already rated today starts open: fold it first, so Enter is tried both ways.
-        press(&browser, Key::Enter).await;
+        browser.press(Key::Enter).await;
         assert!(!is_open(&browser).await, "Enter folds the symptom");
     }
-    press(&browser, Key::Enter).await;
+    browser.press(Key::Enter).await;
     assert!(is_open(&browser).await, "Enter opens the symptom");
-    press(&browser, Key::Tab).await;
+    browser.press(Key::Tab).await;
     let on_scale = focused(&browser).await;
     assert!(on_scale.starts_with("input|sev_"), "{on_scale}");
     // Arrow keys move the choice within the 0–10 radio group.
@@ -236,7 +224,7 @@ async fn browser_portal_day_is_entered_with_the_keyboard_alone() {
         (Key::Left, from - 6)
     };
     for _ in 0..steps {
-        press(&browser, key).await;
+        browser.press(key).await;
     }
     let chosen = focused(&browser).await;
     assert!(
@@ -265,7 +253,7 @@ async fn browser_portal_day_is_entered_with_the_keyboard_alone() {
         .await
         .expect("shift-tab");
     assert!(focused(&browser).await.starts_with("summary|"));
-    press(&browser, Key::Enter).await;
+    browser.press(Key::Enter).await;
     assert!(!is_open(&browser).await, "Enter folds the symptom");
     let names = accessible_names(&browser, "DisclosureTriangle").await;
     assert!(
@@ -285,7 +273,7 @@ async fn browser_portal_day_is_entered_with_the_keyboard_alone() {
         .await
         .expect("type");
     tab_to(&browser, "button|").await;
-    press(&browser, Key::Enter).await;
+    browser.press(Key::Enter).await;
     browser
         .wait_for_path(|p| p == "/portal", "the day after saving")
         .await;

@@ -6,59 +6,18 @@
 use chrono::Duration;
 use diesel::prelude::*;
 use fantoccini::key::Key;
-use htma_tracker::db::clients::{ClientChange, ClientFields};
 use htma_tracker::db::schema::diary_program_answers;
-use htma_tracker::service::commands::{clients::apply as apply_change, Actor};
 
 use crate::adherence::add_version;
 use crate::browser::{Browser, Viewport};
-use crate::helpers::spawn_app;
-
-async fn press(browser: &Browser, key: Key) {
-    let keys: String = char::from(key).to_string();
-    browser
-        .client()
-        .active_element()
-        .await
-        .expect("a focused element")
-        .send_keys(&keys)
-        .await
-        .unwrap_or_else(|e| panic!("press {key:?}: {e}"));
-}
+use crate::helpers::{server_today, spawn_app};
 
 #[actix_web::test]
 async fn browser_phone_client_answers_three_supplements_and_the_diet() {
     let app = spawn_app().await;
     let practitioner = app.create_practitioner("pat@example.com", "correct horse battery");
-    let client_id = htma_tracker::db::new_id();
-    let token = {
-        let mut conn = app.pool.get().unwrap();
-        let fields = ClientFields {
-            full_name: "Maria Jensen".into(),
-            search_key: "maria jensen".into(),
-            reference_code: None,
-            date_of_birth: None,
-            sex: Some("F".into()),
-            email: Some("maria@example.com".into()),
-            phone: None,
-            notes: String::new(),
-        };
-        apply_change(
-            &mut conn,
-            &Actor {
-                account_id: practitioner,
-                remote_addr: "test",
-            },
-            client_id,
-            ClientChange::Create(&fields),
-        )
-        .unwrap();
-        htma_tracker::auth::invite::create(&mut conn, practitioner, client_id, "test")
-            .unwrap()
-            .token
-    };
-    let today = htma_tracker::domain::diary::UtcOffset::server_default()
-        .local_date(htma_tracker::db::now());
+    let (client_id, token) = app.invited_client(practitioner, "Maria Jensen", "maria@example.com");
+    let today = server_today();
     let ids = add_version(
         &app,
         client_id,
@@ -73,14 +32,12 @@ async fn browser_phone_client_answers_three_supplements_and_the_diet() {
     let Some(browser) = Browser::start(Viewport::PHONE).await else {
         return;
     };
-    browser.goto(&app.url(&format!("/invite/{token}"))).await;
-    browser.fill("#password", "cramps be gone 2026").await;
     browser
-        .fill("#password_confirm", "cramps be gone 2026")
-        .await;
-    browser.click("form button[type=submit]").await;
-    browser
-        .wait_for_path(|p| p == "/portal", "the portal")
+        .accept_invitation(
+            &app.url(&format!("/invite/{token}")),
+            "maria@example.com",
+            "cramps be gone 2026",
+        )
         .await;
 
     // Four questions, each a fieldset named by its legend; "Not answered" chosen by default.
@@ -127,8 +84,8 @@ async fn browser_phone_client_answers_three_supplements_and_the_diet() {
             "document.querySelector(\"input[name='sup_{b}'][value='taken']\").focus();"
         ))
         .await;
-    press(&browser, Key::Right).await;
-    press(&browser, Key::Right).await;
+    browser.press(Key::Right).await;
+    browser.press(Key::Right).await;
     let focused = browser
         .run_js(
             "const e = document.activeElement; return e.name + '=' + e.value + '=' + e.checked;",

@@ -9,57 +9,27 @@ use htma_tracker::service::commands::diary::save;
 use htma_tracker::service::commands::{clients::apply as apply_change, Actor};
 
 use crate::browser::{Browser, Viewport};
-use crate::helpers::spawn_app;
+use crate::helpers::{server_today, spawn_app};
 
 #[actix_web::test]
 async fn browser_phone_client_logs_a_day() {
     let app = spawn_app().await;
     let practitioner = app.create_practitioner("pat@example.com", "correct horse battery");
-    let client_id = htma_tracker::db::new_id();
-    let token = {
-        let mut conn = app.pool.get().unwrap();
-        let fields = ClientFields {
-            full_name: "Maria Jensen".into(),
-            search_key: "maria jensen".into(),
-            reference_code: None,
-            date_of_birth: None,
-            sex: Some("F".into()),
-            email: Some("maria@example.com".into()),
-            phone: None,
-            notes: String::new(),
-        };
-        apply_change(
-            &mut conn,
-            &Actor {
-                account_id: practitioner,
-                remote_addr: "test",
-            },
-            client_id,
-            ClientChange::Create(&fields),
-        )
-        .unwrap();
-        htma_tracker::auth::invite::create(&mut conn, practitioner, client_id, "test")
-            .unwrap()
-            .token
-    };
+    let (client_id, token) = app.invited_client(practitioner, "Maria Jensen", "maria@example.com");
     let Some(browser) = Browser::start(Viewport::PHONE).await else {
         return;
     };
     assert_eq!(browser.inner_size().await, (390, 844));
 
     // The invitation: the email is prefilled, the client chooses a password.
-    browser.goto(&app.url(&format!("/invite/{token}"))).await;
-    assert_eq!(browser.value("#email").await, "maria@example.com");
-    browser.fill("#password", "cramps be gone 2026").await;
     browser
-        .fill("#password_confirm", "cramps be gone 2026")
+        .accept_invitation(
+            &app.url(&format!("/invite/{token}")),
+            "maria@example.com",
+            "cramps be gone 2026",
+        )
         .await;
-    browser.click("form button[type=submit]").await;
-    browser
-        .wait_for_path(|p| p == "/portal", "the portal")
-        .await;
-    let today = htma_tracker::domain::diary::UtcOffset::server_default()
-        .local_date(htma_tracker::db::now());
+    let today = server_today();
 
     // A few earlier days, so the history has something to show.
     {
@@ -195,8 +165,7 @@ async fn browser_practitioner_reads_and_annotates_the_diary() {
     let app = spawn_app().await;
     let practitioner = app.create_practitioner("pat@example.com", "correct horse battery");
     let client_id = htma_tracker::db::new_id();
-    let today = htma_tracker::domain::diary::UtcOffset::server_default()
-        .local_date(htma_tracker::db::now());
+    let today = server_today();
     {
         let mut conn = app.pool.get().unwrap();
         let fields = ClientFields {

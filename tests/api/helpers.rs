@@ -9,6 +9,12 @@ use diesel::Connection;
 use htma_tracker::config::ServerConfig;
 use htma_tracker::db::{self, Pool};
 
+/// Today where the server is, computed like the server does (clients who chose no time zone
+/// follow it).
+pub fn server_today() -> chrono::NaiveDate {
+    htma_tracker::domain::diary::UtcOffset::server_default().local_date(htma_tracker::db::now())
+}
+
 pub struct TestApp {
     pub address: String,
     pub pool: Pool,
@@ -312,6 +318,34 @@ impl TestApp {
             reply.body
         );
         id
+    }
+
+    /// A client of `practitioner` with an email, created through the client command, and an
+    /// invitation to the portal; returns the client's id and the invitation's token.
+    pub fn invited_client(&self, practitioner: i64, full_name: &str, email: &str) -> (i64, String) {
+        use htma_tracker::db::clients::{ClientChange, ClientFields};
+        use htma_tracker::service::commands::{clients::apply, Actor};
+        let client_id = htma_tracker::db::new_id();
+        let mut conn = self.pool.get().unwrap();
+        let fields = ClientFields {
+            full_name: full_name.into(),
+            search_key: full_name.to_lowercase(),
+            reference_code: None,
+            date_of_birth: None,
+            sex: Some("F".into()),
+            email: Some(email.into()),
+            phone: None,
+            notes: String::new(),
+        };
+        let actor = Actor {
+            account_id: practitioner,
+            remote_addr: "test",
+        };
+        apply(&mut conn, &actor, client_id, ClientChange::Create(&fields)).unwrap();
+        let token = htma_tracker::auth::invite::create(&mut conn, practitioner, client_id, "test")
+            .unwrap()
+            .token;
+        (client_id, token)
     }
 
     /// Creates a client through the form and returns its id.
