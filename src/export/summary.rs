@@ -106,7 +106,13 @@ pub struct OxidationNote {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FlagSummary {
+    /// The pair of tests (`2026-01-05 → 2026-04-02`), or the diary's days for a flag read from
+    /// the diary (`the 14 days to 2026-04-02`).
     pub raised_between: String,
+    /// Raised from the diary (ADH-2), not between two tests. Summaries stored before this field
+    /// existed hold test flags only.
+    #[serde(default)]
+    pub from_diary: bool,
     pub kind: String,
     pub rule: String,
     pub summary: String,

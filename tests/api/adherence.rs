@@ -337,6 +337,35 @@ async fn low_adherence_is_flagged_on_the_dashboard_and_acknowledged() {
     };
     let timeline = app.get(&format!("/clients/{}", setup.client_id)).await;
     assert!(timeline.body.contains(headline) && timeline.body.contains("From the diary"));
+    // The practitioner's summary lists it with the diary's days; the client's copy does not.
+    let made = app
+        .submit(
+            &format!("/clients/{}/summaries/new", setup.client_id),
+            &format!("/clients/{}/summaries", setup.client_id),
+            &[
+                ("period_start", &(today - Duration::days(30)).to_string()),
+                ("period_end", &today.to_string()),
+                ("comment", ""),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let raised = format!("the 14 days to {}", htma_tracker::db::now().date());
+    let page = app.get(made.location()).await;
+    assert!(
+        page.body.contains(headline) && page.body.contains(&format!("({raised})")),
+        "{}",
+        page.body
+    );
+    let pdf =
+        crate::summary_documents::pdf_text(&app.get(&format!("{}/pdf", made.location())).await);
+    assert!(
+        pdf.contains(&format!("rule ADH-2 · from the diary, {raised}")),
+        "{pdf}"
+    );
+    let client_copy = app.get(&format!("{}/client", made.location())).await;
+    assert_eq!(client_copy.status, StatusCode::OK);
+    assert!(!client_copy.body.contains(headline));
     let acked = app
         .submit(
             "/",

@@ -97,7 +97,7 @@ fn article(body: &str) -> &str {
 }
 
 /// The text of a PDF as poppler's pdftotext reads it (poppler-utils, as CI installs).
-fn pdf_text(reply: &Reply) -> String {
+pub(crate) fn pdf_text(reply: &Reply) -> String {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert!(reply.bytes.starts_with(b"%PDF-"));
     let path: PathBuf =

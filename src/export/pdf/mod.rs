@@ -350,8 +350,13 @@ fn flags(c: &mut Canvas, flags: &[FlagSummary]) {
     let note = style(8.5, REGULAR, INK);
     for flag in flags {
         let summary_lines = c.wrap(&flag.summary, body_w, summary);
+        let when = if flag.from_diary {
+            "from the diary,"
+        } else {
+            "between tests"
+        };
         let meta_text = format!(
-            "{} · rule {} · between tests {}",
+            "{} · rule {} · {when} {}",
             flag.kind, flag.rule, flag.raised_between
         );
         let meta_lines = c.wrap(&meta_text, body_w, meta);

@@ -176,6 +176,7 @@ fn three_years() -> SummaryData {
             };
             FlagSummary {
                 raised_between: format!("{from} → {to}"),
+                from_diary: false,
                 kind: kind.into(),
                 rule: if i % 4 == 1 || i % 4 == 2 {
                     "CMP-3"

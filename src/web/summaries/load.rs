@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use crate::db::clients::ClientRow;
 use crate::db::summaries::{self, SummaryRow};
 use crate::db::{accounts, flags, hair_tests, programs, DbConn, DbError};
+use crate::domain::adherence::FLAG_WINDOW_DAYS;
 use crate::domain::element::Element;
 use crate::domain::ratio::RatioId;
 use crate::export::plain::{oxidation_explanation, pattern_text};
@@ -207,17 +208,29 @@ pub fn assemble(
     let flags = flag_rows
         .iter()
         .filter_map(|f| {
-            let to = f
-                .to_test_id
-                .and_then(|id| dates.get(&id))
-                .filter(|d| in_period(**d))?;
-            let from = f
-                .from_test_id
-                .and_then(|id| dates.get(&id))
-                .map(|d| d.to_string())
-                .unwrap_or_else(|| "a deleted test".into());
+            let (raised_between, from_diary) = if f.kind == flags::LOW_ADHERENCE_KIND {
+                // ADH-2 reads the diary's last 14 days when a day is saved, not a pair of tests:
+                // the flag belongs to the period it was raised in.
+                let raised = f.raised_at.date();
+                if !in_period(raised) {
+                    return None;
+                }
+                (format!("the {FLAG_WINDOW_DAYS} days to {raised}"), true)
+            } else {
+                let to = f
+                    .to_test_id
+                    .and_then(|id| dates.get(&id))
+                    .filter(|d| in_period(**d))?;
+                let from = f
+                    .from_test_id
+                    .and_then(|id| dates.get(&id))
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "a deleted test".into());
+                (format!("{from} → {to}"), false)
+            };
             Some(FlagSummary {
-                raised_between: format!("{from} → {to}"),
+                raised_between,
+                from_diary,
                 kind: f.kind.replace('_', " "),
                 rule: f.rule.clone(),
                 summary: f.summary.clone(),
