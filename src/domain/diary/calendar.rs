@@ -126,16 +126,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(y, m, d)
-            .and_then(|d| d.and_hms_opt(h, min, 0))
-            .unwrap()
-    }
-
-    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap()
-    }
+    use crate::domain::diary::test_dates::{at, date};
 
     #[test]
     fn local_date_near_midnight() {

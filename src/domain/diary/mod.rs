@@ -20,3 +20,17 @@ pub use weekly::{
     WeekAverage,
 };
 pub use zone::ClientZone;
+
+/// Dates and times written as numbers, for the calendar's and the zones' tests.
+#[cfg(test)]
+pub(crate) mod test_dates {
+    use chrono::{NaiveDate, NaiveDateTime};
+
+    pub fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
+        date(y, m, d).and_hms_opt(h, min, 0).unwrap()
+    }
+
+    pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+}

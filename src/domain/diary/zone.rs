@@ -172,16 +172,7 @@ pub const COMMON_ZONES: &[(&str, &[&str])] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(y, m, d)
-            .and_then(|d| d.and_hms_opt(h, min, 0))
-            .unwrap()
-    }
-
-    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap()
-    }
+    use crate::domain::diary::test_dates::{at, date};
 
     #[test]
     fn copenhagen_follows_summer_time_where_a_fixed_offset_does_not() {

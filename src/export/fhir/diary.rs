@@ -10,7 +10,13 @@ use crate::domain::diary::vocabulary::label_of;
 use crate::domain::diary::TimeOfDay;
 use crate::service::exports::ClientExport;
 
-fn base(day: &DiaryDay, subject: &Value, code: Value) -> Map<String, Value> {
+/// An Observation the client reported about a logged day (a symptom, the day itself, a program
+/// answer): its date, when it was last saved, the client as subject and performer.
+pub(super) fn reported_observation(
+    day: &DiaryDay,
+    subject: &Value,
+    code: Value,
+) -> Map<String, Value> {
     let mut resource = Map::new();
     resource.insert("resourceType".into(), json!("Observation"));
     resource.insert("status".into(), json!("final"));
@@ -38,7 +44,7 @@ fn symptom_observation(
         "coding": [coding(&code_system("symptom"), &symptom.key, label)],
         "text": label,
     });
-    let mut resource = base(day, subject, code);
+    let mut resource = reported_observation(day, subject, code);
     resource.insert("valueInteger".into(), json!(symptom.severity));
     let time = symptom
         .time_of_day
@@ -66,7 +72,7 @@ fn day_observation(day: &DiaryDay, subject: &Value, members: Vec<Value>, felt: b
         "coding": [coding(&code_system("htma-observation"), "symptom-diary-day", "Symptom diary day")],
         "text": "Symptom diary day",
     });
-    let mut resource = base(day, subject, code);
+    let mut resource = reported_observation(day, subject, code);
     if !felt {
         resource.insert("valueString".into(), json!("No symptoms"));
     }

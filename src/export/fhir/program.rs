@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate};
 use serde_json::{json, Map, Value};
 
-use super::{category, code_system, coding, date, instant, put_array, stable_uuid, Entry};
+use super::{code_system, coding, date, instant, put_array, stable_uuid, Entry};
 use crate::db::export_snapshot::DiaryDay;
 use crate::domain::adherence::DayAnswers;
 use crate::service::exports::ClientExport;
@@ -105,18 +105,7 @@ fn answer_observation(
     code: Value,
     value: Value,
 ) -> Map<String, Value> {
-    let mut resource = Map::new();
-    resource.insert("resourceType".into(), json!("Observation"));
-    resource.insert("status".into(), json!("final"));
-    resource.insert("category".into(), category("survey", "Survey"));
-    resource.insert("code".into(), code);
-    resource.insert("subject".into(), subject.clone());
-    resource.insert(
-        "effectiveDateTime".into(),
-        json!(date(day.entry.entry_date)),
-    );
-    resource.insert("issued".into(), json!(instant(day.entry.updated_at)));
-    resource.insert("performer".into(), json!([subject]));
+    let mut resource = super::diary::reported_observation(day, subject, code);
     resource.insert("valueCodeableConcept".into(), value);
     resource
 }
