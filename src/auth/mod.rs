@@ -7,6 +7,7 @@ pub mod extract;
 pub mod login;
 pub mod password;
 pub mod proxy;
+pub mod sealed;
 pub mod second_factor;
 pub mod session;
 pub mod tokens;

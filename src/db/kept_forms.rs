@@ -1,7 +1,11 @@
-//! Practitioner forms kept after their session ended (or their anti-forgery token went stale),
-//! until the practitioner signs in and the same form comes back filled (`web::kept`). The
-//! payload is the form exactly as posted; a row lives at most `LIFETIME` and is deleted once
-//! shown back. Like `pending_entries` for the portal's diary, generalised to any form.
+//! Everything typed and kept after its session ended (issue 14): a practitioner form posted
+//! after its session ended or with a stale anti-forgery token (`web::kept`), and the portal's
+//! diary entry posted after the client was signed out (one kind of kept form, action
+//! `/portal/diary`). A row lives at most `LIFETIME` and is deleted once shown back or saved.
+//!
+//! What was typed is stored only sealed (`sealed`: ciphertext under a key derived from the
+//! browser's cookie token, `web::kept::store`); the token itself is never stored, only its
+//! SHA-256, so neither the table nor a copy of the database reveals or hands out a kept form.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -16,19 +20,17 @@ pub const MAX_PER_ADDRESS_PER_DAY: i64 = 50;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = kept_forms)]
 pub struct KeptFormRow {
-    /// SHA-256 of the browser's cookie: a copy of the database cannot claim the form.
+    /// SHA-256 of the browser's cookie token: a copy of the database cannot claim the form.
     pub token_hash: String,
-    /// The account whose session rendered the form, when its anti-forgery token proved it.
+    /// The account proven to have written the form (its session's anti-forgery token).
     pub account_id: Option<i64>,
     pub remote_addr: String,
     /// Where the form posts (a path of the route table).
     pub action_path: String,
     /// The page that shows the form (a GET path of the route table).
     pub page_path: String,
-    /// The url-encoded body as posted.
-    pub payload: String,
-    /// Field messages to show beside the fields, url-encoded `name=message` (empty: none).
-    pub problems: String,
+    /// The fields as posted and their messages, sealed (hex of nonce and ciphertext).
+    pub sealed: String,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
 }

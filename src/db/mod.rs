@@ -28,7 +28,6 @@ pub mod client_portal;
 pub mod client_symptoms;
 pub mod diary;
 pub mod invitations;
-pub mod pending_entries;
 
 // exports
 pub mod backup;

@@ -252,7 +252,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     client_symptoms,
     diary_entries,
     diary_symptoms,
-    pending_diary_entries,
     // reference sets
     reference_sets,
     practitioner_settings,
@@ -308,17 +307,6 @@ diesel::table! {
         symptom_key -> Text,
         severity -> BigInt,
         time_of_day -> Nullable<Text>,
-    }
-}
-
-diesel::table! {
-    pending_diary_entries (token_hash) {
-        token_hash -> Text,
-        account_id -> Nullable<BigInt>,
-        remote_addr -> Text,
-        payload -> Text,
-        created_at -> Timestamp,
-        expires_at -> Timestamp,
     }
 }
 
@@ -411,10 +399,19 @@ diesel::table! {
         remote_addr -> Text,
         action_path -> Text,
         page_path -> Text,
-        payload -> Text,
-        problems -> Text,
+        sealed -> Text,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+    }
+}
+
+// sessions that ended, remembered a day so a form posted afterwards is bound (issue 14)
+diesel::table! {
+    ended_sessions (token_hash) {
+        token_hash -> Text,
+        csrf_hash -> Text,
+        account_id -> BigInt,
+        ended_at -> Timestamp,
     }
 }
 

@@ -1,9 +1,13 @@
-use chrono::NaiveDateTime;
+use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
+use sha2::{Digest, Sha256};
 
 use super::accounts::Account;
-use super::schema::{accounts, sessions};
-use super::{DbConn, DbError};
+use super::schema::{accounts, ended_sessions, sessions};
+use super::{now, DbConn, DbError};
+
+/// How long an ended session is remembered: as long as a form kept after it may wait.
+pub const ENDED_REMEMBERED: Duration = Duration::hours(24);
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = sessions)]
@@ -75,26 +79,102 @@ pub fn list_for_account(
         .load(conn)?)
 }
 
+/// A session that ended, remembered so that a form posted afterwards with its anti-forgery
+/// token is bound to its account (`web::kept::store::author_of_post`).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = ended_sessions)]
+pub struct EndedSession {
+    pub token_hash: String,
+    /// SHA-256 of the session's anti-forgery token.
+    pub csrf_hash: String,
+    pub account_id: i64,
+    pub ended_at: NaiveDateTime,
+}
+
+fn csrf_hash(csrf_token: &str) -> String {
+    Sha256::digest(csrf_token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Ends these sessions: each row is deleted and remembered as ended (only by the request that
+/// deleted it, so two requests ending the same session record it once). Ended sessions older
+/// than `ENDED_REMEMBERED` are forgotten on the way.
+fn end_rows(conn: &mut DbConn, rows: Vec<SessionRow>) -> Result<usize, DbError> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    super::write_tx(conn, |conn| {
+        let at = now();
+        diesel::delete(
+            ended_sessions::table.filter(ended_sessions::ended_at.le(at - ENDED_REMEMBERED)),
+        )
+        .execute(conn)?;
+        let mut ended = 0;
+        for row in rows {
+            if diesel::delete(sessions::table.find(&row.token_hash)).execute(conn)? == 1 {
+                diesel::insert_into(ended_sessions::table)
+                    .values(EndedSession {
+                        csrf_hash: csrf_hash(&row.csrf_token),
+                        token_hash: row.token_hash,
+                        account_id: row.account_id,
+                        ended_at: at,
+                    })
+                    .execute(conn)?;
+                ended += 1;
+            }
+        }
+        Ok(ended)
+    })
+}
+
+/// The account of a session ended within `ENDED_REMEMBERED` whose anti-forgery token this is.
+pub fn ended_with_csrf(
+    conn: &mut DbConn,
+    csrf_token: &str,
+    at: NaiveDateTime,
+) -> Result<Option<i64>, DbError> {
+    Ok(ended_sessions::table
+        .filter(ended_sessions::csrf_hash.eq(csrf_hash(csrf_token)))
+        .filter(ended_sessions::ended_at.gt(at - ENDED_REMEMBERED))
+        .select(ended_sessions::account_id)
+        .first(conn)
+        .optional()?)
+}
+
 pub fn delete(conn: &mut DbConn, token_hash: &str) -> Result<(), DbError> {
-    diesel::delete(sessions::table.find(token_hash)).execute(conn)?;
+    let rows = sessions::table
+        .find(token_hash)
+        .select(SessionRow::as_select())
+        .load(conn)?;
+    end_rows(conn, rows)?;
     Ok(())
 }
 
 pub fn delete_for_account(conn: &mut DbConn, account_id: i64) -> Result<(), DbError> {
-    diesel::delete(sessions::table.filter(sessions::account_id.eq(account_id))).execute(conn)?;
+    let rows = sessions::table
+        .filter(sessions::account_id.eq(account_id))
+        .select(SessionRow::as_select())
+        .load(conn)?;
+    end_rows(conn, rows)?;
     Ok(())
 }
 
 /// Ends every session of the account but one (its authentication factors just changed).
 pub fn delete_others(conn: &mut DbConn, account_id: i64, keep: &str) -> Result<usize, DbError> {
-    Ok(diesel::delete(
-        sessions::table
-            .filter(sessions::account_id.eq(account_id))
-            .filter(sessions::token_hash.ne(keep)),
-    )
-    .execute(conn)?)
+    let rows = sessions::table
+        .filter(sessions::account_id.eq(account_id))
+        .filter(sessions::token_hash.ne(keep))
+        .select(SessionRow::as_select())
+        .load(conn)?;
+    end_rows(conn, rows)
 }
 
 pub fn delete_expired(conn: &mut DbConn, now: NaiveDateTime) -> Result<usize, DbError> {
-    Ok(diesel::delete(sessions::table.filter(sessions::expires_at.le(now))).execute(conn)?)
+    let rows = sessions::table
+        .filter(sessions::expires_at.le(now))
+        .select(SessionRow::as_select())
+        .load(conn)?;
+    end_rows(conn, rows)
 }

@@ -10,11 +10,12 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::forms::{looks_like_email, redirect, EmptyForm, FieldErrors, Lines};
+use super::second_factor::{paused_message, OwnerAsking};
 use super::view::render_page;
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
-use crate::auth::second_factor::{check_reauth, OwnerProof, Reauth};
-use crate::auth::{device, login, password, user_agent, CurrentAccount};
+use crate::auth::second_factor::{check_reauth, Reauth};
+use crate::auth::{login, password, user_agent, CurrentAccount};
 use crate::db::accounts::ROLE_PRACTITIONER;
 use crate::db::{now, second_factors, sessions, DbError, Pool};
 use crate::service::commands::accounts::{self as commands, EmailChange};
@@ -160,13 +161,7 @@ fn refused(
     errors: &mut FieldErrors,
 ) -> (StatusCode, Option<String>) {
     match reauth {
-        Reauth::Throttled => (
-            StatusCode::TOO_MANY_REQUESTS,
-            Some(format!(
-                "Too many failed attempts. For your security, this is paused: try again in {} minutes. Nothing was changed.",
-                login::WINDOW.num_minutes()
-            )),
-        ),
+        Reauth::Throttled => (StatusCode::TOO_MANY_REQUESTS, Some(paused_message())),
         _ => {
             errors.add(
                 password_field,
@@ -230,31 +225,20 @@ pub async fn change_password(
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(AppError::Internal)?;
-    let account = current.account().clone();
-    let keep = current.0.token_hash.clone();
-    let addr = remote_addr(&req);
-    let device_token = device::token_from(&req);
+    let asking = OwnerAsking::of(&req, &current);
     let outcome = run_db(&pool, move |conn| {
         let reauth = check_reauth(
             conn,
-            &account,
-            &OwnerProof {
-                password: &form.current_password,
-                typed: &form.code,
-                remote_addr: &addr,
-                device_token: device_token.as_deref(),
-            },
+            &asking.account,
+            &asking.proof(&form.current_password, &form.code),
             "the current password, changing the password",
         )?;
         let Reauth::Passed(used) = reauth else {
             return Ok(Outcome::Refused(reauth));
         };
-        let actor = Actor {
-            account_id: account.id,
-            remote_addr: &addr,
-        };
+        let (actor, keep) = (asking.actor(), &asking.keep);
         Ok::<_, DbError>(
-            match commands::change_password(conn, &actor, &keep, &hash, used.as_ref())? {
+            match commands::change_password(conn, &actor, keep, &hash, used.as_ref())? {
                 Some(_) => Outcome::Done,
                 None => Outcome::CodeUsed,
             },
@@ -347,31 +331,20 @@ pub async fn change_email(
         )
         .await;
     }
-    let account = current.account().clone();
-    let addr = remote_addr(&req);
-    let device_token = device::token_from(&req);
+    let asking = OwnerAsking::of(&req, &current);
     let new_email = email.clone();
     let outcome = run_db(&pool, move |conn| {
         let reauth = check_reauth(
             conn,
-            &account,
-            &OwnerProof {
-                password: &form.email_password,
-                typed: &form.email_code,
-                remote_addr: &addr,
-                device_token: device_token.as_deref(),
-            },
+            &asking.account,
+            &asking.proof(&form.email_password, &form.email_code),
             "the current password, changing the sign-in email",
         )?;
         let Reauth::Passed(used) = reauth else {
             return Ok(Outcome::Refused(reauth));
         };
-        let actor = Actor {
-            account_id: account.id,
-            remote_addr: &addr,
-        };
         Ok::<_, DbError>(
-            match commands::change_email(conn, &actor, &new_email, used.as_ref())? {
+            match commands::change_email(conn, &asking.actor(), &new_email, used.as_ref())? {
                 EmailChange::Changed => Outcome::Done,
                 EmailChange::Taken => Outcome::Taken,
                 EmailChange::CodeUsed => Outcome::CodeUsed,

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::forms::{looks_like_email, EmptyForm};
 use super::forms::{optional_date, optional_text, page_number, redirect, FieldErrors, Lines};
-use super::{remote_addr, run_db, AppError, AppResult, Layout};
+use super::{limits, remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Practitioner, ScopedClient};
 use crate::db::clients::{
@@ -94,7 +94,11 @@ pub async fn list(
     let query = query.into_inner();
     let page = page_number(query.page.as_deref());
     let archived = query.archived == "1";
-    let q_error = crate::text::control_character_problem(&query.q, Lines::Single);
+    let q_length = query.q.chars().count();
+    let q_error = crate::text::control_character_problem(&query.q, Lines::Single).or_else(|| {
+        (q_length > limits::max_chars("q"))
+            .then(|| limits::too_long(q_length, limits::max_chars("q")))
+    });
     let searched = if q_error.is_some() {
         ""
     } else {

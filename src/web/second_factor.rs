@@ -298,18 +298,61 @@ pub struct EnrolForm {
     code: String,
 }
 
+/// A change that asks for the account's password (and a code): who asks and from where, as the
+/// check (`auth::second_factor`, counted like sign-in attempts) and the audit trail need it.
+/// The second factor's pages and `/account` ask the same way.
+pub(crate) struct OwnerAsking {
+    pub account: crate::db::accounts::Account,
+    /// The session that stays when the change ends the account's others.
+    pub keep: String,
+    remote_addr: String,
+    device_token: Option<String>,
+}
+
+impl OwnerAsking {
+    pub fn of(req: &HttpRequest, current: &CurrentAccount) -> OwnerAsking {
+        OwnerAsking {
+            account: current.account().clone(),
+            keep: current.0.token_hash.clone(),
+            remote_addr: remote_addr(req),
+            device_token: device::token_from(req),
+        }
+    }
+
+    /// What the owner typed, with where it comes from.
+    pub fn proof<'a>(&'a self, password: &'a str, typed: &'a str) -> OwnerProof<'a> {
+        OwnerProof {
+            password,
+            typed,
+            remote_addr: &self.remote_addr,
+            device_token: self.device_token.as_deref(),
+        }
+    }
+
+    /// The account as the author of the change.
+    pub fn actor(&self) -> Actor<'_> {
+        Actor {
+            account_id: self.account.id,
+            remote_addr: &self.remote_addr,
+        }
+    }
+}
+
+/// What a paused check says (too many wrong passwords or codes).
+pub(crate) fn paused_message() -> String {
+    format!(
+        "Too many failed attempts. For your security, this is paused: try again in {} minutes. Nothing was changed.",
+        login::WINDOW.num_minutes()
+    )
+}
+
 fn refused_message(check: &OwnerCheck) -> (StatusCode, String) {
     match check {
-        OwnerCheck::Throttled => (
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "Too many failed attempts. For your security, this is paused: try again in {} minutes.",
-                login::WINDOW.num_minutes()
-            ),
-        ),
+        OwnerCheck::Throttled => (StatusCode::TOO_MANY_REQUESTS, paused_message()),
         _ => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            "The password or the code is not right (a code works once). Nothing was changed.".into(),
+            "The password or the code is not right (a code works once). Nothing was changed."
+                .into(),
         ),
     }
 }
@@ -327,21 +370,13 @@ pub async fn enrol(
             "The secret of this form is not one this page made. Reload the page and scan the new code.".into(),
         ));
     };
-    let account = current.account().clone();
-    let keep = current.0.token_hash.clone();
-    let addr = remote_addr(&req);
-    let device_token = device::token_from(&req);
+    let asking = OwnerAsking::of(&req, &current);
     let confirmed = secret.clone();
     let outcome = run_db(&pool, move |conn| {
         let check = second_factor::check_owner(
             conn,
-            &account,
-            &OwnerProof {
-                password: &form.password,
-                typed: &form.code,
-                remote_addr: &addr,
-                device_token: device_token.as_deref(),
-            },
+            &asking.account,
+            &asking.proof(&form.password, &form.code),
             Against::New(&confirmed),
             "the first code, turning the second factor on",
         )?;
@@ -350,11 +385,14 @@ pub async fn enrol(
         };
         let codes = totp::new_recovery_codes();
         let hashes: Vec<String> = codes.iter().map(|(_, hash)| hash.clone()).collect();
-        let actor = Actor {
-            account_id: account.id,
-            remote_addr: &addr,
-        };
-        let enrolled = commands::enrol(conn, &actor, &keep, &confirmed, step, &hashes)?;
+        let enrolled = commands::enrol(
+            conn,
+            &asking.actor(),
+            &asking.keep,
+            &confirmed,
+            step,
+            &hashes,
+        )?;
         Ok::<_, crate::db::DbError>(Ok(
             enrolled.then(|| codes.into_iter().map(|(shown, _)| shown).collect())
         ))
@@ -388,34 +426,23 @@ pub async fn disable(
     pool: web::Data<Pool>,
     CsrfForm(form): CsrfForm<DisableForm>,
 ) -> AppResult<HttpResponse> {
-    let account = current.account().clone();
-    let keep = current.0.token_hash.clone();
-    let addr = remote_addr(&req);
-    let device_token = device::token_from(&req);
+    let asking = OwnerAsking::of(&req, &current);
     let outcome = run_db(&pool, move |conn| {
-        if !second_factors::is_on(conn, account.id)? {
+        if !second_factors::is_on(conn, asking.account.id)? {
             return Ok(Ok(()));
         }
         let check = second_factor::check_owner(
             conn,
-            &account,
-            &OwnerProof {
-                password: &form.password,
-                typed: &form.code,
-                remote_addr: &addr,
-                device_token: device_token.as_deref(),
-            },
+            &asking.account,
+            &asking.proof(&form.password, &form.code),
             Against::Stored,
             "password and code, turning the second factor off",
         )?;
         let OwnerCheck::Passed(used) = check else {
             return Ok(Err(check));
         };
-        let actor = Actor {
-            account_id: account.id,
-            remote_addr: &addr,
-        };
-        Ok::<_, crate::db::DbError>(match commands::disable(conn, &actor, &keep, &used)? {
+        let disabled = commands::disable(conn, &asking.actor(), &asking.keep, &used)?;
+        Ok::<_, crate::db::DbError>(match disabled {
             true => Ok(()),
             false => Err(OwnerCheck::Refused),
         })

@@ -709,7 +709,7 @@ async fn browser_setup_login_and_create_client() {
     );
     assert_eq!(
         name_field.attr("aria-describedby").await.unwrap(),
-        Some("full_name-error".into())
+        Some("full_name-error full_name-max".into())
     );
     assert_eq!(browser.value("#reference_code").await, "NN-2");
     assert_eq!(browser.value("#email").await, "nameless@example.com");

@@ -6,7 +6,7 @@
 use awc::http::StatusCode;
 use chrono::{Duration, NaiveDate};
 use diesel::prelude::*;
-use htma_tracker::db::schema::{audit_events, diary_entries, pending_diary_entries, sessions};
+use htma_tracker::db::schema::{audit_events, diary_entries, kept_forms, sessions};
 
 use crate::helpers::{spawn_app, Reply, TestApp};
 use crate::portal::{portal_setup, CLIENT_PASSWORD};
@@ -376,9 +376,11 @@ fn expire_sessions(app: &TestApp) {
         .unwrap();
 }
 
+/// Diary entries kept while signed out: the kept forms posted to the diary.
 fn pending_count(app: &TestApp) -> i64 {
     let mut conn = app.pool.get().unwrap();
-    pending_diary_entries::table
+    kept_forms::table
+        .filter(kept_forms::action_path.eq("/portal/diary"))
         .count()
         .get_result(&mut conn)
         .unwrap()
@@ -486,8 +488,11 @@ async fn an_entry_posted_after_the_session_ended_is_saved_after_sign_in() {
     let kept = post_after_session_ended(&app).await;
     assert_eq!(kept.status, StatusCode::SEE_OTHER, "{}", kept.body);
     assert_eq!(kept.location(), "/portal/resume");
-    assert!(app.cookies().contains_key("htma_pending"));
+    assert!(app.cookies().contains_key("htma_kept"));
     assert_eq!((entry_count(&app), pending_count(&app)), (0, 1));
+    // Kept sealed: none of it is readable in the table.
+    let stored = crate::kept_forms::stored_text(&app);
+    assert!(!stored.contains("written") && !stored.contains("leg_cramps"));
 
     let page = app.get("/portal/resume").await;
     assert_eq!(page.status, StatusCode::OK);
@@ -526,7 +531,7 @@ async fn an_entry_posted_after_the_session_ended_is_saved_after_sign_in() {
     assert!(checked(&page.body, "sev_leg_cramps", "8"));
     assert!(page.body.contains("written slowly"));
     assert_eq!((entry_count(&app), pending_count(&app)), (1, 0));
-    assert!(!app.cookies().contains_key("htma_pending"));
+    assert!(!app.cookies().contains_key("htma_kept"));
 }
 
 #[actix_web::test]

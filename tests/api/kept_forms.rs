@@ -35,6 +35,25 @@ fn kept_count(app: &TestApp) -> i64 {
     kept_forms::table.count().get_result(&mut conn).unwrap()
 }
 
+/// Every text column of every kept form, as the table stores it.
+pub fn stored_text(app: &TestApp) -> String {
+    let mut conn = app.pool.get().unwrap();
+    let rows: Vec<(String, String, String, String, String)> = kept_forms::table
+        .select((
+            kept_forms::token_hash,
+            kept_forms::remote_addr,
+            kept_forms::action_path,
+            kept_forms::page_path,
+            kept_forms::sealed,
+        ))
+        .load(&mut conn)
+        .unwrap();
+    rows.into_iter()
+        .map(|(a, b, c, d, e)| [a, b, c, d, e].join("\n"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The records the walk's forms act on.
 struct World {
     /// A client with tests, a flag, summaries, a portal account and a diary entry.
@@ -536,6 +555,245 @@ async fn every_practitioner_form_posted_after_the_session_ended_comes_back_fille
     assert!(test.body.contains("/delete"));
 }
 
+/// The text fields of a page that do not state their maximum: each needs a `maxlength` and a
+/// description (`aria-describedby`, which a screen reader reads with the field) saying "Up to
+/// N characters". Numbers (`inputmode="decimal"`, type number or date), one-time codes (their
+/// hint says six digits) and read-only boxes are not free text.
+fn fields_without_a_stated_maximum(html: &str) -> Vec<String> {
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let marker = format!(" {name}=\"");
+        tag.find(&marker).map(|i| {
+            let value = &tag[i + marker.len()..];
+            value[..value.find('"').unwrap_or(value.len())].to_string()
+        })
+    };
+    let says_its_maximum = |id: &str| {
+        let marker = format!("id=\"{id}\">");
+        html.find(&marker).is_some_and(|i| {
+            let text = &html[i + marker.len()..];
+            let text = text[..text.find('<').unwrap_or(text.len())].to_lowercase();
+            text.contains("up to ") && text.contains(" characters")
+        })
+    };
+    let mut missing = Vec::new();
+    for (start, _) in html.match_indices('<') {
+        let rest = &html[start..];
+        let (input, area) = (rest.starts_with("<input "), rest.starts_with("<textarea "));
+        if !input && !area {
+            continue;
+        }
+        let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
+        if input {
+            let kind = attr(tag, "type").unwrap_or_else(|| "text".into());
+            let free_text = matches!(
+                kind.as_str(),
+                "text" | "email" | "tel" | "search" | "url" | "password"
+            );
+            if !free_text
+                || tag.contains(" readonly")
+                || attr(tag, "inputmode").as_deref() == Some("decimal")
+                || attr(tag, "autocomplete").as_deref() == Some("one-time-code")
+            {
+                continue;
+            }
+        }
+        let stated = attr(tag, "maxlength").is_some()
+            && attr(tag, "aria-describedby")
+                .is_some_and(|ids| ids.split_whitespace().any(&says_its_maximum));
+        if !stated {
+            missing.push(attr(tag, "name").unwrap_or_else(|| tag.to_string()));
+        }
+    }
+    missing
+}
+
+/// Every text field states its maximum where a screen reader hears it (issue 14): every page of
+/// the practitioner's forms (the walk's pages), the client's portal pages, the sign-in page.
+#[actix_web::test]
+async fn every_text_field_states_its_maximum() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let mut pages: Vec<String> = vec!["/".into(), "/clients".into(), "/account".into()];
+    for route in ROUTES.iter().filter(|r| {
+        r.method == "post" && matches!(r.access, Access::Practitioner | Access::OwnClient)
+    }) {
+        if !UPLOADS.contains(&route.path) {
+            pages.push(case_for(route.path, &w).page);
+        }
+    }
+    pages.push(format!("/clients/{}/tests/new/from-report", w.client));
+    pages.push(format!("/clients/{}", w.client));
+    pages.sort();
+    pages.dedup();
+    let mut checked_fields = 0;
+    for page in &pages {
+        let reply = app.get(page).await;
+        assert_eq!(reply.status, StatusCode::OK, "{page}");
+        let missing = fields_without_a_stated_maximum(&reply.body);
+        assert!(
+            missing.is_empty(),
+            "{page}: no stated maximum on {missing:?}"
+        );
+        checked_fields += reply.body.matches("maxlength=").count();
+    }
+    assert!(checked_fields > 40, "only {checked_fields} fields seen");
+    // The client's portal, and the sign-in page.
+    app.forget_cookies();
+    app.login("aiko@example.com", crate::portal::CLIENT_PASSWORD)
+        .await;
+    for page in ["/portal", "/portal/settings", "/account"] {
+        let reply = app.get(page).await;
+        assert_eq!(reply.status, StatusCode::OK, "{page}");
+        let missing = fields_without_a_stated_maximum(&reply.body);
+        assert!(
+            missing.is_empty(),
+            "{page}: no stated maximum on {missing:?}"
+        );
+    }
+    app.forget_cookies();
+    let login = app.get("/login").await;
+    assert_eq!(
+        fields_without_a_stated_maximum(&login.body),
+        Vec::<String>::new()
+    );
+    assert!(login.body.contains("Up to 254 characters."));
+    // The checker does fail on a field without one.
+    assert_eq!(
+        fields_without_a_stated_maximum(r#"<input name="x" maxlength="5">"#),
+        vec!["x".to_string()]
+    );
+}
+
+/// Kept fields are sealed at rest: the table holds the hash of the cookie's token and
+/// ciphertext, never what was typed (in any encoding) nor the token itself; the browser that
+/// holds the cookie still gets the form back whole.
+#[actix_web::test]
+async fn kept_fields_are_sealed_at_rest() {
+    let app = spawn_app().await;
+    app.signed_in_practitioner(EMAIL).await;
+    let token = app.get("/clients/new").await.csrf_token();
+    expire_sessions(&app);
+    let posted = app
+        .post_form(
+            "/clients",
+            &[
+                ("csrf_token", &token),
+                ("full_name", "Sealed Person"),
+                ("notes", "words nobody reads in the table"),
+            ],
+        )
+        .await;
+    assert_eq!(posted.location(), "/login?next=/clients/new");
+    let cookie = app
+        .cookies()
+        .get("htma_kept")
+        .cloned()
+        .expect("the kept cookie");
+    assert_eq!(kept_count(&app), 1);
+    let stored = stored_text(&app);
+    assert!(
+        stored.contains("/clients/new"),
+        "the row is there: {stored}"
+    );
+    for typed in [
+        "Sealed",
+        "Person",
+        "nobody",
+        "words+nobody",
+        "words%20nobody",
+        "full_name",
+        "notes",
+        token.as_str(),
+        cookie.as_str(),
+    ] {
+        assert!(!stored.contains(typed), "{typed} is readable in the table");
+    }
+    app.submit(
+        posted.location(),
+        "/login",
+        &[
+            ("email", EMAIL),
+            ("password", PASSWORD),
+            ("next", "/clients/new"),
+        ],
+    )
+    .await;
+    let page = app.get("/clients/new").await;
+    assert!(
+        page.body.contains("value=\"Sealed Person\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("words nobody reads in the table"));
+    // Shown back once, then gone.
+    assert_eq!(kept_count(&app), 0);
+}
+
+/// A form not tied to a client, posted after its session was signed out in another tab (which
+/// took the session cookie with it), is bound to its owner through the record of ended
+/// sessions: kept, given to no other account, and back for its owner after sign-in. Without a
+/// same-origin post it is not kept.
+#[actix_web::test]
+async fn a_form_posted_after_a_sign_out_in_another_tab_comes_back_to_its_owner() {
+    let app = spawn_app().await;
+    app.signed_in_practitioner(EMAIL).await;
+    app.create_practitioner("other@example.com", PASSWORD);
+    let token = app.get("/clients/new").await.csrf_token();
+    // The other tab signs out: the session ends and the browser drops its cookie.
+    app.post_form("/logout", &[("csrf_token", &token)]).await;
+    assert!(!app.cookies().contains_key("htma_session"));
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("full_name", "Typed Before"),
+        ("notes", "typed in the first tab"),
+    ];
+    let unproven = app.post_form("/clients", &fields).await;
+    assert_eq!(unproven.status, StatusCode::SEE_OTHER);
+    assert_eq!(kept_count(&app), 0, "no Origin: not kept");
+    let posted = app
+        .post_form_with_headers("/clients", &fields, &[("Origin", &app.address)])
+        .await;
+    assert_eq!(posted.location(), "/login?next=/clients/new");
+    assert_eq!(kept_count(&app), 1);
+    assert!(app
+        .get(posted.location())
+        .await
+        .body
+        .contains(SIGN_IN_NOTICE));
+    let sign_in_as = |email: &'static str| {
+        let location = posted.location().to_string();
+        let app = &app;
+        async move {
+            app.submit(
+                &location,
+                "/login",
+                &[
+                    ("email", email),
+                    ("password", PASSWORD),
+                    ("next", "/clients/new"),
+                ],
+            )
+            .await
+        }
+    };
+    // Another practitioner at the same browser does not get it.
+    assert_eq!(
+        sign_in_as("other@example.com").await.location(),
+        "/clients/new"
+    );
+    let page = app.get("/clients/new").await;
+    assert!(!page.body.contains("Typed Before") && !page.body.contains("kept-notice"));
+    app.post_form("/logout", &[("csrf_token", &page.csrf_token())])
+        .await;
+    // Its owner does.
+    assert_eq!(sign_in_as(EMAIL).await.location(), "/clients/new");
+    let page = app.get("/clients/new").await;
+    assert!(page.body.contains("kept-notice"), "{}", page.body);
+    assert!(page.body.contains("value=\"Typed Before\""));
+    assert!(page.body.contains("typed in the first tab"));
+    assert_eq!(kept_count(&app), 0);
+}
+
 /// A file upload is not kept; the sign-in page says to choose the file again.
 #[actix_web::test]
 async fn an_upload_after_the_session_ended_asks_for_the_file_again() {
@@ -564,6 +822,52 @@ async fn an_upload_after_the_session_ended_asks_for_the_file_again() {
     );
     let page = app.get(reply.location()).await;
     assert!(page.body.contains("choose the file again"));
+    assert_eq!(kept_count(&app), 0);
+}
+
+/// Pasted lab-report text (the multipart from-report form) is kept like any form: after
+/// sign-in the text is back in its box, sealed in the table meanwhile.
+#[actix_web::test]
+async fn pasted_report_text_is_kept_across_the_session_end() {
+    let app = spawn_app().await;
+    app.signed_in_practitioner(EMAIL).await;
+    let client = app.create_client("Ada Paste").await;
+    let path = format!("/clients/{client}/tests/new/from-report");
+    let token = app.get(&path).await.csrf_token();
+    expire_sessions(&app);
+    let boundary = "----kept";
+    let pasted = "Calcium 58.2 mg%\nMagnesium 6.1 mg%";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\n{pasted}\r\n--{boundary}--\r\n"
+    );
+    let reply = app
+        .post_raw(
+            &path,
+            &format!("multipart/form-data; boundary={boundary}"),
+            body.into_bytes(),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(reply.location(), format!("/login?next={path}"));
+    assert_eq!(kept_count(&app), 1);
+    assert!(!stored_text(&app).contains("Calcium"));
+    let sign_in = app.get(reply.location()).await;
+    assert!(sign_in.body.contains(SIGN_IN_NOTICE));
+    app.submit(
+        reply.location(),
+        "/login",
+        &[("email", EMAIL), ("password", PASSWORD), ("next", &path)],
+    )
+    .await;
+    let page = app.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("kept-notice"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("Calcium 58.2 mg%\nMagnesium 6.1 mg%</textarea>"),
+        "{}",
+        page.body
+    );
     assert_eq!(kept_count(&app), 0);
 }
 

@@ -258,9 +258,22 @@ pub fn fill(html: &str, kept: &Kept) -> Option<String> {
                 || value_of(&name).contains(&t.attr("value").unwrap_or_default().as_str())
         })
     };
-    let &(start, end) = forms
+    // Several forms may post to one action for other reasons (a lab report's PDF, or its
+    // pasted text): the one with a field of its own (not hidden) that was posted.
+    let has_posted_field = |&(start, end): &(usize, usize)| {
+        tags[start..end].iter().any(|t| {
+            matches!(t.name.as_str(), "input" | "textarea" | "select")
+                && !t.closing
+                && t.attr("type").as_deref() != Some("hidden")
+                && t.attr("name").is_some_and(|n| !value_of(&n).is_empty())
+        })
+    };
+    let matching: Vec<&(usize, usize)> = forms.iter().filter(|f| hidden_match(f)).collect();
+    let &(start, end) = matching
         .iter()
-        .find(|f| hidden_match(f))
+        .copied()
+        .find(|f| has_posted_field(f))
+        .or_else(|| matching.first().copied())
         .or_else(|| forms.first())?;
 
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
@@ -527,6 +540,27 @@ mod tests {
         assert!(out.contains(r#"<input name="annotation" value="search">"#));
         // The other action's form is untouched.
         assert!(out.contains(r#"action="/other"><input name="notes" value="x">"#));
+    }
+
+    #[test]
+    fn of_two_forms_to_one_action_the_one_with_the_posted_field_is_filled() {
+        let page = r#"<main><form method="post" action="/r" enctype="multipart/form-data"><input type="hidden" name="csrf_token" value="T"><input id="f" name="file" type="file"></form>
+<form method="post" action="/r" enctype="multipart/form-data"><input type="hidden" name="csrf_token" value="T"><textarea id="t" name="text"></textarea></form></main>"#;
+        let fields = pairs(&[("csrf_token", "OLD"), ("text", "Calcium 58.2")]);
+        let out = fill(
+            page,
+            &Kept {
+                action: "/r",
+                fields: &fields,
+                problems: &[],
+                notice: "kept",
+            },
+        )
+        .expect("filled");
+        assert!(
+            out.contains(r#"name="text">Calcium 58.2</textarea>"#),
+            "{out}"
+        );
     }
 
     #[test]

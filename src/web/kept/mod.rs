@@ -1,27 +1,31 @@
 //! Nothing typed is lost (issue 14), for every practitioner form at once: a middleware around
 //! the practitioner POST routes of the route table.
 //!
-//! - A form posted after its session ended (idle timeout) or with a stale anti-forgery token
-//!   (signed out and in again in another tab) is kept server-side (`db::kept_forms`) under a
-//!   random token held in an HttpOnly cookie, and the browser goes to sign in. The sign-in page
-//!   says why it appears; after signing in (the second-factor step included) the browser lands
-//!   on the page of the form, and that page comes back with the form filled with what was
-//!   posted, to review and save: nothing is saved on the way.
+//! - A form posted after its session ended (idle timeout, signed out in another tab) or with a
+//!   stale anti-forgery token (signed out and in again) is kept server-side, sealed under a
+//!   random token held in an HttpOnly cookie (`store`, the same store as the portal's kept
+//!   diary entry), and the browser goes to sign in. The sign-in page says why it appears;
+//!   after signing in (the second-factor step included) the browser lands on the page of the
+//!   form, and that page comes back with the form filled with what was posted, to review and
+//!   save: nothing is saved on the way.
 //! - A field longer than its limit (`web::limits`), in a body up to `limits::BODY_BYTES`, comes
 //!   back the same way, with a message beside the field, instead of a bare 413 page.
 //!
 //! Who may see kept fields: the account whose session rendered the form, proven by the form's
-//! anti-forgery token matching that session's (live or just ended). When that cannot be proven
-//! (the session row is gone), the form is kept only when it names a client (`{client_id}`), the
-//! post was same-origin, and it is shown only on that client's pages: the scoped extractors
-//! answer 404 to any other practitioner signing in at the same browser. Forms without a client
-//! and without that proof are not kept (a page elsewhere cannot plant values into our forms).
-//! File uploads (multipart) are not kept: the sign-in page says to choose the file again.
+//! anti-forgery token matching that session's: the session the cookie names (live or just
+//! ended), or, for a same-origin post, a session that ended within the day
+//! (`store::author_of_post`). When that cannot be proven, the form is kept only when it names a
+//! client (`{client_id}`), the post was same-origin, and it is shown only on that client's
+//! pages: the scoped extractors answer 404 to any other practitioner signing in at the same
+//! browser. Forms without a client and without that proof are not kept (a page elsewhere
+//! cannot plant values into our forms).
+//! Files are not kept: a multipart form's text fields are (the pasted lab-report text), and the
+//! sign-in page and the form that comes back say to choose the file again.
 
 pub mod fill;
+pub mod store;
 
 use actix_web::body::{BoxBody, MessageBody};
-use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, Method, StatusCode};
 use actix_web::middleware::Next;
@@ -30,14 +34,11 @@ use futures_util::StreamExt;
 
 use super::forms::{redirect, url_encode};
 use super::limits;
-use super::{remote_addr, run_db, AppError};
-use crate::auth::session::{is_secure, pool_of, resolve};
-use crate::auth::tokens::{constant_time_eq, new_token, sha256_hex};
+use super::AppError;
+use crate::auth::session::{pool_of, resolve};
+use crate::auth::tokens::well_formed;
 use crate::db::accounts::ROLE_PRACTITIONER;
-use crate::db::kept_forms::{self, KeptFormRow, LIFETIME};
-use crate::db::now;
-
-const COOKIE: &str = "htma_kept";
+use store::{cross_site, same_origin, KeptForm};
 
 /// What the middleware needs of the route table (`app.rs` hands it over: web/ sits below it).
 pub struct FormRoutes {
@@ -167,78 +168,21 @@ fn client_of(path: &str) -> Option<i64> {
         .and_then(|id| id.parse().ok())
 }
 
-fn well_formed(token: &str) -> bool {
-    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-fn cookie_hash(req: &HttpRequest) -> Option<String> {
-    req.cookie(COOKIE)
-        .map(|c| c.value().to_string())
-        .filter(|v| well_formed(v))
-        .map(|v| sha256_hex(&v))
-}
-
-/// Whether the browser holds a kept form (the sign-in page then says why it appears).
-pub fn holds_kept_form(req: &HttpRequest) -> bool {
-    cookie_hash(req).is_some()
-}
-
-/// What the sign-in page says when it interrupts work: a form kept, or a file to choose again.
+/// What the sign-in page says when it interrupts work: a form kept, a file to choose again, or
+/// both.
 pub fn sign_in_notice(req: &HttpRequest) -> Option<&'static str> {
-    if holds_kept_form(req) {
-        Some("Your session ended, so what you were saving has not been saved yet. Sign in to get back to the form you were filling in: nothing you typed is lost.")
-    } else if req.query_string().split('&').any(|p| p == "upload=1") {
-        Some("Your session ended before the file was uploaded. Files are not kept: after signing in, choose the file again.")
-    } else {
-        None
+    let upload = req.query_string().split('&').any(|p| p == "upload=1");
+    match (store::holds(req), upload) {
+        (true, false) => Some("Your session ended, so what you were saving has not been saved yet. Sign in to get back to the form you were filling in: nothing you typed is lost."),
+        (true, true) => Some("Your session ended, so what you were saving has not been saved yet. Sign in to get back to the form you were filling in: nothing you typed is lost. Files are not kept: choose the file again there."),
+        (false, true) => Some("Your session ended before the file was uploaded. Files are not kept: after signing in, choose the file again."),
+        (false, false) => None,
     }
 }
 
-fn kept_cookie(req: &HttpRequest, token: &str) -> Cookie<'static> {
-    Cookie::build(COOKIE, token.to_string())
-        .path("/")
-        .http_only(true)
-        .secure(is_secure(req))
-        .same_site(SameSite::Lax)
-        .max_age(time::Duration::seconds(LIFETIME.num_seconds()))
-        .finish()
-}
-
-fn removal_cookie(req: &HttpRequest) -> Cookie<'static> {
-    let mut cookie = kept_cookie(req, "");
-    cookie.make_removal();
-    cookie
-}
-
-/// The browser says the post came from another site (or an origin not ours).
-fn cross_site(req: &HttpRequest) -> bool {
-    let headers = req.headers();
-    let site = headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.eq_ignore_ascii_case("cross-site") || v.eq_ignore_ascii_case("same-site")
-        });
-    let origin = headers
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|o| !o.eq_ignore_ascii_case(&crate::auth::proxy::origin(req)));
-    site || origin
-}
-
-/// The browser says the post came from one of our pages (`Origin` or `Sec-Fetch-Site`).
-fn same_origin(req: &HttpRequest) -> bool {
-    let headers = req.headers();
-    let origin = headers
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|o| o.eq_ignore_ascii_case(&crate::auth::proxy::origin(req)));
-    let site = headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("same-origin"));
-    (origin || site) && !cross_site(req)
-}
+/// The message beside a file field of a kept form.
+const FILE_AGAIN: &str =
+    "Files are not kept when a session ends: choose the file again before sending.";
 
 fn content_type(req: &ServiceRequest) -> String {
     req.headers()
@@ -260,6 +204,64 @@ fn ended_or_stale<B>(res: &ServiceResponse<B>) -> bool {
         app_error(res),
         Some(AppError::SignInRequired { .. }) | Some(AppError::CsrfRejected)
     )
+}
+
+/// A multipart body small enough to hold (by its declared length, `limits::BODY_BYTES`): the
+/// body to hand on, its text fields, and the names of the file fields with a file chosen. None
+/// for a larger body or one without a length: it goes on untouched (only a file is that big).
+async fn read_multipart(
+    req: &mut ServiceRequest,
+) -> Result<Option<(web::Bytes, Vec<(String, String)>, Vec<String>)>, actix_web::Error> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if !declared.is_some_and(|length| length <= limits::BODY_BYTES) {
+        return Ok(None);
+    }
+    let Some(body) = read_body(req).await? else {
+        return Err(AppError::TooLarge.into());
+    };
+    req.set_payload(body.clone().into());
+    let whole = futures_util::stream::once(futures_util::future::ready(Ok::<
+        _,
+        actix_web::error::PayloadError,
+    >(body.clone())));
+    let mut parts = actix_multipart::Multipart::new(req.headers(), whole);
+    let (mut fields, mut files) = (Vec::new(), Vec::new());
+    while let Some(Ok(mut part)) = parts.next().await {
+        let name = part.name().unwrap_or_default().to_string();
+        let file = part
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .map(|f| !f.is_empty());
+        let mut bytes = Vec::new();
+        while let Some(Ok(chunk)) = part.next().await {
+            if file.is_none() {
+                bytes.extend_from_slice(&chunk);
+            }
+        }
+        match file {
+            None => fields.push((name, String::from_utf8_lossy(&bytes).into_owned())),
+            Some(true) => files.push(name),
+            Some(false) => {}
+        }
+    }
+    Ok(Some((body, fields, files)))
+}
+
+/// The answer to an upload whose session ended and that keeps nothing: sign in, then choose
+/// the file again.
+fn upload_again<B>(res: ServiceResponse<B>, page: &str) -> ServiceResponse<BoxBody>
+where
+    B: MessageBody + 'static,
+{
+    if matches!(app_error(&res), Some(AppError::SignInRequired { .. })) {
+        let location = format!("/login?next={}&upload=1", url_encode(page));
+        return res.into_response(redirect(&location));
+    }
+    res.map_into_boxed_body()
 }
 
 /// The body, or None when it is larger than any form of ours.
@@ -301,7 +303,7 @@ pub async fn keep_typed_work(
             if let Some(scoped) = routes.post(&pattern) {
                 return on_post(req, next, &routes, &pattern, scoped).await;
             }
-        } else if req.method() == Method::GET && holds_kept_form(req.request()) {
+        } else if req.method() == Method::GET && store::holds(req.request()) {
             return on_get(req, next).await;
         }
     }
@@ -320,23 +322,25 @@ async fn on_post(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let kind = content_type(&req);
     let page = page_of(req.request(), routes, pattern, req.path());
-    if kind.starts_with("multipart/") {
-        // Files are not kept: after signing in, the upload form asks for the file again.
-        let res = next.call(req).await?;
-        if matches!(app_error(&res), Some(AppError::SignInRequired { .. })) {
-            let location = format!("/login?next={}&upload=1", url_encode(&page));
-            return Ok(res.into_response(redirect(&location)));
-        }
-        return Ok(res.map_into_boxed_body());
-    }
-    if !kind.starts_with("application/x-www-form-urlencoded") {
+    let multipart = kind.starts_with("multipart/");
+    // The text fields as posted (a multipart form's without its files), the body to keep, and
+    // the file fields whose file is not kept.
+    let (body, fields, files) = if multipart {
+        let Some((_, fields, files)) = read_multipart(&mut req).await? else {
+            return Ok(upload_again(next.call(req).await?, &page));
+        };
+        let text = serde_urlencoded::to_string(&fields).unwrap_or_default();
+        (web::Bytes::from(text), fields, files)
+    } else if kind.starts_with("application/x-www-form-urlencoded") {
+        let Some(body) = read_body(&mut req).await? else {
+            return Ok(req.error_response(AppError::TooLarge));
+        };
+        req.set_payload(body.clone().into());
+        let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+        (body, fields, Vec::new())
+    } else {
         return Ok(next.call(req).await?.map_into_boxed_body());
-    }
-    let Some(body) = read_body(&mut req).await? else {
-        return Ok(req.error_response(AppError::TooLarge));
     };
-    req.set_payload(body.clone().into());
-    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let submitted = fields
         .iter()
         .find(|(n, _)| n == crate::auth::csrf::FIELD)
@@ -344,13 +348,15 @@ async fn on_post(
         .unwrap_or_default();
     let pool = pool_of(req.request())?;
     // Before the handler runs: resolving an ended session deletes its row.
-    let owner = crate::web::portal::resume::session_row_owner(req.request(), &pool).await?;
-    let bound = owner
-        .filter(|(_, csrf)| well_formed(&submitted) && constant_time_eq(csrf, &submitted))
-        .map(|(account, _)| account);
+    let bound = store::author_of_post(req.request(), &pool, &submitted).await?;
     let keepable = !cross_site(req.request())
         && (bound.is_some() || (scoped && same_origin(req.request()) && well_formed(&submitted)));
-    let problems = over_limit(&fields);
+    // A multipart form's own handler holds its text to its own limits (a pasted report).
+    let problems = if multipart {
+        Vec::new()
+    } else {
+        over_limit(&fields)
+    };
     if !problems.is_empty() {
         if !keepable {
             return Ok(req.error_response(AppError::TooLarge));
@@ -361,20 +367,33 @@ async fn on_post(
             body: &body,
             problems: &problems,
             anchor: None,
+            file_dropped: false,
         };
         let response = keep(req.request(), &pool, kept).await?;
         return Ok(req.into_response(response));
     }
     let res = next.call(req).await?;
+    let typed = fields
+        .iter()
+        .any(|(name, value)| name != crate::auth::csrf::FIELD && !value.trim().is_empty());
+    if multipart && !(typed && keepable && ended_or_stale(&res)) {
+        // Nothing typed to keep (a file alone): sign in and choose the file again.
+        return Ok(upload_again(res, &page));
+    }
     if !ended_or_stale(&res) || !keepable {
         return Ok(res.map_into_boxed_body());
     }
+    let file_problems: Vec<(String, String)> = files
+        .iter()
+        .map(|name| (name.clone(), FILE_AGAIN.to_string()))
+        .collect();
     let kept = Keep {
         page,
         account_id: bound,
         body: &body,
-        problems: &[],
+        problems: &file_problems,
         anchor: None,
+        file_dropped: !files.is_empty(),
     };
     let response = keep(res.request(), &pool, kept).await?;
     Ok(res.into_response(response))
@@ -388,6 +407,8 @@ struct Keep<'a> {
     problems: &'a [(String, String)],
     /// Where in the page to land (`#tests`), when the form is not at its top.
     anchor: Option<&'a str>,
+    /// A file was chosen and is not kept (the sign-in page says to choose it again).
+    file_dropped: bool,
 }
 
 /// A form that lives inside a larger page (the client page's retest interval) shown back with a
@@ -413,6 +434,7 @@ pub async fn show_back(
         body: body.as_bytes(),
         problems: &problems,
         anchor: Some(anchor),
+        file_dropped: false,
     };
     keep(req, &pool, kept).await
 }
@@ -429,30 +451,24 @@ async fn keep(
         body,
         problems,
         anchor,
+        file_dropped,
     } = kept;
-    let token = new_token();
-    let at = now();
-    let row = KeptFormRow {
-        token_hash: sha256_hex(&token),
+    let form = KeptForm {
         account_id,
-        remote_addr: remote_addr(http),
         action_path: http.path().to_string(),
         page_path: page.clone(),
         payload: String::from_utf8_lossy(body).into_owned(),
         problems: serde_urlencoded::to_string(problems).unwrap_or_default(),
-        created_at: at,
-        expires_at: at + LIFETIME,
     };
-    let stored = run_db(pool, move |conn| kept_forms::insert(conn, &row)).await?;
-    if !stored {
+    let Some(cookie) = store::keep(http, pool, form).await? else {
         return Err(AppError::BadRequest(
             "Too many unsaved forms came from this address today. Sign in and enter it again."
                 .into(),
         ));
-    }
+    };
     tracing::info!(
         bound = account_id.is_some(),
-        over_limit = problems.len(),
+        problems = problems.len(),
         "form kept for the practitioner to review"
     );
     let location = if resolve(http).await?.is_some() {
@@ -460,17 +476,20 @@ async fn keep(
             Some(anchor) => format!("{page}#{anchor}"),
             None => page,
         }
+    } else if file_dropped {
+        format!("/login?next={}&upload=1", url_encode(&page))
     } else {
         format!("/login?next={}", url_encode(&page))
     };
     let mut response = redirect(&location);
     response
-        .add_cookie(&kept_cookie(http, &token))
+        .add_cookie(&cookie)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(response)
 }
 
 const NOTICE_ENDED: &str = "Your session ended before this was saved. Everything you typed is back in the form below: check it and save.";
+const NOTICE_FILE_AGAIN: &str = "Your session ended before this was saved. Everything you typed is back in the form below; files are not kept, so choose the file again, then send.";
 const NOTICE_LIMITS: &str = "Not saved: some fields are longer than they may be (see the message beside each). Everything you typed is still here.";
 
 /// A page GET while the browser holds a kept form: when it is the form's page and the
@@ -480,14 +499,11 @@ async fn on_get(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let pool = pool_of(req.request())?;
-    let Some(hash) = cookie_hash(req.request()) else {
-        return Ok(next.call(req).await?.map_into_boxed_body());
-    };
     let here = match req.query_string() {
         "" => req.path().to_string(),
         q => format!("{}?{q}", req.path()),
     };
-    let found = run_db(&pool, move |conn| kept_forms::find(conn, &hash, now())).await?;
+    let found = store::load(req.request(), &pool).await?;
     let Some(row) = found.filter(|row| row.page_path == here) else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
@@ -526,23 +542,25 @@ async fn on_get(
         serde_urlencoded::from_str(&row.payload).unwrap_or_default();
     let problems: Vec<(String, String)> =
         serde_urlencoded::from_str(&row.problems).unwrap_or_default();
+    let over_limits = problems.iter().any(|(_, message)| message != FILE_AGAIN);
     let kept = fill::Kept {
         action: &row.action_path,
         fields: &fields,
         problems: &problems,
-        notice: if problems.is_empty() {
+        notice: if over_limits {
+            NOTICE_LIMITS
+        } else if problems.is_empty() {
             NOTICE_ENDED
         } else {
-            NOTICE_LIMITS
+            NOTICE_FILE_AGAIN
         },
     };
     let filled = fill::fill(&html, &kept);
     let was_filled = filled.is_some();
     let (status, text) = match filled {
         Some(text) => {
-            let hash = row.token_hash.clone();
-            run_db(&pool, move |conn| kept_forms::delete(conn, &hash)).await?;
-            let status = if problems.is_empty() {
+            store::forget(&request, &pool).await?;
+            let status = if !over_limits {
                 status
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -563,7 +581,7 @@ async fn on_get(
     let mut response = builder.body(text);
     if was_filled {
         response
-            .add_cookie(&removal_cookie(&request))
+            .add_cookie(&store::removal_cookie(&request))
             .map_err(|e| AppError::Internal(e.to_string()))?;
     }
     Ok(ServiceResponse::new(request, response))

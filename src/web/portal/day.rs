@@ -18,13 +18,14 @@ use crate::db::accounts::ROLE_CLIENT;
 use crate::db::client_portal::{self, ProgramSummary};
 use crate::db::diary::{self, Entry, SaveOutcome};
 use crate::db::programs::{self, VersionWithSupplements};
-use crate::db::{adherence, client_symptoms, now, pending_entries, Pool};
+use crate::db::{adherence, client_symptoms, Pool};
 use crate::domain::adherence::DayAnswers;
 use crate::domain::diary::calendar::{last_editable_day, parse_date};
 use crate::domain::diary::vocabulary::label_of;
 use crate::domain::diary::{day_status, DayStatus, Symptom, EDIT_WINDOW_DAYS};
 use crate::service::commands::{self, Actor};
 use crate::web::forms::redirect;
+use crate::web::kept::store;
 use crate::web::view::render_page;
 use crate::web::{remote_addr, run_db, AppError, AppResult, Layout};
 
@@ -99,16 +100,12 @@ pub(crate) async fn load_context(
 ) -> AppResult<DayContext> {
     let client_id = portal.client.id;
     let account_id = portal.account().id;
-    let pending_hash = resume::cookie_hash(req);
+    let pending = resume::kept_entry(req, pool, Some(account_id))
+        .await?
+        .map(|raw| raw.parsed_date());
     let today = portal.today();
     let proof = resume::form_proof(req);
     run_db(pool, move |conn| {
-        let pending = match pending_hash {
-            Some(hash) => pending_entries::find(conn, &hash, now())?
-                .filter(|p| p.account_id.is_none_or(|a| a == account_id))
-                .map(|p| RawEntry::from_payload(&p.payload).parsed_date()),
-            None => None,
-        };
         let history = programs::history(conn, client_id)?;
         Ok(DayContext {
             vocabulary: client_symptoms::vocabulary(conn, client_id)?,
@@ -417,9 +414,9 @@ pub async fn save(
         .map_err(|e| AppError::BadRequest(format!("The form could not be read: {e}")))?;
     let raw = RawEntry::from_pairs(&pairs);
     // Looked up before `resolve`, which deletes an ended session's row.
-    let ended = resume::session_row_owner(&req, &pool).await?;
+    let author = store::author_of_post(&req, &pool, &raw.csrf_token).await?;
     let Some(session) = resolve(&req).await? else {
-        return resume::stash(&req, &pool, &raw, ended).await;
+        return resume::stash(&req, &pool, &raw, author).await;
     };
     let current = CurrentAccount(session);
     let token_ok = verify(&req, &raw.csrf_token).await.is_ok();

@@ -1,7 +1,8 @@
 //! Keeping a diary entry posted after its session ended (30 minutes idle is short when a
-//! client writes slowly on a phone). The form is stored server-side under a random token held
-//! in a cookie, the client is sent to a sign-in page that shows what is kept, and signing in
-//! there saves it. Signing in the ordinary way instead offers it for review on the diary page.
+//! client writes slowly on a phone). The entry is one kind of kept form (`web::kept::store`,
+//! action `/portal/diary`): sealed server-side under a random token held in a cookie, the
+//! client is sent to a sign-in page that says an entry is kept, and signing in there saves it.
+//! Signing in the ordinary way instead offers it for review on the diary page.
 //!
 //! Nothing is saved without the client's password: the kept form is inert until then. When
 //! the ended session's anti-forgery token proves which account wrote the form, the entry is
@@ -9,7 +10,7 @@
 
 use std::rc::Rc;
 
-use actix_web::cookie::{time, Cookie, SameSite};
+use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -21,48 +22,21 @@ use super::form::RawEntry;
 use super::Notice;
 use crate::auth::csrf::{token_for_page, CsrfForm};
 use crate::auth::login::{self, LoginOutcome};
-use crate::auth::session::{cookie_name, is_secure, resolve, SessionInfo};
-use crate::auth::tokens::{constant_time_eq, new_token, sha256_hex};
+use crate::auth::session::{is_secure, resolve, SessionInfo};
+use crate::auth::tokens::{constant_time_eq, new_token, sha256_hex, well_formed};
 use crate::auth::{CurrentAccount, PortalClient};
 use crate::db::accounts::ROLE_CLIENT;
-use crate::db::pending_entries::{self, PendingRow, LIFETIME};
-use crate::db::{now, sessions, Pool};
+use crate::db::{sessions, Pool};
 use crate::web::forms::redirect;
+use crate::web::kept::store::{self, same_origin, KeptForm};
 use crate::web::sessions::{sign_in, signed_in_cookies};
 use crate::web::view::render_page;
-use crate::web::{remote_addr, run_db, AppError, AppResult, Layout};
+use crate::web::{run_db, AppError, AppResult, Layout};
 
-const COOKIE: &str = "htma_pending";
+/// Where a kept diary entry posts; it marks the kept form as the portal's entry.
+pub(crate) const ENTRY_ACTION: &str = "/portal/diary";
 /// A kept form larger than this is not a diary entry.
 const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
-
-fn well_formed(token: &str) -> bool {
-    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-/// The SHA-256 of the pending-entry cookie, when the browser holds one.
-pub(crate) fn cookie_hash(req: &HttpRequest) -> Option<String> {
-    req.cookie(COOKIE)
-        .map(|c| c.value().to_string())
-        .filter(|v| well_formed(v))
-        .map(|v| sha256_hex(&v))
-}
-
-fn pending_cookie(req: &HttpRequest, token: &str) -> Cookie<'static> {
-    Cookie::build(COOKIE, token.to_string())
-        .path("/portal")
-        .http_only(true)
-        .secure(is_secure(req))
-        .same_site(SameSite::Lax)
-        .max_age(time::Duration::seconds(LIFETIME.num_seconds()))
-        .finish()
-}
-
-fn removal_cookie(req: &HttpRequest) -> Cookie<'static> {
-    let mut cookie = pending_cookie(req, "");
-    cookie.make_removal();
-    cookie
-}
 
 fn add_cookie(response: &mut HttpResponse, cookie: &Cookie<'static>) -> AppResult<()> {
     response
@@ -70,22 +44,21 @@ fn add_cookie(response: &mut HttpResponse, cookie: &Cookie<'static>) -> AppResul
         .map_err(|e| AppError::Internal(e.to_string()))
 }
 
-/// The account and anti-forgery token of the session row the browser's cookie names, live or
-/// ended (`resolve` deletes an ended row, so this must run first).
-pub(crate) async fn session_row_owner(
+/// The diary entry this browser keeps, when it may be shown to `account_id` (an entry proven
+/// to be another account's never is).
+pub(crate) async fn kept_entry(
     req: &HttpRequest,
     pool: &Pool,
-) -> AppResult<Option<(i64, String)>> {
-    let token = [cookie_name(true), cookie_name(false)]
-        .iter()
-        .find_map(|name| req.cookie(name).map(|c| c.value().to_string()))
-        .filter(|v| well_formed(v));
-    let Some(token) = token else {
-        return Ok(None);
-    };
-    let hash = sha256_hex(&token);
-    let found = run_db(pool, move |conn| sessions::find_with_account(conn, &hash)).await?;
-    Ok(found.map(|(row, account)| (account.id, row.csrf_token)))
+    account_id: Option<i64>,
+) -> AppResult<Option<RawEntry>> {
+    let kept = store::load(req, pool).await?.filter(|form| {
+        form.action_path == ENTRY_ACTION
+            && match (form.account_id, account_id) {
+                (Some(owner), Some(reader)) => owner == reader,
+                _ => true,
+            }
+    });
+    Ok(kept.map(|form| RawEntry::from_payload(&form.payload)))
 }
 
 /// The cookie set by the diary page, with the same value in a hidden field of its form: a form
@@ -117,16 +90,7 @@ fn proven(req: &HttpRequest, raw: &RawEntry) -> bool {
     let cookie_matches = req
         .cookie(FORM_COOKIE)
         .is_some_and(|c| well_formed(c.value()) && constant_time_eq(c.value(), &raw.form_proof));
-    let headers = req.headers();
-    let origin_same = headers
-        .get(actix_web::http::header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|o| o.eq_ignore_ascii_case(&crate::auth::proxy::origin(req)));
-    let fetch_same = headers
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("same-origin"));
-    cookie_matches && (origin_same || fetch_same)
+    cookie_matches && same_origin(req)
 }
 
 /// Keeps a form posted without a live session and sends the browser to sign in.
@@ -134,7 +98,7 @@ pub(crate) async fn stash(
     req: &HttpRequest,
     pool: &Pool,
     raw: &RawEntry,
-    ended: Option<(i64, String)>,
+    author: Option<i64>,
 ) -> AppResult<HttpResponse> {
     // A post without any token did not come from our form: refused like any forged request.
     if !well_formed(&raw.csrf_token) || !proven(req, raw) {
@@ -145,45 +109,26 @@ pub(crate) async fn stash(
     if payload.len() > MAX_PAYLOAD_BYTES {
         return Err(AppError::TooLarge);
     }
-    let account_id = ended
-        .filter(|(_, csrf)| constant_time_eq(csrf, &raw.csrf_token))
-        .map(|(id, _)| id);
-    let token = new_token();
-    let at = now();
-    let row = PendingRow {
-        token_hash: sha256_hex(&token),
-        account_id,
-        remote_addr: remote_addr(req),
+    let form = KeptForm {
+        account_id: author,
+        action_path: ENTRY_ACTION.into(),
+        page_path: "/portal/pending".into(),
         payload,
-        created_at: at,
-        expires_at: at + LIFETIME,
+        problems: String::new(),
     };
-    let kept = run_db(pool, move |conn| pending_entries::insert(conn, &row)).await?;
-    if !kept {
+    let Some(cookie) = store::keep(req, pool, form).await? else {
         return Err(AppError::BadRequest(
             "Too many unsaved entries came from this address today. Sign in and enter the day again."
                 .into(),
         ));
-    }
+    };
     tracing::info!(
-        bound = account_id.is_some(),
+        bound = author.is_some(),
         "diary entry kept after its session ended"
     );
     let mut response = redirect("/portal/resume");
-    add_cookie(&mut response, &pending_cookie(req, &token))?;
+    add_cookie(&mut response, &cookie)?;
     Ok(response)
-}
-
-async fn load_pending(req: &HttpRequest, pool: &Pool) -> AppResult<Option<PendingRow>> {
-    let Some(hash) = cookie_hash(req) else {
-        return Ok(None);
-    };
-    run_db(pool, move |conn| pending_entries::find(conn, &hash, now())).await
-}
-
-async fn forget_pending(pool: &Pool, row: &PendingRow) -> AppResult<()> {
-    let hash = row.token_hash.clone();
-    run_db(pool, move |conn| pending_entries::delete(conn, &hash)).await
 }
 
 /// The sign-in page of a kept entry. It shows nothing of the entry: whoever holds the browser
@@ -223,7 +168,7 @@ pub async fn resume_form(req: HttpRequest, pool: web::Data<Pool>) -> AppResult<H
         // Signed in again meanwhile (another tab): the diary offers the kept entry.
         return Ok(redirect("/portal/pending"));
     }
-    match load_pending(&req, &pool).await? {
+    match kept_entry(&req, &pool, None).await? {
         Some(_) => resume_page(&req, String::new(), None, StatusCode::OK).await,
         None => Ok(redirect("/login?next=/portal")),
     }
@@ -262,7 +207,9 @@ pub async fn resume(
     pool: web::Data<Pool>,
     CsrfForm(form): CsrfForm<ResumeForm>,
 ) -> AppResult<HttpResponse> {
-    let pending = load_pending(&req, &pool).await?;
+    let pending = store::load(&req, &pool)
+        .await?
+        .filter(|form| form.action_path == ENTRY_ACTION);
     let outcome = sign_in(&req, &pool, form.email.clone(), form.password).await?;
     let (token, account_id, role, new_device) = match outcome {
         LoginOutcome::SignedIn {
@@ -300,8 +247,8 @@ pub async fn resume(
         }
     };
     let mut response = match pending {
-        Some(row) if role == ROLE_CLIENT && row.account_id.is_none_or(|a| a == account_id) => {
-            save_kept(&req, &pool, &token, row).await?
+        Some(form) if role == ROLE_CLIENT && form.account_id.is_none_or(|a| a == account_id) => {
+            save_kept(&req, &pool, &token, RawEntry::from_payload(&form.payload)).await?
         }
         // Someone else signed in on this browser: the kept entry is not theirs to see.
         _ if role == ROLE_CLIENT => redirect("/portal"),
@@ -315,17 +262,16 @@ async fn save_kept(
     req: &HttpRequest,
     pool: &Pool,
     token: &str,
-    row: PendingRow,
+    raw: RawEntry,
 ) -> AppResult<HttpResponse> {
     let Some(current) = current_for(pool, token).await? else {
         return Err(AppError::Internal("the new session vanished".into()));
     };
     let portal = PortalClient::for_account(req, current).await?;
     let layout = Layout::for_account(&portal.current, "portal-today");
-    let raw = RawEntry::from_payload(&row.payload);
     let attempt = day::attempt_save(req, pool, &portal, raw).await?;
     // Saved, or about to be shown in the page: either way the copy has done its job.
-    forget_pending(pool, &row).await?;
+    store::forget(req, pool).await?;
     let attempt = match attempt {
         Attempt::Refused(mut shown) => {
             shown.notice = shown.notice.or_else(|| Some(kept_notice()));
@@ -334,7 +280,7 @@ async fn save_kept(
         saved => saved,
     };
     let mut response = day::show_refused(req, pool, &portal, layout, attempt).await?;
-    add_cookie(&mut response, &removal_cookie(req))?;
+    add_cookie(&mut response, &store::removal_cookie(req))?;
     Ok(response)
 }
 
@@ -352,15 +298,11 @@ pub async fn pending(
     portal: PortalClient,
 ) -> AppResult<HttpResponse> {
     let account_id = portal.account().id;
-    let row = load_pending(&req, &pool)
-        .await?
-        .filter(|row| row.account_id.is_none_or(|a| a == account_id));
-    let Some(row) = row else {
+    let Some(raw) = kept_entry(&req, &pool, Some(account_id)).await? else {
         let mut response = redirect("/portal");
-        add_cookie(&mut response, &removal_cookie(&req))?;
+        add_cookie(&mut response, &store::removal_cookie(&req))?;
         return Ok(response);
     };
-    let raw = RawEntry::from_payload(&row.payload);
     let date: NaiveDate = raw.parsed_date().unwrap_or_else(|| portal.today());
     let mut context = day::load_context(&req, &pool, &portal, date).await?;
     context.pending = None;
@@ -370,7 +312,7 @@ pub async fn pending(
         context.version.as_ref(),
         portal.today(),
     );
-    forget_pending(&pool, &row).await?;
+    store::forget(&req, &pool).await?;
     let layout = Layout::for_account(&portal.current, "portal-today");
     let shown = Shown {
         raw,
@@ -379,6 +321,6 @@ pub async fn pending(
         status: StatusCode::OK,
     };
     let mut response = day::render_day(&portal, layout, date, context, shown)?;
-    add_cookie(&mut response, &removal_cookie(&req))?;
+    add_cookie(&mut response, &store::removal_cookie(&req))?;
     Ok(response)
 }
