@@ -217,7 +217,7 @@ async fn read_multipart(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    if !declared.is_some_and(|length| length <= limits::BODY_BYTES) {
+    if declared.is_none_or(|length| length > limits::BODY_BYTES) {
         return Ok(None);
     }
     let Some(body) = read_body(req).await? else {
