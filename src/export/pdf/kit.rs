@@ -4,10 +4,11 @@
 //! into the footer. It knows nothing about what a document says; `super` (the progress summary)
 //! does.
 
-use printpdf::{
-    Color, FontId, Line, LineDashPattern, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument,
-    PdfFontHandle, PdfPage, Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextItem, WindingOrder,
-};
+use std::collections::BTreeMap;
+
+use printpdf::ParsedFont;
+
+use super::streams::EmbeddedFont;
 
 // A4 portrait, in points. y grows downwards in this module and is flipped only where an
 // operation is emitted, so the layout reads top to bottom like the page.
@@ -99,44 +100,81 @@ impl Column {
     }
 }
 
+/// Characters below this have their glyph and advance in a table indexed by code point (Latin,
+/// Greek, Cyrillic, punctuation, arrows, ≤ and ≥: all of the committed subset's text).
+const DENSE_CHARS: usize = 0x2500;
+
 /// An embedded font and what layout needs of it: which characters it has and how wide they are.
+/// Made once per process (`super::faces`): every summary measures and encodes its text through
+/// these tables, never through the font file.
 pub(super) struct Face {
-    pub(super) id: FontId,
+    /// The font's resource name in every page's resources (`/F1`).
+    pub(super) resource: &'static str,
+    /// The PostScript name with its subset tag, as the PDF names the font.
+    pub(super) name: &'static str,
+    pub(super) program: &'static EmbeddedFont,
     pub(super) font: ParsedFont,
     pub(super) units_per_em: f32,
+    /// (glyph id, advance in font units) by code point below `DENSE_CHARS`; glyph 0: none.
+    dense: Vec<(u16, u16)>,
+    sparse: BTreeMap<u32, (u16, u16)>,
 }
 
 impl Face {
-    /// `name` is the PostScript name with a subset tag: printpdf embeds the file as it is and
-    /// would otherwise name the font after its random resource id.
-    pub(super) fn load(doc: &mut PdfDocument, bytes: &[u8], name: &str) -> Result<Face, String> {
+    /// `name` is the PostScript name with a subset tag: the committed file is a subset already.
+    pub(super) fn load(
+        program: &'static EmbeddedFont,
+        resource: &'static str,
+        name: &'static str,
+    ) -> Result<Face, String> {
         let mut warnings = Vec::new();
-        let mut font = ParsedFont::from_bytes(bytes, 0, &mut warnings)
+        let font = ParsedFont::from_bytes(program.bytes, 0, &mut warnings)
             .ok_or_else(|| format!("cannot read the embedded font {name}"))?;
-        font.font_name = Some(name.to_string());
-        let id = doc.add_font(&font);
+        let mut dense = vec![(0u16, 0u16); DENSE_CHARS];
+        let mut sparse = BTreeMap::new();
+        for (&code, &gid) in &font.codepoint_to_glyph {
+            if gid == 0 {
+                continue;
+            }
+            let entry = (gid, font.get_glyph_width(gid).unwrap_or(0));
+            match dense.get_mut(code as usize) {
+                Some(slot) => *slot = entry,
+                None => {
+                    sparse.insert(code, entry);
+                }
+            }
+        }
         let units_per_em = f32::from(font.units_per_em.max(1));
         Ok(Face {
-            id,
+            resource,
+            name,
+            program,
             font,
             units_per_em,
+            dense,
+            sparse,
         })
     }
 
+    fn entry(&self, ch: char) -> Option<(u16, u16)> {
+        let found = match self.dense.get(ch as usize) {
+            Some(entry) => *entry,
+            None => *self.sparse.get(&u32::from(ch))?,
+        };
+        (found.0 != 0).then_some(found)
+    }
+
     pub(super) fn glyph(&self, ch: char) -> Option<u16> {
-        self.font
-            .lookup_glyph_index(u32::from(ch))
-            .filter(|gid| *gid != 0)
+        self.entry(ch).map(|(gid, _)| gid)
     }
 
     pub(super) fn width(&self, text: &str, size: f32) -> f32 {
-        let units: f32 = text
+        let units: u32 = text
             .chars()
-            .filter_map(|ch| self.glyph(ch))
-            .filter_map(|gid| self.font.get_glyph_width(gid))
-            .map(f32::from)
+            .filter_map(|ch| self.entry(ch))
+            .map(|(_, advance)| u32::from(advance))
             .sum();
-        units * size / self.units_per_em
+        units as f32 * size / self.units_per_em
     }
 
     /// The text as this font can show it: a character it lacks would print as an empty box
@@ -152,30 +190,109 @@ impl Face {
     }
 }
 
-pub(super) fn color(tint: Tint) -> Color {
-    Color::Rgb(Rgb::new(tint.0, tint.1, tint.2, None))
-}
+/// Page content operators written straight into the page's content stream, numbers with at
+/// most two decimals (a hundredth of a point) through integer arithmetic: no general float
+/// formatter, no intermediate operation list.
+pub(super) mod ops {
+    pub(in super::super) fn number(out: &mut Vec<u8>, value: f32, decimals: u32) {
+        let scale = 10i64.pow(decimals);
+        let scaled = (f64::from(value) * scale as f64).round() as i64;
+        if scaled < 0 {
+            out.push(b'-');
+        }
+        let magnitude = scaled.unsigned_abs();
+        integer(out, magnitude / scale as u64);
+        let mut fraction = magnitude % scale as u64;
+        if fraction == 0 {
+            return;
+        }
+        out.push(b'.');
+        let mut digits = decimals;
+        while fraction % 10 == 0 {
+            fraction /= 10;
+            digits -= 1;
+        }
+        let mut buffer = [b'0'; 20];
+        for i in (0..digits as usize).rev() {
+            buffer[i] = b'0' + (fraction % 10) as u8;
+            fraction /= 10;
+        }
+        out.extend_from_slice(&buffer[..digits as usize]);
+    }
 
-/// A point given from the top-left corner, as PDF wants it: from the bottom-left.
-pub(super) fn at(x: f32, y: f32) -> Point {
-    Point {
-        x: Pt(x),
-        y: Pt(PAGE_H - y),
+    pub(in super::super) fn integer(out: &mut Vec<u8>, mut value: u64) {
+        let mut buffer = [0u8; 20];
+        let mut at = buffer.len();
+        loop {
+            at -= 1;
+            buffer[at] = b'0' + (value % 10) as u8;
+            value /= 10;
+            if value == 0 {
+                break;
+            }
+        }
+        out.extend_from_slice(&buffer[at..]);
+    }
+
+    /// A point: x and y (already flipped to PDF's bottom-up y), then the operator.
+    pub(in super::super) fn point(out: &mut Vec<u8>, x: f32, y: f32, operator: &[u8]) {
+        number(out, x, 2);
+        out.push(b' ');
+        number(out, y, 2);
+        out.push(b' ');
+        out.extend_from_slice(operator);
+        out.push(b'\n');
+    }
+
+    pub(in super::super) fn color(out: &mut Vec<u8>, tint: super::Tint, operator: &[u8]) {
+        for part in [tint.0, tint.1, tint.2] {
+            number(out, part, 3);
+            out.push(b' ');
+        }
+        out.extend_from_slice(operator);
+        out.push(b'\n');
+    }
+
+    pub(in super::super) fn glyphs(out: &mut Vec<u8>, gids: impl Iterator<Item = u16>) {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        out.push(b'<');
+        for gid in gids {
+            for shift in [12, 8, 4, 0] {
+                out.push(HEX[usize::from((gid >> shift) & 0xF)]);
+            }
+        }
+        out.extend_from_slice(b"> Tj\n");
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn written(value: f32, decimals: u32) -> String {
+            let mut out = Vec::new();
+            number(&mut out, value, decimals);
+            String::from_utf8(out).unwrap()
+        }
+
+        #[test]
+        fn numbers_are_written_short_and_exact_to_the_hundredth() {
+            assert_eq!(written(0.0, 2), "0");
+            assert_eq!(written(-0.001, 2), "0");
+            assert_eq!(written(42.0, 2), "42");
+            assert_eq!(written(841.89, 2), "841.89");
+            assert_eq!(written(797.5, 2), "797.5");
+            assert_eq!(written(-12.345, 2), "-12.35");
+            assert_eq!(written(0.05, 2), "0.05");
+            assert_eq!(written(0.955, 3), "0.955");
+            assert_eq!(written(0.1, 3), "0.1");
+            assert_eq!(written(123456.78, 2), "123456.78");
+        }
     }
 }
 
-pub(super) fn corner(x: f32, y: f32) -> LinePoint {
-    LinePoint {
-        p: at(x, y),
-        bezier: false,
-    }
-}
-
-pub(super) fn handle(x: f32, y: f32) -> LinePoint {
-    LinePoint {
-        p: at(x, y),
-        bezier: true,
-    }
+/// PDF's y of a point given from the top of the page (PDF counts from the bottom).
+fn flip(y: f32) -> f32 {
+    PAGE_H - y
 }
 
 pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
@@ -185,17 +302,18 @@ pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
 /// The pages being laid out: a cursor `y` that moves down the current page, and a new page
 /// whenever the next block would run into the footer.
 pub(super) struct Canvas {
-    pub(super) regular: Face,
-    pub(super) bold: Face,
-    pub(super) pages: Vec<Vec<Op>>,
-    pub(super) ops: Vec<Op>,
+    pub(super) regular: &'static Face,
+    pub(super) bold: &'static Face,
+    /// The content streams of the pages done, and of the current one.
+    pub(super) pages: Vec<Vec<u8>>,
+    pub(super) ops: Vec<u8>,
     pub(super) y: f32,
     pub(super) running_head: String,
 }
 
 impl Canvas {
     /// `running_head` is repeated at the top of every page after the first.
-    pub(super) fn new(regular: Face, bold: Face, running_head: String) -> Canvas {
+    pub(super) fn new(regular: &'static Face, bold: &'static Face, running_head: String) -> Canvas {
         Canvas {
             regular,
             bold,
@@ -206,10 +324,10 @@ impl Canvas {
         }
     }
 
-    pub(super) fn face(&self, weight: Weight) -> &Face {
+    pub(super) fn face(&self, weight: Weight) -> &'static Face {
         match weight {
-            Weight::Regular => &self.regular,
-            Weight::Bold => &self.bold,
+            Weight::Regular => self.regular,
+            Weight::Bold => self.bold,
         }
     }
 
@@ -250,10 +368,7 @@ impl Canvas {
 
     /// Draws one line of text from (`x`, `baseline`) and returns its width.
     pub(super) fn text(&mut self, x: f32, baseline: f32, style: Style, text: &str) -> f32 {
-        let face = match style.weight {
-            Weight::Regular => &self.regular,
-            Weight::Bold => &self.bold,
-        };
+        let face = self.face(style.weight);
         let shown = face.printable(text);
         let width = face.width(&shown, style.size);
         if shown.trim().is_empty() {
@@ -261,23 +376,17 @@ impl Canvas {
         }
         // One text object per run: each BT starts from the identity matrix, so the cursor move
         // is an absolute position and no run depends on where the previous one ended.
-        self.ops.extend([
-            Op::StartTextSection,
-            Op::SetFillColor {
-                col: color(style.tint),
-            },
-            Op::SetFont {
-                font: PdfFontHandle::External(face.id.clone()),
-                size: Pt(style.size),
-            },
-            Op::SetTextCursor {
-                pos: at(x, baseline),
-            },
-            Op::ShowText {
-                items: vec![TextItem::Text(shown)],
-            },
-            Op::EndTextSection,
-        ]);
+        let out = &mut self.ops;
+        out.extend_from_slice(b"BT\n");
+        ops::color(out, style.tint, b"rg");
+        out.push(b'/');
+        out.extend_from_slice(face.resource.as_bytes());
+        out.push(b' ');
+        ops::number(out, style.size, 2);
+        out.extend_from_slice(b" Tf\n");
+        ops::point(out, x, flip(baseline), b"Td");
+        ops::glyphs(out, shown.chars().map(|ch| face.glyph(ch).unwrap_or(0)));
+        out.extend_from_slice(b"ET\n");
         width
     }
 
@@ -395,19 +504,21 @@ impl Canvas {
     }
 
     pub(super) fn stroke_line(&mut self, points: &[(f32, f32)], thickness: f32, tint: Tint) {
-        if points.len() < 2 {
+        let [(x0, y0), rest @ ..] = points else {
+            return;
+        };
+        if rest.is_empty() {
             return;
         }
-        self.ops.extend([
-            Op::SetOutlineColor { col: color(tint) },
-            Op::SetOutlineThickness { pt: Pt(thickness) },
-            Op::DrawLine {
-                line: Line {
-                    points: points.iter().map(|(x, y)| corner(*x, *y)).collect(),
-                    is_closed: false,
-                },
-            },
-        ]);
+        let out = &mut self.ops;
+        ops::color(out, tint, b"RG");
+        ops::number(out, thickness, 2);
+        out.extend_from_slice(b" w\n");
+        ops::point(out, *x0, flip(*y0), b"m");
+        for (x, y) in rest {
+            ops::point(out, *x, flip(*y), b"l");
+        }
+        out.extend_from_slice(b"S\n");
     }
 
     pub(super) fn dashed_line(
@@ -420,19 +531,14 @@ impl Canvas {
         tint: Tint,
     ) {
         // In its own graphics state, so the dash cannot leak into the lines drawn after it.
-        self.ops.extend([
-            Op::SaveGraphicsState,
-            Op::SetLineDashPattern {
-                dash: LineDashPattern::new(0.0, &[2.5, 2.0]),
-            },
-        ]);
+        self.ops.extend_from_slice(b"q\n[2.5 2] 0 d\n");
         self.stroke_line(&[(x1, y1), (x2, y2)], thickness, tint);
-        self.ops.push(Op::RestoreGraphicsState);
+        self.ops.extend_from_slice(b"Q\n");
     }
 
     pub(super) fn fill_rect(&mut self, x: f32, y: f32, width: f32, height: f32, tint: Tint) {
-        self.ops.push(Op::SetFillColor { col: color(tint) });
-        self.paint_rect(x, y, width, height, PaintMode::Fill);
+        ops::color(&mut self.ops, tint, b"rg");
+        self.rect(x, y, width, height, b"f");
     }
 
     pub(super) fn stroke_rect(
@@ -444,61 +550,55 @@ impl Canvas {
         thickness: f32,
         tint: Tint,
     ) {
-        self.ops.extend([
-            Op::SetOutlineColor { col: color(tint) },
-            Op::SetOutlineThickness { pt: Pt(thickness) },
-        ]);
-        self.paint_rect(x, y, width, height, PaintMode::Stroke);
+        ops::color(&mut self.ops, tint, b"RG");
+        ops::number(&mut self.ops, thickness, 2);
+        self.ops.extend_from_slice(b" w\n");
+        self.rect(x, y, width, height, b"S");
     }
 
-    pub(super) fn paint_rect(&mut self, x: f32, y: f32, width: f32, height: f32, mode: PaintMode) {
-        self.ops.push(Op::DrawRectangle {
-            rectangle: Rect {
-                x: Pt(x),
-                y: Pt(PAGE_H - y - height),
-                width: Pt(width),
-                height: Pt(height),
-                mode: Some(mode),
-                winding_order: Some(WindingOrder::NonZero),
-            },
-        });
+    /// A rectangle from its top-left corner, filled (`f`) or stroked (`S`).
+    fn rect(&mut self, x: f32, y: f32, width: f32, height: f32, paint: &[u8]) {
+        let out = &mut self.ops;
+        for value in [x, flip(y + height), width] {
+            ops::number(out, value, 2);
+            out.push(b' ');
+        }
+        ops::number(out, height, 2);
+        out.extend_from_slice(b" re\n");
+        out.extend_from_slice(paint);
+        out.push(b'\n');
     }
 
     /// A filled circle from four Bézier arcs.
     pub(super) fn dot(&mut self, cx: f32, cy: f32, r: f32, tint: Tint) {
         // The control-point distance that makes a quarter Bézier arc closest to a circle.
         let k = 0.552_284_8 * r;
-        let points = vec![
-            corner(cx + r, cy),
-            handle(cx + r, cy + k),
-            handle(cx + k, cy + r),
-            corner(cx, cy + r),
-            handle(cx - k, cy + r),
-            handle(cx - r, cy + k),
-            corner(cx - r, cy),
-            handle(cx - r, cy - k),
-            handle(cx - k, cy - r),
-            corner(cx, cy - r),
-            handle(cx + k, cy - r),
-            handle(cx + r, cy - k),
-            corner(cx + r, cy),
+        let arcs = [
+            [(cx + r, cy + k), (cx + k, cy + r), (cx, cy + r)],
+            [(cx - k, cy + r), (cx - r, cy + k), (cx - r, cy)],
+            [(cx - r, cy - k), (cx - k, cy - r), (cx, cy - r)],
+            [(cx + k, cy - r), (cx + r, cy - k), (cx + r, cy)],
         ];
-        self.ops.extend([
-            Op::SetFillColor { col: color(tint) },
-            Op::DrawPolygon {
-                polygon: Polygon {
-                    rings: vec![PolygonRing { points }],
-                    mode: PaintMode::Fill,
-                    winding_order: WindingOrder::NonZero,
-                },
-            },
-        ]);
+        let out = &mut self.ops;
+        ops::color(out, tint, b"rg");
+        ops::point(out, cx + r, flip(cy), b"m");
+        for arc in arcs {
+            for (x, y) in arc {
+                ops::number(out, x, 2);
+                out.push(b' ');
+                ops::number(out, flip(y), 2);
+                out.push(b' ');
+            }
+            out.extend_from_slice(b"c\n");
+        }
+        out.extend_from_slice(b"h\nf\n");
     }
 
-    /// Closes the last page and adds the footers, which need the page count.
+    /// Closes the last page and adds the footers, which need the page count; returns each
+    /// page's content stream.
     /// Every footer carries the `disclaimer`, the `stamp` (whose document, when) and the page
     /// number.
-    pub(super) fn finish(mut self, disclaimer_text: &str, stamp: &str) -> Vec<PdfPage> {
+    pub(super) fn finish(mut self, disclaimer_text: &str, stamp: &str) -> Vec<Vec<u8>> {
         self.pages.push(std::mem::take(&mut self.ops));
         let count = self.pages.len();
         let pages = std::mem::take(&mut self.pages);
@@ -520,8 +620,7 @@ impl Canvas {
                 self.text(MARGIN, y + 6.5, disclaimer, stamp);
                 let number = format!("Page {} of {count}", index + 1);
                 self.text_right(PAGE_W - MARGIN, y + 6.5, style(7.5, BOLD, INK), &number);
-                let ops = std::mem::take(&mut self.ops);
-                PdfPage::new(Mm::from(Pt(PAGE_W)), Mm::from(Pt(PAGE_H)), ops)
+                std::mem::take(&mut self.ops)
             })
             .collect()
     }

@@ -1,20 +1,23 @@
-//! The progress summary as a PDF, drawn by the server itself with printpdf's page operations: no
-//! browser, no layout engine, no external service. The content follows the printable page:
+//! The progress summary as a PDF, drawn and written by the server itself: no browser, no layout
+//! engine, no external service. The content follows the printable page:
 //! header, comment, program versions, the table of tests, the trend charts as vector graphics
 //! on the shared time axis, the flags, the symptom diary, and the disclaimer in every footer.
 //!
 //! Text is set in DejaVu Sans, embedded from a subset committed under `static/fonts/` (Latin,
 //! Greek, Cyrillic, punctuation, arrows, ≤ and ≥): the flags' summaries carry "→" and "≤", which
-//! the PDF built-in fonts cannot show. Without printpdf's `text_layout` feature nothing is
-//! subset at save time, which is why the committed file is a subset already (static/fonts/
-//! README.md says how it was made); a character outside it prints as "?".
+//! the PDF built-in fonts cannot show. Nothing is subset at save time, which is why the
+//! committed file is a subset already (static/fonts/README.md says how it was made); a
+//! character outside it prints as "?". printpdf only reads the font files, once per process.
 //!
 //! This file is the document (what the summary says, section by section, and its charts);
-//! `kit` is the drawing: pages, fonts, text, tables and shapes.
+//! `kit` is the drawing: pages, fonts, text, tables and shapes written as content streams;
+//! `document` is the file around them.
+
+use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
-use printpdf::{DateTime, PdfDocument, PdfParseErrorSeverity, PdfSaveOptions};
 
+mod document;
 mod kit;
 mod streams;
 mod table;
@@ -37,17 +40,39 @@ static BOLD_TTF: EmbeddedFont = EmbeddedFont::new(include_bytes!(
     "../../../static/fonts/DejaVuSans-Bold-subset.ttf"
 ));
 
-/// Renders the summary as an A4 PDF. Errors are the PDF library's (a font it cannot read, a
-/// document it could not write), as text for the caller to log and answer with.
+/// The two faces and the PDF objects of both, made once per process (`document::FontBlock`).
+struct Faces {
+    regular: Face,
+    bold: Face,
+    fonts: document::FontBlock,
+}
+
+fn faces() -> Result<&'static Faces, String> {
+    static FACES: OnceLock<Result<Faces, String>> = OnceLock::new();
+    FACES
+        .get_or_init(|| {
+            let regular = Face::load(&REGULAR_TTF, "F1", "HTMADR+DejaVuSans")?;
+            let bold = Face::load(&BOLD_TTF, "F2", "HTMADB+DejaVuSans-Bold")?;
+            let fonts = document::FontBlock::new(&[&regular, &bold]);
+            Ok(Faces {
+                regular,
+                bold,
+                fonts,
+            })
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// Renders the summary as an A4 PDF. The error is a font that cannot be read, as text for the
+/// caller to log and answer with.
 pub fn render_summary_pdf(data: &SummaryData) -> Result<Vec<u8>, String> {
-    let mut doc = PdfDocument::new(&format!("Progress summary — {}", data.client_name));
-    let regular = Face::load(&mut doc, REGULAR_TTF.bytes, "HTMADR+DejaVuSans")?;
-    let bold = Face::load(&mut doc, BOLD_TTF.bytes, "HTMADB+DejaVuSans-Bold")?;
+    let faces = faces()?;
     let running_head = format!(
         "Progress summary · {} · {} – {}",
         data.client_name, data.period_start, data.period_end
     );
-    let mut canvas = Canvas::new(regular, bold, running_head);
+    let mut canvas = Canvas::new(&faces.regular, &faces.bold, running_head);
 
     header(&mut canvas, data);
     comment(&mut canvas, data);
@@ -68,46 +93,19 @@ pub fn render_summary_pdf(data: &SummaryData) -> Result<Vec<u8>, String> {
         data.created_at.format("%Y-%m-%d")
     );
     let pages = canvas.finish(DISCLAIMER, &stamp);
-    let info = &mut doc.metadata.info;
-    info.author = data.practitioner_name.clone();
-    info.subject = "Progress summary (hair tissue mineral analysis)".into();
-    info.creator = "htma-tracker".into();
-    info.producer = "htma-tracker (printpdf)".into();
-    // The summary's own creation time, not the download's: the same summary, the same dates.
-    if let Ok(created) = DateTime::from_unix_timestamp(data.created_at.and_utc().timestamp()) {
-        info.creation_date = created;
-        info.modification_date = created;
-        info.metadata_date = created;
-    }
-    let mut warnings = Vec::new();
-    // printpdf's `save` is `to_lopdf_document`, `compress` and `save_to`; the compression is
-    // ours (streams.rs: the fonts' compressed once per process).
-    let options = PdfSaveOptions {
-        optimize: false,
-        ..PdfSaveOptions::default()
-    };
-    let mut document = doc
-        .with_pages(pages)
-        .to_lopdf_document(&options, &mut warnings);
-    streams::compress(&mut document, &[&REGULAR_TTF, &BOLD_TTF]);
-    let mut bytes = Vec::new();
-    document
-        .save_to(&mut bytes)
-        .map_err(|e| format!("cannot write the PDF: {e}"))?;
-    // printpdf reports what it could not write as warnings and still returns bytes; an
-    // error-level one means a broken document, which must not reach a client.
-    let errors: Vec<String> = warnings
-        .into_iter()
-        .filter(|w| w.severity == PdfParseErrorSeverity::Error)
-        .map(|w| w.msg)
-        .collect();
-    if !errors.is_empty() {
-        return Err(format!("cannot write the PDF: {}", errors.join("; ")));
-    }
-    if !bytes.starts_with(b"%PDF-") {
-        return Err("cannot write the PDF: the library produced no document".into());
-    }
-    Ok(bytes)
+    let title = format!("Progress summary — {}", data.client_name);
+    Ok(document::write(
+        &faces.fonts,
+        &pages,
+        &document::Information {
+            title: &title,
+            author: &data.practitioner_name,
+            subject: "Progress summary (hair tissue mineral analysis)",
+            creator: "htma-tracker",
+            producer: "htma-tracker",
+            created: data.created_at,
+        },
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------

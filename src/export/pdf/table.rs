@@ -281,13 +281,10 @@ fn draw(c: &mut Canvas, table: &Table) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::pdf::{BOLD_TTF, REGULAR_TTF};
 
     fn canvas() -> Canvas {
-        let mut doc = printpdf::PdfDocument::new("t");
-        let regular = Face::load(&mut doc, REGULAR_TTF.bytes, "R").unwrap();
-        let bold = Face::load(&mut doc, BOLD_TTF.bytes, "B").unwrap();
-        Canvas::new(regular, bold, String::new())
+        let faces = crate::export::pdf::faces().unwrap();
+        Canvas::new(&faces.regular, &faces.bold, String::new())
     }
 
     fn summary(values: &[&str], patterns: &str) -> SummaryData {
