@@ -28,8 +28,9 @@ pub struct HairTestRow {
     pub deleted_at: Option<NaiveDateTime>,
 }
 
+// No optional column: the flag only lets the seeder COPY these rows on PostgreSQL.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
-#[diesel(table_name = hair_test_levels)]
+#[diesel(table_name = hair_test_levels, treat_none_as_default_value = false)]
 pub struct LevelRow {
     pub hair_test_id: i64,
     /// The element's symbol (`Ca`, `Pb`, ...).
