@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod heap;
 pub mod labcsv;
 pub mod labreport;
 pub mod seed;

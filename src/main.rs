@@ -4,11 +4,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use htma_tracker::cli::{AnalyzeFormat, AuditCommand, Cli, Command, ServeArgs};
-use htma_tracker::{app, auth, db};
+use htma_tracker::{app, auth, db, heap};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
-    keep_the_heap_small();
+    heap::configure();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
@@ -45,30 +45,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// glibc's allocator, configured so that memory freed after a burst is given back (issue #15):
-/// - by default every thread that allocates gets an arena of its own (up to 8 per core), and an
-///   arena keeps what it once held: 64 sign-ins landing on 16 blocking threads kept 16 copies of
-///   argon2's 19 MiB. Two arenas, one per core of the machine we size for, bound that.
-/// - the mmap threshold normally grows to the largest block ever freed, after which blocks of
-///   that size come from the arenas and stay there. Fixing it at 128 KiB means large blocks
-///   (argon2's memory, PDF and export buffers) are mapped on demand and unmapped when freed.
-///
-/// Settings in the binary, not environment variables an operator would have to know.
-fn keep_the_heap_small() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        const ARENAS: libc::c_int = 2;
-        const LARGE_BLOCK_BYTES: libc::c_int = 128 * 1024;
-        // SAFETY: mallopt only changes allocator parameters; it is called once, before any
-        // thread but this one exists.
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, ARENAS);
-            libc::mallopt(libc::M_MMAP_THRESHOLD, LARGE_BLOCK_BYTES);
-            libc::mallopt(libc::M_TRIM_THRESHOLD, LARGE_BLOCK_BYTES);
-        }
-    }
-}
-
 trait ParseDefault {
     fn parse_default() -> Self;
 }
@@ -90,6 +66,12 @@ fn serve(database_url: &str, args: &ServeArgs) -> Result<(), String> {
     let pool =
         db::connect(&settings.database_url, settings.pool_size).map_err(|e| e.to_string())?;
     rederive(&pool)?;
+    // Migrations and a re-derivation may have held tens of megabytes, freed now but scattered
+    // through the heap where the allocator keeps them: hand those pages back before serving,
+    // and what each burst of requests leaves behind once a second after that.
+    heap::give_back_freed_memory();
+    heap::keep_giving_back(std::time::Duration::from_secs(1))
+        .map_err(|e| format!("cannot start the heap trimmer: {e}"))?;
     let listener = TcpListener::bind(&settings.bind)
         .map_err(|e| format!("cannot listen on {}: {e}", settings.bind))?;
     tracing::info!(address = %settings.bind, "htma-tracker listening on http://{}", settings.bind);
@@ -180,6 +162,10 @@ fn create_practitioner(database_url: &str, email: &str, name: &str) -> Result<()
 
 fn seed_demo(database_url: &str, args: &htma_tracker::cli::SeedDemoArgs) -> Result<(), String> {
     let pool = db::connect(database_url, 1).map_err(|e| e.to_string())?;
+    // The seeder derives every analysis with the current rules; recording that (after
+    // re-deriving what was there before) spares the first `serve` a re-derivation of the whole
+    // data set, which took seconds and left its memory behind.
+    rederive(&pool)?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     let summary = match args.clients {
         None => htma_tracker::seed::seed_demo(&mut conn),

@@ -100,9 +100,7 @@ fn to_unicode(face: &Face) -> Vec<u8> {
         }
         cmap.extend_from_slice(b"endbfchar\n");
     }
-    cmap.extend_from_slice(
-        b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n",
-    );
+    cmap.extend_from_slice(b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     cmap
 }
 
@@ -297,7 +295,7 @@ pub(super) fn write(fonts: &FontBlock, pages: &[Vec<u8>], info: &Information) ->
     ops::integer(&mut out, offsets.len() as u64 + 1);
     out.extend_from_slice(b"\n0000000000 65535 f \n");
     for offset in &offsets {
-        let _ = write!(out, "{offset:010} 00000 n \n");
+        let _ = writeln!(out, "{offset:010} 00000 n ");
     }
     out.extend_from_slice(b"trailer\n<< /Size ");
     ops::integer(&mut out, offsets.len() as u64 + 1);

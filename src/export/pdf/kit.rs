@@ -208,7 +208,7 @@ pub(super) mod ops {
         }
         out.push(b'.');
         let mut digits = decimals;
-        while fraction % 10 == 0 {
+        while fraction.is_multiple_of(10) {
             fraction /= 10;
             digits -= 1;
         }
