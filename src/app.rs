@@ -286,6 +286,7 @@ pub fn run(listener: TcpListener, pool: Pool, settings: ServerConfig) -> std::io
                 .into()
             }))
             .wrap(from_fn(kept::keep_typed_work))
+            .wrap(from_fn(error::in_signed_in_frame))
             .wrap(from_fn(headers_and_log))
             .configure(configure)
             .default_service(web::to(error::not_found))

@@ -1,4 +1,5 @@
-//! Access control, in one place. Handlers ask for a `Practitioner` or a `ScopedClient` and get
+//! Access control, in one place. Handlers ask for a `Practitioner`, a `ScopedClient` or one of
+//! its records (`ScopedHairTest`, `ScopedSummary`, `ScopedImport`, `ScopedFlag`, ...) and get
 //! either the record *as seen by the signed-in account* or an error that never reveals whether
 //! somebody else's record exists (404, like a missing one).
 
@@ -11,6 +12,11 @@ use futures_util::future::LocalBoxFuture;
 use super::session::{pool_of, resolve, SessionInfo};
 use crate::db::accounts::{Account, ROLE_PRACTITIONER};
 use crate::db::clients::{self, ClientRow};
+use crate::db::flags::{self, FlagRow};
+use crate::db::hair_tests::{self, HairTestRow};
+use crate::db::pending_imports::{self, PendingImport};
+use crate::db::summaries::{self, SummaryRow};
+use crate::db::{DbConn, DbError};
 use crate::service::{run_db, AppError};
 
 /// Any signed-in account.
@@ -84,46 +90,75 @@ impl FromRequest for Practitioner {
     }
 }
 
-/// The client named by the `{client_id}` segment of the URL, loaded scoped to the signed-in
-/// practitioner.
-pub struct ScopedClient {
-    pub practitioner: Practitioner,
-    pub client: ClientRow,
+/// A record named by a segment of the URL, looked up inside a scope the signed-in account has
+/// already reached (the practitioner, one of their clients, the portal client). Every record
+/// extractor has this one shape: the scope first (so an anonymous or wrong-role request is
+/// refused before any id is read), then the id, then one query that can only find the record
+/// inside that scope. Anything else is 404, like a record that does not exist.
+trait Within: Sized + 'static {
+    /// The extractor for the owning scope.
+    type Scope: FromRequest<Error = AppError, Future = LocalBoxFuture<'static, Result<Self::Scope, AppError>>>
+        + 'static;
+    /// What the lookup needs from the scope (the owner's ids), moved to the database thread.
+    type Key: Send + 'static;
+    type Record: Send + 'static;
+    /// The URL segment holding the record's id.
+    const SEGMENT: &'static str;
+    fn key(scope: &Self::Scope) -> Self::Key;
+    fn find(conn: &mut DbConn, key: Self::Key, id: i64) -> Result<Option<Self::Record>, DbError>;
+    fn assemble(scope: Self::Scope, record: Self::Record) -> Self;
 }
 
-impl FromRequest for ScopedClient {
-    type Error = AppError;
-    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let practitioner = Practitioner::from_request(req, payload);
-        let req = req.clone();
-        Box::pin(async move {
-            let practitioner = practitioner.await?;
-            let client_id = parse_id(req.match_info().get("client_id"))?;
-            let owner = practitioner.id();
-            let pool = pool_of(&req)?;
-            let found = run_db(&pool, move |conn| {
-                clients::find_for_practitioner(conn, owner, client_id)
-            })
-            .await?;
-            match found {
-                Some(client) => Ok(ScopedClient {
-                    practitioner,
-                    client,
-                }),
-                None => {
-                    tracing::info!(
-                        account = owner,
-                        client_id,
-                        "client not found for this practitioner"
-                    );
-                    Err(AppError::NotFound)
-                }
+fn extract_within<W: Within>(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> LocalBoxFuture<'static, Result<W, AppError>> {
+    let scope = W::Scope::from_request(req, payload);
+    let req = req.clone();
+    Box::pin(async move {
+        let scope = scope.await?;
+        let id = parse_id(req.match_info().get(W::SEGMENT))?;
+        let key = W::key(&scope);
+        let pool = pool_of(&req)?;
+        match run_db(&pool, move |conn| W::find(conn, key, id)).await? {
+            Some(record) => Ok(W::assemble(scope, record)),
+            None => {
+                tracing::info!(
+                    segment = W::SEGMENT,
+                    id,
+                    path = %req.path(),
+                    "record not found in the signed-in account's scope"
+                );
+                Err(AppError::NotFound)
             }
-        })
-    }
+        }
+    })
 }
+
+/// `FromRequest` for a `Within` record extractor.
+macro_rules! from_request_within {
+    ($($extractor:ty),+ $(,)?) => {$(
+        impl FromRequest for $extractor {
+            type Error = AppError;
+            type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+            fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+                extract_within::<Self>(req, payload)
+            }
+        }
+    )+};
+}
+
+from_request_within!(
+    ScopedClient,
+    ScopedHairTest,
+    ScopedSummary,
+    RestorableSummary,
+    SharedSummary,
+    ScopedImport,
+    PracticeImport,
+    ScopedFlag,
+);
 
 /// Ids in URLs are positive integers; anything else is simply not found.
 pub fn parse_id(segment: Option<&str>) -> Result<i64, AppError> {
@@ -133,92 +168,77 @@ pub fn parse_id(segment: Option<&str>) -> Result<i64, AppError> {
         .ok_or(AppError::NotFound)
 }
 
+/// The client named by the `{client_id}` segment of the URL, loaded scoped to the signed-in
+/// practitioner.
+pub struct ScopedClient {
+    pub practitioner: Practitioner,
+    pub client: ClientRow,
+}
+
+impl Within for ScopedClient {
+    type Scope = Practitioner;
+    type Key = i64;
+    type Record = ClientRow;
+    const SEGMENT: &'static str = "client_id";
+    fn key(practitioner: &Practitioner) -> i64 {
+        practitioner.id()
+    }
+    fn find(conn: &mut DbConn, owner: i64, id: i64) -> Result<Option<ClientRow>, DbError> {
+        clients::find_for_practitioner(conn, owner, id)
+    }
+    fn assemble(practitioner: Practitioner, client: ClientRow) -> Self {
+        ScopedClient {
+            practitioner,
+            client,
+        }
+    }
+}
+
 /// A hair test named by `{test_id}` of the client named by `{client_id}`, both scoped to the
 /// signed-in practitioner. Deleted tests are found too (their page offers restore).
 pub struct ScopedHairTest {
     pub scope: ScopedClient,
-    pub test: crate::db::hair_tests::HairTestRow,
+    pub test: HairTestRow,
 }
 
-impl FromRequest for ScopedHairTest {
-    type Error = AppError;
-    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let scope = ScopedClient::from_request(req, payload);
-        let req = req.clone();
-        Box::pin(async move {
-            let scope = scope.await?;
-            let test_id = parse_id(req.match_info().get("test_id"))?;
-            let client_id = scope.client.id;
-            let pool = pool_of(&req)?;
-            let found = run_db(&pool, move |conn| {
-                crate::db::hair_tests::find_for_client(conn, client_id, test_id)
-            })
-            .await?;
-            match found {
-                Some(test) => Ok(ScopedHairTest { scope, test }),
-                None => Err(AppError::NotFound),
-            }
-        })
+impl Within for ScopedHairTest {
+    type Scope = ScopedClient;
+    type Key = i64;
+    type Record = HairTestRow;
+    const SEGMENT: &'static str = "test_id";
+    fn key(scope: &ScopedClient) -> i64 {
+        scope.client.id
+    }
+    fn find(conn: &mut DbConn, client_id: i64, id: i64) -> Result<Option<HairTestRow>, DbError> {
+        hair_tests::find_for_client(conn, client_id, id)
+    }
+    fn assemble(scope: ScopedClient, test: HairTestRow) -> Self {
+        ScopedHairTest { scope, test }
     }
 }
 
 // summaries
 
-/// Which summaries of a client a summary extractor finds.
-#[derive(Clone, Copy)]
-enum SummaryState {
-    /// Not deleted: every document and sharing route.
-    Live,
-    /// Deleted within the restore window: only restoring finds it.
-    Restorable,
-    /// Not deleted and shared with the client: what the portal may serve.
-    Shared,
-}
-
-/// The summary named by `{summary_id}` of the client `client_id`, in the given state.
-async fn summary_of(
-    req: &HttpRequest,
-    client_id: i64,
-    state: SummaryState,
-) -> Result<crate::db::summaries::SummaryRow, AppError> {
-    use crate::db::summaries;
-    let id = parse_id(req.match_info().get("summary_id"))?;
-    let pool = pool_of(req)?;
-    let found = run_db(&pool, move |conn| match state {
-        SummaryState::Live => summaries::find_for_client(conn, client_id, id),
-        SummaryState::Shared => summaries::find_shared_for_client(conn, client_id, id),
-        SummaryState::Restorable => summaries::find_deleted_for_client(
-            conn,
-            client_id,
-            id,
-            crate::db::now() - summaries::RESTORE_WINDOW,
-        ),
-    })
-    .await?;
-    found.ok_or(AppError::NotFound)
-}
-
 /// A live (not deleted) summary named by `{summary_id}` of the client named by `{client_id}`,
 /// both scoped to the signed-in practitioner; anything else is 404.
 pub struct ScopedSummary {
     pub scope: ScopedClient,
-    pub summary: crate::db::summaries::SummaryRow,
+    pub summary: SummaryRow,
 }
 
-impl FromRequest for ScopedSummary {
-    type Error = AppError;
-    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let scope = ScopedClient::from_request(req, payload);
-        let req = req.clone();
-        Box::pin(async move {
-            let scope = scope.await?;
-            let summary = summary_of(&req, scope.client.id, SummaryState::Live).await?;
-            Ok(ScopedSummary { scope, summary })
-        })
+impl Within for ScopedSummary {
+    type Scope = ScopedClient;
+    type Key = i64;
+    type Record = SummaryRow;
+    const SEGMENT: &'static str = "summary_id";
+    fn key(scope: &ScopedClient) -> i64 {
+        scope.client.id
+    }
+    fn find(conn: &mut DbConn, client_id: i64, id: i64) -> Result<Option<SummaryRow>, DbError> {
+        summaries::find_for_client(conn, client_id, id)
+    }
+    fn assemble(scope: ScopedClient, summary: SummaryRow) -> Self {
+        ScopedSummary { scope, summary }
     }
 }
 
@@ -226,18 +246,20 @@ impl FromRequest for ScopedSummary {
 /// do with it is to restore it.
 pub struct RestorableSummary(pub ScopedSummary);
 
-impl FromRequest for RestorableSummary {
-    type Error = AppError;
-    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let scope = ScopedClient::from_request(req, payload);
-        let req = req.clone();
-        Box::pin(async move {
-            let scope = scope.await?;
-            let summary = summary_of(&req, scope.client.id, SummaryState::Restorable).await?;
-            Ok(RestorableSummary(ScopedSummary { scope, summary }))
-        })
+impl Within for RestorableSummary {
+    type Scope = ScopedClient;
+    type Key = i64;
+    type Record = SummaryRow;
+    const SEGMENT: &'static str = "summary_id";
+    fn key(scope: &ScopedClient) -> i64 {
+        scope.client.id
+    }
+    fn find(conn: &mut DbConn, client_id: i64, id: i64) -> Result<Option<SummaryRow>, DbError> {
+        let window_start = crate::db::now() - summaries::RESTORE_WINDOW;
+        summaries::find_deleted_for_client(conn, client_id, id, window_start)
+    }
+    fn assemble(scope: ScopedClient, summary: SummaryRow) -> Self {
+        RestorableSummary(ScopedSummary { scope, summary })
     }
 }
 
@@ -245,21 +267,100 @@ impl FromRequest for RestorableSummary {
 /// client; unshared, deleted or somebody else's is 404.
 pub struct SharedSummary {
     pub portal: PortalClient,
-    pub summary: crate::db::summaries::SummaryRow,
+    pub summary: SummaryRow,
 }
 
-impl FromRequest for SharedSummary {
-    type Error = AppError;
-    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+impl Within for SharedSummary {
+    type Scope = PortalClient;
+    type Key = i64;
+    type Record = SummaryRow;
+    const SEGMENT: &'static str = "summary_id";
+    fn key(portal: &PortalClient) -> i64 {
+        portal.client.id
+    }
+    fn find(conn: &mut DbConn, client_id: i64, id: i64) -> Result<Option<SummaryRow>, DbError> {
+        summaries::find_shared_for_client(conn, client_id, id)
+    }
+    fn assemble(portal: PortalClient, summary: SummaryRow) -> Self {
+        SharedSummary { portal, summary }
+    }
+}
 
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let portal = PortalClient::from_request(req, payload);
-        let req = req.clone();
-        Box::pin(async move {
-            let portal = portal.await?;
-            let summary = summary_of(&req, portal.client.id, SummaryState::Shared).await?;
-            Ok(SharedSummary { portal, summary })
-        })
+// imports and flags
+
+/// An uploaded CSV awaiting confirmation, named by `{import_id}`, that the signed-in
+/// practitioner uploaded for the client named by `{client_id}`.
+pub struct ScopedImport {
+    pub scope: ScopedClient,
+    pub pending: PendingImport,
+}
+
+impl Within for ScopedImport {
+    type Scope = ScopedClient;
+    type Key = (i64, i64);
+    type Record = PendingImport;
+    const SEGMENT: &'static str = "import_id";
+    fn key(scope: &ScopedClient) -> (i64, i64) {
+        (scope.practitioner.id(), scope.client.id)
+    }
+    fn find(
+        conn: &mut DbConn,
+        (owner, client_id): (i64, i64),
+        id: i64,
+    ) -> Result<Option<PendingImport>, DbError> {
+        pending_imports::find(conn, owner, client_id, id)
+    }
+    fn assemble(scope: ScopedClient, pending: PendingImport) -> Self {
+        ScopedImport { scope, pending }
+    }
+}
+
+/// A practice-wide upload (rows name their clients by reference code) named by `{import_id}`,
+/// uploaded by the signed-in practitioner.
+pub struct PracticeImport {
+    pub practitioner: Practitioner,
+    pub pending: PendingImport,
+}
+
+impl Within for PracticeImport {
+    type Scope = Practitioner;
+    type Key = i64;
+    type Record = PendingImport;
+    const SEGMENT: &'static str = "import_id";
+    fn key(practitioner: &Practitioner) -> i64 {
+        practitioner.id()
+    }
+    fn find(conn: &mut DbConn, owner: i64, id: i64) -> Result<Option<PendingImport>, DbError> {
+        pending_imports::find_practice_wide(conn, owner, id)
+    }
+    fn assemble(practitioner: Practitioner, pending: PendingImport) -> Self {
+        PracticeImport {
+            practitioner,
+            pending,
+        }
+    }
+}
+
+/// A flag named by `{flag_id}` of the client named by `{client_id}`, both scoped to the
+/// signed-in practitioner (acknowledged and inactive flags are found too).
+pub struct ScopedFlag {
+    pub scope: ScopedClient,
+    pub flag: FlagRow,
+}
+
+impl Within for ScopedFlag {
+    type Scope = ScopedClient;
+    type Key = i64;
+    type Record = FlagRow;
+    const SEGMENT: &'static str = "flag_id";
+    fn key(scope: &ScopedClient) -> i64 {
+        scope.client.id
+    }
+    fn find(conn: &mut DbConn, client_id: i64, id: i64) -> Result<Option<FlagRow>, DbError> {
+        flags::find_for_client(conn, client_id, id)
+    }
+    fn assemble(scope: ScopedClient, flag: FlagRow) -> Self {
+        ScopedFlag { scope, flag }
     }
 }
 

@@ -18,8 +18,8 @@ pub mod user_agent;
 pub mod invite;
 
 pub use extract::{
-    CurrentAccount, Practitioner, RestorableSummary, ScopedClient, ScopedHairTest, ScopedSummary,
-    SharedSummary,
+    CurrentAccount, PracticeImport, Practitioner, RestorableSummary, ScopedClient, ScopedFlag,
+    ScopedHairTest, ScopedImport, ScopedSummary, SharedSummary,
 };
 // portal and diary
 pub use extract::PortalClient;

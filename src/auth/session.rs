@@ -143,6 +143,14 @@ fn is_live(row: &SessionRow, account: &Account, at: NaiveDateTime, idle: Duratio
 #[derive(Clone)]
 struct Resolved(Option<Rc<SessionInfo>>);
 
+/// The session this request already resolved, without asking the database: for pages drawn
+/// when the database may be what failed.
+pub fn already_resolved(req: &HttpRequest) -> Option<Rc<SessionInfo>> {
+    req.extensions()
+        .get::<Resolved>()
+        .and_then(|resolved| resolved.0.clone())
+}
+
 /// The signed-in session of this request, if any; looked up once per request and remembered in
 /// the request's extensions, so several extractors cost one query.
 pub async fn resolve(req: &HttpRequest) -> Result<Option<Rc<SessionInfo>>, AppError> {

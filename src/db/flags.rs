@@ -178,6 +178,20 @@ pub fn active_for_client(conn: &mut DbConn, client_id: i64) -> Result<Vec<FlagRo
         .load(conn)?)
 }
 
+/// The client's flag with this id, in any state (the acknowledge route finds it first).
+pub fn find_for_client(
+    conn: &mut DbConn,
+    client_id: i64,
+    flag_id: i64,
+) -> Result<Option<FlagRow>, DbError> {
+    Ok(flags::table
+        .filter(flags::id.eq(flag_id))
+        .filter(flags::client_id.eq(client_id))
+        .select(FlagRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 pub fn acknowledge(
     conn: &mut DbConn,
     client_id: i64,

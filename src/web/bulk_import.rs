@@ -18,8 +18,7 @@ use super::imports::{
 use super::view::render_page;
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
-use crate::auth::extract::parse_id;
-use crate::auth::Practitioner;
+use crate::auth::{PracticeImport, Practitioner};
 use crate::db::clients::{self, ClientRow};
 use crate::db::pending_imports::{self, PendingImport};
 use crate::db::reference_sets::reference_set_for_practitioner;
@@ -170,27 +169,14 @@ impl PreviewPage {
     }
 }
 
-async fn pending_of(
-    req: &HttpRequest,
-    pool: &Pool,
-    practitioner: &Practitioner,
-) -> AppResult<PendingImport> {
-    let id = parse_id(req.match_info().get("import_id"))?;
-    let owner = practitioner.id();
-    run_db(pool, move |conn| {
-        pending_imports::find_practice_wide(conn, owner, id)
-    })
-    .await?
-    .ok_or(AppError::NotFound)
-}
-
 pub async fn preview(
-    req: HttpRequest,
     pool: web::Data<Pool>,
-    practitioner: Practitioner,
+    PracticeImport {
+        practitioner,
+        pending,
+    }: PracticeImport,
     query: web::Query<PreviewQuery>,
 ) -> AppResult<HttpResponse> {
-    let pending = pending_of(&req, &pool, &practitioner).await?;
     let owner = practitioner.id();
     let (import_id, file_name) = (pending.id, pending.file_name.clone());
     let (resolved, reference) = run_db(&pool, move |conn| {
@@ -248,10 +234,12 @@ pub async fn preview(
 pub async fn confirm(
     req: HttpRequest,
     pool: web::Data<Pool>,
-    practitioner: Practitioner,
+    PracticeImport {
+        practitioner,
+        pending,
+    }: PracticeImport,
     _form: CsrfForm<EmptyForm>,
 ) -> AppResult<HttpResponse> {
-    let pending = pending_of(&req, &pool, &practitioner).await?;
     let (owner, addr) = (practitioner.id(), remote_addr(&req));
     let imported = run_db(&pool, move |conn| {
         let Ok(rows) = resolve_rows(conn, owner, &pending)? else {

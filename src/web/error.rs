@@ -1,20 +1,70 @@
 //! The application's error type (`service::error`) mapped to HTTP: here and nowhere else.
 
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, StatusCode};
+use actix_web::middleware::Next;
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
 
 use crate::db::DbError;
-
 use crate::service::AppError;
+use crate::web::Layout;
 
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
-    layout: crate::web::Layout,
+    layout: Layout,
     status: u16,
     title: &'a str,
     message: &'a str,
+}
+
+/// What an error page says, kept on its response: `ResponseError` has no request to find the
+/// session with, so `in_signed_in_frame` draws the page again for a signed-in request.
+#[derive(Clone)]
+struct ErrorText {
+    status: StatusCode,
+    title: &'static str,
+    message: String,
+}
+
+impl ErrorText {
+    fn render(&self, layout: Layout) -> String {
+        ErrorPage {
+            layout,
+            status: self.status.as_u16(),
+            title: self.title,
+            message: &self.message,
+        }
+        .render()
+        .unwrap_or_else(|_| format!("{} {}", self.status.as_u16(), self.title))
+    }
+}
+
+/// Error pages of a signed-in request keep the signed-in frame (navigation, the account, the
+/// session's end), as every other page of theirs does. A server error never asks the database
+/// again for the session (it may be what failed): only a session this request already resolved
+/// is used then.
+pub async fn in_signed_in_frame<B: MessageBody>(
+    req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B, String>>, actix_web::Error> {
+    let request = req.request().clone();
+    let res = next.call(req).await?;
+    let Some(text) = res.response().extensions().get::<ErrorText>().cloned() else {
+        return Ok(res.map_into_left_body());
+    };
+    let session = if text.status.is_server_error() {
+        crate::auth::session::already_resolved(&request)
+    } else {
+        crate::auth::session::resolve(&request).await.ok().flatten()
+    };
+    if session.is_none() {
+        return Ok(res.map_into_left_body());
+    }
+    let body = text.render(Layout::for_session(session));
+    Ok(res.map_body(|_, _| EitherBody::right(body)))
 }
 
 /// Not the user's doing, and nothing was saved: the file became read-only or the disk is full.
@@ -86,17 +136,16 @@ impl ResponseError for AppError {
             tracing::warn!("rejected a state-changing request without a valid CSRF token");
         }
         let (title, message) = self.title_and_message();
-        let body = ErrorPage {
-            layout: crate::web::Layout::default(),
-            status: status.as_u16(),
+        let text = ErrorText {
+            status,
             title,
-            message: &message,
-        }
-        .render()
-        .unwrap_or_else(|_| format!("{} {title}", status.as_u16()));
-        HttpResponse::build(status)
+            message,
+        };
+        let mut response = HttpResponse::build(status)
             .content_type("text/html; charset=utf-8")
-            .body(body)
+            .body(text.render(Layout::default()));
+        response.extensions_mut().insert(text);
+        response
     }
 }
 

@@ -12,8 +12,7 @@ use serde::Deserialize;
 use super::forms::{page_number, redirect};
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::{self, CsrfForm};
-use crate::auth::extract::parse_id;
-use crate::auth::ScopedClient;
+use crate::auth::{ScopedClient, ScopedImport};
 use crate::db::clients::ClientRow;
 use crate::db::hair_tests::HairTestFields;
 use crate::db::mapping::sex_of;
@@ -308,27 +307,11 @@ fn takes(query: Option<&str>) -> bool {
     query == Some("1")
 }
 
-async fn load_pending(
-    req: &HttpRequest,
-    pool: &Pool,
-    scoped: &ScopedClient,
-) -> AppResult<PendingImport> {
-    let id = parse_id(req.match_info().get("import_id"))?;
-    let (owner, client_id) = (scoped.practitioner.id(), scoped.client.id);
-    run_db(pool, move |conn| {
-        pending_imports::find(conn, owner, client_id, id)
-    })
-    .await?
-    .ok_or(AppError::NotFound)
-}
-
 pub async fn preview(
-    req: HttpRequest,
     pool: web::Data<Pool>,
-    scoped: ScopedClient,
+    ScopedImport { scope: scoped, pending }: ScopedImport,
     query: web::Query<PreviewQuery>,
 ) -> AppResult<HttpResponse> {
-    let pending = load_pending(&req, &pool, &scoped).await?;
     let practitioner_id = scoped.practitioner.id();
     // The preview shows what confirming will store: the analysis with the practitioner's set.
     let reference = run_db(&pool, move |conn| {
@@ -448,10 +431,9 @@ pub struct ConfirmForm {
 pub async fn confirm(
     req: HttpRequest,
     pool: web::Data<Pool>,
-    scoped: ScopedClient,
+    ScopedImport { scope: scoped, pending }: ScopedImport,
     CsrfForm(form): CsrfForm<ConfirmForm>,
 ) -> AppResult<HttpResponse> {
-    let pending = load_pending(&req, &pool, &scoped).await?;
     let take = takes(Some(form.take_rows.as_str()));
     let checked = checked_rows(&pending, &scoped.client, take).map_err(AppError::BadRequest)?;
     let taken_from = match (take, checked.other_refs.is_empty()) {

@@ -10,14 +10,14 @@ use serde::Deserialize;
 use super::forms::{looks_like_email, EmptyForm};
 use super::forms::{redirect, FieldErrors};
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
-use crate::auth::csrf::{token_for_page, CsrfForm};
+use crate::auth::csrf::CsrfForm;
 use crate::auth::invite::{self, AcceptOutcome, Acceptance};
 use crate::auth::session::{resolve, session_cookie};
 use crate::auth::{password, ScopedClient};
 use crate::db::clients::ClientRow;
 use crate::db::invitations::InvitationState;
 use crate::db::Pool;
-use crate::web::view::render_page;
+use crate::web::view::{render_anonymous_page, render_page};
 
 /// Times shown to the practitioner are UTC, said so: the server has no idea of their zone.
 pub(crate) fn utc_label(at: chrono::NaiveDateTime) -> String {
@@ -95,7 +95,9 @@ struct GonePage {
     message: &'static str,
 }
 
-fn gone(state: Option<InvitationState>) -> AppResult<HttpResponse> {
+/// The page of a link that cannot be used, in the signed-in frame when the visitor is signed in
+/// (a practitioner trying a link, a client opening an old one).
+async fn gone(req: &HttpRequest, state: Option<InvitationState>) -> AppResult<HttpResponse> {
     let (status, title, message) = match state {
         Some(InvitationState::Accepted) => (
             StatusCode::GONE,
@@ -121,7 +123,7 @@ fn gone(state: Option<InvitationState>) -> AppResult<HttpResponse> {
     render_page(
         status,
         &GonePage {
-            layout: Layout::default(),
+            layout: Layout::for_visitor(req).await,
             status: status.as_u16(),
             title,
             message,
@@ -162,10 +164,10 @@ async fn accept_page(
     let lookup_token = token.clone();
     let view = run_db(pool, move |conn| invite::lookup(conn, &lookup_token)).await?;
     let Some(view) = view else {
-        return gone(None);
+        return gone(req, None).await;
     };
     if view.state != InvitationState::Open {
-        return gone(Some(view.state));
+        return gone(req, Some(view.state)).await;
     }
     // Passwords are never echoed back into a page.
     if let Some(form) = form.as_mut() {
@@ -182,25 +184,16 @@ async fn accept_page(
         ..AcceptForm::default()
     });
     let signed_in_as = resolve(req).await?.map(|s| s.account.display_name.clone());
-    let (csrf, cookie) = token_for_page(req).await?;
-    let mut response = render_page(
-        status,
-        &AcceptPage {
-            layout: Layout::anonymous(csrf),
-            token,
-            client_name: view.client.full_name,
-            reset: view.account.is_some(),
-            signed_in_as,
-            form,
-            errors,
-        },
-    )?;
-    if let Some(cookie) = cookie {
-        response
-            .add_cookie(&cookie)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-    }
-    Ok(response)
+    render_anonymous_page(req, status, |layout| AcceptPage {
+        layout,
+        token,
+        client_name: view.client.full_name,
+        reset: view.account.is_some(),
+        signed_in_as,
+        form,
+        errors,
+    })
+    .await
 }
 
 /// GET /invite/{token}
@@ -274,8 +267,8 @@ pub async fn accept(
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             Ok(response)
         }
-        AcceptOutcome::Gone(state) => gone(Some(state)),
-        AcceptOutcome::Missing => gone(None),
+        AcceptOutcome::Gone(state) => gone(&req, Some(state)).await,
+        AcceptOutcome::Missing => gone(&req, None).await,
         AcceptOutcome::EmailTaken => {
             let mut errors = FieldErrors::default();
             errors.add(

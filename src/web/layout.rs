@@ -1,3 +1,8 @@
+use std::rc::Rc;
+
+use actix_web::HttpRequest;
+
+use crate::auth::session::{resolve, SessionInfo};
 use crate::auth::{CurrentAccount, Practitioner};
 
 /// What the shared layout needs on every page: who is signed in and the token for the
@@ -37,5 +42,21 @@ impl Layout {
 
     pub fn for_practitioner(practitioner: &Practitioner, section: &'static str) -> Self {
         Self::for_account(&practitioner.0, section)
+    }
+
+    /// The frame of a page anyone may reach (an error, a used invitation link): the signed-in
+    /// navigation and session line when the request has a live session, else the anonymous
+    /// frame (which has no form, so no token).
+    pub fn for_session(session: Option<Rc<SessionInfo>>) -> Self {
+        match session {
+            Some(session) => Self::for_account(&CurrentAccount(session), ""),
+            None => Layout::default(),
+        }
+    }
+
+    /// `for_session` with the request's session, looked up if no extractor has yet. A session
+    /// that cannot be looked up gives the anonymous frame: the page itself still tells its news.
+    pub async fn for_visitor(req: &HttpRequest) -> Self {
+        Self::for_session(resolve(req).await.ok().flatten())
     }
 }

@@ -11,9 +11,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::forms::{redirect, safe_next, url_encode};
-use super::view::render_page;
+use super::view::{add_cookie, render_anonymous_page, render_page};
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
-use crate::auth::csrf::{token_for_page, CsrfForm};
+use crate::auth::csrf::CsrfForm;
 use crate::auth::second_factor::{self, Against, CodeAttempt, OwnerCheck, OwnerProof};
 use crate::auth::session::is_secure;
 use crate::auth::{device, login, totp, CurrentAccount};
@@ -49,12 +49,6 @@ fn pending_removal(req: &HttpRequest) -> Cookie<'static> {
     cookie
 }
 
-fn add_cookie(response: &mut HttpResponse, cookie: &Cookie<'static>) -> AppResult<()> {
-    response
-        .add_cookie(cookie)
-        .map_err(|e| AppError::Internal(e.to_string()))
-}
-
 /// The answer to a right password on an account with a second factor: the pending sign-in's
 /// cookie and the way to the code step (then on to `next`).
 pub fn to_code_step(req: &HttpRequest, pending: &str, next: &str) -> AppResult<HttpResponse> {
@@ -83,19 +77,12 @@ async fn code_step_page(
     next: String,
     message: Option<String>,
 ) -> AppResult<HttpResponse> {
-    let (csrf, cookie) = token_for_page(req).await?;
-    let mut response = render_page(
-        status,
-        &CodeStepPage {
-            layout: Layout::anonymous(csrf),
-            next,
-            message,
-        },
-    )?;
-    if let Some(cookie) = cookie {
-        add_cookie(&mut response, &cookie)?;
-    }
-    Ok(response)
+    render_anonymous_page(req, status, |layout| CodeStepPage {
+        layout,
+        next,
+        message,
+    })
+    .await
 }
 
 /// GET /login/second-factor: the code prompt, for a browser with a pending sign-in.

@@ -5,9 +5,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::forms::{redirect, safe_next, EmptyForm, FieldErrors, Lines};
-use super::view::render_page;
+use super::view::render_anonymous_page;
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
-use crate::auth::csrf::{token_for_page, CsrfForm};
+use crate::auth::csrf::CsrfForm;
 use crate::auth::login::validate_new_account;
 use crate::auth::login::{self, LoginOutcome};
 use crate::auth::session::{self, resolve};
@@ -40,23 +40,14 @@ async fn login_page(
     next: String,
     message: Option<String>,
 ) -> AppResult<HttpResponse> {
-    let (csrf, cookie) = token_for_page(req).await?;
-    let mut response = render_page(
-        status,
-        &LoginPage {
-            layout: Layout::anonymous(csrf),
-            email,
-            next,
-            message,
-            notice: crate::web::kept::sign_in_notice(req),
-        },
-    )?;
-    if let Some(cookie) = cookie {
-        response
-            .add_cookie(&cookie)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-    }
-    Ok(response)
+    render_anonymous_page(req, status, |layout| LoginPage {
+        layout,
+        email,
+        next,
+        message,
+        notice: crate::web::kept::sign_in_notice(req),
+    })
+    .await
 }
 
 pub async fn show_login(
@@ -247,21 +238,12 @@ async fn setup_page(
     // Passwords are never echoed back into a page.
     form.password.clear();
     form.password_confirm.clear();
-    let (csrf, cookie) = token_for_page(req).await?;
-    let mut response = render_page(
-        status,
-        &SetupPage {
-            layout: Layout::anonymous(csrf),
-            form,
-            errors,
-        },
-    )?;
-    if let Some(cookie) = cookie {
-        response
-            .add_cookie(&cookie)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-    }
-    Ok(response)
+    render_anonymous_page(req, status, |layout| SetupPage {
+        layout,
+        form,
+        errors,
+    })
+    .await
 }
 
 /// The setup page exists only while there is no practitioner at all.

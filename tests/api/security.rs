@@ -6,13 +6,17 @@ use htma_tracker::app::{Access, ROUTES};
 use crate::helpers::{spawn_app, TestApp};
 
 /// The records a route's path can name. A summary route is given a summary in the state it
-/// acts on: restoring needs a deleted one, every other route a live one.
+/// acts on: restoring needs a deleted one, every other route a live one. An import route is
+/// given an upload of its kind: practice-wide under `/import`, the client's under the client.
 #[derive(Clone, Copy)]
 struct Ids {
     client: i64,
     test: i64,
     summary: i64,
     deleted_summary: i64,
+    flag: i64,
+    client_import: i64,
+    practice_import: i64,
 }
 
 impl Ids {
@@ -23,6 +27,17 @@ impl Ids {
             test: id,
             summary: id,
             deleted_summary: id,
+            flag: id,
+            client_import: id,
+            practice_import: id,
+        }
+    }
+
+    /// The same client with every record under it replaced by `id`.
+    fn records_replaced(self, id: i64) -> Ids {
+        Ids {
+            client: self.client,
+            ..Ids::all(id)
         }
     }
 }
@@ -33,10 +48,17 @@ fn concrete(path: &str, ids: Ids) -> String {
     } else {
         ids.summary
     };
-    // Other segments (`{flag_id}`, `{import_id}`, …) stay as they are: not an id, so not found.
+    let import = if path.starts_with("/import/") {
+        ids.practice_import
+    } else {
+        ids.client_import
+    };
+    // Other segments (`{version_id}`, `{set_id}`, …) stay as they are: not an id, so not found.
     path.replace("{client_id}", &ids.client.to_string())
         .replace("{test_id}", &ids.test.to_string())
         .replace("{summary_id}", &summary.to_string())
+        .replace("{flag_id}", &ids.flag.to_string())
+        .replace("{import_id}", &import.to_string())
 }
 
 /// A live summary and a deleted one of the client, made by its signed-in practitioner.
@@ -62,12 +84,76 @@ async fn summaries_of(app: &TestApp, client: i64) -> (i64, i64) {
     (ids[0], ids[1])
 }
 
+/// A record of every kind a route can name, made for the client by its signed-in practitioner:
+/// two tests (the second raises a flag), a live and a deleted summary, and an upload awaiting
+/// confirmation for the client and one for the practice.
+async fn records_of(app: &TestApp, client: i64) -> Ids {
+    let test = app.create_test(client, A_TEST).await;
+    app.create_test(client, A_LATER_TEST).await;
+    let flag = {
+        use diesel::prelude::*;
+        use htma_tracker::db::schema::flags;
+        let mut conn = app.pool.get().unwrap();
+        flags::table
+            .filter(flags::client_id.eq(client))
+            .select(flags::id)
+            .first::<i64>(&mut conn)
+            .expect("the second test raises a flag")
+    };
+    let (summary, deleted_summary) = summaries_of(app, client).await;
+    let csv = "sample_date,Ca,Mg,Na,K\n2024-03-01,150,15,10,4\n";
+    let upload = app.upload_csv(client, "lab.csv", csv, "mg%").await;
+    assert_eq!(upload.status, StatusCode::SEE_OTHER, "{}", upload.body);
+    let client_import = upload.location().rsplit('/').next().unwrap().parse().unwrap();
+    let upload = app
+        .upload_csv_to("/import", "practice.csv", csv, "mg%")
+        .await;
+    assert_eq!(upload.status, StatusCode::SEE_OTHER, "{}", upload.body);
+    let practice_import = upload.location().rsplit('/').next().unwrap().parse().unwrap();
+    Ids {
+        client,
+        test,
+        summary,
+        deleted_summary,
+        flag,
+        client_import,
+        practice_import,
+    }
+}
+
+/// Both uploads of `records_of` are still waiting for confirmation (their previews open).
+async fn assert_uploads_waiting(app: &TestApp, ids: Ids) {
+    for preview in [
+        format!("/clients/{}/import/{}", ids.client, ids.client_import),
+        format!("/import/{}", ids.practice_import),
+    ] {
+        // The practice-wide rows name no reference code, so that preview shows row errors.
+        let waiting = app.get(&preview).await;
+        assert!(
+            waiting.status == StatusCode::OK
+                || waiting.status == StatusCode::UNPROCESSABLE_ENTITY,
+            "{preview}: {}",
+            waiting.status
+        );
+        assert!(waiting.body.contains("lab.csv") || waiting.body.contains("practice.csv"));
+    }
+}
+
 const A_TEST: &[(&str, &str)] = &[
     ("sample_date", "2025-03-01"),
     ("Ca", "160"),
     ("Mg", "18"),
     ("Na", "8"),
     ("K", "2"),
+];
+
+/// Follows `A_TEST` with changes large enough to raise flags.
+const A_LATER_TEST: &[(&str, &str)] = &[
+    ("sample_date", "2025-07-01"),
+    ("Ca", "70"),
+    ("Mg", "9"),
+    ("Na", "20"),
+    ("K", "9"),
 ];
 
 async fn call(
@@ -110,6 +196,62 @@ async fn every_response_carries_the_security_headers() {
     );
 }
 
+/// Whether a page is drawn in the signed-in frame: the account's navigation, its sign-out form
+/// and the line saying when the session ends.
+fn in_signed_in_frame(reply: &crate::helpers::Reply, navigation: &str) -> bool {
+    reply.body.contains(&format!("href=\"{navigation}\""))
+        && reply.body.contains("action=\"/logout\"")
+        && reply.body.contains("id=\"session-end\"")
+}
+
+#[actix_web::test]
+async fn error_pages_keep_the_signed_in_frame() {
+    let app = spawn_app().await;
+    let missing = htma_tracker::db::new_id();
+    let anonymous = app.get("/no-such-page").await;
+    assert_eq!(anonymous.status, StatusCode::NOT_FOUND);
+    assert!(anonymous.body.contains("Not found"));
+    assert!(!anonymous.body.contains("action=\"/logout\""), "no account, no frame");
+    assert!(!anonymous.body.contains("id=\"session-end\""));
+
+    let setup =
+        crate::portal::portal_setup(&app, "pat@example.com", "Client A", "a@example.com").await;
+    // A client: an unknown page, and a record the portal does not have.
+    for path in [
+        "/no-such-page".to_string(),
+        format!("/portal/summaries/{missing}/pdf"),
+    ] {
+        let reply = app.get(&path).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(reply.body.contains("Not found"), "{path}");
+        assert!(in_signed_in_frame(&reply, "/portal/history"), "{path}: {}", reply.body);
+    }
+    // A practitioner: an unknown page, a client that is not theirs, a record missing under
+    // their own client, and an invitation link a newer one replaced.
+    app.set_cookies(setup.practitioner);
+    let client = setup.client_id;
+    for path in [
+        "/no-such-page".to_string(),
+        format!("/clients/{missing}"),
+        format!("/clients/{client}/tests/{missing}"),
+    ] {
+        let reply = app.get(&path).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(reply.body.contains("Not found"), "{path}");
+        assert!(in_signed_in_frame(&reply, "/audit"), "{path}: {}", reply.body);
+    }
+    let first = crate::portal::invitation_token(&app, client).await;
+    crate::portal::invitation_token(&app, client).await;
+    let replaced = app.get(&format!("/invite/{first}")).await;
+    assert_eq!(replaced.status, StatusCode::GONE);
+    assert!(replaced.body.contains("withdrew"));
+    assert!(in_signed_in_frame(&replaced, "/audit"), "{}", replaced.body);
+    app.forget_cookies();
+    let replaced = app.get(&format!("/invite/{first}")).await;
+    assert_eq!(replaced.status, StatusCode::GONE);
+    assert!(!replaced.body.contains("action=\"/logout\""));
+}
+
 #[actix_web::test]
 async fn anonymous_requests_to_protected_routes_go_to_sign_in() {
     let app = spawn_app().await;
@@ -142,8 +284,7 @@ async fn another_practitioners_client_is_not_found_on_every_client_url() {
     let app = spawn_app().await;
     app.signed_in_practitioner("alice@example.com").await;
     let alices_client = app.create_client("Alice's Client").await;
-    let alices_test = app.create_test(alices_client, A_TEST).await;
-    let (alices_summary, alices_deleted) = summaries_of(&app, alices_client).await;
+    let alices = records_of(&app, alices_client).await;
     let alice_cookies = app.cookies();
     app.forget_cookies();
     app.signed_in_practitioner("bob@example.com").await;
@@ -155,24 +296,13 @@ async fn another_practitioners_client_is_not_found_on_every_client_url() {
         .collect();
     assert!(routes.len() >= 5);
     for route in routes {
-        let alices = Ids {
-            client: alices_client,
-            test: alices_test,
-            summary: alices_summary,
-            deleted_summary: alices_deleted,
-        };
         for ids in [
             alices,
             Ids {
                 client: missing,
                 ..alices
             },
-            Ids {
-                test: missing,
-                summary: missing,
-                deleted_summary: missing,
-                ..alices
-            },
+            alices.records_replaced(missing),
         ] {
             let path = concrete(route.path, ids);
             let reply = call(&app, route.method, &path, Some(&token)).await;
@@ -185,11 +315,37 @@ async fn another_practitioners_client_is_not_found_on_every_client_url() {
             assert!(!reply.body.contains("Alice's Client"));
         }
     }
-    // And nothing was changed: Alice still sees her client, not archived.
+    // A practitioner's own routes that name a record (the practice-wide upload) find only the
+    // signed-in practitioner's: Alice's is 404 to Bob, like a missing one.
+    let naming_a_record: Vec<_> = ROUTES
+        .iter()
+        .filter(|r| r.access == Access::Practitioner && r.path.contains("{import_id}"))
+        .collect();
+    assert_eq!(naming_a_record.len(), 2);
+    for route in naming_a_record {
+        for ids in [alices, Ids::all(missing)] {
+            let path = concrete(route.path, ids);
+            let reply = call(&app, route.method, &path, Some(&token)).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::NOT_FOUND,
+                "{} {path}",
+                route.method
+            );
+            assert!(!reply.body.contains("practice.csv"), "{path}");
+        }
+    }
+    // And nothing was changed: Alice still sees her client, not archived, its flag open and
+    // both uploads still waiting.
     app.set_cookies(alice_cookies);
     let page = app.get(&format!("/clients/{alices_client}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("This client is archived"));
+    assert!(page.body.contains(&format!(
+        "/clients/{alices_client}/flags/{}/acknowledge",
+        alices.flag
+    )));
+    assert_uploads_waiting(&app, alices).await;
 }
 
 #[actix_web::test]
@@ -197,14 +353,7 @@ async fn a_client_account_gets_404_from_every_practitioner_route() {
     let app = spawn_app().await;
     let practitioner = app.signed_in_practitioner("pat@example.com").await;
     let client_id = app.create_client("Portal Person").await;
-    let test_id = app.create_test(client_id, A_TEST).await;
-    let (summary, deleted_summary) = summaries_of(&app, client_id).await;
-    let ids = Ids {
-        client: client_id,
-        test: test_id,
-        summary,
-        deleted_summary,
-    };
+    let ids = records_of(&app, client_id).await;
     app.forget_cookies();
     {
         let mut conn = app.pool.get().unwrap();
@@ -269,14 +418,8 @@ async fn state_changing_posts_without_a_valid_token_are_403_and_change_nothing()
     let app = spawn_app().await;
     app.signed_in_practitioner("pat@example.com").await;
     let id = app.create_client("Keep Me").await;
-    let test_id = app.create_test(id, A_TEST).await;
-    let (summary, deleted_summary) = summaries_of(&app, id).await;
-    let ids = Ids {
-        client: id,
-        test: test_id,
-        summary,
-        deleted_summary,
-    };
+    let ids = records_of(&app, id).await;
+    let (summary, deleted_summary) = (ids.summary, ids.deleted_summary);
     let token = app.get("/clients").await.csrf_token();
     for route in ROUTES
         .iter()
@@ -321,6 +464,12 @@ async fn state_changing_posts_without_a_valid_token_are_403_and_change_nothing()
         .await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND, "still deleted");
     assert!(!page.body.contains("This client is archived"));
+    // The flag is still open and neither upload was imported.
+    assert!(page.body.contains(&format!(
+        "/clients/{id}/flags/{}/acknowledge",
+        ids.flag
+    )));
+    assert_uploads_waiting(&app, ids).await;
     assert_eq!(
         app.get("/clients").await.status,
         StatusCode::OK,

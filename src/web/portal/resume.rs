@@ -20,7 +20,7 @@ use serde::Deserialize;
 use super::day::{self, Attempt, Shown};
 use super::form::RawEntry;
 use super::Notice;
-use crate::auth::csrf::{token_for_page, CsrfForm};
+use crate::auth::csrf::CsrfForm;
 use crate::auth::login::{self, LoginOutcome};
 use crate::auth::session::{is_secure, resolve, SessionInfo};
 use crate::auth::tokens::{constant_time_eq, new_token, sha256_hex, well_formed};
@@ -30,19 +30,13 @@ use crate::db::{sessions, Pool};
 use crate::web::forms::redirect;
 use crate::web::kept::store::{self, same_origin, KeptForm};
 use crate::web::sessions::{sign_in, signed_in_cookies};
-use crate::web::view::render_page;
+use crate::web::view::{add_cookie, render_anonymous_page};
 use crate::web::{run_db, AppError, AppResult, Layout};
 
 /// Where a kept diary entry posts; it marks the kept form as the portal's entry.
 pub(crate) const ENTRY_ACTION: &str = "/portal/diary";
 /// A kept form larger than this is not a diary entry.
 const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
-
-fn add_cookie(response: &mut HttpResponse, cookie: &Cookie<'static>) -> AppResult<()> {
-    response
-        .add_cookie(cookie)
-        .map_err(|e| AppError::Internal(e.to_string()))
-}
 
 /// The diary entry this browser keeps, when it may be shown to `account_id` (an entry proven
 /// to be another account's never is).
@@ -147,19 +141,12 @@ async fn resume_page(
     message: Option<String>,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
-    let (csrf, cookie) = token_for_page(req).await?;
-    let mut response = render_page(
-        status,
-        &ResumePage {
-            layout: Layout::anonymous(csrf),
-            email,
-            message,
-        },
-    )?;
-    if let Some(cookie) = cookie {
-        add_cookie(&mut response, &cookie)?;
-    }
-    Ok(response)
+    render_anonymous_page(req, status, |layout| ResumePage {
+        layout,
+        email,
+        message,
+    })
+    .await
 }
 
 /// GET /portal/resume: what was kept, and a sign-in form that saves it.

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::forms::{redirect, Lines};
 use super::{remote_addr, run_db, AppError, AppResult};
 use crate::auth::csrf::CsrfForm;
-use crate::auth::ScopedClient;
+use crate::auth::ScopedFlag;
 use crate::db::clients::ClientRow;
 use crate::db::flags::{self, FlagRow};
 use crate::db::hair_tests::{self, HairTestRow};
@@ -544,10 +544,10 @@ fn after_acknowledging(client_id: i64, back: &str, next: &str) -> String {
 pub async fn acknowledge_flag(
     req: HttpRequest,
     pool: web::Data<Pool>,
-    scoped: ScopedClient,
+    ScopedFlag { scope: scoped, flag }: ScopedFlag,
     CsrfForm(form): CsrfForm<AcknowledgeForm>,
 ) -> AppResult<HttpResponse> {
-    let flag_id = crate::auth::extract::parse_id(req.match_info().get("flag_id"))?;
+    let flag_id = flag.id;
     if let Some(problem) = crate::text::control_character_problem(&form.note, Lines::Multi) {
         return Err(AppError::Unprocessable(format!(
             "The note was not saved. {problem} Go back to change it."
