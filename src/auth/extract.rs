@@ -10,7 +10,7 @@ use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 
 use super::session::{pool_of, resolve, SessionInfo};
-use crate::db::accounts::{Account, ROLE_PRACTITIONER};
+use crate::db::accounts::{Account, Role};
 use crate::db::clients::{self, ClientRow};
 use crate::db::flags::{self, FlagRow};
 use crate::db::hair_tests::{self, HairTestRow};
@@ -80,7 +80,7 @@ impl FromRequest for Practitioner {
         let path = req.path().to_string();
         Box::pin(async move {
             let current = current.await?;
-            if current.account().role == ROLE_PRACTITIONER {
+            if current.account().role == Role::Practitioner {
                 Ok(Practitioner(current))
             } else {
                 tracing::warn!(account = current.account().id, %path, "client account refused a practitioner URL");
@@ -394,8 +394,8 @@ impl PortalClient {
     /// read its body before deciding, cannot use the extractor).
     pub async fn for_account(req: &HttpRequest, current: CurrentAccount) -> Result<Self, AppError> {
         let account = current.account();
-        let client_id = match (account.role.as_str(), account.client_id) {
-            (crate::db::accounts::ROLE_CLIENT, Some(id)) => id,
+        let client_id = match (account.role, account.client_id) {
+            (Role::Client, Some(id)) => id,
             _ => {
                 tracing::warn!(account = account.id, path = %req.path(), "non-client account refused a portal URL");
                 return Err(AppError::NotFound);

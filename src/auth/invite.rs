@@ -5,7 +5,7 @@
 //! instance can serve any step, and each step is one transaction with its audit events.
 
 use super::{login::normalize_email, session, tokens};
-use crate::db::accounts::{self, Account, NewAccount, ROLE_CLIENT};
+use crate::db::accounts::{self, Account, NewAccount, Role};
 use crate::db::clients::ClientRow;
 use crate::db::invitations::{self, InvitationRow, InvitationState, LIFETIME};
 use crate::db::{client_accounts, client_portal, new_id, now, sessions, DbConn, DbError};
@@ -193,7 +193,7 @@ pub fn accept(conn: &mut DbConn, answer: &Acceptance) -> Result<AcceptOutcome, D
                         conn,
                         &NewAccount {
                             id,
-                            role: ROLE_CLIENT,
+                            role: Role::Client,
                             email: &email,
                             display_name: view.client.full_name.trim(),
                             password_hash: answer.password_hash,

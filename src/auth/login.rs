@@ -27,7 +27,7 @@ pub enum LoginOutcome {
     SignedIn {
         token: String,
         account_id: i64,
-        role: String,
+        role: accounts::Role,
         /// A new device cookie for this browser, when it had no valid one for this account.
         new_device: Option<String>,
     },
@@ -202,7 +202,7 @@ pub fn attempt(conn: &mut DbConn, credentials: &Credentials) -> Result<LoginOutc
         Ok(LoginOutcome::SignedIn {
             token,
             account_id: account.id,
-            role: account.role.clone(),
+            role: account.role,
             new_device,
         })
     })
@@ -275,7 +275,7 @@ fn insert_practitioner(
         conn,
         &accounts::NewAccount {
             id,
-            role: accounts::ROLE_PRACTITIONER,
+            role: accounts::Role::Practitioner,
             email: &normalize_email(email),
             display_name: display_name.trim(),
             password_hash,

@@ -266,12 +266,12 @@ pub fn pool_of(req: &HttpRequest) -> Result<Pool, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::accounts::ROLE_PRACTITIONER;
+    use crate::db::accounts::Role;
 
     fn account() -> Account {
         Account {
             id: 1,
-            role: ROLE_PRACTITIONER.into(),
+            role: Role::Practitioner,
             email: "a@b.c".into(),
             display_name: "A".into(),
             password_hash: String::new(),

@@ -4,14 +4,13 @@ use diesel::prelude::*;
 use super::schema::accounts;
 use super::{DbConn, DbError};
 
-pub const ROLE_PRACTITIONER: &str = "practitioner";
-pub const ROLE_CLIENT: &str = "client";
+pub use super::column_types::Role;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = accounts)]
 pub struct Account {
     pub id: i64,
-    pub role: String,
+    pub role: Role,
     pub email: String,
     pub display_name: String,
     pub password_hash: String,
@@ -24,7 +23,7 @@ pub struct Account {
 #[diesel(table_name = accounts)]
 pub struct NewAccount<'a> {
     pub id: i64,
-    pub role: &'a str,
+    pub role: Role,
     pub email: &'a str,
     pub display_name: &'a str,
     pub password_hash: &'a str,
@@ -57,7 +56,7 @@ pub fn find(conn: &mut DbConn, id: i64) -> Result<Option<Account>, DbError> {
 
 pub fn count_practitioners(conn: &mut DbConn) -> Result<i64, DbError> {
     Ok(accounts::table
-        .filter(accounts::role.eq(ROLE_PRACTITIONER))
+        .filter(accounts::role.eq(Role::Practitioner))
         .count()
         .get_result(conn)?)
 }

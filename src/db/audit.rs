@@ -265,13 +265,13 @@ fn owner_of(
     let Some(account_id) = account_id else {
         return Ok(None);
     };
-    let account: Option<(String, Option<i64>)> = accounts::table
+    let account: Option<(super::accounts::Role, Option<i64>)> = accounts::table
         .find(account_id)
         .select((accounts::role, accounts::client_id))
         .first(conn)
         .optional()?;
     match account {
-        Some((role, _)) if role == super::accounts::ROLE_PRACTITIONER => Ok(Some(account_id)),
+        Some((role, _)) if role == super::accounts::Role::Practitioner => Ok(Some(account_id)),
         Some((_, Some(client_id))) => Ok(clients::table
             .find(client_id)
             .select(clients::practitioner_id)
@@ -291,7 +291,7 @@ fn scope_of(conn: &mut DbConn, entry: &AuditEntry) -> Result<Scope, DbError> {
         // A client account acting on its own record (sign-in, settings).
         (None, Some(account)) => accounts::table
             .find(account)
-            .filter(accounts::role.eq(super::accounts::ROLE_CLIENT))
+            .filter(accounts::role.eq(super::accounts::Role::Client))
             .select(accounts::client_id)
             .first::<Option<i64>>(conn)
             .optional()?

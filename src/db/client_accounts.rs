@@ -2,14 +2,14 @@
 
 use diesel::prelude::*;
 
-use super::accounts::{Account, ROLE_CLIENT};
+use super::accounts::{Account, Role};
 use super::schema::accounts;
 use super::{DbConn, DbError};
 
 pub fn find_for_client(conn: &mut DbConn, client_id: i64) -> Result<Option<Account>, DbError> {
     Ok(accounts::table
         .filter(accounts::client_id.eq(client_id))
-        .filter(accounts::role.eq(ROLE_CLIENT))
+        .filter(accounts::role.eq(Role::Client))
         .select(Account::as_select())
         .first(conn)
         .optional()?)

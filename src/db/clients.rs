@@ -2,6 +2,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::clients;
+use crate::domain::sex::Sex;
 use super::{DbConn, DbError};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -13,7 +14,8 @@ pub struct ClientRow {
     pub search_key: String,
     pub reference_code: Option<String>,
     pub date_of_birth: Option<NaiveDate>,
-    pub sex: Option<String>,
+    /// `Sex::Unrecorded` is stored as NULL (`db::column_types`).
+    pub sex: Sex,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub notes: String,
@@ -30,7 +32,7 @@ pub struct ClientFields {
     pub search_key: String,
     pub reference_code: Option<String>,
     pub date_of_birth: Option<NaiveDate>,
-    pub sex: Option<String>,
+    pub sex: Sex,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub notes: String,
@@ -111,14 +113,13 @@ pub fn analysis_facts_for_practitioner(
 }
 
 /// A client's id, recorded sex and date of birth: what the analysis reads about them.
-pub type AnalysisFacts = (i64, Option<String>, Option<NaiveDate>);
+pub type AnalysisFacts = (i64, Sex, Option<NaiveDate>);
 
-/// What the analysis reads about the client: the recorded sex (`None` when not recorded) and
-/// the date of birth (OX-11).
+/// What the analysis reads about the client: the recorded sex and the date of birth (OX-11).
 pub fn analysis_facts_of_client(
     conn: &mut DbConn,
     client_id: i64,
-) -> Result<(Option<String>, Option<NaiveDate>), DbError> {
+) -> Result<(Sex, Option<NaiveDate>), DbError> {
     Ok(clients::table
         .find(client_id)
         .select((clients::sex, clients::date_of_birth))

@@ -18,11 +18,6 @@ pub fn reference_set() -> ReferenceSet {
     ReferenceSet::eck_wilson()
 }
 
-pub fn sex_of(code: Option<&str>) -> Sex {
-    code.and_then(|c| Sex::parse(c).ok())
-        .unwrap_or(Sex::Unrecorded)
-}
-
 /// Levels of one test. A stored row that no longer parses (an element removed from the panel,
 /// a value edited by hand into something invalid) is skipped rather than failing the page.
 pub fn levels_from_rows<'a>(

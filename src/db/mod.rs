@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod adherence;
 pub mod audit;
 pub mod clients;
+pub mod column_types;
 pub mod dashboard_cache;
 pub mod engine;
 pub mod flags;

@@ -31,6 +31,24 @@ impl Sex {
         }
     }
 
+    /// As a page shows it on its own: `Female`, `Male`, `Not recorded`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Sex::Female => "Female",
+            Sex::Male => "Male",
+            Sex::Unrecorded => "Not recorded",
+        }
+    }
+
+    /// In words, for sentences: `female`, `male`, `not recorded`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Sex::Female => "female",
+            Sex::Male => "male",
+            Sex::Unrecorded => "not recorded",
+        }
+    }
+
     /// `F`, `M`, or `None` when unrecorded (the `sex` of the analyze JSON output).
     pub fn code(self) -> Option<&'static str> {
         match self {

@@ -11,6 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
+use crate::domain::sex::Sex;
 use crate::service::exports::ClientExport;
 
 use super::ExportError;
@@ -142,10 +143,10 @@ fn patient(export: &ClientExport, id: String) -> Entry {
         .collect();
     put_array(&mut resource, "telecom", telecom);
     // Sex as recorded by the practitioner; not recorded → no gender at all (not "unknown").
-    match client.sex.as_deref() {
-        Some("F") => resource.insert("gender".into(), json!("female")),
-        Some("M") => resource.insert("gender".into(), json!("male")),
-        _ => None,
+    match client.sex {
+        Sex::Female => resource.insert("gender".into(), json!("female")),
+        Sex::Male => resource.insert("gender".into(), json!("male")),
+        Sex::Unrecorded => None,
     };
     if let Some(born) = client.date_of_birth {
         resource.insert("birthDate".into(), json!(date(born)));

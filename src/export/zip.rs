@@ -59,7 +59,7 @@ fn clients_index(exports: &[ClientExport]) -> Result<Vec<u8>, ExportError> {
             spreadsheet_safe(&c.full_name),
             text(&c.reference_code),
             c.date_of_birth.map(|d| d.to_string()).unwrap_or_default(),
-            c.sex.clone().unwrap_or_default(),
+            c.sex.code().unwrap_or_default().to_string(),
             text(&c.email),
             text(&c.phone),
             spreadsheet_safe(&c.notes),

@@ -13,8 +13,8 @@ use super::rows::{
     NewDiarySymptom, NewHairTest, NewPortalAccount, NewProgramVersion, NewSummary, NewSupplement,
     Review,
 };
-use crate::db::accounts::ROLE_CLIENT;
-use crate::db::mapping::{analyze_sample, level_rows, sex_of};
+use crate::db::accounts::Role;
+use crate::db::mapping::{analyze_sample, level_rows};
 use crate::db::DbError;
 use crate::domain::analysis::HairSample;
 use crate::domain::diary::vocabulary::custom_key;
@@ -91,7 +91,7 @@ fn add_client(
         search_key: search_key(client.name, client.code, client.email),
         reference_code: Some(client.code.into()),
         date_of_birth: NaiveDate::from_ymd_opt(y, m, d),
-        sex: client.sex.map(str::to_string),
+        sex: client.sex,
         email: client.email.map(str::to_string),
         phone: client.phone.map(str::to_string),
         notes: client.notes.into(),
@@ -105,7 +105,7 @@ fn add_client(
         if let Some(email) = client.email {
             block.accounts.push(NewPortalAccount {
                 id: ids.take(),
-                role: ROLE_CLIENT,
+                role: Role::Client,
                 email: email.into(),
                 display_name: client.name.into(),
                 password_hash: portal_hash.into(),
@@ -123,7 +123,7 @@ fn add_client(
         let entered = at(sample_date + Duration::days(10), 10, 30);
         let levels = levels_of(test, rng)?;
         let analysis = analyze_sample(&HairSample {
-            sex: sex_of(client.sex),
+            sex: client.sex,
             washed: test.washed,
             levels: levels.clone(),
             ..HairSample::default()
@@ -562,7 +562,7 @@ mod tests {
                         .filter(|l| l.hair_test_id == t.id)
                         .collect();
                     let sample = HairSample {
-                        sex: sex_of(client.sex.as_deref()),
+                        sex: client.sex,
                         washed: t.washed,
                         levels: crate::db::mapping::levels_from_rows(rows),
                         lab: t.lab.clone(),

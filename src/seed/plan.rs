@@ -11,6 +11,7 @@ use crate::domain::diary::vocabulary::DEFAULT_SYMPTOMS;
 use crate::domain::element::Element;
 use crate::domain::level::MineralLevel;
 use crate::domain::reference::ReferenceSet;
+use crate::domain::sex::Sex;
 
 /// Tests are due every 3–4 months (HTMA.md CMP-4 suggests 3).
 pub const TEST_INTERVAL_DAYS: (i64, i64) = (90, 120);
@@ -24,7 +25,7 @@ pub struct PlannedClient {
     pub full_name: String,
     pub reference_code: String,
     pub date_of_birth: NaiveDate,
-    pub sex: Option<&'static str>,
+    pub sex: Sex,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub notes: String,
@@ -409,9 +410,9 @@ pub fn plan_client(seed: u64, index: u32, today: NaiveDate, years: u32) -> Plann
     let last = rng.pick(LAST_NAMES).copied().unwrap_or("Doe");
     let reference_code = format!("S-{:05}", index + 1);
     let sex = match rng.unit() {
-        u if u < 0.65 => Some("F"),
-        u if u < 0.97 => Some("M"),
-        _ => None,
+        u if u < 0.65 => Sex::Female,
+        u if u < 0.97 => Sex::Male,
+        _ => Sex::Unrecorded,
     };
     let date_of_birth = NaiveDate::from_ymd_opt(rng.range(1950, 2004) as i32, 1, 1)
         .unwrap_or(NaiveDate::MIN)
@@ -459,7 +460,6 @@ mod tests {
     use super::*;
     use crate::domain::analysis::{analyze, HairSample};
     use crate::domain::oxidation::OxidationType;
-    use crate::domain::sex::Sex;
     use std::collections::BTreeSet;
 
     fn today() -> NaiveDate {
@@ -530,11 +530,7 @@ mod tests {
         let (mut changed, mut stayed) = (0, 0);
         for index in 0..200 {
             let client = plan_client(11, index, today(), 3);
-            let sex = match client.sex {
-                Some("F") => Sex::Female,
-                Some("M") => Sex::Male,
-                _ => Sex::Unrecorded,
-            };
+            let sex = client.sex;
             let kinds: Vec<OxidationType> = client
                 .tests
                 .iter()

@@ -47,7 +47,7 @@ pub(super) struct NewClient {
     pub search_key: String,
     pub reference_code: Option<String>,
     pub date_of_birth: Option<NaiveDate>,
-    pub sex: Option<String>,
+    pub sex: crate::domain::sex::Sex,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub notes: String,
@@ -62,7 +62,7 @@ pub(super) struct NewClient {
 #[diesel(table_name = accounts, treat_none_as_default_value = false)]
 pub(super) struct NewPortalAccount {
     pub id: i64,
-    pub role: &'static str,
+    pub role: crate::db::accounts::Role,
     pub email: String,
     pub display_name: String,
     pub password_hash: String,

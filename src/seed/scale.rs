@@ -18,7 +18,7 @@ use super::rows::{
     self, at, search_key, Block, IdBlock, NewClient, NewDiaryEntry, NewDiarySymptom, NewHairTest,
     NewPortalAccount, NewProgramVersion, NewSupplement, Review,
 };
-use crate::db::mapping::{analyze_sample, level_rows, sex_of};
+use crate::db::mapping::{analyze_sample, level_rows};
 use crate::db::schema::{self, clients};
 use crate::db::{audit, DbConn, DbError};
 use crate::domain::analysis::HairSample;
@@ -105,7 +105,7 @@ fn add_client(
         ),
         reference_code: Some(client.reference_code.clone()),
         date_of_birth: Some(client.date_of_birth),
-        sex: client.sex.map(str::to_string),
+        sex: client.sex,
         email: client.email.clone(),
         phone: client.phone.clone(),
         notes: client.notes.clone(),
@@ -118,7 +118,7 @@ fn add_client(
     if client.index < PORTAL_ACCOUNTS {
         block.accounts.push(NewPortalAccount {
             id: ids.take(),
-            role: crate::db::accounts::ROLE_CLIENT,
+            role: crate::db::accounts::Role::Client,
             email: portal_email(client.index),
             display_name: client.full_name.clone(),
             password_hash: portal_hash.to_string(),
@@ -130,7 +130,7 @@ fn add_client(
     for (position, test) in client.tests.iter().enumerate() {
         let test_id = ids.take();
         let sample = HairSample {
-            sex: sex_of(client.sex),
+            sex: client.sex,
             washed: false,
             levels: test.levels.clone(),
             ..HairSample::default()

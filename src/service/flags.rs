@@ -54,7 +54,7 @@ pub fn rederive(
 /// Loads the client's history with their practitioner's set and re-derives from it.
 pub fn rederive_for_client(conn: &mut DbConn, client_id: i64) -> Result<(), DbError> {
     let (sex, born) = crate::db::clients::analysis_facts_of_client(conn, client_id)?;
-    let history = AnalyzedHistory::load(conn, client_id, ClientFacts::new(sex.as_deref(), born))?;
+    let history = AnalyzedHistory::load(conn, client_id, ClientFacts::new(sex, born))?;
     rederive(conn, client_id, &history)
 }
 
@@ -65,7 +65,7 @@ pub fn rederive_with(
     reference: crate::domain::reference::ReferenceSet,
 ) -> Result<(), DbError> {
     let (sex, born) = crate::db::clients::analysis_facts_of_client(conn, client_id)?;
-    let facts = ClientFacts::new(sex.as_deref(), born);
+    let facts = ClientFacts::new(sex, born);
     let history = AnalyzedHistory::load_with(conn, client_id, facts, reference)?;
     rederive(conn, client_id, &history)
 }

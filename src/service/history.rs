@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 
 use crate::db::clients::ClientRow;
 use crate::db::hair_tests::{self, HairTestRow, LevelRow};
-use crate::db::mapping::{levels_from_rows, sex_of};
+use crate::db::mapping::levels_from_rows;
 use crate::db::reference_sets::reference_set_for_client;
 use crate::db::{DbConn, DbError};
 use crate::domain::analysis::{analyze, Analysis, HairSample};
@@ -30,16 +30,12 @@ pub struct ClientFacts {
 }
 
 impl ClientFacts {
-    /// `sex` as stored (`F`, `M` or none).
-    pub fn new(sex: Option<&str>, date_of_birth: Option<NaiveDate>) -> ClientFacts {
-        ClientFacts {
-            sex: sex_of(sex),
-            date_of_birth,
-        }
+    pub fn new(sex: Sex, date_of_birth: Option<NaiveDate>) -> ClientFacts {
+        ClientFacts { sex, date_of_birth }
     }
 
     pub fn of(client: &ClientRow) -> ClientFacts {
-        ClientFacts::new(client.sex.as_deref(), client.date_of_birth)
+        ClientFacts::new(client.sex, client.date_of_birth)
     }
 }
 

@@ -54,7 +54,7 @@ pub fn reanalyze_practitioner(
     let mut changed: HashMap<SummaryKey, Vec<i64>> = HashMap::new();
     for (client_id, sex, born) in &clients {
         let live = live_by_client.remove(client_id).unwrap_or_default();
-        let facts = ClientFacts::new(sex.as_deref(), *born);
+        let facts = ClientFacts::new(*sex, *born);
         let mut history = AnalyzedHistory::of_rows(live, &levels_by_test, facts, reference.clone());
         for test in &mut history.tests {
             // The rows go on to the flag re-derivation, which copies the latest test's summary

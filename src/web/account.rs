@@ -16,7 +16,7 @@ use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::second_factor::{check_reauth, Reauth};
 use crate::auth::{login, password, user_agent, CurrentAccount};
-use crate::db::accounts::ROLE_PRACTITIONER;
+use crate::db::accounts::Role;
 use crate::db::{now, second_factors, sessions, DbError, Pool};
 use crate::service::commands::accounts::{self as commands, EmailChange};
 use crate::service::commands::Actor;
@@ -51,7 +51,7 @@ struct AccountPage {
 }
 
 fn layout_for(current: &CurrentAccount) -> Layout {
-    let section = if current.account().role == ROLE_PRACTITIONER {
+    let section = if current.account().role == Role::Practitioner {
         "settings"
     } else {
         "portal-settings"
@@ -112,7 +112,7 @@ async fn page(
         &AccountPage {
             layout: layout_for(current),
             email: current.account().email.clone(),
-            is_practitioner: current.account().role == ROLE_PRACTITIONER,
+            is_practitioner: current.account().role == Role::Practitioner,
             second_factor_on: loaded.second_factor_on,
             sessions: loaded.sessions,
             new_email,

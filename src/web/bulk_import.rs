@@ -204,7 +204,7 @@ pub async fn preview(
         .map(|(row, client)| BulkRow {
             view: row_view(
                 row,
-                client.as_ref().and_then(|c| c.sex.as_deref()),
+                client.as_ref().map(|c| c.sex).unwrap_or_default(),
                 &reference,
             ),
             client: client.as_ref().map(|c| (c.id, c.full_name.clone())),
@@ -251,7 +251,7 @@ pub async fn confirm(
             let (Ok(test), Some(client)) = (row.result, client) else {
                 return Ok(None);
             };
-            inputs.push((client.id, client.sex.clone(), test_input(test, &pending)));
+            inputs.push((client.id, client.sex, test_input(test, &pending)));
         }
         hair_test_commands::import_pending(
             conn,

@@ -15,6 +15,7 @@ use crate::db::clients::{
     self, ArchiveFilter, ChangeOutcome, ClientChange, ClientFields, ClientRow, ClientSearch,
 };
 use crate::db::{new_id, Pool};
+use crate::domain::sex::Sex;
 use crate::service::commands::clients as client_commands;
 use crate::service::commands::Actor;
 
@@ -175,7 +176,7 @@ impl ClientForm {
             full_name: row.full_name.clone(),
             reference_code: row.reference_code.clone().unwrap_or_default(),
             date_of_birth: row.date_of_birth.map(|d| d.to_string()).unwrap_or_default(),
-            sex: row.sex.clone().unwrap_or_default(),
+            sex: row.sex.code().unwrap_or_default().to_string(),
             email: row.email.clone().unwrap_or_default(),
             phone: row.phone.clone().unwrap_or_default(),
             notes: row.notes.clone(),
@@ -224,12 +225,13 @@ impl ClientForm {
                 None
             }
         };
-        let sex = match self.sex.trim() {
-            "" => None,
-            "F" | "M" => Some(self.sex.trim().to_string()),
+        // The select's values are the codes (`F`, `M`, blank), nothing looser.
+        let sex_code = self.sex.trim();
+        let sex = match Sex::parse(sex_code) {
+            Ok(sex) if sex.code().unwrap_or_default() == sex_code => sex,
             _ => {
                 errors.add("sex", "Choose female, male or not recorded.");
-                None
+                Sex::Unrecorded
             }
         };
         let email = optional_text(&self.email);

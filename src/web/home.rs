@@ -100,7 +100,7 @@ pub async fn dashboard(
     pool: web::Data<Pool>,
     query: web::Query<DashboardQuery>,
 ) -> AppResult<HttpResponse> {
-    if current.account().role != crate::db::accounts::ROLE_PRACTITIONER {
+    if current.account().role != crate::db::accounts::Role::Practitioner {
         return Ok(super::forms::redirect("/portal"));
     }
     let practitioner = Practitioner(current);

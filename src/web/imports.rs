@@ -15,11 +15,11 @@ use crate::auth::csrf::{self, CsrfForm};
 use crate::auth::{ScopedClient, ScopedImport};
 use crate::db::clients::ClientRow;
 use crate::db::hair_tests::HairTestFields;
-use crate::db::mapping::sex_of;
 use crate::db::pending_imports::{self, PendingImport};
 use crate::db::reference_sets::reference_set_for_practitioner;
 use crate::db::{new_id, now, Pool};
 use crate::domain::reference::ReferenceSet;
+use crate::domain::sex::Sex;
 use crate::domain::units::Unit;
 use crate::labcsv::{parse_lab_csv, LabRow, ParsedTest};
 use crate::service::commands::hair_tests::{self as hair_test_commands, Actor, TestInput};
@@ -318,7 +318,7 @@ pub async fn preview(
         reference_set_for_practitioner(conn, practitioner_id)
     })
     .await?;
-    let sex = scoped.client.sex.clone();
+    let sex = scoped.client.sex;
     let take = takes(query.take.as_deref());
     let (header_error, checked) = match checked_rows(&pending, &scoped.client, take) {
         Ok(checked) => (None, checked),
@@ -335,7 +335,7 @@ pub async fn preview(
     let rows: Vec<RowView> = window
         .select(rows, |r| r.result.is_err())
         .iter()
-        .map(|r| row_view(r, sex.as_deref(), &reference))
+        .map(|r| row_view(r, sex, &reference))
         .collect();
     let status = if header_error.is_some() || bad_rows > 0 {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -361,7 +361,7 @@ pub async fn preview(
     )
 }
 
-pub(crate) fn row_view(row: &LabRow, sex: Option<&str>, reference: &ReferenceSet) -> RowView {
+pub(crate) fn row_view(row: &LabRow, sex: Sex, reference: &ReferenceSet) -> RowView {
     match &row.result {
         Ok(test) => {
             let analysis = analyze_unsaved(&sample_for(test, sex), reference);
@@ -414,10 +414,10 @@ pub(crate) fn row_view(row: &LabRow, sex: Option<&str>, reference: &ReferenceSet
 /// for `analyze` on files without clients.
 pub(crate) fn sample_for(
     test: &ParsedTest,
-    client_sex: Option<&str>,
+    client_sex: Sex,
 ) -> crate::domain::analysis::HairSample {
     let mut sample = test.hair_sample();
-    sample.sex = sex_of(client_sex);
+    sample.sex = client_sex;
     sample
 }
 
@@ -464,7 +464,7 @@ pub async fn confirm(
                 input.fields.notes
             );
         }
-        inputs.push((scoped.client.id, scoped.client.sex.clone(), input));
+        inputs.push((scoped.client.id, scoped.client.sex, input));
     }
     let (account_id, addr, client_id, import_id) = (
         scoped.practitioner.id(),

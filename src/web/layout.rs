@@ -32,7 +32,7 @@ impl Layout {
         let account = current.account();
         Layout {
             user_name: Some(account.display_name.clone()),
-            is_practitioner: account.role == crate::db::accounts::ROLE_PRACTITIONER,
+            is_practitioner: account.role == crate::db::accounts::Role::Practitioner,
             csrf_token: current.csrf_token().to_string(),
             section,
             session_seconds: Some(current.0.seconds_left()),

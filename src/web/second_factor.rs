@@ -17,7 +17,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::second_factor::{self, Against, CodeAttempt, OwnerCheck, OwnerProof};
 use crate::auth::session::is_secure;
 use crate::auth::{device, login, totp, CurrentAccount};
-use crate::db::accounts::ROLE_PRACTITIONER;
+use crate::db::accounts::Role;
 use crate::db::{second_factors, Pool};
 use crate::service::commands::hair_tests::Actor;
 use crate::service::commands::second_factor::{self as commands, Used};
@@ -135,7 +135,7 @@ pub async fn code_step(
             new_device,
             ..
         } => {
-            let default_target = if role == ROLE_PRACTITIONER { "/" } else { "/portal" };
+            let default_target = if role == Role::Practitioner { "/" } else { "/portal" };
             let target = if form.next.is_empty() { default_target } else { safe_next(&form.next) };
             let mut response = redirect(target);
             super::sessions::signed_in_cookies(&req, &mut response, &token, new_device.as_deref())?;
@@ -197,7 +197,7 @@ struct AccountPage {
 }
 
 fn layout_for(current: &CurrentAccount) -> Layout {
-    let section = if current.account().role == ROLE_PRACTITIONER {
+    let section = if current.account().role == Role::Practitioner {
         "settings"
     } else {
         "portal-settings"

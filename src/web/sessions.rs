@@ -57,7 +57,7 @@ pub async fn show_login(
 ) -> AppResult<HttpResponse> {
     if let Some(session) = resolve(&req).await? {
         // A client's start page is the portal ("/" is a practitioner URL).
-        if query.next.is_empty() && session.account.role != accounts::ROLE_PRACTITIONER {
+        if query.next.is_empty() && session.account.role != accounts::Role::Practitioner {
             return Ok(redirect("/portal"));
         }
         return Ok(redirect(safe_next(&query.next)));
@@ -109,7 +109,7 @@ pub async fn submit_login(
             new_device,
             ..
         } => {
-            let default_target = if role == accounts::ROLE_PRACTITIONER { "/" } else { "/portal" };
+            let default_target = if role == accounts::Role::Practitioner { "/" } else { "/portal" };
             let target = if form.next.is_empty() { default_target } else { safe_next(&form.next) };
             let mut response = redirect(target);
             signed_in_cookies(&req, &mut response, &token, new_device.as_deref())?;

@@ -173,7 +173,7 @@ async fn browser_practitioner_reads_and_annotates_the_diary() {
             search_key: "tom becker".into(),
             reference_code: None,
             date_of_birth: None,
-            sex: Some("M".into()),
+            sex: htma_tracker::domain::sex::Sex::Male,
             email: None,
             phone: None,
             notes: String::new(),

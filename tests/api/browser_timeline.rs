@@ -36,7 +36,7 @@ async fn browser_enter_a_test_and_read_the_timeline() {
             search_key: "maria jensen".into(),
             reference_code: Some("MJ-001".into()),
             date_of_birth: None,
-            sex: Some("F".into()),
+            sex: htma_tracker::domain::sex::Sex::Female,
             email: None,
             phone: None,
             notes: "Night leg cramps.".into(),

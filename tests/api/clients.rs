@@ -145,7 +145,7 @@ async fn list_is_searchable_and_paginated() {
                 full_name: name,
                 reference_code: Some(format!("REF{i:02}")),
                 date_of_birth: None,
-                sex: None,
+                sex: htma_tracker::domain::sex::Sex::Unrecorded,
                 email: None,
                 phone: None,
                 notes: String::new(),

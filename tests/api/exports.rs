@@ -773,7 +773,7 @@ fn seed_practitioner(conn: &mut DbConn) -> i64 {
         conn,
         &db::accounts::NewAccount {
             id,
-            role: db::accounts::ROLE_PRACTITIONER,
+            role: db::accounts::Role::Practitioner,
             email: "backup@example.com",
             display_name: "Backup",
             password_hash: "not a real hash",
@@ -793,7 +793,7 @@ fn write_client(conn: &mut DbConn, practitioner: i64, id: i64) -> Result<(), db:
             search_key: format!("client {id}"),
             reference_code: None,
             date_of_birth: None,
-            sex: None,
+            sex: htma_tracker::domain::sex::Sex::Unrecorded,
             email: None,
             phone: None,
             notes: String::new(),

@@ -167,7 +167,8 @@ proptest! {
             prop_assert!(name > 0 && name <= 200);
             prop_assert!(fields.reference_code.is_none_or(|c| c.chars().count() <= 50));
             prop_assert!(fields.date_of_birth.is_none_or(|d| d <= today()));
-            prop_assert!(fields.sex.is_none_or(|s| s == "F" || s == "M"));
+            // The sex stored is exactly the code chosen (`F`, `M`, or blank for not recorded).
+            prop_assert_eq!(fields.sex.code().unwrap_or_default(), form.sex.trim());
             prop_assert!(fields.notes.chars().count() <= 20_000);
         }
     }

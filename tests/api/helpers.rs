@@ -332,7 +332,7 @@ impl TestApp {
             search_key: full_name.to_lowercase(),
             reference_code: None,
             date_of_birth: None,
-            sex: Some("F".into()),
+            sex: htma_tracker::domain::sex::Sex::Female,
             email: Some(email.into()),
             phone: None,
             notes: String::new(),

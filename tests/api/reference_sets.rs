@@ -510,13 +510,13 @@ fn reanalysing_a_large_practice_takes_seconds() {
     write_tx(&mut conn, |conn| {
         for c in 0..client_count {
             let client_id = new_id();
-            let sex = ["F", "M"].get(c % 3).map(|s| s.to_string());
+            let sex = [Sex::Female, Sex::Male, Sex::Unrecorded][c % 3];
             let fields = clients::ClientFields {
                 full_name: format!("Client {c}"),
                 search_key: format!("client {c}"),
                 reference_code: None,
                 date_of_birth: None,
-                sex: sex.clone(),
+                sex,
                 email: None,
                 phone: None,
                 notes: String::new(),
@@ -534,7 +534,7 @@ fn reanalysing_a_large_practice_takes_seconds() {
                     }
                 }
                 let sample = HairSample {
-                    sex: if sex.as_deref() == Some("M") {
+                    sex: if sex == Sex::Male {
                         Sex::Male
                     } else {
                         Sex::Female

@@ -362,7 +362,7 @@ async fn a_client_account_gets_404_from_every_practitioner_route() {
             &mut conn,
             &htma_tracker::db::accounts::NewAccount {
                 id: htma_tracker::db::new_id(),
-                role: htma_tracker::db::accounts::ROLE_CLIENT,
+                role: htma_tracker::db::accounts::Role::Client,
                 email: "client@example.com",
                 display_name: "Portal Person",
                 password_hash: &hash,

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use chrono::Duration;
 
 use crate::db::hair_tests::{self, HairTestFields};
-use crate::db::mapping::{level_rows, sex_of, summary_of};
+use crate::db::mapping::{level_rows, summary_of};
+use crate::domain::sex::Sex;
 use crate::db::reference_sets::reference_set_for_saving;
 use crate::db::{now, DbConn, DbError};
 use crate::domain::element::Element;
@@ -41,7 +42,7 @@ pub fn apply(
     conn: &mut DbConn,
     actor: &Actor,
     client_id: i64,
-    client_sex: Option<&str>,
+    client_sex: Sex,
     test_id: i64,
     change: TestChange,
 ) -> Result<bool, DbError> {
@@ -55,7 +56,7 @@ fn apply_in(
     conn: &mut DbConn,
     trail: &mut Trail,
     client_id: i64,
-    client_sex: Option<&str>,
+    client_sex: Sex,
     test_id: i64,
     change: TestChange,
 ) -> Result<bool, DbError> {
@@ -134,7 +135,7 @@ pub fn create_from_report(
     conn: &mut DbConn,
     actor: &Actor,
     client_id: i64,
-    client_sex: Option<&str>,
+    client_sex: Sex,
     test_id: i64,
     input: &TestInput,
     report_file_id: i64,
@@ -194,11 +195,11 @@ pub fn purge_expired(conn: &mut DbConn) -> Result<usize, DbError> {
 
 fn summary_for(
     input: &TestInput,
-    client_sex: Option<&str>,
+    client_sex: Sex,
     reference: &ReferenceSet,
 ) -> hair_tests::AnalysisSummary {
     let sample = crate::domain::analysis::HairSample {
-        sex: sex_of(client_sex),
+        sex: client_sex,
         washed: input.fields.washed,
         levels: input.levels.clone(),
         lab: input.fields.lab.clone(),
@@ -213,7 +214,7 @@ fn summary_for(
 pub fn import_all(
     conn: &mut DbConn,
     actor: &Actor,
-    tests: &[(i64, Option<String>, TestInput)],
+    tests: &[(i64, Sex, TestInput)],
 ) -> Result<usize, DbError> {
     audited(conn, actor, |conn, trail| import_in_tx(conn, trail, tests))
 }
@@ -224,7 +225,7 @@ pub fn import_pending(
     conn: &mut DbConn,
     actor: &Actor,
     pending_id: i64,
-    tests: &[(i64, Option<String>, TestInput)],
+    tests: &[(i64, Sex, TestInput)],
 ) -> Result<Option<usize>, DbError> {
     audited(conn, actor, |conn, trail| {
         if crate::db::pending_imports::delete(conn, pending_id)? == 0 {
@@ -237,7 +238,7 @@ pub fn import_pending(
 fn import_in_tx(
     conn: &mut DbConn,
     trail: &mut Trail,
-    tests: &[(i64, Option<String>, TestInput)],
+    tests: &[(i64, Sex, TestInput)],
 ) -> Result<usize, DbError> {
     let at = now();
     let mut clients_touched = std::collections::BTreeSet::new();
@@ -251,7 +252,7 @@ fn import_in_tx(
                 e.insert(reference_set_for_saving(conn, *client_id)?)
             }
         };
-        let summary = summary_for(input, client_sex.as_deref(), reference);
+        let summary = summary_for(input, *client_sex, reference);
         hair_tests::insert(
             conn,
             id,

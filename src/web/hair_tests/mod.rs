@@ -66,7 +66,7 @@ impl FormPage {
             .then(|| {
                 ReviewView::from_form(
                     &form,
-                    client.sex.as_deref(),
+                    client.sex,
                     &reference,
                     Utc::now().date_naive(),
                 )
@@ -163,7 +163,7 @@ async fn save(
         }
     };
     let (account_id, addr) = (scoped.practitioner.id(), remote_addr(req));
-    let (client_id, sex) = (scoped.client.id, scoped.client.sex.clone());
+    let (client_id, sex) = (scoped.client.id, scoped.client.sex);
     let id = test_id.unwrap_or_else(new_id);
     // A form read from a lab report carries its PDF (kept pending) to attach to the new test.
     let report_file = form
@@ -181,7 +181,7 @@ async fn save(
                 conn,
                 &actor,
                 client_id,
-                sex.as_deref(),
+                sex,
                 id,
                 &input,
                 file_id,
@@ -193,7 +193,7 @@ async fn save(
         } else {
             TestChange::Create(&input)
         };
-        hair_test_commands::apply(conn, &actor, client_id, sex.as_deref(), id, change)
+        hair_test_commands::apply(conn, &actor, client_id, sex, id, change)
     })
     .await?;
     if !saved {
@@ -275,7 +275,7 @@ async fn change_deleted(
     let (account_id, addr) = (scoped.scope.practitioner.id(), remote_addr(req));
     let (client_id, sex, test_id) = (
         scoped.scope.client.id,
-        scoped.scope.client.sex.clone(),
+        scoped.scope.client.sex,
         scoped.test.id,
     );
     let done = run_db(pool, move |conn| {
@@ -286,7 +286,7 @@ async fn change_deleted(
                 remote_addr: &addr,
             },
             client_id,
-            sex.as_deref(),
+            sex,
             test_id,
             change(),
         )

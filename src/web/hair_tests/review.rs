@@ -10,6 +10,7 @@ use super::form::{parse_printed_ratios, HairTestForm, LABS};
 use crate::db::clients::ClientRow;
 use crate::domain::analysis::{check_printed_ratios, HairSample};
 use crate::domain::reference::ReferenceSet;
+use crate::domain::sex::Sex;
 use crate::domain::units::Unit;
 use crate::labreport::{PrintedSex, Read, RecognisedReport};
 use crate::service::history::analyze_unsaved;
@@ -132,24 +133,24 @@ fn client_checks(report: &RecognisedReport, client: &ClientRow) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some(read) = &report.sex {
         let printed = match read.value {
-            PrintedSex::Female => "F",
-            PrintedSex::Male => "M",
+            PrintedSex::Female => Sex::Female,
+            PrintedSex::Male => Sex::Male,
         };
-        let word = if printed == "F" { "female" } else { "male" };
-        match client.sex.as_deref() {
-            Some(recorded) if recorded != printed => notes.push(format!(
+        let word = printed.word();
+        match client.sex {
+            Sex::Unrecorded => notes.push(format!(
+                "Sex on the report: {word} ({}). The client's record has none; it decides the calcium shell threshold, so consider adding it to the client.",
+                read.source.lines()
+            )),
+            recorded if recorded != printed => notes.push(format!(
                 "The report says {word} ({}), but {}'s record says {}: is this {}'s report?",
                 read.source.lines(),
                 client.full_name,
-                if recorded == "F" { "female" } else { "male" },
+                recorded.word(),
                 client.full_name
             )),
-            Some(_) => notes.push(format!(
+            _ => notes.push(format!(
                 "Sex on the report: {word} ({}), as in the client's record.",
-                read.source.lines()
-            )),
-            None => notes.push(format!(
-                "Sex on the report: {word} ({}). The client's record has none; it decides the calcium shell threshold, so consider adding it to the client.",
                 read.source.lines()
             )),
         }
@@ -190,7 +191,7 @@ impl ReviewView {
     /// The review parts of a form that came from a report; None for an ordinary form.
     pub fn from_form(
         form: &HairTestForm,
-        sex: Option<&str>,
+        sex: Sex,
         reference: &ReferenceSet,
         today: NaiveDate,
     ) -> Option<ReviewView> {
@@ -233,7 +234,7 @@ impl ReviewView {
 /// makes after saving); nothing when the form does not parse yet.
 fn ratio_checks(
     form: &HairTestForm,
-    sex: Option<&str>,
+    sex: Sex,
     reference: &ReferenceSet,
     today: NaiveDate,
 ) -> Vec<String> {
@@ -249,7 +250,7 @@ fn ratio_checks(
         return Vec::new();
     }
     let sample = HairSample {
-        sex: crate::db::mapping::sex_of(sex),
+        sex,
         washed: input.fields.washed,
         levels: input.levels,
         ..HairSample::default()

@@ -37,7 +37,7 @@ use super::limits;
 use super::AppError;
 use crate::auth::session::{pool_of, resolve};
 use crate::auth::tokens::well_formed;
-use crate::db::accounts::ROLE_PRACTITIONER;
+use crate::db::accounts::Role;
 use store::{cross_site, same_origin, KeptForm};
 
 /// What the middleware needs of the route table (`app.rs` hands it over: web/ sits below it).
@@ -510,7 +510,7 @@ async fn on_get(
     let Some(session) = resolve(req.request()).await? else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let allowed = session.account.role == ROLE_PRACTITIONER
+    let allowed = session.account.role == Role::Practitioner
         && match row.account_id {
             Some(owner) => owner == session.account.id,
             // Unproven: only on the client's own pages, which the scoped extractors guard.

@@ -14,7 +14,7 @@ use super::{day_name, long_date, resume, Notice};
 use crate::auth::csrf::{check_origin, verify};
 use crate::auth::session::resolve;
 use crate::auth::{CurrentAccount, PortalClient};
-use crate::db::accounts::ROLE_CLIENT;
+use crate::db::accounts::Role;
 use crate::db::client_portal::{self, ProgramSummary};
 use crate::db::diary::{self, Entry, SaveOutcome};
 use crate::db::programs::{self, VersionWithSupplements};
@@ -420,7 +420,7 @@ pub async fn save(
     };
     let current = CurrentAccount(session);
     let token_ok = verify(&req, &raw.csrf_token).await.is_ok();
-    if !token_ok && current.account().role != ROLE_CLIENT {
+    if !token_ok && current.account().role != Role::Client {
         return Err(AppError::CsrfRejected);
     }
     let portal = PortalClient::for_account(&req, current).await?;

@@ -25,7 +25,7 @@ use crate::auth::login::{self, LoginOutcome};
 use crate::auth::session::{is_secure, resolve, SessionInfo};
 use crate::auth::tokens::{constant_time_eq, new_token, sha256_hex, well_formed};
 use crate::auth::{CurrentAccount, PortalClient};
-use crate::db::accounts::ROLE_CLIENT;
+use crate::db::accounts::Role;
 use crate::db::{sessions, Pool};
 use crate::web::forms::redirect;
 use crate::web::kept::store::{self, same_origin, KeptForm};
@@ -234,11 +234,11 @@ pub async fn resume(
         }
     };
     let mut response = match pending {
-        Some(form) if role == ROLE_CLIENT && form.account_id.is_none_or(|a| a == account_id) => {
+        Some(form) if role == Role::Client && form.account_id.is_none_or(|a| a == account_id) => {
             save_kept(&req, &pool, &token, RawEntry::from_payload(&form.payload)).await?
         }
         // Someone else signed in on this browser: the kept entry is not theirs to see.
-        _ if role == ROLE_CLIENT => redirect("/portal"),
+        _ if role == Role::Client => redirect("/portal"),
         _ => redirect("/"),
     };
     signed_in_cookies(&req, &mut response, &token, new_device.as_deref())?;
