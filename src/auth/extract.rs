@@ -97,8 +97,10 @@ impl FromRequest for Practitioner {
 /// inside that scope. Anything else is 404, like a record that does not exist.
 trait Within: Sized + 'static {
     /// The extractor for the owning scope.
-    type Scope: FromRequest<Error = AppError, Future = LocalBoxFuture<'static, Result<Self::Scope, AppError>>>
-        + 'static;
+    type Scope: FromRequest<
+            Error = AppError,
+            Future = LocalBoxFuture<'static, Result<Self::Scope, AppError>>,
+        > + 'static;
     /// What the lookup needs from the scope (the owner's ids), moved to the database thread.
     type Key: Send + 'static;
     type Record: Send + 'static;

@@ -271,7 +271,7 @@ fn owner_of(
         .first(conn)
         .optional()?;
     match account {
-        Some((role, _)) if role == super::accounts::Role::Practitioner => Ok(Some(account_id)),
+        Some((super::accounts::Role::Practitioner, _)) => Ok(Some(account_id)),
         Some((_, Some(client_id))) => Ok(clients::table
             .find(client_id)
             .select(clients::practitioner_id)

@@ -2,8 +2,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::clients;
-use crate::domain::sex::Sex;
 use super::{DbConn, DbError};
+use crate::domain::sex::Sex;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = clients)]

@@ -8,7 +8,6 @@ use diesel::expression::AsExpression;
 use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sql_types::{Nullable, Text};
 
-use super::engine::MultiBackend;
 use crate::domain::sex::Sex;
 
 /// Who an account is (`accounts.role`).
@@ -38,17 +37,25 @@ impl Role {
     }
 }
 
-impl FromSql<Text, MultiBackend> for Role {
-    fn from_sql(bytes: <MultiBackend as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
-        let word = <String as FromSql<Text, MultiBackend>>::from_sql(bytes)?;
+// Generic over the backend: each engine and the connection over both (`MultiBackend`, whose
+// binds need the value's `ToSql` on every engine it wraps) read and write the word as text.
+
+impl<DB: Backend> FromSql<Text, DB> for Role
+where
+    String: FromSql<Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+        let word = String::from_sql(bytes)?;
         Role::from_stored(&word).ok_or_else(|| format!("unknown account role {word:?}").into())
     }
 }
 
-impl ToSql<Text, MultiBackend> for Role {
-    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, MultiBackend>) -> serialize::Result {
-        out.set_value((Text, self.stored()));
-        Ok(IsNull::No)
+impl<DB: Backend> ToSql<Text, DB> for Role
+where
+    str: ToSql<Text, DB>,
+{
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+        self.stored().to_sql(out)
     }
 }
 
@@ -60,18 +67,19 @@ impl ToSql<Text, MultiBackend> for Role {
 #[allow(dead_code)]
 struct StoredSex(Sex);
 
-impl FromSql<Nullable<Text>, MultiBackend> for Sex {
-    fn from_sql(bytes: <MultiBackend as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
-        let word = <String as FromSql<Text, MultiBackend>>::from_sql(bytes)?;
+impl<DB: Backend> FromSql<Nullable<Text>, DB> for Sex
+where
+    String: FromSql<Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+        let word = String::from_sql(bytes)?;
         match Sex::parse(&word) {
             Ok(sex) if sex.code() == Some(word.as_str()) => Ok(sex),
             _ => Err(format!("unknown stored sex {word:?}").into()),
         }
     }
 
-    fn from_nullable_sql(
-        bytes: Option<<MultiBackend as Backend>::RawValue<'_>>,
-    ) -> deserialize::Result<Self> {
+    fn from_nullable_sql(bytes: Option<DB::RawValue<'_>>) -> deserialize::Result<Self> {
         match bytes {
             Some(bytes) => Self::from_sql(bytes),
             None => Ok(Sex::Unrecorded),
@@ -79,13 +87,13 @@ impl FromSql<Nullable<Text>, MultiBackend> for Sex {
     }
 }
 
-impl ToSql<Nullable<Text>, MultiBackend> for Sex {
-    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, MultiBackend>) -> serialize::Result {
+impl<DB: Backend> ToSql<Nullable<Text>, DB> for Sex
+where
+    str: ToSql<Text, DB>,
+{
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
         match self.code() {
-            Some(code) => {
-                out.set_value((Text, code));
-                Ok(IsNull::No)
-            }
+            Some(code) => code.to_sql(out),
             None => Ok(IsNull::Yes),
         }
     }

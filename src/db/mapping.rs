@@ -7,7 +7,6 @@ use crate::domain::analysis::{analyze, Analysis, HairSample};
 use crate::domain::element::Element;
 use crate::domain::level::MineralLevel;
 use crate::domain::reference::ReferenceSet;
-use crate::domain::sex::Sex;
 
 use super::hair_tests::{AnalysisSummary, LevelRow};
 

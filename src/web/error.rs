@@ -50,11 +50,12 @@ pub async fn in_signed_in_frame<B: MessageBody>(
     req: ServiceRequest,
     next: Next<B>,
 ) -> Result<ServiceResponse<EitherBody<B, String>>, actix_web::Error> {
-    let request = req.request().clone();
     let res = next.call(req).await?;
     let Some(text) = res.response().extensions().get::<ErrorText>().cloned() else {
         return Ok(res.map_into_left_body());
     };
+    // Only now: routing needs the request unshared while the inner services run.
+    let request = res.request().clone();
     let session = if text.status.is_server_error() {
         crate::auth::session::already_resolved(&request)
     } else {

@@ -309,7 +309,10 @@ fn takes(query: Option<&str>) -> bool {
 
 pub async fn preview(
     pool: web::Data<Pool>,
-    ScopedImport { scope: scoped, pending }: ScopedImport,
+    ScopedImport {
+        scope: scoped,
+        pending,
+    }: ScopedImport,
     query: web::Query<PreviewQuery>,
 ) -> AppResult<HttpResponse> {
     let practitioner_id = scoped.practitioner.id();
@@ -431,7 +434,10 @@ pub struct ConfirmForm {
 pub async fn confirm(
     req: HttpRequest,
     pool: web::Data<Pool>,
-    ScopedImport { scope: scoped, pending }: ScopedImport,
+    ScopedImport {
+        scope: scoped,
+        pending,
+    }: ScopedImport,
     CsrfForm(form): CsrfForm<ConfirmForm>,
 ) -> AppResult<HttpResponse> {
     let take = takes(Some(form.take_rows.as_str()));

@@ -80,7 +80,7 @@ async fn browser_enter_a_test_and_read_the_timeline() {
                     remote_addr: "test",
                 },
                 client_id,
-                Some("F"),
+                htma_tracker::domain::sex::Sex::Female,
                 htma_tracker::db::new_id(),
                 TestChange::Create(&input),
             )

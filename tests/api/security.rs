@@ -104,12 +104,24 @@ async fn records_of(app: &TestApp, client: i64) -> Ids {
     let csv = "sample_date,Ca,Mg,Na,K\n2024-03-01,150,15,10,4\n";
     let upload = app.upload_csv(client, "lab.csv", csv, "mg%").await;
     assert_eq!(upload.status, StatusCode::SEE_OTHER, "{}", upload.body);
-    let client_import = upload.location().rsplit('/').next().unwrap().parse().unwrap();
+    let client_import = upload
+        .location()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     let upload = app
         .upload_csv_to("/import", "practice.csv", csv, "mg%")
         .await;
     assert_eq!(upload.status, StatusCode::SEE_OTHER, "{}", upload.body);
-    let practice_import = upload.location().rsplit('/').next().unwrap().parse().unwrap();
+    let practice_import = upload
+        .location()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     Ids {
         client,
         test,
@@ -130,8 +142,7 @@ async fn assert_uploads_waiting(app: &TestApp, ids: Ids) {
         // The practice-wide rows name no reference code, so that preview shows row errors.
         let waiting = app.get(&preview).await;
         assert!(
-            waiting.status == StatusCode::OK
-                || waiting.status == StatusCode::UNPROCESSABLE_ENTITY,
+            waiting.status == StatusCode::OK || waiting.status == StatusCode::UNPROCESSABLE_ENTITY,
             "{preview}: {}",
             waiting.status
         );
@@ -211,7 +222,10 @@ async fn error_pages_keep_the_signed_in_frame() {
     let anonymous = app.get("/no-such-page").await;
     assert_eq!(anonymous.status, StatusCode::NOT_FOUND);
     assert!(anonymous.body.contains("Not found"));
-    assert!(!anonymous.body.contains("action=\"/logout\""), "no account, no frame");
+    assert!(
+        !anonymous.body.contains("action=\"/logout\""),
+        "no account, no frame"
+    );
     assert!(!anonymous.body.contains("id=\"session-end\""));
 
     let setup =
@@ -224,7 +238,11 @@ async fn error_pages_keep_the_signed_in_frame() {
         let reply = app.get(&path).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
         assert!(reply.body.contains("Not found"), "{path}");
-        assert!(in_signed_in_frame(&reply, "/portal/history"), "{path}: {}", reply.body);
+        assert!(
+            in_signed_in_frame(&reply, "/portal/history"),
+            "{path}: {}",
+            reply.body
+        );
     }
     // A practitioner: an unknown page, a client that is not theirs, a record missing under
     // their own client, and an invitation link a newer one replaced.
@@ -238,7 +256,11 @@ async fn error_pages_keep_the_signed_in_frame() {
         let reply = app.get(&path).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
         assert!(reply.body.contains("Not found"), "{path}");
-        assert!(in_signed_in_frame(&reply, "/audit"), "{path}: {}", reply.body);
+        assert!(
+            in_signed_in_frame(&reply, "/audit"),
+            "{path}: {}",
+            reply.body
+        );
     }
     let first = crate::portal::invitation_token(&app, client).await;
     crate::portal::invitation_token(&app, client).await;
@@ -346,6 +368,47 @@ async fn another_practitioners_client_is_not_found_on_every_client_url() {
         alices.flag
     )));
     assert_uploads_waiting(&app, alices).await;
+}
+
+#[actix_web::test]
+async fn a_record_is_not_found_under_another_client_of_the_same_practitioner() {
+    let app = spawn_app().await;
+    app.signed_in_practitioner("pat@example.com").await;
+    let first = app.create_client("First Client").await;
+    let second = app.create_client("Second Client").await;
+    let firsts = records_of(&app, first).await;
+    let token = app.get("/clients").await.csrf_token();
+    let record_segments = ["{test_id}", "{summary_id}", "{flag_id}", "{import_id}"];
+    let routes: Vec<_> = ROUTES
+        .iter()
+        .filter(|r| r.access == Access::OwnClient)
+        .filter(|r| record_segments.iter().any(|s| r.path.contains(s)))
+        .collect();
+    assert!(routes.len() >= 15, "{}", routes.len());
+    for route in routes {
+        // The first client's records named under the second client's URL.
+        let path = concrete(
+            route.path,
+            Ids {
+                client: second,
+                ..firsts
+            },
+        );
+        let reply = call(&app, route.method, &path, Some(&token)).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::NOT_FOUND,
+            "{} {path}",
+            route.method
+        );
+    }
+    // Nothing of the first client's changed: its flag is open and its uploads still wait.
+    let page = app.get(&format!("/clients/{first}")).await;
+    assert!(page.body.contains(&format!(
+        "/clients/{first}/flags/{}/acknowledge",
+        firsts.flag
+    )));
+    assert_uploads_waiting(&app, firsts).await;
 }
 
 #[actix_web::test]
@@ -465,10 +528,9 @@ async fn state_changing_posts_without_a_valid_token_are_403_and_change_nothing()
     assert_eq!(gone.status, StatusCode::NOT_FOUND, "still deleted");
     assert!(!page.body.contains("This client is archived"));
     // The flag is still open and neither upload was imported.
-    assert!(page.body.contains(&format!(
-        "/clients/{id}/flags/{}/acknowledge",
-        ids.flag
-    )));
+    assert!(page
+        .body
+        .contains(&format!("/clients/{id}/flags/{}/acknowledge", ids.flag)));
     assert_uploads_waiting(&app, ids).await;
     assert_eq!(
         app.get("/clients").await.status,

@@ -7,12 +7,12 @@ use chrono::Duration;
 
 use crate::db::hair_tests::{self, HairTestFields};
 use crate::db::mapping::{level_rows, summary_of};
-use crate::domain::sex::Sex;
 use crate::db::reference_sets::reference_set_for_saving;
 use crate::db::{now, DbConn, DbError};
 use crate::domain::element::Element;
 use crate::domain::level::MineralLevel;
 use crate::domain::reference::ReferenceSet;
+use crate::domain::sex::Sex;
 use crate::service::flags;
 use crate::service::history::analyze_unsaved;
 

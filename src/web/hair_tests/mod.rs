@@ -63,14 +63,7 @@ impl FormPage {
     ) -> Self {
         let review = test_id
             .is_none()
-            .then(|| {
-                ReviewView::from_form(
-                    &form,
-                    client.sex,
-                    &reference,
-                    Utc::now().date_naive(),
-                )
-            })
+            .then(|| ReviewView::from_form(&form, client.sex, &reference, Utc::now().date_naive()))
             .flatten();
         FormPage {
             layout: Layout::for_practitioner(practitioner, "clients"),
@@ -178,13 +171,7 @@ async fn save(
         };
         if let Some(file_id) = report_file {
             return hair_test_commands::create_from_report(
-                conn,
-                &actor,
-                client_id,
-                sex,
-                id,
-                &input,
-                file_id,
+                conn, &actor, client_id, sex, id, &input, file_id,
             )
             .map(|(saved, _)| saved);
         }

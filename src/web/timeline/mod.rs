@@ -544,7 +544,10 @@ fn after_acknowledging(client_id: i64, back: &str, next: &str) -> String {
 pub async fn acknowledge_flag(
     req: HttpRequest,
     pool: web::Data<Pool>,
-    ScopedFlag { scope: scoped, flag }: ScopedFlag,
+    ScopedFlag {
+        scope: scoped,
+        flag,
+    }: ScopedFlag,
     CsrfForm(form): CsrfForm<AcknowledgeForm>,
 ) -> AppResult<HttpResponse> {
     let flag_id = flag.id;
