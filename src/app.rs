@@ -270,12 +270,14 @@ pub fn run(listener: TcpListener, pool: Pool, settings: ServerConfig) -> std::io
     let pool = web::Data::new(pool);
     let settings = web::Data::new(settings);
     let forms = web::Data::new(form_routes());
+    let sections = web::Data::new(crate::web::timeline::cache::SectionsCache::default());
     let server = HttpServer::new(move || {
         App::new()
             .app_data(pool.clone())
             .app_data(views.clone())
             .app_data(settings.clone())
             .app_data(forms.clone())
+            .app_data(sections.clone())
             // Up to a size no form of ours reaches: a field over its limit comes back as its
             // form with a message (`web::kept`), not as a bare 413 page.
             .app_data(web::PayloadConfig::new(crate::web::limits::BODY_BYTES))

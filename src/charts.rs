@@ -2,6 +2,8 @@
 //! `<desc>` for screen readers, a `<title>` per point for its value on hover. Every chart of a
 //! page shares one time axis so a change in one can be read against the others.
 
+use std::fmt::Write as _;
+
 use chrono::NaiveDate;
 
 /// The dates every chart of a page spans.
@@ -114,6 +116,42 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// A number with one decimal exactly as `{:.1}` writes it (the same digits; a tie, which only an
+/// exactly representable value can be, goes to the even digit), from integer arithmetic: the
+/// general float formatter was much of the cost of drawing a timeline's years of weekly bars
+/// (issue 15).
+#[derive(Debug, Clone, Copy)]
+pub struct OneDecimal(pub f64);
+
+impl std::fmt::Display for OneDecimal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let value = self.0;
+        let magnitude = value.abs();
+        if !value.is_finite() || magnitude >= 1e15 {
+            return write!(f, "{value:.1}");
+        }
+        let scaled = magnitude * 10.0;
+        let floor = scaled.floor();
+        let fraction = scaled - floor;
+        let up = if fraction != 0.5 {
+            fraction > 0.5
+        } else {
+            // The product may have been rounded onto the tie: decide on the exact product.
+            let error = magnitude.mul_add(10.0, -scaled);
+            if error != 0.0 {
+                error > 0.0
+            } else {
+                floor % 2.0 != 0.0
+            }
+        };
+        let tenths = floor as u64 + u64::from(up);
+        if value.is_sign_negative() {
+            f.write_str("-")?;
+        }
+        write!(f, "{}.{}", tenths / 10, tenths % 10)
+    }
 }
 
 fn fmt(value: f64) -> String {
@@ -244,7 +282,9 @@ fn label_at(class: &str, x: f64, y: f64, text: &str) -> String {
         (x, "middle")
     };
     format!(
-        "<text class=\"{class}\" x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"{anchor}\">{}</text>",
+        "<text class=\"{class}\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
+        OneDecimal(x),
+        OneDecimal(y),
         escape(text)
     )
 }
@@ -262,35 +302,40 @@ fn grid_and_markers(
 ) {
     let (plot_top, plot_bottom) = (TOP, HEIGHT - BOTTOM);
     for tick in ticks.iter().copied() {
-        let y = scale.y(tick);
-        svg.push_str(&format!(
-            "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\"/><text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
-            WIDTH - RIGHT,
-            LEFT - 4.0,
-            y + 4.0,
+        let y = OneDecimal(scale.y(tick));
+        let _ = write!(
+            svg,
+            "<line class=\"grid\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"/><text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            OneDecimal(WIDTH - RIGHT),
+            OneDecimal(LEFT - 4.0),
+            OneDecimal(scale.y(tick) + 4.0),
             fmt(tick)
-        ));
+        );
     }
     for (date, label) in time_ticks(axis) {
         let x = x_of(axis, date);
-        svg.push_str(&format!(
-            "<line class=\"grid\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{plot_top}\" y2=\"{plot_bottom}\"/>"
-        ));
+        let _ = write!(
+            svg,
+            "<line class=\"grid\" x1=\"{0}\" x2=\"{0}\" y1=\"{plot_top}\" y2=\"{plot_bottom}\"/>",
+            OneDecimal(x)
+        );
         svg.push_str(&label_at("tick", x, HEIGHT - 7.0, &label));
     }
     for date in test_dates {
-        let x = x_of(axis, *date);
-        svg.push_str(&format!(
-            "<line class=\"test-marker\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{plot_top}\" y2=\"{plot_bottom}\"><title>{date}: hair test</title></line>"
-        ));
+        let x = OneDecimal(x_of(axis, *date));
+        let _ = write!(
+            svg,
+            "<line class=\"test-marker\" x1=\"{x}\" x2=\"{x}\" y1=\"{plot_top}\" y2=\"{plot_bottom}\"><title>{date}: hair test</title></line>"
+        );
     }
     // A marker outside the axis is left out, not pinned to the frame's edge.
     for marker in markers.iter().filter(|m| axis.contains(m.date)) {
-        let x = x_of(axis, marker.date);
-        svg.push_str(&format!(
-            "<line class=\"marker\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{plot_top}\" y2=\"{plot_bottom}\"><title>{}</title></line>",
+        let x = OneDecimal(x_of(axis, marker.date));
+        let _ = write!(
+            svg,
+            "<line class=\"marker\" x1=\"{x}\" x2=\"{x}\" y1=\"{plot_top}\" y2=\"{plot_bottom}\"><title>{}</title></line>",
             escape(&format!("{}: {}", marker.date, marker.label))
-        ));
+        );
     }
 }
 
@@ -349,32 +394,37 @@ pub fn line_chart(series: &Series, axis: &TimeAxis, markers: &[Marker]) -> Chart
     );
     if let Some(ideal) = series.ideal {
         let (y_hi, y_lo) = (scale.y(ideal * (1.0 + BAND)), scale.y(ideal * (1.0 - BAND)));
-        svg.push_str(&format!(
-            "<rect class=\"band\" x=\"{LEFT}\" y=\"{y_hi:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>ideal band ±20%</title></rect>",
-            WIDTH - LEFT - RIGHT,
-            (y_lo - y_hi).max(0.5)
-        ));
+        let _ = write!(
+            svg,
+            "<rect class=\"band\" x=\"{LEFT}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>ideal band ±20%</title></rect>",
+            OneDecimal(y_hi),
+            OneDecimal(WIDTH - LEFT - RIGHT),
+            OneDecimal((y_lo - y_hi).max(0.5))
+        );
     }
     grid_and_markers(&mut svg, &scale, &scale.ticks(), axis, markers, &[]);
     // The ideal line over the grid, which it may coincide with (an ideal of 25 on a 25 tick).
     if let Some(ideal) = series.ideal {
-        let y = scale.y(ideal);
-        svg.push_str(&format!(
-            "<line class=\"ideal\" x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\"><title>ideal {}</title></line>",
-            WIDTH - RIGHT,
+        let y = OneDecimal(scale.y(ideal));
+        let _ = write!(
+            svg,
+            "<line class=\"ideal\" x1=\"{LEFT}\" x2=\"{}\" y1=\"{y}\" y2=\"{y}\"><title>ideal {}</title></line>",
+            OneDecimal(WIDTH - RIGHT),
             fmt(ideal)
-        ));
+        );
     }
     if series.points.len() > 1 {
-        let path: Vec<String> = series
-            .points
-            .iter()
-            .map(|p| format!("{:.1},{:.1}", x_of(axis, p.date), scale.y(p.value)))
-            .collect();
-        svg.push_str(&format!(
-            "<polyline class=\"series\" points=\"{}\"/>",
-            path.join(" ")
-        ));
+        svg.push_str("<polyline class=\"series\" points=\"");
+        for (i, p) in series.points.iter().enumerate() {
+            let separator = if i == 0 { "" } else { " " };
+            let _ = write!(
+                svg,
+                "{separator}{},{}",
+                OneDecimal(x_of(axis, p.date)),
+                OneDecimal(scale.y(p.value))
+            );
+        }
+        svg.push_str("\"/>");
     }
     for point in &series.points {
         let (x, y) = (x_of(axis, point.date), scale.y(point.value));
@@ -386,7 +436,11 @@ pub fn line_chart(series: &Series, axis: &TimeAxis, markers: &[Marker]) -> Chart
         ));
         // No link around the point: a link inside `role=img` is a Tab stop (56 on a timeline)
         // that screen readers cannot name. Each test's link is in the table under the chart.
-        svg.push_str(&format!("<circle class=\"point\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\"><title>{label}</title></circle>"));
+        let (x, y) = (OneDecimal(x), OneDecimal(y));
+        let _ = write!(
+            svg,
+            "<circle class=\"point\" cx=\"{x}\" cy=\"{y}\" r=\"4\"><title>{label}</title></circle>"
+        );
     }
     if let Some(last) = series.points.last() {
         svg.push_str(&latest_label(
@@ -443,7 +497,7 @@ pub fn weekly_bars(
         .collect();
     let latest = logged
         .last()
-        .map(|(w, a)| format!("latest week of {w}: {a:.1}"))
+        .map(|(w, a)| format!("latest week of {w}: {}", OneDecimal(*a)))
         .unwrap_or_else(|| "no week logged".into());
     let mut svg = opening(
         "chart symptom-chart",
@@ -468,25 +522,30 @@ pub fn weekly_bars(
         markers,
         test_dates,
     );
+    let escaped_title = escape(title);
     for (week, average) in &logged {
         let (x0, x1) = (
             x_of(axis, *week),
             x_of(axis, *week + chrono::Duration::days(7)),
         );
         let y = scale.y(*average);
-        svg.push_str(&format!(
-            "<rect class=\"week-bar\" x=\"{x0:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\"><title>{}</title></rect>",
-            (x1 - x0 - 0.5).max(0.8),
-            (plot_bottom - y).max(0.5),
-            escape(&format!("{title}, week of {week}: {average:.1}"))
-        ));
+        // The title is escaped once for the chart; dates and numbers need no escaping.
+        let _ = write!(
+            svg,
+            "<rect class=\"week-bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{escaped_title}, week of {week}: {}</title></rect>",
+            OneDecimal(x0),
+            OneDecimal(y),
+            OneDecimal((x1 - x0 - 0.5).max(0.8)),
+            OneDecimal((plot_bottom - y).max(0.5)),
+            OneDecimal(*average)
+        );
     }
     if let Some((week, average)) = logged.last() {
         let x = x_of(axis, *week + chrono::Duration::days(3));
         svg.push_str(&latest_label(
             x,
             scale.y(*average),
-            &format!("{average:.1}"),
+            &OneDecimal(*average).to_string(),
         ));
     }
     svg.push_str("</svg>");
@@ -500,7 +559,7 @@ pub fn weekly_bars(
             .iter()
             .map(|(week, average)| ChartRow {
                 date: *week,
-                value: format!("{average:.1}"),
+                value: OneDecimal(*average).to_string(),
                 href: None,
             })
             .collect(),
@@ -573,6 +632,8 @@ pub fn weekly_shares(
         markers,
         test_dates,
     );
+    let escaped_title = escape(title);
+    let escaped_words = words.map(escape);
     for w in &answered {
         let (x0, x1) = (
             x_of(axis, w.week_start),
@@ -581,21 +642,30 @@ pub fn weekly_shares(
         let width = (x1 - x0 - 0.5).max(0.8);
         let of = f64::from(w.full + w.partly + w.not);
         let mut bottom = 0.0;
-        for (count, class, word) in [
-            (w.full, "share-full", words[0]),
-            (w.partly, "share-partly", words[1]),
-            (w.not, "share-not", words[2]),
-        ] {
+        for (slot, (count, class)) in [
+            (w.full, "share-full"),
+            (w.partly, "share-partly"),
+            (w.not, "share-not"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
             if count == 0 {
                 continue;
             }
             let top = bottom + 100.0 * f64::from(count) / of;
             let (y_top, y_bottom) = (scale.y(top), scale.y(bottom));
-            svg.push_str(&format!(
-                "<rect class=\"{class}\" x=\"{x0:.1}\" y=\"{y_top:.1}\" width=\"{width:.1}\" height=\"{:.1}\"><title>{}</title></rect>",
-                (y_bottom - y_top).max(0.5),
-                escape(&format!("{title}, week of {}: {count} {word}", w.week_start))
-            ));
+            // The title and the words are escaped once for the chart.
+            let _ = write!(
+                svg,
+                "<rect class=\"{class}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"><title>{escaped_title}, week of {}: {count} {}</title></rect>",
+                OneDecimal(x0),
+                OneDecimal(y_top),
+                OneDecimal(width),
+                OneDecimal((y_bottom - y_top).max(0.5)),
+                w.week_start,
+                escaped_words[slot]
+            );
             bottom = top;
         }
     }
@@ -642,6 +712,53 @@ mod tests {
                 })
                 .collect(),
             ideal: Some(40.0),
+        }
+    }
+
+    #[test]
+    fn one_decimal_writes_what_the_float_formatter_writes() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.05,
+            0.15,
+            0.25,
+            0.35,
+            0.45,
+            2.25,
+            2.75,
+            12.25,
+            -0.04,
+            -2.25,
+            0.95,
+            9.95,
+            99.95,
+            1e14 + 0.25,
+            319.95,
+            4.0,
+            41.25,
+            1e15,
+            f64::NAN,
+            f64::INFINITY,
+        ];
+        // Every quarter, twentieth and a spread of awkward values over the chart's range.
+        values.extend((0..4000).map(|i| f64::from(i) / 20.0));
+        values.extend((0..4000).map(|i| f64::from(i) * 0.1 + 0.05));
+        values.extend((1..4000).map(|i| 320.0 / f64::from(i)));
+        values.extend((1..2000).map(|i| 10.0 * (1.0 - 1.0 / f64::from(i))));
+        for value in values {
+            assert_eq!(
+                OneDecimal(value).to_string(),
+                format!("{value:.1}"),
+                "{value:e}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_decimal_agrees_on_any_number(value in -1e6f64..1e6) {
+            proptest::prop_assert_eq!(OneDecimal(value).to_string(), format!("{value:.1}"));
         }
     }
 

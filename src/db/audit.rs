@@ -56,9 +56,11 @@ pub struct Scope {
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Records an event, finding its scope from the record and the account.
-pub fn record(conn: &mut DbConn, entry: &AuditEntry) -> Result<(), DbError> {
+/// Returns the scope found (whose record versions the change bumps).
+pub fn record(conn: &mut DbConn, entry: &AuditEntry) -> Result<Scope, DbError> {
     let scope = scope_of(conn, entry)?;
-    record_scoped(conn, entry, scope)
+    record_scoped(conn, entry, scope)?;
+    Ok(scope)
 }
 
 /// Records an event whose scope the caller knows (a view of a client's record).

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use super::schema::{diary_entries, diary_symptoms};
 use super::{new_id, now, DbConn, DbError};
-use crate::domain::diary::{EntryInput, Severity, SymptomReading, TimeOfDay};
+use crate::domain::diary::{DayLog, EntryInput, Severity, SymptomReading, TimeOfDay};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = diary_entries)]
@@ -56,10 +56,13 @@ type SymptomTuple = (i64, String, i64, Option<String>);
 fn reading_of((_, key, severity, time): SymptomTuple) -> SymptomReading {
     SymptomReading {
         key,
-        severity: Severity::new(severity.clamp(0, i64::from(Severity::MAX)))
-            .unwrap_or(Severity::NONE),
+        severity: clamped(severity),
         time_of_day: time.and_then(|t| TimeOfDay::parse(&t).ok().flatten()),
     }
+}
+
+fn clamped(severity: i64) -> Severity {
+    Severity::new(severity.clamp(0, i64::from(Severity::MAX))).unwrap_or(Severity::NONE)
 }
 
 fn attach(rows: Vec<EntryRow>, symptoms: Vec<SymptomTuple>) -> Vec<Entry> {
@@ -115,6 +118,42 @@ pub fn between(
         .select(symptom_columns())
         .load(conn)?;
     Ok(attach(rows, symptoms))
+}
+
+/// The logged days of `from..=to` with the symptoms present, oldest first: the entries' dates and
+/// symptom rows in one query, nothing else (no notes, no timestamps), for pages that show the
+/// diary's numbers rather than its entries (the timeline's weekly charts, adherence).
+pub fn days_between(
+    conn: &mut DbConn,
+    client_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<DayLog>, DbError> {
+    let rows: Vec<(NaiveDate, Option<String>, Option<i64>)> = diary_entries::table
+        .left_join(diary_symptoms::table)
+        .filter(diary_entries::client_id.eq(client_id))
+        .filter(diary_entries::entry_date.ge(from))
+        .filter(diary_entries::entry_date.le(to))
+        .order(diary_entries::entry_date.asc())
+        .select((
+            diary_entries::entry_date,
+            diary_symptoms::symptom_key.nullable(),
+            diary_symptoms::severity.nullable(),
+        ))
+        .load(conn)?;
+    let mut days: Vec<DayLog> = Vec::new();
+    for (date, key, severity) in rows {
+        if days.last().is_none_or(|d| d.date != date) {
+            days.push(DayLog {
+                date,
+                severities: Vec::new(),
+            });
+        }
+        if let (Some(key), Some(severity), Some(day)) = (key, severity, days.last_mut()) {
+            day.severities.push((key, clamped(severity)));
+        }
+    }
+    Ok(days)
 }
 
 /// The most recent `limit` entries, newest first.

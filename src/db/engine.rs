@@ -37,6 +37,29 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=10000; \
      PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA cache_size=-512;";
 
+/// SQLite's default build serializes every call on a connection through the connection's own
+/// mutex, in case two threads use it at once. The pool hands a connection to one thread at a
+/// time, so the lock is pure cost on every step of every statement (issue 15). Multi-thread
+/// mode drops it; it must be chosen before SQLite initializes, so this runs before the first
+/// connection is opened, once. Should SQLite be initialized already (something opened a
+/// connection first), it keeps the serialized mode, which is slower but just as correct.
+pub fn without_serialized_mutex() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: sqlite3_config is called before any other SQLite call of this process (the
+        // Once runs before the first connection is opened) with an option that takes no
+        // arguments; after initialization it returns SQLITE_MISUSE and changes nothing.
+        let code =
+            unsafe { libsqlite3_sys::sqlite3_config(libsqlite3_sys::SQLITE_CONFIG_MULTITHREAD) };
+        if code != libsqlite3_sys::SQLITE_OK {
+            tracing::debug!(
+                code,
+                "SQLite stays in serialized mode (already initialized)"
+            );
+        }
+    });
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("database query failed: {0}")]
@@ -166,6 +189,7 @@ impl ManageConnection for DbManager {
     fn connect(&self) -> Result<DbConn, DbError> {
         match self.target.backend {
             Backend::Sqlite => {
+                without_serialized_mutex();
                 let mut conn = SqliteConnection::establish(&self.target.location)?;
                 conn.batch_execute(SQLITE_PRAGMAS)?;
                 conn.set_instrumentation(QueryCounter(self.queries.clone()));

@@ -110,5 +110,6 @@ pub fn record_export(conn: &mut DbConn, event: &ExportEvent) -> Result<(), DbErr
             remote_addr: Some(event.remote_addr),
             detail: event.detail,
         },
-    )
+    )?;
+    Ok(())
 }

@@ -17,6 +17,7 @@ pub mod login_attempts;
 pub mod mapping;
 pub mod pending_imports;
 pub mod programs;
+pub mod record_versions;
 pub mod schema;
 pub mod second_factors;
 pub mod sessions;

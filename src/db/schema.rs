@@ -428,3 +428,12 @@ diesel::table! {
 }
 
 diesel::joinable!(diary_program_answers -> diary_entries (entry_id));
+
+// the version of each client's record the pages were made from (issue 15)
+diesel::table! {
+    record_versions (owner_id, client_id) {
+        owner_id -> BigInt,
+        client_id -> BigInt,
+        version -> BigInt,
+    }
+}

@@ -217,5 +217,6 @@ pub fn record_download(
             remote_addr: Some(remote_addr),
             detail,
         },
-    )
+    )?;
+    Ok(())
 }

@@ -21,7 +21,7 @@ pub struct DiaryPeriod {
     /// Where the weeks that rising flags compare with start (at most `from`): a rise in the
     /// period's first weeks is measured against the weeks before it.
     pub baseline_from: NaiveDate,
-    /// Every entry of `baseline_from..=to`, newest first.
+    /// Every entry of `baseline_from..=to`, newest first (none when read by `load_days`).
     entries: Vec<Entry>,
     /// The same days as the weekly statistics read them, oldest first.
     days: Vec<DayLog>,
@@ -47,6 +47,33 @@ impl DiaryPeriod {
         let vocabulary = client_symptoms::vocabulary(conn, client_id)?;
         let answers = crate::db::adherence::between(conn, client_id, from, to)?;
         Ok(Self::of_entries(from, to, baseline_from, entries, vocabulary).with_answers(answers))
+    }
+
+    /// `load` without the entries themselves: the logged days with their symptom rows (one
+    /// query, no notes or timestamps), the vocabulary and the program answers. For pages that
+    /// show the period's numbers and charts; `entries()` is empty.
+    pub fn load_days(
+        conn: &mut DbConn,
+        client_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+        baseline_from: NaiveDate,
+    ) -> Result<DiaryPeriod, DbError> {
+        let baseline_from = baseline_from.min(from);
+        let days = diary::days_between(conn, client_id, baseline_from, to)?;
+        let vocabulary = client_symptoms::vocabulary(conn, client_id)?;
+        let answers = crate::db::adherence::between(conn, client_id, from, to)?;
+        Ok(DiaryPeriod {
+            from,
+            to,
+            baseline_from,
+            entries: Vec::new(),
+            days,
+            vocabulary,
+            answers: Vec::new(),
+            supplement_names: Default::default(),
+        }
+        .with_answers(answers))
     }
 
     /// The period with the program answers of its days (as `db::adherence::between` reads them).

@@ -316,24 +316,43 @@ pub fn plain_action(action: &str, record_kind: &str) -> String {
 
 /// The latest views of a client's record, by anyone.
 pub async fn recent_access(pool: &Pool, client_id: i64) -> AppResult<Vec<AccessLine>> {
-    let (views, names) = run_db(pool, move |conn| {
-        let views = audit::views_of_client(conn, client_id, 10)?;
-        let ids: Vec<i64> = views.iter().filter_map(|e| e.account_id).collect();
-        Ok((views, crate::db::accounts::display_names(conn, &ids)?))
-    })
-    .await?;
-    Ok(views
-        .into_iter()
-        .map(|e| AccessLine {
-            at: e.occurred_at.format("%Y-%m-%d %H:%M").to_string(),
-            who: e
-                .account_id
-                .and_then(|id| names.get(&id).cloned())
-                .unwrap_or_else(|| "unknown account".into()),
-            what: plain_action(&e.action, &e.record_kind),
-            from: e.remote_addr.unwrap_or_default(),
-        })
-        .collect())
+    let read = run_db(pool, move |conn| read_recent_access(conn, client_id)).await?;
+    Ok(read.lines())
+}
+
+/// The latest views of a client's record as read, for a page that reads them with the rest of
+/// its records in one `run_db`.
+pub struct RecentAccess {
+    views: Vec<AuditEvent>,
+    names: HashMap<i64, String>,
+}
+
+pub fn read_recent_access(
+    conn: &mut crate::db::DbConn,
+    client_id: i64,
+) -> Result<RecentAccess, crate::db::DbError> {
+    let views = audit::views_of_client(conn, client_id, 10)?;
+    let ids: Vec<i64> = views.iter().filter_map(|e| e.account_id).collect();
+    let names = crate::db::accounts::display_names(conn, &ids)?;
+    Ok(RecentAccess { views, names })
+}
+
+impl RecentAccess {
+    pub fn lines(self) -> Vec<AccessLine> {
+        let names = self.names;
+        self.views
+            .into_iter()
+            .map(|e| AccessLine {
+                at: e.occurred_at.format("%Y-%m-%d %H:%M").to_string(),
+                who: e
+                    .account_id
+                    .and_then(|id| names.get(&id).cloned())
+                    .unwrap_or_else(|| "unknown account".into()),
+                what: plain_action(&e.action, &e.record_kind),
+                from: e.remote_addr.unwrap_or_default(),
+            })
+            .collect()
+    }
 }
 
 /// Records that the signed-in account opened part of a client's record: HIPAA §164.312(b)

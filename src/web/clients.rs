@@ -449,16 +449,20 @@ pub async fn restore(
 
 #[derive(Template)]
 #[template(path = "clients/show.html")]
-struct ShowPage {
+struct ShowPage<'a> {
     layout: Layout,
     client: ClientRow,
-    timeline: super::timeline::Timeline,
+    /// The timeline's sections (`timeline/sections.html`), rendered or kept, with this
+    /// session's token.
+    sections: super::timeline::cache::WithToken<'a>,
     portal: super::client_diary::PortalSection,
     summaries: super::summaries::SummaryList,
     access: Vec<super::audit::AccessLine>,
 }
 
-/// The client's page is their timeline: details, trends, tests, flags.
+/// The client's page is their timeline: details, trends, tests, flags. Its records are read in
+/// one `run_db`; the timeline's sections come from the server's cache while the client's
+/// record version and the day are those they were made for (`timeline::cache`).
 pub async fn show(
     req: HttpRequest,
     pool: web::Data<Pool>,
@@ -466,25 +470,38 @@ pub async fn show(
 ) -> AppResult<HttpResponse> {
     let viewer = scoped.practitioner.id();
     super::audit::record_view(&req, &pool, viewer, &scoped.client, "timeline", None).await?;
-    let timeline = super::timeline::load(&pool, &scoped.client, crate::web::view::today()).await?;
-    let access = super::audit::recent_access(&pool, scoped.client.id).await?;
-    let client_id = scoped.client.id;
-    let (portal, summaries) = run_db(&pool, move |conn| {
+    let cache = req
+        .app_data::<web::Data<super::timeline::cache::SectionsCache>>()
+        .cloned();
+    let today = crate::web::view::today();
+    let (client, kept) = (scoped.client.clone(), cache.clone());
+    let (sections, access, portal, summaries) = run_db(&pool, move |conn| {
+        let client_id = client.id;
         Ok((
+            super::timeline::read_sections(conn, kept.as_deref().map(|c| &**c), &client, today)?,
+            super::audit::read_recent_access(conn, client_id)?,
             super::client_diary::load_section(conn, client_id)?,
             super::summaries::SummaryList::load(conn, client_id)?,
         ))
     })
     .await?;
+    let layout = Layout::for_practitioner(&scoped.practitioner, "clients");
+    let rendered = super::timeline::rendered(
+        sections,
+        cache.as_deref().map(|c| &**c),
+        &scoped.client,
+        &layout.csrf_token,
+    )?;
+    let csrf_token = layout.csrf_token.clone();
     render_page(
         StatusCode::OK,
         &ShowPage {
-            layout: Layout::for_practitioner(&scoped.practitioner, "clients"),
+            layout,
             client: scoped.client,
-            timeline,
+            sections: rendered.with_token(&csrf_token),
             portal,
             summaries,
-            access,
+            access: access.lines(),
         },
     )
 }

@@ -809,7 +809,8 @@ fn write_client(conn: &mut DbConn, practitioner: i64, id: i64) -> Result<(), db:
                 remote_addr: None,
                 detail: "",
             },
-        )
+        )?;
+        Ok(())
     })
 }
 

@@ -16,7 +16,7 @@ const PASSWORD: &str = "correct horse battery";
 const SIGN_IN_NOTICE: &str = "nothing you typed is lost";
 
 /// Multipart uploads: files are not kept (the sign-in page says to choose the file again).
-const UPLOADS: &[&str] = &[
+pub(crate) const UPLOADS: &[&str] = &[
     "/import",
     "/clients/{client_id}/import",
     "/clients/{client_id}/tests/new/from-report",
@@ -54,18 +54,20 @@ pub fn stored_text(app: &TestApp) -> String {
         .join("\n")
 }
 
-/// The records the walk's forms act on.
-struct World {
+/// The records the walk's forms act on (this walk's and `timeline_cache`'s).
+pub(crate) struct World {
     /// A client with tests, a flag, summaries, a portal account and a diary entry.
-    client: i64,
+    pub(crate) client: i64,
+    /// The session cookies of that client's portal account.
+    pub(crate) portal: std::collections::BTreeMap<String, String>,
     test: i64,
     deleted_test: i64,
     flag: String,
     summary: i64,
     deleted_summary: i64,
     /// A client with a link not yet used (its page offers to withdraw it).
-    invited: i64,
-    archived: i64,
+    pub(crate) invited: i64,
+    pub(crate) archived: i64,
     client_import: String,
     bulk_import: String,
     set: String,
@@ -85,7 +87,7 @@ fn number_after(text: &str, marker: &str) -> String {
         .collect()
 }
 
-async fn world(app: &TestApp) -> World {
+pub(crate) async fn world(app: &TestApp) -> World {
     let setup = portal_setup(app, EMAIL, "Aiko Tanaka", "aiko@example.com").await;
     let client = setup.client_id;
     // The client writes a diary entry (the practitioner's diary page then offers annotations).
@@ -233,6 +235,7 @@ async fn world(app: &TestApp) -> World {
 
     World {
         client,
+        portal: setup.client.clone(),
         test,
         deleted_test,
         flag,
@@ -250,14 +253,14 @@ async fn world(app: &TestApp) -> World {
 
 /// One practitioner form: where it is, where it posts, what is typed into it, and a piece of
 /// the typed text to find in the page that comes back (None: a form of buttons only).
-struct Case {
-    page: String,
-    action: String,
-    fields: Vec<(&'static str, &'static str)>,
+pub(crate) struct Case {
+    pub(crate) page: String,
+    pub(crate) action: String,
+    pub(crate) fields: Vec<(&'static str, &'static str)>,
     typed: Option<&'static str>,
 }
 
-fn case_for(pattern: &str, w: &World) -> Case {
+pub(crate) fn case_for(pattern: &str, w: &World) -> Case {
     let c = w.client;
     let case =
         |page: String, action: String, fields: Vec<(&'static str, &'static str)>, typed| Case {

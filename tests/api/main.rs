@@ -20,6 +20,7 @@ mod self_service;
 mod summaries;
 mod summary_documents;
 mod timeline;
+mod timeline_cache;
 
 // portal and diary
 mod adherence;

@@ -20,7 +20,7 @@ pub mod summaries;
 pub mod symptoms;
 
 use crate::db::audit::{record, AuditEntry};
-use crate::db::{write_tx, DbConn, DbError};
+use crate::db::{record_versions, write_tx, DbConn, DbError};
 
 /// Who makes a change, and from where: a signed-in account.
 #[derive(Debug, Clone, Copy)]
@@ -118,6 +118,8 @@ impl Trail {
 /// caller already holds one) and notes on the trail what it changed; the events are recorded in
 /// the same transaction, by `author` (an `&Actor` for a signed-in account). A change that notes
 /// nothing changed nothing worth a line (a flag already acknowledged, a record gone meanwhile).
+/// The record versions of the events' scopes are bumped in the same transaction
+/// (`db::record_versions`), so no page part kept in memory outlives a change it does not show.
 pub fn audited<'a, T>(
     conn: &mut DbConn,
     author: impl Into<Author<'a>>,
@@ -130,8 +132,9 @@ pub fn audited<'a, T>(
             events: Vec::new(),
         };
         let result = change(conn, &mut trail)?;
+        let mut scopes = Vec::with_capacity(trail.events.len());
         for noted in &trail.events {
-            record(
+            let scope = record(
                 conn,
                 &AuditEntry {
                     account_id: noted.account_id,
@@ -142,7 +145,10 @@ pub fn audited<'a, T>(
                     detail: &noted.detail,
                 },
             )?;
+            scopes.push(scope);
         }
+        // Pages kept in memory were made from the versions before this change (issue 15).
+        record_versions::bump(conn, &scopes)?;
         Ok(result)
     })
 }

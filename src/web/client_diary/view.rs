@@ -136,7 +136,7 @@ pub fn load_section(conn: &mut DbConn, client_id: i64) -> Result<PortalSection, 
                 .map(invitation_line),
             share_results: settings.is_some_and(|s| s.share_results),
         },
-        adherence: DiaryPeriod::load(conn, client_id, from, today, from)?.adherence(),
+        adherence: DiaryPeriod::load_days(conn, client_id, from, today, from)?.adherence(),
         period_days: SECTION_PERIOD_DAYS,
         recent: diary::recent(conn, client_id, SECTION_RECENT)?
             .iter()

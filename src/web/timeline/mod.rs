@@ -1,12 +1,16 @@
 //! The client timeline: trends of every test on one time axis, the table of tests with changes
 //! since the previous one, the flags raised between tests, and when the next test is due.
 
+pub mod cache;
+
 pub use crate::charts as chart;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use chrono::NaiveDate;
+use askama::Template;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
 use super::forms::{redirect, Lines};
@@ -17,7 +21,7 @@ use crate::db::clients::ClientRow;
 use crate::db::flags::{self, FlagRow};
 use crate::db::hair_tests::{self, HairTestRow};
 use crate::db::programs::{self, ProgramVersion, VersionWithSupplements};
-use crate::db::{DbConn, DbError, Pool};
+use crate::db::{record_versions, DbConn, DbError, Pool};
 use crate::domain::compare::Direction;
 use crate::domain::element::Element;
 use crate::domain::numbers::format_value;
@@ -28,6 +32,7 @@ use crate::service::commands::{self, Actor};
 use crate::service::diary_period::DiaryPeriod;
 use crate::service::history::{AnalyzedHistory, ClientFacts};
 use crate::web::hair_tests::report::pattern_title;
+use cache::{Made, Rendered, SectionsCache};
 use chart::{line_chart, Marker, Point, Series, TimeAxis};
 
 /// One value in the tests table, with its movement since the previous test (CMP-1).
@@ -140,7 +145,7 @@ fn arrow(direction: Option<Direction>) -> (&'static str, &'static str) {
     }
 }
 
-struct Loaded {
+pub struct Loaded {
     /// The live tests, analysed with the set the client's practitioner uses.
     history: AnalyzedHistory,
     flags: Vec<FlagRow>,
@@ -176,7 +181,8 @@ fn load_rows(conn: &mut DbConn, client: &ClientRow, today: NaiveDate) -> Result<
         .unwrap_or(to - chrono::Duration::weeks(12))
         .min(to);
     // Two weeks before the period so its first weeks have baselines.
-    let diary = DiaryPeriod::load(conn, client_id, from, to, from - chrono::Duration::days(14))?;
+    let diary =
+        DiaryPeriod::load_days(conn, client_id, from, to, from - chrono::Duration::days(14))?;
     Ok(Loaded {
         history,
         flags,
@@ -188,12 +194,113 @@ fn load_rows(conn: &mut DbConn, client: &ClientRow, today: NaiveDate) -> Result<
     })
 }
 
-/// Everything the timeline shows for one client, in a handful of queries whatever the number of
-/// tests.
-pub async fn load(pool: &Pool, client: &ClientRow, today: NaiveDate) -> AppResult<Timeline> {
-    let row = client.clone();
-    let loaded = run_db(pool, move |conn| load_rows(conn, &row, today)).await?;
-    Ok(build(client, loaded, today))
+impl Loaded {
+    /// When the first deleted test or program version listed leaves its restore window (the
+    /// sections change then without a change of the records).
+    fn first_expiry(&self) -> Option<NaiveDateTime> {
+        let tests = self
+            .deleted
+            .iter()
+            .filter_map(|t| t.deleted_at)
+            .map(|at| at + RESTORE_WINDOW);
+        let versions = self
+            .deleted_program
+            .iter()
+            .filter_map(|v| v.deleted_at)
+            .map(|at| at + programs::RESTORE_WINDOW);
+        tests.chain(versions).min()
+    }
+}
+
+/// The timeline's sections of a client page: the kept copy when it is current, else the
+/// records to render them from.
+pub enum Sections {
+    Kept(Arc<Rendered>),
+    Loaded { made: Made, loaded: Box<Loaded> },
+}
+
+/// Reads what the timeline's sections need, inside the page's `run_db`: the record version
+/// first (so records read after it are never older than it says), then the records unless the
+/// cache has a copy made from this version today.
+pub fn read_sections(
+    conn: &mut DbConn,
+    cache: Option<&SectionsCache>,
+    client: &ClientRow,
+    today: NaiveDate,
+) -> Result<Sections, DbError> {
+    let version = record_versions::of_client(conn, client.practitioner_id, client.id)?;
+    if let Some(kept) = cache.and_then(|c| c.get(client.id, version, today, crate::db::now())) {
+        return Ok(Sections::Kept(kept));
+    }
+    let loaded = load_rows(conn, client, today)?;
+    let made = Made {
+        version,
+        today,
+        until: loaded.first_expiry(),
+    };
+    Ok(Sections::Loaded {
+        made,
+        loaded: Box::new(loaded),
+    })
+}
+
+/// The sections ready for the page: the kept copy, or rendered now (and kept, with a cache).
+/// Without a cache they are rendered with the session's own token.
+pub fn rendered(
+    sections: Sections,
+    cache: Option<&SectionsCache>,
+    client: &ClientRow,
+    csrf_token: &str,
+) -> AppResult<Arc<Rendered>> {
+    let (made, loaded) = match sections {
+        Sections::Kept(kept) => return Ok(kept),
+        Sections::Loaded { made, loaded } => (made, loaded),
+    };
+    let timeline = build(client, *loaded, made.today);
+    let slot = cache.map_or(csrf_token, SectionsCache::slot);
+    let html = render_sections(client, &timeline, slot)?;
+    let rendered = Arc::new(Rendered::split(&html, slot));
+    if let Some(cache) = cache {
+        cache.keep(client.id, made, rendered.clone());
+    }
+    Ok(rendered)
+}
+
+/// The timeline's sections (`templates/timeline/sections.html`) on their own, with `csrf_token`
+/// in their forms.
+#[derive(Template)]
+#[template(source = "{% include \"timeline/sections.html\" %}", ext = "html")]
+struct SectionsTemplate<'a> {
+    layout: TokenOnly<'a>,
+    client: &'a ClientRow,
+    timeline: &'a Timeline,
+}
+
+/// What the sections read of the page's layout: the forms' CSRF token.
+struct TokenOnly<'a> {
+    csrf_token: &'a str,
+}
+
+fn render_sections(client: &ClientRow, timeline: &Timeline, csrf_token: &str) -> AppResult<String> {
+    SectionsTemplate {
+        layout: TokenOnly { csrf_token },
+        client,
+        timeline,
+    }
+    .render()
+    .map_err(|e| AppError::Internal(format!("template: {e}")))
+}
+
+/// The sections rendered from the records as they are now, never from the cache: what a kept
+/// copy must equal (the cache's tests compare every page with it after every kind of change).
+pub fn fresh_sections(
+    conn: &mut DbConn,
+    client: &ClientRow,
+    today: NaiveDate,
+    csrf_token: &str,
+) -> AppResult<String> {
+    let loaded = load_rows(conn, client, today)?;
+    render_sections(client, &build(client, loaded, today), csrf_token)
 }
 
 fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {

@@ -1,0 +1,82 @@
+//! The version of each client's record (issue 15): what a page part kept in memory
+//! (`web::timeline::cache`) was made from. `service::commands::audited` bumps it in the
+//! transaction of every change, for the scope the change's audit events concern, so a kept part
+//! is never shown once the records under it changed, on any server sharing the database.
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+use super::audit::Scope;
+use super::schema::record_versions;
+use super::{DbConn, DbError};
+
+/// The row a change of `scope` bumps: the client's own, its practice's when only the
+/// practitioner is known (the reference set in use), else the one every page depends on.
+fn row_of(scope: Scope) -> (i64, i64) {
+    match scope {
+        Scope {
+            owner_id: Some(owner),
+            client_id: Some(client),
+        } => (owner, client),
+        Scope {
+            owner_id: Some(owner),
+            client_id: None,
+        } => (owner, 0),
+        // A client without a known practitioner, or nobody: everything.
+        _ => (0, 0),
+    }
+}
+
+/// Adds one to the version of every scope given (once each), inside the caller's transaction.
+pub fn bump(conn: &mut DbConn, scopes: &[Scope]) -> Result<(), DbError> {
+    let mut rows: Vec<(i64, i64)> = scopes.iter().copied().map(row_of).collect();
+    rows.sort_unstable();
+    rows.dedup();
+    for (owner, client) in rows {
+        // One statement both engines read alike (SQLite ≥ 3.24, PostgreSQL ≥ 9.5); the values
+        // are integers, written as such.
+        conn.batch_execute(&format!(
+            "INSERT INTO record_versions (owner_id, client_id, version) VALUES ({owner}, {client}, 1) \
+             ON CONFLICT (owner_id, client_id) DO UPDATE SET version = record_versions.version + 1"
+        ))?;
+    }
+    Ok(())
+}
+
+/// The version of one client's record: the sum of its own, its practice's and the global
+/// version. Each only grows, so the sum changes with every change that concerns the client.
+pub fn of_client(conn: &mut DbConn, owner_id: i64, client_id: i64) -> Result<i64, DbError> {
+    let versions: Vec<i64> = record_versions::table
+        .filter(
+            record_versions::client_id
+                .eq(0)
+                .and(
+                    record_versions::owner_id
+                        .eq(0)
+                        .or(record_versions::owner_id.eq(owner_id)),
+                )
+                .or(record_versions::owner_id
+                    .eq(owner_id)
+                    .and(record_versions::client_id.eq(client_id))),
+        )
+        .select(record_versions::version)
+        .load(conn)?;
+    Ok(versions.iter().sum())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_scope_bumps_what_every_page_depends_on() {
+        let scope = |owner_id, client_id| Scope {
+            owner_id,
+            client_id,
+        };
+        assert_eq!(row_of(scope(Some(7), Some(42))), (7, 42));
+        assert_eq!(row_of(scope(Some(7), None)), (7, 0));
+        assert_eq!(row_of(scope(None, Some(42))), (0, 0));
+        assert_eq!(row_of(scope(None, None)), (0, 0));
+    }
+}

@@ -1,0 +1,283 @@
+//! The timeline's sections kept rendered (issue 15). Drawing a client's charts and tables from
+//! years of tests and diary days is most of what the client page costs, and it only changes
+//! when the records change. So the sections are rendered once per version of the client's
+//! record (`db::record_versions`, bumped in the transaction of every audited change), per day
+//! (what is due, overdue or in force depends on today) and until the first deleted item they
+//! list leaves its restore window; any other request is served the kept copy.
+//!
+//! A kept copy is the same for every session: each form's CSRF token is written in per request
+//! where the copy has this process's token slot, a random string nobody can type into a record.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+/// At most this many bytes of rendered sections are kept (the least recently shown go first):
+/// a few dozen clients' timelines, a few MB of memory.
+const MOST_BYTES: usize = 4 << 20;
+
+/// What a kept copy was made from; it is shown only while all of it still holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Made {
+    /// The client's record version (`db::record_versions::of_client`), read before the records.
+    pub version: i64,
+    pub today: NaiveDate,
+    /// When the first deleted item the sections list leaves its restore window.
+    pub until: Option<NaiveDateTime>,
+}
+
+impl Made {
+    fn holds_for(&self, version: i64, today: NaiveDate, now: NaiveDateTime) -> bool {
+        self.version == version && self.today == today && self.until.is_none_or(|u| now < u)
+    }
+}
+
+/// Rendered sections, split where each page writes its CSRF token.
+#[derive(Debug)]
+pub struct Rendered {
+    pieces: Vec<String>,
+}
+
+impl Rendered {
+    /// `html` rendered with `slot` as the token.
+    pub fn split(html: &str, slot: &str) -> Rendered {
+        Rendered {
+            pieces: html.split(slot).map(str::to_string).collect(),
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        self.pieces.iter().map(String::len).sum()
+    }
+
+    /// The sections with a session's token, for a page template (`|safe`: rendered escaped).
+    pub fn with_token<'a>(&'a self, csrf_token: &'a str) -> WithToken<'a> {
+        WithToken {
+            rendered: self,
+            csrf_token,
+        }
+    }
+}
+
+pub struct WithToken<'a> {
+    rendered: &'a Rendered,
+    csrf_token: &'a str,
+}
+
+impl fmt::Display for WithToken<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut pieces = self.rendered.pieces.iter();
+        if let Some(first) = pieces.next() {
+            f.write_str(first)?;
+        }
+        for piece in pieces {
+            f.write_str(self.csrf_token)?;
+            f.write_str(piece)?;
+        }
+        Ok(())
+    }
+}
+
+struct Kept {
+    made: Made,
+    rendered: Arc<Rendered>,
+    last_shown: u64,
+}
+
+#[derive(Default)]
+struct Shelf {
+    by_client: HashMap<i64, Kept>,
+    bytes: usize,
+    clock: u64,
+}
+
+/// The kept sections of the server's clients (one per server, in the app's data).
+pub struct SectionsCache {
+    slot: String,
+    shelf: Mutex<Shelf>,
+}
+
+impl Default for SectionsCache {
+    fn default() -> Self {
+        let mut random = [0u8; 16];
+        crate::auth::tokens::fill_random(&mut random);
+        let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        SectionsCache {
+            slot: format!("csrf-slot-{hex}"),
+            shelf: Mutex::default(),
+        }
+    }
+}
+
+impl SectionsCache {
+    /// What the sections are rendered with in place of a session's CSRF token.
+    pub fn slot(&self) -> &str {
+        &self.slot
+    }
+
+    /// The client's kept sections, if made from this version today and still current at `now`.
+    pub fn get(
+        &self,
+        client_id: i64,
+        version: i64,
+        today: NaiveDate,
+        now: NaiveDateTime,
+    ) -> Option<Arc<Rendered>> {
+        let mut shelf = self.shelf.lock().unwrap_or_else(|e| e.into_inner());
+        shelf.clock += 1;
+        let clock = shelf.clock;
+        let kept = shelf.by_client.get_mut(&client_id)?;
+        if !kept.made.holds_for(version, today, now) {
+            return None;
+        }
+        kept.last_shown = clock;
+        Some(kept.rendered.clone())
+    }
+
+    /// Keeps a client's sections (replacing older ones), dropping the least recently shown
+    /// others while the shelf is over its size. Sections larger than the shelf are not kept.
+    pub fn keep(&self, client_id: i64, made: Made, rendered: Arc<Rendered>) {
+        let size = rendered.bytes();
+        if size > MOST_BYTES {
+            return;
+        }
+        let mut shelf = self.shelf.lock().unwrap_or_else(|e| e.into_inner());
+        shelf.clock += 1;
+        let last_shown = shelf.clock;
+        if let Some(old) = shelf.by_client.insert(
+            client_id,
+            Kept {
+                made,
+                rendered,
+                last_shown,
+            },
+        ) {
+            // A request that read an older version finishing after a newer one was kept.
+            if old.made.version > made.version {
+                shelf.by_client.insert(client_id, old);
+                return;
+            }
+            shelf.bytes -= old.rendered.bytes();
+        }
+        shelf.bytes += size;
+        while shelf.bytes > MOST_BYTES {
+            let Some(oldest) = shelf
+                .by_client
+                .iter()
+                .min_by_key(|(_, k)| k.last_shown)
+                .map(|(id, _)| *id)
+            else {
+                break;
+            };
+            if let Some(gone) = shelf.by_client.remove(&oldest) {
+                shelf.bytes -= gone.rendered.bytes();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    fn at(d: u32, h: u32) -> NaiveDateTime {
+        day(d).and_hms_opt(h, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn the_token_goes_where_the_slot_was() {
+        let cache = SectionsCache::default();
+        let html = format!(
+            "<form><input value=\"{0}\"></form><form><input value=\"{0}\"></form>",
+            cache.slot()
+        );
+        let rendered = Rendered::split(&html, cache.slot());
+        assert_eq!(
+            rendered.with_token("abc").to_string(),
+            "<form><input value=\"abc\"></form><form><input value=\"abc\"></form>"
+        );
+        assert_eq!(
+            Rendered::split("none", cache.slot())
+                .with_token("x")
+                .to_string(),
+            "none"
+        );
+        assert_ne!(
+            SectionsCache::default().slot(),
+            cache.slot(),
+            "random per server"
+        );
+    }
+
+    #[test]
+    fn a_kept_copy_is_shown_only_for_its_version_day_and_window() {
+        let cache = SectionsCache::default();
+        let made = Made {
+            version: 3,
+            today: day(20),
+            until: Some(at(21, 12)),
+        };
+        cache.keep(7, made, Arc::new(Rendered::split("x", cache.slot())));
+        assert!(cache.get(7, 3, day(20), at(20, 9)).is_some());
+        assert!(cache.get(7, 4, day(20), at(20, 9)).is_none(), "a change");
+        assert!(cache.get(7, 3, day(21), at(21, 9)).is_none(), "another day");
+        assert!(
+            cache.get(8, 3, day(20), at(20, 9)).is_none(),
+            "another client"
+        );
+        let made = Made {
+            today: day(21),
+            ..made
+        };
+        cache.keep(7, made, Arc::new(Rendered::split("x", cache.slot())));
+        assert!(cache.get(7, 3, day(21), at(21, 11)).is_some());
+        assert!(
+            cache.get(7, 3, day(21), at(21, 12)).is_none(),
+            "a deletion's window ended"
+        );
+        // An older version finishing late does not replace a newer one.
+        let older = Made {
+            version: 2,
+            until: None,
+            ..made
+        };
+        cache.keep(7, older, Arc::new(Rendered::split("old", cache.slot())));
+        assert!(cache.get(7, 3, day(21), at(21, 11)).is_some());
+    }
+
+    #[test]
+    fn the_shelf_keeps_its_size_by_dropping_the_least_recently_shown() {
+        let cache = SectionsCache::default();
+        let made = Made {
+            version: 1,
+            today: day(20),
+            until: None,
+        };
+        let big = "y".repeat(MOST_BYTES / 3 + 1);
+        for client in 1..=3 {
+            cache.keep(client, made, Arc::new(Rendered::split(&big, cache.slot())));
+        }
+        // 1 and 2 fit, 3 pushed out the least recently shown: 1.
+        assert!(cache.get(1, 1, day(20), at(20, 9)).is_none());
+        assert!(cache.get(2, 1, day(20), at(20, 9)).is_some());
+        assert!(cache.get(3, 1, day(20), at(20, 9)).is_some());
+        cache.keep(4, made, Arc::new(Rendered::split(&big, cache.slot())));
+        assert!(
+            cache.get(2, 1, day(20), at(20, 9)).is_none(),
+            "2 was shown before 3"
+        );
+        assert!(cache.get(3, 1, day(20), at(20, 9)).is_some());
+        let huge = "z".repeat(MOST_BYTES + 1);
+        cache.keep(5, made, Arc::new(Rendered::split(&huge, cache.slot())));
+        assert!(
+            cache.get(5, 1, day(20), at(20, 9)).is_none(),
+            "too large to keep"
+        );
+    }
+}
