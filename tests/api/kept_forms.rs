@@ -70,7 +70,7 @@ pub(crate) struct World {
     pub(crate) archived: i64,
     client_import: String,
     bulk_import: String,
-    set: String,
+    pub(crate) set: String,
     version: String,
     deleted_version: String,
 }
@@ -435,7 +435,7 @@ pub(crate) fn case_for(pattern: &str, w: &World) -> Case {
                 page: format!("/clients/{c}/diary"),
                 action: format!("/clients/{c}/diary/annotations"),
                 fields: vec![
-                    ("entry_date", Box::leak(today.into_boxed_str())),
+                    ("date", Box::leak(today.into_boxed_str())),
                     ("annotation", "Kept annotation"),
                 ],
                 typed: Some("Kept annotation"),
@@ -456,7 +456,7 @@ pub(crate) fn case_for(pattern: &str, w: &World) -> Case {
         "/settings/reference-sets/active" => case(
             "/settings/reference-sets".into(),
             "/settings/reference-sets/active".into(),
-            vec![("set", "default")],
+            vec![("set", Box::leak(w.set.clone().into_boxed_str()))],
             None,
         ),
         "/settings/reference-sets/{set_id}/edit" => case(
