@@ -11,7 +11,6 @@ use crate::db::{client_accounts, client_portal, client_symptoms, diary, invitati
 use crate::db::{now, DbConn, DbError};
 use crate::domain::diary::vocabulary::label_of;
 use crate::domain::diary::{Adherence, ClientZone, Symptom, UtcOffset};
-use crate::service::diary_period::DiaryPeriod;
 
 /// The client's "today" as the client sees it, so adherence counts the same days they do.
 pub fn client_today(settings: Option<PortalSettings>) -> NaiveDate {
@@ -136,7 +135,12 @@ pub fn load_section(conn: &mut DbConn, client_id: i64) -> Result<PortalSection, 
                 .map(invitation_line),
             share_results: settings.is_some_and(|s| s.share_results),
         },
-        adherence: DiaryPeriod::load_days(conn, client_id, from, today, from)?.adherence(),
+        // Days logged of the period: their dates are all it needs (one query).
+        adherence: crate::domain::diary::adherence(
+            &diary::logged_dates(conn, client_id, from, today)?,
+            from,
+            today,
+        ),
         period_days: SECTION_PERIOD_DAYS,
         recent: diary::recent(conn, client_id, SECTION_RECENT)?
             .iter()
