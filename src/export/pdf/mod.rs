@@ -348,13 +348,14 @@ fn flags(c: &mut Canvas, flags: &[FlagSummary]) {
     let note = style(8.5, REGULAR, INK);
     for flag in flags {
         let summary_lines = c.wrap(&flag.summary, body_w, summary);
+        // A diary flag's `raised_between` says where it came from ("raised from the diary on D").
         let when = if flag.from_diary {
-            "from the diary,"
+            ""
         } else {
-            "between tests"
+            "between tests "
         };
         let meta_text = format!(
-            "{} · rule {} · {when} {}",
+            "{} · rule {} · {when}{}",
             flag.kind, flag.rule, flag.raised_between
         );
         let meta_lines = c.wrap(&meta_text, body_w, meta);

@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 use crate::db::clients::ClientRow;
 use crate::db::summaries::{self, SummaryRow};
 use crate::db::{accounts, flags, hair_tests, programs, DbConn, DbError};
-use crate::domain::adherence::FLAG_WINDOW_DAYS;
 use crate::domain::element::Element;
 use crate::domain::ratio::RatioId;
 use crate::export::plain::{oxidation_explanation, pattern_text};
@@ -210,12 +209,13 @@ pub fn assemble(
         .filter_map(|f| {
             let (raised_between, from_diary) = if f.kind == flags::LOW_ADHERENCE_KIND {
                 // ADH-2 reads the diary's last 14 days when a day is saved, not a pair of tests:
-                // the flag belongs to the period it was raised in.
+                // the flag belongs to the period it was raised in. Its summary already names
+                // the 14 days, so this line says only where and when it was raised.
                 let raised = f.raised_at.date();
                 if !in_period(raised) {
                     return None;
                 }
-                (format!("the {FLAG_WINDOW_DAYS} days to {raised}"), true)
+                (format!("raised from the diary on {raised}"), true)
             } else {
                 let to = f
                     .to_test_id
