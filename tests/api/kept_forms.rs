@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use htma_tracker::app::{Access, ROUTES};
 use htma_tracker::db::schema::{kept_forms, sessions};
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{spawn_app, Reply, TestApp};
 use crate::portal::portal_setup;
 
 const EMAIL: &str = "pat@example.com";
@@ -28,6 +28,29 @@ fn expire_sessions(app: &TestApp) {
         .set(sessions::last_seen_at.eq(htma_tracker::db::now() - Duration::hours(1)))
         .execute(&mut conn)
         .unwrap();
+}
+
+/// Opens the new-client form, lets the session end, and posts the form: the reply sends the
+/// browser to sign in. Returns the form's CSRF token and that reply.
+async fn new_client_posted_after_the_session_ended(
+    app: &TestApp,
+    full_name: &str,
+    notes: &str,
+) -> (String, Reply) {
+    let token = app.get("/clients/new").await.csrf_token();
+    expire_sessions(app);
+    let posted = app
+        .post_form(
+            "/clients",
+            &[
+                ("csrf_token", &token),
+                ("full_name", full_name),
+                ("notes", notes),
+            ],
+        )
+        .await;
+    assert_eq!(posted.location(), "/login?next=/clients/new");
+    (token, posted)
 }
 
 fn kept_count(app: &TestApp) -> i64 {
@@ -674,19 +697,12 @@ async fn every_text_field_states_its_maximum() {
 async fn kept_fields_are_sealed_at_rest() {
     let app = spawn_app().await;
     app.signed_in_practitioner(EMAIL).await;
-    let token = app.get("/clients/new").await.csrf_token();
-    expire_sessions(&app);
-    let posted = app
-        .post_form(
-            "/clients",
-            &[
-                ("csrf_token", &token),
-                ("full_name", "Sealed Person"),
-                ("notes", "words nobody reads in the table"),
-            ],
-        )
-        .await;
-    assert_eq!(posted.location(), "/login?next=/clients/new");
+    let (token, posted) = new_client_posted_after_the_session_ended(
+        &app,
+        "Sealed Person",
+        "words nobody reads in the table",
+    )
+    .await;
     let cookie = app
         .cookies()
         .get("htma_kept")
@@ -881,19 +897,8 @@ async fn a_kept_form_is_shown_to_its_own_account_only() {
     let app = spawn_app().await;
     app.signed_in_practitioner(EMAIL).await;
     app.create_practitioner("other@example.com", PASSWORD);
-    let token = app.get("/clients/new").await.csrf_token();
-    expire_sessions(&app);
-    let posted = app
-        .post_form(
-            "/clients",
-            &[
-                ("csrf_token", &token),
-                ("full_name", "Private Name"),
-                ("notes", "private notes"),
-            ],
-        )
-        .await;
-    assert_eq!(posted.location(), "/login?next=/clients/new");
+    let (_, posted) =
+        new_client_posted_after_the_session_ended(&app, "Private Name", "private notes").await;
     let other = app
         .submit(
             posted.location(),
