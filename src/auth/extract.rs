@@ -15,8 +15,10 @@ use crate::db::clients::{self, ClientRow};
 use crate::db::flags::{self, FlagRow};
 use crate::db::hair_tests::{self, HairTestRow};
 use crate::db::pending_imports::{self, PendingImport};
+use crate::db::programs::{self, ProgramVersion, VersionWithSupplements};
+use crate::db::reference_sets::{self, StoredSet};
 use crate::db::summaries::{self, SummaryRow};
-use crate::db::{DbConn, DbError};
+use crate::db::{DbConn, DbError, Pool};
 use crate::service::{run_db, AppError};
 
 /// Any signed-in account.
@@ -120,21 +122,56 @@ fn extract_within<W: Within>(
     Box::pin(async move {
         let scope = scope.await?;
         let id = parse_id(req.match_info().get(W::SEGMENT))?;
-        let key = W::key(&scope);
-        let pool = pool_of(&req)?;
-        match run_db(&pool, move |conn| W::find(conn, key, id)).await? {
-            Some(record) => Ok(W::assemble(scope, record)),
-            None => {
-                tracing::info!(
-                    segment = W::SEGMENT,
-                    id,
-                    path = %req.path(),
-                    "record not found in the signed-in account's scope"
-                );
-                Err(AppError::NotFound)
+        find_within(&pool_of(&req)?, scope, id, req.path()).await
+    })
+}
+
+/// The one lookup of every record extractor: the record `id` inside `scope`, or 404.
+async fn find_within<W: Within>(
+    pool: &Pool,
+    scope: W::Scope,
+    id: i64,
+    named_in: &str,
+) -> Result<W, AppError> {
+    let key = W::key(&scope);
+    match run_db(pool, move |conn| W::find(conn, key, id)).await? {
+        Some(record) => Ok(W::assemble(scope, record)),
+        None => {
+            tracing::info!(
+                segment = W::SEGMENT,
+                id,
+                named_in,
+                "record not found in the signed-in account's scope"
+            );
+            Err(AppError::NotFound)
+        }
+    }
+}
+
+/// A record under the client named by `{client_id}`, found by `$find(conn, client_id, id)`:
+/// the `Within` impl of an extractor `$extractor { scope: ScopedClient, $field: $record }`.
+macro_rules! within_client {
+    ($extractor:ident { $field:ident: $record:ty } at $segment:literal, $find:expr) => {
+        impl Within for $extractor {
+            type Scope = ScopedClient;
+            type Key = i64;
+            type Record = $record;
+            const SEGMENT: &'static str = $segment;
+            fn key(scope: &ScopedClient) -> i64 {
+                scope.client.id
+            }
+            fn find(
+                conn: &mut DbConn,
+                client_id: i64,
+                id: i64,
+            ) -> Result<Option<$record>, DbError> {
+                ($find)(conn, client_id, id)
+            }
+            fn assemble(scope: ScopedClient, $field: $record) -> Self {
+                $extractor { scope, $field }
             }
         }
-    })
+    };
 }
 
 /// `FromRequest` for a `Within` record extractor.
@@ -160,6 +197,9 @@ from_request_within!(
     ScopedImport,
     PracticeImport,
     ScopedFlag,
+    ScopedProgramVersion,
+    RestorableProgramVersion,
+    ScopedReferenceSet,
 );
 
 /// Ids in URLs are positive integers; anything else is simply not found.
@@ -203,21 +243,7 @@ pub struct ScopedHairTest {
     pub test: HairTestRow,
 }
 
-impl Within for ScopedHairTest {
-    type Scope = ScopedClient;
-    type Key = i64;
-    type Record = HairTestRow;
-    const SEGMENT: &'static str = "test_id";
-    fn key(scope: &ScopedClient) -> i64 {
-        scope.client.id
-    }
-    fn find(conn: &mut DbConn, client_id: i64, id: i64) -> Result<Option<HairTestRow>, DbError> {
-        hair_tests::find_for_client(conn, client_id, id)
-    }
-    fn assemble(scope: ScopedClient, test: HairTestRow) -> Self {
-        ScopedHairTest { scope, test }
-    }
-}
+within_client!(ScopedHairTest { test: HairTestRow } at "test_id", hair_tests::find_for_client);
 
 // summaries
 
@@ -228,21 +254,7 @@ pub struct ScopedSummary {
     pub summary: SummaryRow,
 }
 
-impl Within for ScopedSummary {
-    type Scope = ScopedClient;
-    type Key = i64;
-    type Record = SummaryRow;
-    const SEGMENT: &'static str = "summary_id";
-    fn key(scope: &ScopedClient) -> i64 {
-        scope.client.id
-    }
-    fn find(conn: &mut DbConn, client_id: i64, id: i64) -> Result<Option<SummaryRow>, DbError> {
-        summaries::find_for_client(conn, client_id, id)
-    }
-    fn assemble(scope: ScopedClient, summary: SummaryRow) -> Self {
-        ScopedSummary { scope, summary }
-    }
-}
+within_client!(ScopedSummary { summary: SummaryRow } at "summary_id", summaries::find_for_client);
 
 /// A summary deleted within the restore window, named like `ScopedSummary`: the one thing to
 /// do with it is to restore it.
@@ -350,19 +362,68 @@ pub struct ScopedFlag {
     pub flag: FlagRow,
 }
 
-impl Within for ScopedFlag {
-    type Scope = ScopedClient;
+within_client!(ScopedFlag { flag: FlagRow } at "flag_id", flags::find_for_client);
+
+// program versions and reference sets
+
+/// A live version of the program of the client named by `{client_id}`, named by
+/// `{version_id}`, with its supplements; both scoped to the signed-in practitioner.
+pub struct ScopedProgramVersion {
+    pub scope: ScopedClient,
+    pub version: VersionWithSupplements,
+}
+
+within_client!(ScopedProgramVersion { version: VersionWithSupplements } at "version_id", programs::find_live);
+
+/// A program version deleted within the restore window, named like `ScopedProgramVersion`:
+/// the one thing to do with it is to restore it.
+pub struct RestorableProgramVersion {
+    pub scope: ScopedClient,
+    pub version: ProgramVersion,
+}
+
+within_client!(
+    RestorableProgramVersion { version: ProgramVersion } at "version_id",
+    |conn, client_id, id| {
+        programs::find_deleted(conn, client_id, id, crate::db::now() - programs::RESTORE_WINDOW)
+    }
+);
+
+/// One of the signed-in practitioner's reference sets, named by `{set_id}` (or by the clone
+/// form's source field). Another practitioner's set is not found, exactly like a missing one.
+pub struct ScopedReferenceSet {
+    pub practitioner: Practitioner,
+    pub stored: StoredSet,
+}
+
+impl ScopedReferenceSet {
+    /// The set named by a form field rather than the URL, looked up the same way.
+    pub async fn named_in_form(
+        req: &HttpRequest,
+        practitioner: Practitioner,
+        raw_id: &str,
+    ) -> Result<Self, AppError> {
+        let id = parse_id(Some(raw_id))?;
+        find_within(&pool_of(req)?, practitioner, id, req.path()).await
+    }
+}
+
+impl Within for ScopedReferenceSet {
+    type Scope = Practitioner;
     type Key = i64;
-    type Record = FlagRow;
-    const SEGMENT: &'static str = "flag_id";
-    fn key(scope: &ScopedClient) -> i64 {
-        scope.client.id
+    type Record = StoredSet;
+    const SEGMENT: &'static str = "set_id";
+    fn key(practitioner: &Practitioner) -> i64 {
+        practitioner.id()
     }
-    fn find(conn: &mut DbConn, client_id: i64, id: i64) -> Result<Option<FlagRow>, DbError> {
-        flags::find_for_client(conn, client_id, id)
+    fn find(conn: &mut DbConn, owner: i64, id: i64) -> Result<Option<StoredSet>, DbError> {
+        reference_sets::find_for_practitioner(conn, owner, id)
     }
-    fn assemble(scope: ScopedClient, flag: FlagRow) -> Self {
-        ScopedFlag { scope, flag }
+    fn assemble(practitioner: Practitioner, stored: StoredSet) -> Self {
+        ScopedReferenceSet {
+            practitioner,
+            stored,
+        }
     }
 }
 

@@ -18,8 +18,9 @@ pub mod user_agent;
 pub mod invite;
 
 pub use extract::{
-    CurrentAccount, PracticeImport, Practitioner, RestorableSummary, ScopedClient, ScopedFlag,
-    ScopedHairTest, ScopedImport, ScopedSummary, SharedSummary,
+    CurrentAccount, PracticeImport, Practitioner, RestorableProgramVersion, RestorableSummary,
+    ScopedClient, ScopedFlag, ScopedHairTest, ScopedImport, ScopedProgramVersion,
+    ScopedReferenceSet, ScopedSummary, SharedSummary,
 };
 // portal and diary
 pub use extract::PortalClient;

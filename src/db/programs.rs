@@ -100,6 +100,22 @@ pub fn find_live(
     Ok(with_supplements(conn, found.into_iter().collect())?.pop())
 }
 
+/// The client's version `version_id` if it was deleted since `since` (still restorable).
+pub fn find_deleted(
+    conn: &mut DbConn,
+    client_id: i64,
+    version_id: i64,
+    since: NaiveDateTime,
+) -> Result<Option<ProgramVersion>, DbError> {
+    Ok(program_versions::table
+        .filter(program_versions::id.eq(version_id))
+        .filter(program_versions::client_id.eq(client_id))
+        .filter(program_versions::deleted_at.ge(since))
+        .select(ProgramVersion::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// The client's versions deleted since `since` (still restorable), most recently deleted first.
 pub fn list_deleted(
     conn: &mut DbConn,

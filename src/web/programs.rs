@@ -13,12 +13,14 @@ use serde::Deserialize;
 use super::forms::{redirect, EmptyForm, FieldErrors, Lines};
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
-use crate::auth::extract::parse_id;
-use crate::auth::ScopedClient;
+use crate::auth::{RestorableProgramVersion, ScopedClient, ScopedProgramVersion};
 use crate::db::clients::ClientRow;
 use crate::db::programs::{self, SupplementInput, VersionInput, VersionWithSupplements};
 use crate::db::Pool;
 use crate::domain::program::check_start_date;
+use crate::service::commands::programs::VersionChange;
+use crate::service::commands::{self, Actor};
+use crate::web::view::render_page;
 
 /// Blank supplement rows offered below the prescribed ones (no script adds rows).
 const SPARE_ROWS: usize = 3;
@@ -51,9 +53,6 @@ struct ProgramPage {
     /// The question about an unusual start date, answered by the "Yes, this date is right" box.
     confirm_question: Option<String>,
 }
-
-use crate::service::commands::{self, Actor};
-use crate::web::view::render_page;
 
 /// The form's two uses.
 #[derive(Clone, Copy)]
@@ -154,31 +153,14 @@ pub async fn new_form(pool: web::Data<Pool>, scoped: ScopedClient) -> AppResult<
     render_page(StatusCode::OK, &page)
 }
 
-/// The version named by `{version_id}` of the scoped client, live; else 404.
-async fn live_version(
-    req: &HttpRequest,
-    pool: &Pool,
-    scoped: &ScopedClient,
-) -> AppResult<VersionWithSupplements> {
-    let version_id = parse_id(req.match_info().get("version_id"))?;
-    let client_id = scoped.client.id;
-    run_db(pool, move |conn| {
-        programs::find_live(conn, client_id, version_id)
-    })
-    .await?
-    .ok_or(AppError::NotFound)
-}
-
 pub async fn edit_form(
-    req: HttpRequest,
     pool: web::Data<Pool>,
-    scoped: ScopedClient,
+    ScopedProgramVersion { scope, version }: ScopedProgramVersion,
 ) -> AppResult<HttpResponse> {
-    let version = live_version(&req, &pool, &scoped).await?;
-    let owner = scoped.practitioner.id();
+    let owner = scope.practitioner.id();
     let suggestions = run_db(&pool, move |conn| programs::supplement_names(conn, owner)).await?;
     let page = filled_page(
-        scoped,
+        scope,
         Purpose::Edit(version.version.id),
         version.version.starts_on.to_string(),
         Some(&version),
@@ -401,75 +383,64 @@ pub async fn create(
     Ok(redirect(&format!("/clients/{client_id}#program")))
 }
 
-pub async fn update(
-    req: HttpRequest,
-    pool: web::Data<Pool>,
-    scoped: ScopedClient,
-    CsrfForm(values): CsrfForm<HashMap<String, String>>,
+/// Applies one correction to the version the extractor found: 404 when it changed state
+/// meanwhile (deleted, restored, purged), else back to the client's program.
+async fn correct(
+    req: &HttpRequest,
+    pool: &Pool,
+    scope: &ScopedClient,
+    version_id: i64,
+    change: VersionChange,
 ) -> AppResult<HttpResponse> {
-    let version_id = live_version(&req, &pool, &scoped).await?.version.id;
-    let purpose = Purpose::Edit(version_id);
-    let (scoped, input) = match checked_input(&pool, scoped, purpose, &values).await? {
-        Ok(ready) => ready,
-        Err(page) => return Ok(page),
-    };
-    let (owner, client_id, addr) = actor_of(&req, &scoped);
-    let changed = run_db(&pool, move |conn| {
+    let (owner, client_id, addr) = actor_of(req, scope);
+    let done = run_db(pool, move |conn| {
         let actor = Actor {
             account_id: owner,
             remote_addr: &addr,
         };
-        commands::programs::edit_version(conn, &actor, client_id, version_id, &input)
+        commands::programs::change_version(conn, &actor, client_id, version_id, change)
     })
     .await?;
-    if !changed {
+    if !done {
         return Err(AppError::NotFound);
     }
     Ok(redirect(&format!("/clients/{client_id}#program")))
+}
+
+pub async fn update(
+    req: HttpRequest,
+    pool: web::Data<Pool>,
+    ScopedProgramVersion { scope, version }: ScopedProgramVersion,
+    CsrfForm(values): CsrfForm<HashMap<String, String>>,
+) -> AppResult<HttpResponse> {
+    let version_id = version.version.id;
+    let purpose = Purpose::Edit(version_id);
+    let (scope, input) = match checked_input(&pool, scope, purpose, &values).await? {
+        Ok(ready) => ready,
+        Err(page) => return Ok(page),
+    };
+    let change = VersionChange::Edit(input);
+    correct(&req, &pool, &scope, version_id, change).await
 }
 
 pub async fn delete(
     req: HttpRequest,
     pool: web::Data<Pool>,
-    scoped: ScopedClient,
+    ScopedProgramVersion { scope, version }: ScopedProgramVersion,
     _form: CsrfForm<EmptyForm>,
 ) -> AppResult<HttpResponse> {
-    let version_id = parse_id(req.match_info().get("version_id"))?;
-    let (owner, client_id, addr) = actor_of(&req, &scoped);
-    let deleted = run_db(&pool, move |conn| {
-        let actor = Actor {
-            account_id: owner,
-            remote_addr: &addr,
-        };
-        commands::programs::delete_version(conn, &actor, client_id, version_id)
-    })
-    .await?;
-    if !deleted {
-        return Err(AppError::NotFound);
-    }
-    Ok(redirect(&format!("/clients/{client_id}#program")))
+    let change = VersionChange::Delete;
+    correct(&req, &pool, &scope, version.version.id, change).await
 }
 
 pub async fn restore(
     req: HttpRequest,
     pool: web::Data<Pool>,
-    scoped: ScopedClient,
+    RestorableProgramVersion { scope, version }: RestorableProgramVersion,
     _form: CsrfForm<EmptyForm>,
 ) -> AppResult<HttpResponse> {
-    let version_id = parse_id(req.match_info().get("version_id"))?;
-    let (owner, client_id, addr) = actor_of(&req, &scoped);
-    let restored = run_db(&pool, move |conn| {
-        let actor = Actor {
-            account_id: owner,
-            remote_addr: &addr,
-        };
-        commands::programs::restore_version(conn, &actor, client_id, version_id)
-    })
-    .await?;
-    if !restored {
-        return Err(AppError::NotFound);
-    }
-    Ok(redirect(&format!("/clients/{client_id}#program")))
+    let change = VersionChange::Restore;
+    correct(&req, &pool, &scope, version.id, change).await
 }
 
 #[derive(Deserialize)]

@@ -17,8 +17,9 @@ fn charts(body: &str) -> Vec<String> {
         .collect()
 }
 
-/// Saves a version (confirming its date when `confirm`); the reply.
-async fn add_version(
+/// Saves a version (confirming its date when `confirm`); the reply. Also used by the
+/// route-table walk (`security`).
+pub(crate) async fn add_version(
     app: &TestApp,
     client: i64,
     starts_on: &str,
@@ -41,7 +42,7 @@ async fn add_version(
     .await
 }
 
-fn version_id(app: &TestApp, client: i64, starts_on: &str) -> i64 {
+pub(crate) fn version_id(app: &TestApp, client: i64, starts_on: &str) -> i64 {
     let mut conn = app.pool.get().unwrap();
     let date = chrono::NaiveDate::parse_from_str(starts_on, "%Y-%m-%d").unwrap();
     program_versions::table

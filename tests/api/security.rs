@@ -5,9 +5,10 @@ use htma_tracker::app::{Access, ROUTES};
 
 use crate::helpers::{spawn_app, TestApp};
 
-/// The records a route's path can name. A summary route is given a summary in the state it
-/// acts on: restoring needs a deleted one, every other route a live one. An import route is
-/// given an upload of its kind: practice-wide under `/import`, the client's under the client.
+/// The records a route's path can name. A summary or program version route is given a record
+/// in the state it acts on: restoring needs a deleted one, every other route a live one. An
+/// import route is given an upload of its kind: practice-wide under `/import`, the client's
+/// under the client.
 #[derive(Clone, Copy)]
 struct Ids {
     client: i64,
@@ -17,6 +18,9 @@ struct Ids {
     flag: i64,
     client_import: i64,
     practice_import: i64,
+    version: i64,
+    deleted_version: i64,
+    reference_set: i64,
 }
 
 impl Ids {
@@ -30,6 +34,9 @@ impl Ids {
             flag: id,
             client_import: id,
             practice_import: id,
+            version: id,
+            deleted_version: id,
+            reference_set: id,
         }
     }
 
@@ -43,22 +50,27 @@ impl Ids {
 }
 
 fn concrete(path: &str, ids: Ids) -> String {
-    let summary = if path.ends_with("/restore") {
-        ids.deleted_summary
+    let (summary, version) = if path.ends_with("/restore") {
+        (ids.deleted_summary, ids.deleted_version)
     } else {
-        ids.summary
+        (ids.summary, ids.version)
     };
     let import = if path.starts_with("/import/") {
         ids.practice_import
     } else {
         ids.client_import
     };
-    // Other segments (`{version_id}`, `{set_id}`, …) stay as they are: not an id, so not found.
-    path.replace("{client_id}", &ids.client.to_string())
+    let concrete = path
+        .replace("{client_id}", &ids.client.to_string())
         .replace("{test_id}", &ids.test.to_string())
         .replace("{summary_id}", &summary.to_string())
         .replace("{flag_id}", &ids.flag.to_string())
         .replace("{import_id}", &import.to_string())
+        .replace("{version_id}", &version.to_string())
+        .replace("{set_id}", &ids.reference_set.to_string());
+    // A new kind of record segment needs a record of its kind here.
+    assert!(!concrete.contains('{'), "a segment of {path} is not filled");
+    concrete
 }
 
 /// A live summary and a deleted one of the client, made by its signed-in practitioner.
@@ -84,9 +96,47 @@ async fn summaries_of(app: &TestApp, client: i64) -> (i64, i64) {
     (ids[0], ids[1])
 }
 
+/// A live program version of the client and a deleted one, made by its signed-in practitioner.
+async fn program_versions_of(app: &TestApp, client: i64) -> (i64, i64) {
+    for (starts_on, supplement) in [("2025-03-01", "Magnesium"), ("2025-05-01", "Zinc")] {
+        let saved = crate::programs::add_version(app, client, starts_on, supplement, true).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    }
+    let live = crate::programs::version_id(app, client, "2025-03-01");
+    let deleted = crate::programs::version_id(app, client, "2025-05-01");
+    let page = format!("/clients/{client}");
+    let reply = app
+        .submit(&page, &format!("{page}/program/{deleted}/delete"), &[])
+        .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    (live, deleted)
+}
+
+/// A reference set of the signed-in practitioner, cloned from the default.
+async fn reference_set_of(app: &TestApp) -> i64 {
+    let list = "/settings/reference-sets";
+    let cloned = app
+        .submit(
+            list,
+            list,
+            &[("source", "default"), ("name", "Practice set")],
+        )
+        .await;
+    assert_eq!(cloned.status, StatusCode::SEE_OTHER, "{}", cloned.body);
+    // `/settings/reference-sets/{set_id}/edit`
+    cloned
+        .location()
+        .rsplit('/')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
 /// A record of every kind a route can name, made for the client by its signed-in practitioner:
-/// two tests (the second raises a flag), a live and a deleted summary, and an upload awaiting
-/// confirmation for the client and one for the practice.
+/// two tests (the second raises a flag), a live and a deleted summary, an upload awaiting
+/// confirmation for the client and one for the practice, a live and a deleted program version,
+/// and a reference set of the practitioner.
 async fn records_of(app: &TestApp, client: i64) -> Ids {
     let test = app.create_test(client, A_TEST).await;
     app.create_test(client, A_LATER_TEST).await;
@@ -122,6 +172,8 @@ async fn records_of(app: &TestApp, client: i64) -> Ids {
         .unwrap()
         .parse()
         .unwrap();
+    let (version, deleted_version) = program_versions_of(app, client).await;
+    let reference_set = reference_set_of(app).await;
     Ids {
         client,
         test,
@@ -130,11 +182,39 @@ async fn records_of(app: &TestApp, client: i64) -> Ids {
         flag,
         client_import,
         practice_import,
+        version,
+        deleted_version,
+        reference_set,
     }
 }
 
-/// Both uploads of `records_of` are still waiting for confirmation (their previews open).
-async fn assert_uploads_waiting(app: &TestApp, ids: Ids) {
+/// Both uploads of `records_of` are still waiting for confirmation (their previews open), its
+/// program versions are as made (one live, one deleted, neither edited) and its reference set
+/// is at its first version.
+async fn assert_records_kept(app: &TestApp, ids: Ids) {
+    {
+        use diesel::prelude::*;
+        use htma_tracker::db::schema::{program_versions, reference_sets};
+        let mut conn = app.pool.get().unwrap();
+        let mut version = |id: i64| {
+            program_versions::table
+                .find(id)
+                .select((
+                    program_versions::deleted_at.is_not_null(),
+                    program_versions::updated_at.is_not_null(),
+                ))
+                .first::<(bool, bool)>(&mut conn)
+                .unwrap()
+        };
+        assert_eq!(version(ids.version), (false, false), "live, not edited");
+        assert_eq!(version(ids.deleted_version), (true, false), "still deleted");
+        let set_version: i64 = reference_sets::table
+            .find(ids.reference_set)
+            .select(reference_sets::version)
+            .first(&mut conn)
+            .unwrap();
+        assert_eq!(set_version, 1, "the reference set unchanged");
+    }
     for preview in [
         format!("/clients/{}/import/{}", ids.client, ids.client_import),
         format!("/import/{}", ids.practice_import),
@@ -337,13 +417,13 @@ async fn another_practitioners_client_is_not_found_on_every_client_url() {
             assert!(!reply.body.contains("Alice's Client"));
         }
     }
-    // A practitioner's own routes that name a record (the practice-wide upload) find only the
-    // signed-in practitioner's: Alice's is 404 to Bob, like a missing one.
+    // A practitioner's own routes that name a record (the practice-wide upload, a reference
+    // set) find only the signed-in practitioner's: Alice's is 404 to Bob, like a missing one.
     let naming_a_record: Vec<_> = ROUTES
         .iter()
-        .filter(|r| r.access == Access::Practitioner && r.path.contains("{import_id}"))
+        .filter(|r| r.access == Access::Practitioner && r.path.contains('{'))
         .collect();
-    assert_eq!(naming_a_record.len(), 2);
+    assert_eq!(naming_a_record.len(), 4);
     for route in naming_a_record {
         for ids in [alices, Ids::all(missing)] {
             let path = concrete(route.path, ids);
@@ -355,6 +435,7 @@ async fn another_practitioners_client_is_not_found_on_every_client_url() {
                 route.method
             );
             assert!(!reply.body.contains("practice.csv"), "{path}");
+            assert!(!reply.body.contains("Practice set"), "{path}");
         }
     }
     // And nothing was changed: Alice still sees her client, not archived, its flag open and
@@ -367,7 +448,7 @@ async fn another_practitioners_client_is_not_found_on_every_client_url() {
         "/clients/{alices_client}/flags/{}/acknowledge",
         alices.flag
     )));
-    assert_uploads_waiting(&app, alices).await;
+    assert_records_kept(&app, alices).await;
 }
 
 #[actix_web::test]
@@ -378,7 +459,13 @@ async fn a_record_is_not_found_under_another_client_of_the_same_practitioner() {
     let second = app.create_client("Second Client").await;
     let firsts = records_of(&app, first).await;
     let token = app.get("/clients").await.csrf_token();
-    let record_segments = ["{test_id}", "{summary_id}", "{flag_id}", "{import_id}"];
+    let record_segments = [
+        "{test_id}",
+        "{summary_id}",
+        "{flag_id}",
+        "{import_id}",
+        "{version_id}",
+    ];
     let routes: Vec<_> = ROUTES
         .iter()
         .filter(|r| r.access == Access::OwnClient)
@@ -408,7 +495,7 @@ async fn a_record_is_not_found_under_another_client_of_the_same_practitioner() {
         "/clients/{first}/flags/{}/acknowledge",
         firsts.flag
     )));
-    assert_uploads_waiting(&app, firsts).await;
+    assert_records_kept(&app, firsts).await;
 }
 
 #[actix_web::test]
@@ -531,7 +618,7 @@ async fn state_changing_posts_without_a_valid_token_are_403_and_change_nothing()
     assert!(page
         .body
         .contains(&format!("/clients/{id}/flags/{}/acknowledge", ids.flag)));
-    assert_uploads_waiting(&app, ids).await;
+    assert_records_kept(&app, ids).await;
     assert_eq!(
         app.get("/clients").await.status,
         StatusCode::OK,

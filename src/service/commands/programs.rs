@@ -46,77 +46,61 @@ pub fn set_retest_interval(
     })
 }
 
-/// Corrects a live version in place (date, diet, lifestyle, supplements). False when it is no
-/// longer live (deleted meanwhile): nothing changed, nothing audited.
-pub fn edit_version(
-    conn: &mut DbConn,
-    actor: &Actor,
-    client_id: i64,
-    version_id: i64,
-    input: &VersionInput,
-) -> Result<bool, DbError> {
-    audited(conn, actor, |conn, trail| {
-        let changed = programs::update_version(conn, client_id, version_id, input)?;
-        if changed {
-            trail.record(Event {
-                action: "update",
-                record_kind: "program_version",
-                record_id: Some(version_id),
-                detail: "",
-            });
-        }
-        Ok(changed)
-    })
+/// A correction of one version of the program.
+pub enum VersionChange {
+    /// The version in place (date, diet, lifestyle, supplements), while it is live.
+    Edit(VersionInput),
+    /// Deleted softly (restorable for `programs::RESTORE_WINDOW`); the client's versions whose
+    /// window has ended go for good first.
+    Delete,
+    /// Back from a deletion within the window.
+    Restore,
 }
 
-/// Deletes a version softly (restorable for `programs::RESTORE_WINDOW`), and removes for good
-/// the client's versions whose window has ended.
-pub fn delete_version(
+/// Applies one correction. False when the version is no longer in the state the change needs
+/// (deleted, restored or purged meanwhile): nothing changed, nothing audited for it.
+pub fn change_version(
     conn: &mut DbConn,
     actor: &Actor,
     client_id: i64,
     version_id: i64,
+    change: VersionChange,
 ) -> Result<bool, DbError> {
     audited(conn, actor, |conn, trail| {
         let at = now();
-        for id in programs::purge_deleted_before(conn, client_id, at - programs::RESTORE_WINDOW)? {
+        let (done, action) = match change {
+            VersionChange::Edit(input) => (
+                programs::update_version(conn, client_id, version_id, &input)?,
+                "update",
+            ),
+            VersionChange::Delete => {
+                let window_start = at - programs::RESTORE_WINDOW;
+                for id in programs::purge_deleted_before(conn, client_id, window_start)? {
+                    trail.record(Event {
+                        action: "purge",
+                        record_kind: "program_version",
+                        record_id: Some(id),
+                        detail: "restore window ended",
+                    });
+                }
+                (
+                    programs::delete_version(conn, client_id, version_id, at)?,
+                    "delete",
+                )
+            }
+            VersionChange::Restore => (
+                programs::restore_version(conn, client_id, version_id, at)?,
+                "restore",
+            ),
+        };
+        if done {
             trail.record(Event {
-                action: "purge",
-                record_kind: "program_version",
-                record_id: Some(id),
-                detail: "restore window ended",
-            });
-        }
-        let deleted = programs::delete_version(conn, client_id, version_id, at)?;
-        if deleted {
-            trail.record(Event {
-                action: "delete",
-                record_kind: "program_version",
-                record_id: Some(version_id),
-                detail: "",
-            });
-        }
-        Ok(deleted)
-    })
-}
-
-/// Restores a version deleted within the window; false when it is not restorable.
-pub fn restore_version(
-    conn: &mut DbConn,
-    actor: &Actor,
-    client_id: i64,
-    version_id: i64,
-) -> Result<bool, DbError> {
-    audited(conn, actor, |conn, trail| {
-        let restored = programs::restore_version(conn, client_id, version_id, now())?;
-        if restored {
-            trail.record(Event {
-                action: "restore",
+                action,
                 record_kind: "program_version",
                 record_id: Some(version_id),
                 detail: "",
             });
         }
-        Ok(restored)
+        Ok(done)
     })
 }

@@ -8,9 +8,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::form::{Section, SetForm, VERSION};
-use super::{ScopedReferenceSet, LIST_PATH};
+use super::LIST_PATH;
 use crate::auth::csrf::CsrfForm;
-use crate::auth::Practitioner;
+use crate::auth::{Practitioner, ScopedReferenceSet};
 use crate::db::Pool;
 use crate::service::commands::hair_tests::Actor;
 use crate::service::commands::reference_sets::{self as reference_set_commands, EditOutcome};
@@ -57,12 +57,7 @@ impl EditPage {
     }
 }
 
-pub async fn edit_form(
-    req: HttpRequest,
-    pool: web::Data<Pool>,
-    practitioner: Practitioner,
-) -> AppResult<HttpResponse> {
-    let scoped = ScopedReferenceSet::from_path(&req, &pool, practitioner).await?;
+pub async fn edit_form(scoped: ScopedReferenceSet) -> AppResult<HttpResponse> {
     let form = SetForm::from_set(&scoped.stored.set);
     let page = EditPage::new(
         &scoped.practitioner,
@@ -96,10 +91,9 @@ fn conflict_message(current_version: u32) -> String {
 pub async fn update(
     req: HttpRequest,
     pool: web::Data<Pool>,
-    practitioner: Practitioner,
+    scoped: ScopedReferenceSet,
     CsrfForm(values): CsrfForm<HashMap<String, String>>,
 ) -> AppResult<HttpResponse> {
-    let scoped = ScopedReferenceSet::from_path(&req, &pool, practitioner).await?;
     let form = SetForm::from_submitted(values);
     let stored = &scoped.stored;
     let edited = match form.parse(&stored.set) {

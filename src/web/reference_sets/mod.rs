@@ -14,8 +14,8 @@ use super::forms::redirect;
 use super::{remote_addr, run_db, AppError, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::extract::parse_id;
-use crate::auth::Practitioner;
-use crate::db::reference_sets::{self, StoredSet};
+use crate::auth::{Practitioner, ScopedReferenceSet};
+use crate::db::reference_sets;
 use crate::db::Pool;
 use crate::domain::reference::ReferenceSet;
 use crate::service::commands::hair_tests::Actor;
@@ -32,50 +32,6 @@ pub const DEFAULT_CHOICE: &str = "default";
 pub const EARLIER_DEFAULT_CHOICE: &str = "eck-wilson@1";
 
 use crate::web::view::render_page;
-
-/// One of the signed-in practitioner's sets, named by the `{set_id}` segment or a form field.
-/// Another practitioner's set is not found, exactly like a missing one.
-pub struct ScopedReferenceSet {
-    pub practitioner: Practitioner,
-    pub stored: StoredSet,
-}
-
-impl ScopedReferenceSet {
-    pub async fn find(
-        pool: &Pool,
-        practitioner: Practitioner,
-        raw_id: Option<&str>,
-    ) -> AppResult<ScopedReferenceSet> {
-        let set_id = parse_id(raw_id)?;
-        let owner = practitioner.id();
-        let found = run_db(pool, move |conn| {
-            reference_sets::find_for_practitioner(conn, owner, set_id)
-        })
-        .await?;
-        match found {
-            Some(stored) => Ok(ScopedReferenceSet {
-                practitioner,
-                stored,
-            }),
-            None => {
-                tracing::info!(
-                    account = owner,
-                    set_id,
-                    "reference set not found for this practitioner"
-                );
-                Err(AppError::NotFound)
-            }
-        }
-    }
-
-    pub async fn from_path(
-        req: &HttpRequest,
-        pool: &Pool,
-        practitioner: Practitioner,
-    ) -> AppResult<ScopedReferenceSet> {
-        Self::find(pool, practitioner, req.match_info().get("set_id")).await
-    }
-}
 
 pub struct SetLine {
     pub id: i64,
@@ -217,7 +173,7 @@ pub async fn create(
     let source = match input.source.trim() {
         DEFAULT_CHOICE | "" => ReferenceSet::eck_wilson(),
         raw => {
-            ScopedReferenceSet::find(&pool, practitioner.clone(), Some(raw))
+            ScopedReferenceSet::named_in_form(&req, practitioner.clone(), raw)
                 .await?
                 .stored
                 .set
