@@ -165,7 +165,7 @@ macro_rules! within_client {
                 client_id: i64,
                 id: i64,
             ) -> Result<Option<$record>, DbError> {
-                ($find)(conn, client_id, id)
+                ($find)(conn, client_id, id.into())
             }
             fn assemble(scope: ScopedClient, $field: $record) -> Self {
                 $extractor { scope, $field }
@@ -270,7 +270,7 @@ impl Within for RestorableSummary {
     }
     fn find(conn: &mut DbConn, client_id: i64, id: i64) -> Result<Option<SummaryRow>, DbError> {
         let window_start = crate::db::now() - summaries::RESTORE_WINDOW;
-        summaries::find_deleted_for_client(conn, client_id, id, window_start)
+        summaries::find_deleted_for_client(conn, client_id, id.into(), window_start)
     }
     fn assemble(scope: ScopedClient, summary: SummaryRow) -> Self {
         RestorableSummary(ScopedSummary { scope, summary })
@@ -293,7 +293,7 @@ impl Within for SharedSummary {
         portal.client.id
     }
     fn find(conn: &mut DbConn, client_id: i64, id: i64) -> Result<Option<SummaryRow>, DbError> {
-        summaries::find_shared_for_client(conn, client_id, id)
+        summaries::find_shared_for_client(conn, client_id, id.into())
     }
     fn assemble(portal: PortalClient, summary: SummaryRow) -> Self {
         SharedSummary { portal, summary }

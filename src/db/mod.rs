@@ -11,6 +11,7 @@ pub mod engine;
 pub mod flags;
 pub mod hair_tests;
 pub mod hints;
+pub mod ids;
 pub mod kept_forms;
 pub mod lab_reports;
 pub mod login_attempts;
@@ -37,6 +38,8 @@ pub mod export_snapshot;
 
 // reference sets
 pub mod reference_sets;
+
+pub use ids::SummaryId;
 
 pub use engine::{
     connect, connect_counted, connect_lazy, write_tx, Backend, DbConn, DbError, Pool, PooledConn,

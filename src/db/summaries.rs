@@ -9,6 +9,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::audit::{record, AuditEntry};
+use super::ids::SummaryId;
 use super::schema::summaries;
 use super::{now, write_tx, DbConn, DbError};
 
@@ -18,7 +19,7 @@ pub const RESTORE_WINDOW: Duration = Duration::days(30);
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = summaries)]
 pub struct SummaryRow {
-    pub id: i64,
+    pub id: SummaryId,
     pub client_id: i64,
     pub created_by: i64,
     pub period_start: NaiveDate,
@@ -59,7 +60,7 @@ pub fn insert(conn: &mut DbConn, row: &SummaryRow) -> Result<(), DbError> {
 
 /// Stores the content of a summary made before contents were stored; a summary that already
 /// has one keeps it (two first openings at once freeze it once). Returns the content in force.
-pub fn freeze_legacy(conn: &mut DbConn, id: i64, content: &str) -> Result<String, DbError> {
+pub fn freeze_legacy(conn: &mut DbConn, id: SummaryId, content: &str) -> Result<String, DbError> {
     write_tx(conn, |conn| {
         diesel::update(
             summaries::table
@@ -80,7 +81,7 @@ pub fn freeze_legacy(conn: &mut DbConn, id: i64, content: &str) -> Result<String
 pub fn find_for_client(
     conn: &mut DbConn,
     client_id: i64,
-    id: i64,
+    id: SummaryId,
 ) -> Result<Option<SummaryRow>, DbError> {
     Ok(summaries::table
         .filter(summaries::id.eq(id))
@@ -95,7 +96,7 @@ pub fn find_for_client(
 pub fn find_deleted_for_client(
     conn: &mut DbConn,
     client_id: i64,
-    id: i64,
+    id: SummaryId,
     since: NaiveDateTime,
 ) -> Result<Option<SummaryRow>, DbError> {
     Ok(summaries::table
@@ -111,7 +112,7 @@ pub fn find_deleted_for_client(
 pub fn find_shared_for_client(
     conn: &mut DbConn,
     client_id: i64,
-    id: i64,
+    id: SummaryId,
 ) -> Result<Option<SummaryRow>, DbError> {
     Ok(find_for_client(conn, client_id, id)?.filter(|row| row.shared_at.is_some()))
 }
@@ -155,7 +156,7 @@ pub fn list_shared(conn: &mut DbConn, client_id: i64) -> Result<Vec<SummaryRow>,
 pub fn set_shared(
     conn: &mut DbConn,
     client_id: i64,
-    id: i64,
+    id: SummaryId,
     shared: bool,
 ) -> Result<usize, DbError> {
     Ok(diesel::update(
@@ -170,7 +171,7 @@ pub fn set_shared(
 
 /// Soft-deletes a live summary (it leaves the portal at once). Returns false when there is no
 /// such live summary.
-pub fn mark_deleted(conn: &mut DbConn, client_id: i64, id: i64) -> Result<bool, DbError> {
+pub fn mark_deleted(conn: &mut DbConn, client_id: i64, id: SummaryId) -> Result<bool, DbError> {
     let updated = diesel::update(
         summaries::table
             .filter(summaries::id.eq(id))
@@ -184,7 +185,7 @@ pub fn mark_deleted(conn: &mut DbConn, client_id: i64, id: i64) -> Result<bool, 
 
 /// Brings back a summary deleted within the restore window, unshared: sharing it again is a
 /// decision of its own. Returns false when there is nothing to restore.
-pub fn unmark_deleted(conn: &mut DbConn, client_id: i64, id: i64) -> Result<bool, DbError> {
+pub fn unmark_deleted(conn: &mut DbConn, client_id: i64, id: SummaryId) -> Result<bool, DbError> {
     let updated = diesel::update(
         summaries::table
             .filter(summaries::id.eq(id))
@@ -203,7 +204,7 @@ pub fn unmark_deleted(conn: &mut DbConn, client_id: i64, id: i64) -> Result<bool
 pub fn record_download(
     conn: &mut DbConn,
     account_id: i64,
-    id: i64,
+    id: SummaryId,
     remote_addr: &str,
     detail: &str,
 ) -> Result<(), DbError> {
@@ -213,7 +214,7 @@ pub fn record_download(
             account_id: Some(account_id),
             action: "export",
             record_kind: "summary",
-            record_id: Some(id),
+            record_id: Some(id.get()),
             remote_addr: Some(remote_addr),
             detail,
         },

@@ -204,7 +204,7 @@ fn add_client(
             .checked_sub_months(chrono::Months::new(*months))
             .unwrap_or(made);
         block.summaries.push(NewSummary {
-            id: ids.take(),
+            id: crate::db::SummaryId(ids.take()),
             client_id,
             created_by: practitioner_id,
             period_start,

@@ -153,7 +153,7 @@ pub(super) struct NewClientSymptom {
 #[derive(Insertable)]
 #[diesel(table_name = schema::summaries, treat_none_as_default_value = false)]
 pub(super) struct NewSummary {
-    pub id: i64,
+    pub id: crate::db::SummaryId,
     pub client_id: i64,
     pub created_by: i64,
     pub period_start: NaiveDate,

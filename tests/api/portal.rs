@@ -517,7 +517,14 @@ async fn the_portal_lists_the_summaries_shared_with_the_client_only() {
             account_id: practitioner,
             remote_addr: "t",
         };
-        set_shared(&mut conn, &actor, setup.client_id, shared, true).unwrap();
+        set_shared(
+            &mut conn,
+            &actor,
+            setup.client_id,
+            htma_tracker::db::SummaryId(shared),
+            true,
+        )
+        .unwrap();
         (shared, private)
     };
     let page = app.get("/portal").await;

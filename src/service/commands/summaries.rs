@@ -3,16 +3,17 @@
 
 use chrono::NaiveDate;
 
+use crate::db::ids::SummaryId;
 use crate::db::summaries::{self, SummaryRow};
-use crate::db::{new_id, now, DbConn, DbError};
+use crate::db::{now, DbConn, DbError};
 
 use super::{audited, Actor, Event, Trail};
 
-fn note(trail: &mut Trail, action: &str, id: i64) {
+fn note(trail: &mut Trail, action: &str, id: SummaryId) {
     trail.record(Event {
         action,
         record_kind: "summary",
-        record_id: Some(id),
+        record_id: Some(id.get()),
         detail: "",
     });
 }
@@ -26,13 +27,13 @@ pub fn create<F>(
     period: (NaiveDate, NaiveDate),
     comment: &str,
     content: F,
-) -> Result<i64, DbError>
+) -> Result<SummaryId, DbError>
 where
     F: FnOnce(&mut DbConn, &SummaryRow) -> Result<String, DbError>,
 {
     audited(conn, actor, |conn, trail| {
         let mut row = SummaryRow {
-            id: new_id(),
+            id: SummaryId::fresh(),
             client_id,
             created_by: actor.account_id,
             period_start: period.0,
@@ -55,7 +56,7 @@ pub fn set_shared(
     conn: &mut DbConn,
     actor: &Actor,
     client_id: i64,
-    id: i64,
+    id: SummaryId,
     shared: bool,
 ) -> Result<bool, DbError> {
     audited(conn, actor, |conn, trail| {
@@ -69,7 +70,12 @@ pub fn set_shared(
 
 /// Soft-deletes a live summary (it leaves the portal at once). False when there is no such live
 /// summary.
-pub fn delete(conn: &mut DbConn, actor: &Actor, client_id: i64, id: i64) -> Result<bool, DbError> {
+pub fn delete(
+    conn: &mut DbConn,
+    actor: &Actor,
+    client_id: i64,
+    id: SummaryId,
+) -> Result<bool, DbError> {
     audited(conn, actor, |conn, trail| {
         let deleted = summaries::mark_deleted(conn, client_id, id)?;
         if deleted {
@@ -81,7 +87,12 @@ pub fn delete(conn: &mut DbConn, actor: &Actor, client_id: i64, id: i64) -> Resu
 
 /// Restores a summary deleted within the restore window, unshared. False when there is nothing
 /// to restore.
-pub fn restore(conn: &mut DbConn, actor: &Actor, client_id: i64, id: i64) -> Result<bool, DbError> {
+pub fn restore(
+    conn: &mut DbConn,
+    actor: &Actor,
+    client_id: i64,
+    id: SummaryId,
+) -> Result<bool, DbError> {
     audited(conn, actor, |conn, trail| {
         let restored = summaries::unmark_deleted(conn, client_id, id)?;
         if restored {

@@ -131,7 +131,7 @@ async fn viewed(
         viewer,
         &scope.client,
         "summary",
-        Some(summary.id),
+        Some(summary.id.get()),
     )
     .await?;
     let data = match audience {

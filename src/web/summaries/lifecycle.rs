@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{RestorableSummary, ScopedSummary};
+use crate::db::ids::SummaryId;
 use crate::db::summaries::{self, SummaryRow, RESTORE_WINDOW};
 use crate::db::{now, DbConn, DbError, Pool};
 use crate::service::commands::summaries as commands;
@@ -47,7 +48,7 @@ pub struct ShareForm {
 }
 
 /// Only the two pages that hold these buttons; never an address from the form as such.
-fn back_to(back: &str, client_id: i64, id: i64) -> String {
+fn back_to(back: &str, client_id: i64, id: SummaryId) -> String {
     if back == "client" {
         format!("/clients/{client_id}#summaries")
     } else {
@@ -56,7 +57,7 @@ fn back_to(back: &str, client_id: i64, id: i64) -> String {
 }
 
 /// Who changes which summary, from where: what every lifecycle command needs.
-fn change_of(req: &HttpRequest, scoped: &ScopedSummary) -> (i64, i64, i64, String) {
+fn change_of(req: &HttpRequest, scoped: &ScopedSummary) -> (i64, i64, SummaryId, String) {
     (
         scoped.scope.practitioner.id(),
         scoped.scope.client.id,

@@ -17,6 +17,7 @@ use super::{remote_addr, run_db, AppResult, Layout};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::ScopedClient;
 use crate::db::clients::ClientRow;
+use crate::db::ids::SummaryId;
 use crate::db::summaries::{self, SummaryRow};
 use crate::db::Pool;
 use crate::service::commands::summaries as commands;
@@ -37,7 +38,7 @@ struct NewPage {
     comment: String,
     errors: FieldErrors,
     /// Set when this form updates an earlier summary (its id).
-    updating: Option<i64>,
+    updating: Option<SummaryId>,
 }
 
 #[derive(Deserialize)]
@@ -53,7 +54,10 @@ pub async fn new_form(
 ) -> AppResult<HttpResponse> {
     let client_id = scoped.client.id;
     let today = crate::web::view::today();
-    let from = query.from.as_deref().and_then(|id| id.parse::<i64>().ok());
+    let from = query
+        .from
+        .as_deref()
+        .and_then(|id| id.parse::<SummaryId>().ok());
     let ((start, end), earlier) = run_db(&pool, move |conn| {
         let earlier = match from {
             Some(id) => summaries::find_for_client(conn, client_id, id)?,
