@@ -737,4 +737,6 @@ impl Canvas {
 }
 
 #[cfg(test)]
+mod structure;
+#[cfg(test)]
 mod tests;

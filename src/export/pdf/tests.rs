@@ -641,3 +641,86 @@ fn every_pdf_embeds_the_fonts_compressed_once() {
         assert!(contains(&pdf, BOLD_TTF.compressed()));
     }
 }
+
+/// Every summary the fixtures make passes the strict structural check (`structure.rs`): the
+/// cross-reference table, the trailer, every stream's length and the page tree, read without
+/// the repairs poppler's tools make silently; then lopdf walks the pages.
+#[test]
+fn every_summary_is_a_well_formed_pdf_to_the_byte() {
+    let mut wall = empty();
+    wall.comment = "and the sauna helps ".repeat(800);
+    let mut non_ascii = empty();
+    non_ascii.client_name = "Ωmega 李 (Ünal) \\ x".into();
+    for (name, data) in [
+        ("three years", three_years()),
+        ("client copy", three_years().for_client()),
+        ("empty", empty()),
+        ("wall of text", wall),
+        ("non-ASCII information", non_ascii),
+        ("six digits", six_digits()),
+    ] {
+        let pdf = render_summary_pdf(&data).unwrap();
+        if let Err(problem) = structure::check(&pdf) {
+            panic!("{name}: {problem}");
+        }
+    }
+}
+
+/// The check fails on a file whose structure is off by one byte, or whose table points at the
+/// wrong object, though poppler would still show such a file (it rebuilds the table).
+#[test]
+fn the_structural_check_fails_on_a_corrupted_offset_or_length() {
+    let pdf = render_summary_pdf(&three_years()).unwrap();
+    structure::check(&pdf).unwrap();
+    let xref = {
+        let tail = String::from_utf8_lossy(&pdf[pdf.len() - 32..]).into_owned();
+        let digits: String = tail
+            .split("startxref\n")
+            .nth(1)
+            .unwrap()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse::<usize>().unwrap()
+    };
+    // The offset of object 3 in the table (line 4 after `xref\n0 N\n`), one byte later.
+    let table = xref + pdf[xref..].iter().position(|&b| b == b'\n').unwrap() + 1;
+    let header = table + pdf[table..].iter().position(|&b| b == b'\n').unwrap() + 1;
+    let entry = header + 3 * 20;
+    let offset: usize = std::str::from_utf8(&pdf[entry..entry + 10])
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut moved = pdf.clone();
+    moved[entry..entry + 10].copy_from_slice(format!("{:010}", offset + 1).as_bytes());
+    let problem = structure::check(&moved).unwrap_err();
+    assert!(problem.contains("object 3"), "{problem}");
+    // Two entries swapped: each offset points at an object, but not its own.
+    let mut swapped = pdf.clone();
+    let (first, second) = (header + 20, header + 2 * 20);
+    let saved = swapped[first..first + 20].to_vec();
+    swapped.copy_within(second..second + 20, first);
+    swapped[second..second + 20].copy_from_slice(&saved);
+    assert!(structure::check(&swapped).is_err());
+    // startxref one byte off.
+    let mut start = pdf.clone();
+    let at = start.len() - "\n%%EOF\n".len() - 1;
+    start[at] = if start[at] == b'9' {
+        b'0'
+    } else {
+        start[at] + 1
+    };
+    assert!(structure::check(&start).is_err());
+    // A stream's /Length one short: the stream and every offset after it stay where they were.
+    let length_at = pdf.windows(8).rposition(|w| w == b"/Length ").unwrap() + 8;
+    let length_end = length_at + pdf[length_at..].iter().position(|&b| b == b' ').unwrap();
+    let length: usize = std::str::from_utf8(&pdf[length_at..length_end])
+        .unwrap()
+        .parse()
+        .unwrap();
+    let shorter = format!("{:0width$}", length - 1, width = length_end - length_at);
+    let mut short = pdf.clone();
+    short[length_at..length_end].copy_from_slice(shorter.as_bytes());
+    let problem = structure::check(&short).unwrap_err();
+    assert!(problem.contains("/Length"), "{problem}");
+}
