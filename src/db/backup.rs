@@ -157,7 +157,7 @@ fn read_only_uri(path: &str) -> String {
 }
 
 fn open(location: &str) -> Result<SqliteConnection, BackupError> {
-    super::engine::without_serialized_mutex();
+    super::engine::configure_sqlite();
     let mut conn = SqliteConnection::establish(location)?;
     // Waits for a writer's lock instead of failing while the server is busy.
     conn.batch_execute("PRAGMA busy_timeout=10000;")?;
