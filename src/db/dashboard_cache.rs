@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::hair_tests::HairTestRow;
 use super::schema::{client_summaries, clients, flags, hair_tests};
-use super::{now, DbConn, DbError};
+use super::{now, DbConn, DbError, HairTestId};
 use crate::domain::compare::FlagKind;
 use crate::domain::retest::{retest_due_date, DEFAULT_RETEST_INTERVAL_MONTHS};
 
@@ -214,7 +214,7 @@ pub struct OpenFlag {
     pub kind: String,
     pub rule: String,
     pub summary: String,
-    pub to_test_id: Option<i64>,
+    pub to_test_id: Option<HairTestId>,
     pub raised_at: NaiveDateTime,
     /// The sample date of the later test of the pair: when the change was seen.
     pub to_sample_date: Option<NaiveDate>,

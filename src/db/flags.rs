@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::flags;
-use super::{new_id, now, DbConn, DbError};
+use super::{new_id, now, DbConn, DbError, HairTestId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = flags)]
@@ -20,8 +20,8 @@ pub struct FlagRow {
     pub kind: String,
     pub rule: String,
     pub summary: String,
-    pub from_test_id: Option<i64>,
-    pub to_test_id: Option<i64>,
+    pub from_test_id: Option<HairTestId>,
+    pub to_test_id: Option<HairTestId>,
     pub raised_at: NaiveDateTime,
     pub active: bool,
     pub acknowledged_at: Option<NaiveDateTime>,
@@ -36,8 +36,8 @@ pub struct DerivedFlag {
     pub kind: String,
     pub rule: String,
     pub summary: String,
-    pub from: i64,
-    pub to: i64,
+    pub from: HairTestId,
+    pub to: HairTestId,
 }
 
 /// Makes the client's stored flags equal to `derived` (keyed by flag key): a flag derived
@@ -158,8 +158,8 @@ pub fn store_low_adherence(
                 flags::kind.eq(LOW_ADHERENCE_KIND),
                 flags::rule.eq(&flag.rule),
                 flags::summary.eq(&flag.summary),
-                flags::from_test_id.eq(None::<i64>),
-                flags::to_test_id.eq(None::<i64>),
+                flags::from_test_id.eq(None::<HairTestId>),
+                flags::to_test_id.eq(None::<HairTestId>),
                 flags::raised_at.eq(at),
                 flags::active.eq(true),
                 flags::ack_note.eq(""),

@@ -5,12 +5,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::{clients, hair_test_levels, hair_tests};
-use super::{DbConn, DbError};
+use super::{DbConn, DbError, HairTestId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = hair_tests)]
 pub struct HairTestRow {
-    pub id: i64,
+    pub id: HairTestId,
     pub client_id: i64,
     pub sample_date: NaiveDate,
     pub entered_at: NaiveDateTime,
@@ -32,7 +32,7 @@ pub struct HairTestRow {
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = hair_test_levels, treat_none_as_default_value = false)]
 pub struct LevelRow {
-    pub hair_test_id: i64,
+    pub hair_test_id: HairTestId,
     /// The element's symbol (`Ca`, `Pb`, ...).
     pub element: String,
     pub mg_pct: f64,
@@ -65,7 +65,7 @@ pub struct AnalysisSummary {
 
 pub fn insert(
     conn: &mut DbConn,
-    id: i64,
+    id: HairTestId,
     client_id: i64,
     fields: &HairTestFields,
     summary: &AnalysisSummary,
@@ -109,7 +109,7 @@ fn insert_levels(conn: &mut DbConn, levels: &[LevelRow]) -> Result<(), DbError> 
 
 pub fn update(
     conn: &mut DbConn,
-    id: i64,
+    id: HairTestId,
     fields: &HairTestFields,
     summary: &AnalysisSummary,
     levels: &[LevelRow],
@@ -123,7 +123,11 @@ pub fn update(
     insert_levels(conn, levels)
 }
 
-pub fn set_summary(conn: &mut DbConn, id: i64, summary: &AnalysisSummary) -> Result<(), DbError> {
+pub fn set_summary(
+    conn: &mut DbConn,
+    id: HairTestId,
+    summary: &AnalysisSummary,
+) -> Result<(), DbError> {
     diesel::update(hair_tests::table.find(id))
         .set(summary)
         .execute(conn)?;
@@ -132,7 +136,7 @@ pub fn set_summary(conn: &mut DbConn, id: i64, summary: &AnalysisSummary) -> Res
 
 pub fn set_deleted(
     conn: &mut DbConn,
-    id: i64,
+    id: HairTestId,
     deleted_at: Option<NaiveDateTime>,
 ) -> Result<(), DbError> {
     diesel::update(hair_tests::table.find(id))
@@ -146,7 +150,7 @@ pub fn set_deleted(
 pub fn find_for_client(
     conn: &mut DbConn,
     client_id: i64,
-    id: i64,
+    id: HairTestId,
 ) -> Result<Option<HairTestRow>, DbError> {
     Ok(hair_tests::table
         .filter(hair_tests::id.eq(id))
@@ -218,7 +222,7 @@ pub fn levels_for_practitioner(
 /// returns how many rows changed.
 pub fn set_summary_of_all(
     conn: &mut DbConn,
-    ids: &[i64],
+    ids: &[HairTestId],
     summary: &AnalysisSummary,
 ) -> Result<usize, DbError> {
     let mut rewritten = 0;
@@ -231,7 +235,7 @@ pub fn set_summary_of_all(
     Ok(rewritten)
 }
 
-pub fn levels_of(conn: &mut DbConn, test_ids: &[i64]) -> Result<Vec<LevelRow>, DbError> {
+pub fn levels_of(conn: &mut DbConn, test_ids: &[HairTestId]) -> Result<Vec<LevelRow>, DbError> {
     let mut rows = Vec::new();
     for chunk in test_ids.chunks(500) {
         rows.extend(
@@ -246,8 +250,11 @@ pub fn levels_of(conn: &mut DbConn, test_ids: &[i64]) -> Result<Vec<LevelRow>, D
 
 /// Tests deleted more than 30 days ago are gone for good, with the lab report kept with them.
 /// Returns the ids purged.
-pub fn purge_deleted_before(conn: &mut DbConn, before: NaiveDateTime) -> Result<Vec<i64>, DbError> {
-    let doomed: Vec<i64> = hair_tests::table
+pub fn purge_deleted_before(
+    conn: &mut DbConn,
+    before: NaiveDateTime,
+) -> Result<Vec<HairTestId>, DbError> {
+    let doomed: Vec<HairTestId> = hair_tests::table
         .filter(hair_tests::deleted_at.lt(before))
         .select(hair_tests::id)
         .load(conn)?;

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::schema::lab_report_files;
-use super::{DbConn, DbError};
+use super::{DbConn, DbError, HairTestId};
 
 /// A file read for review but not saved with a test is kept this long, so a form left open over
 /// a weekend can still be saved with it.
@@ -19,7 +19,7 @@ pub const PENDING_DAYS: i64 = 7;
 #[diesel(table_name = lab_report_files)]
 pub struct ReportFileInfo {
     pub id: i64,
-    pub hair_test_id: Option<i64>,
+    pub hair_test_id: Option<HairTestId>,
     pub file_name: String,
     pub byte_size: i64,
     pub uploaded_at: NaiveDateTime,
@@ -29,7 +29,7 @@ pub struct ReportFileInfo {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = lab_report_files)]
 pub struct ReportFile {
-    pub hair_test_id: Option<i64>,
+    pub hair_test_id: Option<HairTestId>,
     pub file_name: String,
     pub content: Vec<u8>,
 }
@@ -51,7 +51,7 @@ pub fn insert_pending(conn: &mut DbConn, file: &NewReportFile) -> Result<(), DbE
             lab_report_files::id.eq(file.id),
             lab_report_files::practitioner_id.eq(file.practitioner_id),
             lab_report_files::client_id.eq(file.client_id),
-            lab_report_files::hair_test_id.eq(None::<i64>),
+            lab_report_files::hair_test_id.eq(None::<HairTestId>),
             lab_report_files::file_name.eq(file.file_name),
             lab_report_files::byte_size.eq(file.content.len() as i64),
             lab_report_files::sha256.eq(sha256),
@@ -69,7 +69,7 @@ pub fn attach(
     id: i64,
     practitioner_id: i64,
     client_id: i64,
-    test_id: i64,
+    test_id: HairTestId,
 ) -> Result<bool, DbError> {
     let updated = diesel::update(
         lab_report_files::table
@@ -101,7 +101,10 @@ pub fn pending_info(
 }
 
 /// The file kept with a test, if any.
-pub fn info_for_test(conn: &mut DbConn, test_id: i64) -> Result<Option<ReportFileInfo>, DbError> {
+pub fn info_for_test(
+    conn: &mut DbConn,
+    test_id: HairTestId,
+) -> Result<Option<ReportFileInfo>, DbError> {
     Ok(lab_report_files::table
         .filter(lab_report_files::hair_test_id.eq(test_id))
         .select(ReportFileInfo::as_select())
@@ -109,7 +112,10 @@ pub fn info_for_test(conn: &mut DbConn, test_id: i64) -> Result<Option<ReportFil
         .optional()?)
 }
 
-pub fn file_for_test(conn: &mut DbConn, test_id: i64) -> Result<Option<ReportFile>, DbError> {
+pub fn file_for_test(
+    conn: &mut DbConn,
+    test_id: HairTestId,
+) -> Result<Option<ReportFile>, DbError> {
     Ok(lab_report_files::table
         .filter(lab_report_files::hair_test_id.eq(test_id))
         .select(ReportFile::as_select())
@@ -118,7 +124,10 @@ pub fn file_for_test(conn: &mut DbConn, test_id: i64) -> Result<Option<ReportFil
 }
 
 /// The files of these tests (an export).
-pub fn files_for_tests(conn: &mut DbConn, test_ids: &[i64]) -> Result<Vec<ReportFile>, DbError> {
+pub fn files_for_tests(
+    conn: &mut DbConn,
+    test_ids: &[HairTestId],
+) -> Result<Vec<ReportFile>, DbError> {
     let mut files = Vec::new();
     for chunk in test_ids.chunks(500) {
         files.extend(
@@ -142,7 +151,7 @@ pub fn purge_pending_before(conn: &mut DbConn, before: NaiveDateTime) -> Result<
 }
 
 /// The files of tests being purged.
-pub fn delete_for_tests(conn: &mut DbConn, test_ids: &[i64]) -> Result<usize, DbError> {
+pub fn delete_for_tests(conn: &mut DbConn, test_ids: &[HairTestId]) -> Result<usize, DbError> {
     Ok(diesel::delete(
         lab_report_files::table.filter(lab_report_files::hair_test_id.eq_any(test_ids)),
     )

@@ -9,6 +9,7 @@ use crate::domain::level::MineralLevel;
 use crate::domain::reference::ReferenceSet;
 
 use super::hair_tests::{AnalysisSummary, LevelRow};
+use super::HairTestId;
 
 /// The default reference set, `eck-wilson@1`. A practitioner's clients are analysed with the
 /// set `reference_sets::reference_set_for_practitioner` resolves (this one unless they chose
@@ -31,7 +32,7 @@ pub fn levels_from_rows<'a>(
         .collect()
 }
 
-pub fn level_rows(test_id: i64, levels: &BTreeMap<Element, MineralLevel>) -> Vec<LevelRow> {
+pub fn level_rows(test_id: HairTestId, levels: &BTreeMap<Element, MineralLevel>) -> Vec<LevelRow> {
     levels
         .iter()
         .map(|(element, level)| LevelRow {

@@ -117,7 +117,7 @@ fn add_client(
 
     let mut tests: Vec<(NaiveDate, NaiveDateTime)> = Vec::new();
     for (position, test) in client.tests.iter().enumerate() {
-        let test_id = ids.take();
+        let test_id = crate::db::HairTestId(ids.take());
         let sample_date = day(test.days_ago);
         // Results come back from the lab about ten days after the sample.
         let entered = at(sample_date + Duration::days(10), 10, 30);
@@ -485,7 +485,8 @@ mod tests {
         assert!(block.reviewed.len() >= 10);
         assert!(block.reviewed.iter().any(|r| !r.note.is_empty()));
         // The latest results of active clients wait for review.
-        let reviewed: BTreeSet<i64> = block.reviewed.iter().map(|r| r.test_id).collect();
+        let reviewed: BTreeSet<crate::db::HairTestId> =
+            block.reviewed.iter().map(|r| r.test_id).collect();
         assert!(block.tests.len() - reviewed.len() >= 10 + 3);
         // Programs change: some clients have several versions.
         let versions = |client: &i64| {

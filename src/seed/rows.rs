@@ -73,7 +73,7 @@ pub(super) struct NewPortalAccount {
 #[derive(Insertable)]
 #[diesel(table_name = hair_tests, treat_none_as_default_value = false)]
 pub(super) struct NewHairTest {
-    pub id: i64,
+    pub id: crate::db::HairTestId,
     pub client_id: i64,
     pub sample_date: NaiveDate,
     pub entered_at: NaiveDateTime,
@@ -166,7 +166,7 @@ pub(super) struct NewSummary {
 /// The practitioner reviewed the flags one test raised: when, and what they noted.
 pub(super) struct Review {
     pub client_id: i64,
-    pub test_id: i64,
+    pub test_id: crate::db::HairTestId,
     pub at: NaiveDateTime,
     pub note: String,
 }

@@ -128,7 +128,7 @@ fn add_client(
     }
     let last = client.tests.len().saturating_sub(1);
     for (position, test) in client.tests.iter().enumerate() {
-        let test_id = ids.take();
+        let test_id = crate::db::HairTestId(ids.take());
         let sample = HairSample {
             sex: client.sex,
             washed: false,

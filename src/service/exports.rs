@@ -6,7 +6,7 @@
 use crate::db::clients::{self, ClientRow};
 use crate::db::export_snapshot::{clients_of_practitioner, diary_days, snapshot, DiaryDay};
 use crate::db::reference_sets::reference_set_for_practitioner;
-use crate::db::{client_symptoms, DbConn, DbError};
+use crate::db::{client_symptoms, DbConn, DbError, HairTestId};
 use crate::domain::diary::Symptom;
 
 use super::history::{AnalyzedHistory, ClientFacts};
@@ -35,7 +35,7 @@ fn load_client(conn: &mut DbConn, client: ClientRow) -> Result<ClientExport, DbE
     let history = AnalyzedHistory::load_with(conn, client.id, ClientFacts::of(&client), reference)?;
     let diary = diary_days(conn, client.id)?;
     let vocabulary = client_symptoms::vocabulary(conn, client.id)?;
-    let ids: Vec<i64> = history.rows().map(|t| t.id).collect();
+    let ids: Vec<HairTestId> = history.rows().map(|t| t.id).collect();
     let report_files = crate::db::lab_reports::files_for_tests(conn, &ids)?;
     let program = crate::db::programs::history(conn, client.id)?;
     let (first, last) = (

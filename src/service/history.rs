@@ -15,7 +15,7 @@ use crate::db::clients::ClientRow;
 use crate::db::hair_tests::{self, HairTestRow, LevelRow};
 use crate::db::mapping::levels_from_rows;
 use crate::db::reference_sets::reference_set_for_client;
-use crate::db::{DbConn, DbError};
+use crate::db::{DbConn, DbError, HairTestId};
 use crate::domain::analysis::{analyze, Analysis, HairSample};
 use crate::domain::compare::{compare_analyzed, Comparison};
 use crate::domain::reference::ReferenceSet;
@@ -56,7 +56,7 @@ pub struct AnalyzedHistory {
 }
 
 /// Levels grouped by test, so a history of many tests is assembled in one pass.
-pub type LevelsByTest = HashMap<i64, Vec<LevelRow>>;
+pub type LevelsByTest = HashMap<HairTestId, Vec<LevelRow>>;
 
 pub fn group_levels(levels: Vec<LevelRow>) -> LevelsByTest {
     let mut by_test: LevelsByTest = HashMap::new();
@@ -105,7 +105,7 @@ impl AnalyzedHistory {
         reference: ReferenceSet,
     ) -> Result<AnalyzedHistory, DbError> {
         let rows = hair_tests::list_for_client(conn, client_id)?;
-        let ids: Vec<i64> = rows.iter().map(|t| t.id).collect();
+        let ids: Vec<HairTestId> = rows.iter().map(|t| t.id).collect();
         let levels = group_levels(hair_tests::levels_of(conn, &ids)?);
         Ok(Self::of_rows(rows, &levels, client, reference))
     }
@@ -153,7 +153,7 @@ impl AnalyzedHistory {
         self.tests.is_empty()
     }
 
-    pub fn position(&self, test_id: i64) -> Option<usize> {
+    pub fn position(&self, test_id: HairTestId) -> Option<usize> {
         self.tests.iter().position(|t| t.row.id == test_id)
     }
 
@@ -195,7 +195,7 @@ impl AnalyzedHistory {
         self.tests.iter().map(|t| &t.row)
     }
 
-    pub fn dates_by_id(&self) -> HashMap<i64, NaiveDate> {
+    pub fn dates_by_id(&self) -> HashMap<HairTestId, NaiveDate> {
         self.rows().map(|t| (t.id, t.sample_date)).collect()
     }
 }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::db::hair_tests::{self, AnalysisSummary, HairTestRow};
 use crate::db::mapping::summary_of;
-use crate::db::{DbConn, DbError};
+use crate::db::{DbConn, DbError, HairTestId};
 use crate::domain::analysis::Analysis;
 use crate::domain::reference::ReferenceSet;
 
@@ -51,7 +51,7 @@ pub fn reanalyze_practitioner(
     }
 
     let label = reference.label();
-    let mut changed: HashMap<SummaryKey, Vec<i64>> = HashMap::new();
+    let mut changed: HashMap<SummaryKey, Vec<HairTestId>> = HashMap::new();
     for (client_id, sex, born) in &clients {
         let live = live_by_client.remove(client_id).unwrap_or_default();
         let facts = ClientFacts::new(*sex, *born);
@@ -90,7 +90,7 @@ fn note_summary(
     row: &mut HairTestRow,
     analysis: &Analysis,
     label: &str,
-    changed: &mut HashMap<SummaryKey, Vec<i64>>,
+    changed: &mut HashMap<SummaryKey, Vec<HairTestId>>,
 ) {
     let summary = summary_of(analysis);
     let unchanged = row.oxidation_type == summary.oxidation_type

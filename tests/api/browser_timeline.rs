@@ -81,7 +81,7 @@ async fn browser_enter_a_test_and_read_the_timeline() {
                 },
                 client_id,
                 htma_tracker::domain::sex::Sex::Female,
-                htma_tracker::db::new_id(),
+                htma_tracker::db::HairTestId::fresh(),
                 TestChange::Create(&input),
             )
             .unwrap();

@@ -490,9 +490,12 @@ async fn the_report_is_in_the_backup_and_comes_back_with_a_restore() {
     htma_tracker::db::backup::restore(&restored, &file, false).expect("restore");
     let restored_pool = htma_tracker::db::connect(&restored, 1).expect("restored database");
     let mut conn = restored_pool.get().expect("connection");
-    let kept = htma_tracker::db::lab_reports::file_for_test(&mut conn, test_id)
-        .expect("query")
-        .expect("the report in the restored database");
+    let kept = htma_tracker::db::lab_reports::file_for_test(
+        &mut conn,
+        htma_tracker::db::HairTestId(test_id),
+    )
+    .expect("query")
+    .expect("the report in the restored database");
     assert_eq!(kept.content, pdf);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -543,7 +543,7 @@ fn reanalysing_a_large_practice_takes_seconds() {
                     levels,
                     ..HairSample::default()
                 };
-                let id = new_id();
+                let id = htma_tracker::db::HairTestId::fresh();
                 let test = HairTestFields {
                     sample_date: chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap()
                         + chrono::Duration::days(i64::from(t) * 91),

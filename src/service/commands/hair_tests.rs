@@ -8,7 +8,7 @@ use chrono::Duration;
 use crate::db::hair_tests::{self, HairTestFields};
 use crate::db::mapping::{level_rows, summary_of};
 use crate::db::reference_sets::reference_set_for_saving;
-use crate::db::{now, DbConn, DbError};
+use crate::db::{now, DbConn, DbError, HairTestId};
 use crate::domain::element::Element;
 use crate::domain::level::MineralLevel;
 use crate::domain::reference::ReferenceSet;
@@ -43,7 +43,7 @@ pub fn apply(
     actor: &Actor,
     client_id: i64,
     client_sex: Sex,
-    test_id: i64,
+    test_id: HairTestId,
     change: TestChange,
 ) -> Result<bool, DbError> {
     audited(conn, actor, |conn, trail| {
@@ -57,7 +57,7 @@ fn apply_in(
     trail: &mut Trail,
     client_id: i64,
     client_sex: Sex,
-    test_id: i64,
+    test_id: HairTestId,
     change: TestChange,
 ) -> Result<bool, DbError> {
     let at = now();
@@ -120,7 +120,7 @@ fn apply_in(
     trail.record(Event {
         action,
         record_kind: "hair_test",
-        record_id: Some(test_id),
+        record_id: Some(test_id.get()),
         detail: "",
     });
     flags::rederive_with(conn, client_id, reference)?;
@@ -136,7 +136,7 @@ pub fn create_from_report(
     actor: &Actor,
     client_id: i64,
     client_sex: Sex,
-    test_id: i64,
+    test_id: HairTestId,
     input: &TestInput,
     report_file_id: i64,
 ) -> Result<(bool, bool), DbError> {
@@ -162,7 +162,7 @@ pub fn create_from_report(
             trail.record(Event {
                 action: "attach_report",
                 record_kind: "hair_test",
-                record_id: Some(test_id),
+                record_id: Some(test_id.get()),
                 detail: "",
             });
         }
@@ -181,7 +181,7 @@ pub fn purge_expired(conn: &mut DbConn) -> Result<usize, DbError> {
             trail.record(Event {
                 action: "purge",
                 record_kind: "hair_test",
-                record_id: Some(*id),
+                record_id: Some(id.get()),
                 detail: "restore window ended",
             });
         }
@@ -245,7 +245,7 @@ fn import_in_tx(
     // One lookup per client, not per test; an import may span clients.
     let mut references: BTreeMap<i64, ReferenceSet> = BTreeMap::new();
     for (client_id, client_sex, input) in tests {
-        let id = crate::db::new_id();
+        let id = HairTestId::fresh();
         let reference = match references.entry(*client_id) {
             std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::btree_map::Entry::Vacant(e) => {
@@ -265,7 +265,7 @@ fn import_in_tx(
         trail.record(Event {
             action: "import",
             record_kind: "hair_test",
-            record_id: Some(id),
+            record_id: Some(id.get()),
             detail: "",
         });
         clients_touched.insert(*client_id);

@@ -390,7 +390,7 @@ pub async fn download(
                     account_id: Some(account_id),
                     action: "download_report",
                     record_kind: "hair_test",
-                    record_id: Some(test_id),
+                    record_id: Some(test_id.get()),
                     remote_addr: Some(&addr),
                     detail: "",
                 },

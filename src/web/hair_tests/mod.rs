@@ -21,7 +21,7 @@ use crate::auth::{Practitioner, ScopedClient, ScopedHairTest};
 use crate::db::clients::ClientRow;
 use crate::db::hair_tests::{self, HairTestRow};
 use crate::db::reference_sets::reference_set_for_practitioner;
-use crate::db::{new_id, Pool};
+use crate::db::{HairTestId, Pool};
 use crate::domain::element::Element;
 use crate::domain::ratio::RatioId;
 use crate::domain::reference::ReferenceSet;
@@ -40,7 +40,7 @@ use crate::web::view::render_page;
 struct FormPage {
     layout: Layout,
     client: ClientRow,
-    test_id: Option<i64>,
+    test_id: Option<HairTestId>,
     form: HairTestForm,
     errors: FieldErrors,
     groups: Vec<(&'static str, Vec<Element>)>,
@@ -56,7 +56,7 @@ impl FormPage {
     fn new(
         practitioner: &Practitioner,
         client: ClientRow,
-        test_id: Option<i64>,
+        test_id: Option<HairTestId>,
         form: HairTestForm,
         errors: FieldErrors,
         reference: ReferenceSet,
@@ -134,7 +134,7 @@ async fn save(
     req: &HttpRequest,
     pool: &Pool,
     scoped: ScopedClient,
-    test_id: Option<i64>,
+    test_id: Option<HairTestId>,
     values: HashMap<String, String>,
 ) -> AppResult<HttpResponse> {
     let form = HairTestForm::from_submitted(values);
@@ -157,7 +157,7 @@ async fn save(
     };
     let (account_id, addr) = (scoped.practitioner.id(), remote_addr(req));
     let (client_id, sex) = (scoped.client.id, scoped.client.sex);
-    let id = test_id.unwrap_or_else(new_id);
+    let id = test_id.unwrap_or_else(HairTestId::fresh);
     // A form read from a lab report carries its PDF (kept pending) to attach to the new test.
     let report_file = form
         .values
@@ -206,7 +206,7 @@ pub async fn edit_form(
     if scoped.test.deleted_at.is_some() {
         return Err(AppError::NotFound);
     }
-    let (viewer, test_id) = (scoped.scope.practitioner.id(), Some(scoped.test.id));
+    let (viewer, test_id) = (scoped.scope.practitioner.id(), Some(scoped.test.id.get()));
     record_view(
         &req,
         &pool,
@@ -317,7 +317,7 @@ pub struct PatternView {
 }
 
 pub struct PreviousView {
-    pub id: i64,
+    pub id: HairTestId,
     pub sample_date: String,
     pub minerals: Vec<ChangeLine>,
     pub ratios: Vec<ChangeLine>,
@@ -378,7 +378,7 @@ pub async fn show(
         viewer,
         &scope.client,
         "hair_test",
-        Some(test.id),
+        Some(test.id.get()),
     )
     .await?;
     let client_id = scope.client.id;

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use crate::db::clients::ClientRow;
 use crate::db::summaries::{self, SummaryRow};
-use crate::db::{accounts, flags, hair_tests, programs, DbConn, DbError};
+use crate::db::{accounts, flags, hair_tests, programs, DbConn, DbError, HairTestId};
 use crate::domain::element::Element;
 use crate::domain::ratio::RatioId;
 use crate::export::plain::{oxidation_explanation, pattern_text};
@@ -71,7 +71,7 @@ pub fn assemble(
     let in_period = |d: NaiveDate| d >= start && d <= end;
     let all_tests = AnalyzedHistory::load(conn, client.id, ClientFacts::of(client))?;
     // Every live test's date, for flags whose earlier test lies before the period.
-    let dates: HashMap<i64, NaiveDate> = all_tests.dates_by_id();
+    let dates: HashMap<HairTestId, NaiveDate> = all_tests.dates_by_id();
     let tests = all_tests.within(start, end);
     let history = programs::history(conn, client.id)?;
     let flag_rows = flags::active_for_client(conn, client.id)?;

@@ -21,7 +21,7 @@ use crate::db::clients::ClientRow;
 use crate::db::flags::{self, FlagRow};
 use crate::db::hair_tests::{self, HairTestRow};
 use crate::db::programs::{self, ProgramVersion, VersionWithSupplements};
-use crate::db::{record_versions, DbConn, DbError, Pool};
+use crate::db::{record_versions, DbConn, DbError, HairTestId, Pool};
 use crate::domain::compare::Direction;
 use crate::domain::element::Element;
 use crate::domain::numbers::format_value;
@@ -45,7 +45,7 @@ pub struct Cell {
 
 #[derive(Debug, Clone)]
 pub struct TestLine {
-    pub id: i64,
+    pub id: HairTestId,
     pub sample_date: NaiveDate,
     pub lab: String,
     pub washed: bool,
@@ -393,7 +393,7 @@ fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
                 .collect(),
         });
     }
-    let dates: HashMap<i64, NaiveDate> = history.dates_by_id();
+    let dates: HashMap<HairTestId, NaiveDate> = history.dates_by_id();
     let markers: Vec<Marker> = loaded
         .program
         .iter()
@@ -554,7 +554,7 @@ fn program_charts(
 /// by the later test of each pair, newest first.
 fn sorted_newest_change_first(
     mut rows: Vec<FlagRow>,
-    dates: &HashMap<i64, NaiveDate>,
+    dates: &HashMap<HairTestId, NaiveDate>,
 ) -> Vec<FlagRow> {
     rows.sort_by_key(|f| {
         std::cmp::Reverse((
