@@ -207,8 +207,13 @@ async fn headers_and_log(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
     let method = req.method().clone();
-    let pattern = req.match_pattern().unwrap_or_else(|| "<unmatched>".into());
     let mut res = next.call(req).await?;
+    // Read once routed: the matched resource names its pattern (before routing, actix matches
+    // the path against every route's expression again).
+    let pattern = res
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "<unmatched>".into());
     let headers = res.headers_mut();
     let fixed = [
         (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
@@ -271,6 +276,7 @@ pub fn run(listener: TcpListener, pool: Pool, settings: ServerConfig) -> std::io
     let settings = web::Data::new(settings);
     let forms = web::Data::new(form_routes());
     let sections = web::Data::new(crate::web::timeline::cache::SectionsCache::default());
+    let pdfs = web::Data::new(crate::web::summaries::kept_pdfs::KeptPdfs::default());
     let server = HttpServer::new(move || {
         App::new()
             .app_data(pool.clone())
@@ -278,6 +284,7 @@ pub fn run(listener: TcpListener, pool: Pool, settings: ServerConfig) -> std::io
             .app_data(settings.clone())
             .app_data(forms.clone())
             .app_data(sections.clone())
+            .app_data(pdfs.clone())
             // Up to a size no form of ours reaches: a field over its limit comes back as its
             // form with a message (`web::kept`), not as a bare 413 page.
             .app_data(web::PayloadConfig::new(crate::web::limits::BODY_BYTES))

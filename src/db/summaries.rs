@@ -8,7 +8,6 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::audit::{record, AuditEntry};
 use super::ids::SummaryId;
 use super::schema::summaries;
 use super::{now, write_tx, DbConn, DbError};
@@ -198,26 +197,4 @@ pub fn unmark_deleted(conn: &mut DbConn, client_id: i64, id: SummaryId) -> Resul
     ))
     .execute(conn)?;
     Ok(updated > 0)
-}
-
-/// Records a download of a summary's PDF (or the client's copy) like every other export.
-pub fn record_download(
-    conn: &mut DbConn,
-    account_id: i64,
-    id: SummaryId,
-    remote_addr: &str,
-    detail: &str,
-) -> Result<(), DbError> {
-    record(
-        conn,
-        &AuditEntry {
-            account_id: Some(account_id),
-            action: "export",
-            record_kind: "summary",
-            record_id: Some(id.get()),
-            remote_addr: Some(remote_addr),
-            detail,
-        },
-    )?;
-    Ok(())
 }

@@ -50,7 +50,7 @@ pub fn severity_legend() -> String {
 /// What "peak" means wherever it is shown, word for word by the page and the PDF.
 pub const PEAK_MEANING: &str = "Peak: the highest severity logged on any one day of the period.";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Audience {
     /// The practitioner's copy: flags with their states, rule ids and notes included.
     #[default]

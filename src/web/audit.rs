@@ -368,15 +368,44 @@ pub async fn record_view(
     what: &'static str,
     record_id: Option<i64>,
 ) -> AppResult<()> {
+    let read = Read {
+        action: audit::VIEW,
+        what,
+        record_id: record_id.unwrap_or(client.id),
+        detail: "",
+    };
+    record_read(req, pool, viewer, client, read).await
+}
+
+/// A read of a client's record to put on record: a view (`record_view`) or a download.
+pub struct Read<'a> {
+    /// `view`, or `export` for a file downloaded.
+    pub action: &'static str,
+    /// The kind of record read (`timeline`, `summary`, …).
+    pub what: &'static str,
+    pub record_id: i64,
+    pub detail: &'a str,
+}
+
+/// Records a read of a client's record by `reader` (a view, a download) through the view
+/// writer like `record_view`: committed, in the chain, before the answer is sent; reads never
+/// change a record, so they are not state changes' fully synced transactions.
+pub async fn record_read(
+    req: &HttpRequest,
+    pool: &Pool,
+    reader: i64,
+    client: &ClientRow,
+    read: Read<'_>,
+) -> AppResult<()> {
     let event = AuditEvent {
         id: crate::db::new_id(),
         occurred_at: crate::db::now(),
-        account_id: Some(viewer),
-        action: audit::VIEW.to_string(),
-        record_kind: what.to_string(),
-        record_id: record_id.or(Some(client.id)),
+        account_id: Some(reader),
+        action: read.action.to_string(),
+        record_kind: read.what.to_string(),
+        record_id: Some(read.record_id),
         remote_addr: Some(remote_addr(req)),
-        detail: String::new(),
+        detail: read.detail.to_string(),
         seq: None,
         entry_hash: None,
         owner_id: Some(client.practitioner_id),

@@ -19,6 +19,7 @@ pub mod programs;
 pub mod second_factor;
 pub mod session_time;
 pub mod sessions;
+pub mod shelf;
 pub mod summaries;
 pub mod timeline;
 pub mod view;

@@ -86,8 +86,8 @@ pub(crate) struct World {
     test: i64,
     deleted_test: i64,
     flag: String,
-    summary: i64,
-    deleted_summary: i64,
+    pub(crate) summary: i64,
+    pub(crate) deleted_summary: i64,
     /// A client with a link not yet used (its page offers to withdraw it).
     pub(crate) invited: i64,
     pub(crate) archived: i64,

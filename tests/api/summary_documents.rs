@@ -246,6 +246,65 @@ async fn the_client_copy_holds_plain_language_only() {
     );
 }
 
+/// The PDF of a stored summary's copy (`pdf` or `client.pdf`) written afresh from its stored
+/// content, never kept: what every download must equal.
+pub(crate) fn fresh_summary_pdf(app: &TestApp, id: i64, copy: &str) -> Vec<u8> {
+    let content: Option<String> = summaries::table
+        .find(id)
+        .select(summaries::content)
+        .first(&mut conn(app))
+        .unwrap();
+    let data = htma_tracker::export::summary::SummaryData::from_json(&content.unwrap()).unwrap();
+    let data = match copy {
+        "pdf" => data,
+        "client.pdf" => data.for_client(),
+        other => panic!("no copy {other}"),
+    };
+    htma_tracker::export::pdf::render_summary_pdf(&data).unwrap()
+}
+
+/// A summary's PDF is kept as written (`web::summaries::kept_pdfs`) with the content it was
+/// written from. Downloaded again it is the same file; and were the stored content ever other
+/// than that (no route changes it: here it is rewritten in the database), the download is the
+/// PDF of the content stored now, in both copies, never the kept one.
+#[actix_web::test]
+async fn a_kept_pdf_is_served_only_for_the_content_it_was_written_from() {
+    let app = spawn_app().await;
+    app.signed_in_practitioner("pat@example.com").await;
+    let client = app.create_client("Kept Karla").await;
+    client_with_history(&app, client).await;
+    let path = create_summary(&app, client, "2025-01-01", "2025-12-31").await;
+    let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
+    for copy in ["pdf", "client.pdf"] {
+        let first = app.get(&format!("{path}/{copy}")).await;
+        let again = app.get(&format!("{path}/{copy}")).await;
+        assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+        assert!(first.bytes == again.bytes, "{copy}: the same file again");
+        assert!(first.bytes == fresh_summary_pdf(&app, id, copy), "{copy}");
+    }
+    let content: Option<String> = summaries::table
+        .find(id)
+        .select(summaries::content)
+        .first(&mut conn(&app))
+        .unwrap();
+    let content = content.unwrap();
+    let rewritten = content.replace("Cramps eased since May.", "Cramps gone by June.");
+    assert_ne!(rewritten, content);
+    diesel::update(summaries::table.find(id))
+        .set(summaries::content.eq(&rewritten))
+        .execute(&mut conn(&app))
+        .unwrap();
+    for copy in ["pdf", "client.pdf"] {
+        let reply = app.get(&format!("{path}/{copy}")).await;
+        let text = pdf_text(&reply);
+        assert!(
+            text.contains("Cramps gone by June.") && !text.contains("Cramps eased"),
+            "{copy}: the PDF kept from the earlier content was served:\n{text}"
+        );
+        assert!(reply.bytes == fresh_summary_pdf(&app, id, copy), "{copy}");
+    }
+}
+
 fn add_diary_day(app: &TestApp, client: i64, account: i64, date: &str, severity: i64) {
     use htma_tracker::domain::diary::{EntryInput, Severity, SymptomReading};
     let input = EntryInput {

@@ -1,16 +1,17 @@
 //! The timeline's sections kept rendered (issue 15, `web::timeline::cache`): a kept copy is
 //! served, and after every kind of change the route table offers, every client's page shows
 //! exactly what the records say (compared with the sections rendered afresh, without the
-//! cache). Runs on PostgreSQL too (`HTMA_TEST_DATABASE_URL`).
+//! cache); and every summary's PDF is the one its stored content gives. Runs on PostgreSQL too (`HTMA_TEST_DATABASE_URL`).
 
 use awc::http::StatusCode;
 use diesel::prelude::*;
 use htma_tracker::app::{Access, ROUTES};
 use htma_tracker::db::clients::ClientRow;
-use htma_tracker::db::schema::{audit_events, clients};
+use htma_tracker::db::schema::{audit_events, clients, summaries};
 
 use crate::helpers::{spawn_app, TestApp};
 use crate::kept_forms::{case_for, world, UPLOADS};
+use crate::summary_documents::fresh_summary_pdf;
 
 /// POSTs that change an account or a session, or only stage a file for a later confirmation
 /// (the confirmations are walked): nothing a client's timeline shows. A POST route in neither
@@ -112,6 +113,38 @@ fn assert_shows(page: &str, fresh: &str, after: &str, client_id: i64) {
     );
 }
 
+/// Both copies of a live summary's PDF, as downloaded (kept or written), are the PDFs of the
+/// content stored now (`web::summaries::kept_pdfs`); a deleted one is not served.
+async fn assert_pdfs_are_the_stored_contents(app: &TestApp, client: i64, id: i64, after: &str) {
+    let deleted: Option<chrono::NaiveDateTime> = {
+        let mut conn = app.pool.get().unwrap();
+        summaries::table
+            .find(id)
+            .select(summaries::deleted_at)
+            .first(&mut conn)
+            .unwrap()
+    };
+    for copy in ["pdf", "client.pdf"] {
+        let reply = app
+            .get(&format!("/clients/{client}/summaries/{id}/{copy}"))
+            .await;
+        if deleted.is_some() {
+            assert_eq!(reply.status, StatusCode::NOT_FOUND, "after {after}: {copy}");
+            continue;
+        }
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "after {after}: {}",
+            reply.body
+        );
+        assert!(
+            reply.bytes == fresh_summary_pdf(app, id, copy),
+            "after {after}: summary {id}'s {copy} is not the PDF of its stored content"
+        );
+    }
+}
+
 /// The walk: every POST of the route table that can change a record is made, and then every
 /// client's page must show what the records say. Each page was viewed (and its sections kept)
 /// before the change, so a change that did not reach the client's record version would show
@@ -191,6 +224,9 @@ async fn after_every_change_every_client_page_shows_the_records_not_a_stale_copy
         for client in pages {
             let (page, fresh) = page_and_fresh_sections(&app, client).await;
             assert_shows(&page, &fresh, route.path, client);
+        }
+        for summary in [w.summary, w.deleted_summary] {
+            assert_pdfs_are_the_stored_contents(&app, w.client, summary, route.path).await;
         }
         walked.push(route.path);
     }

@@ -296,6 +296,13 @@ pub async fn keep_typed_work(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // Only a POST, or a GET while a kept form waits, asks for the route's pattern: before
+    // routing, actix finds it by matching the path against every route again.
+    let concerned = req.method() == Method::POST
+        || (req.method() == Method::GET && store::holds(req.request()));
+    if !concerned {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
     let routes = req.app_data::<web::Data<FormRoutes>>().cloned();
     let pattern = req.match_pattern();
     if let (Some(routes), Some(pattern)) = (routes, pattern) {
@@ -303,7 +310,7 @@ pub async fn keep_typed_work(
             if let Some(scoped) = routes.post(&pattern) {
                 return on_post(req, next, &routes, &pattern, scoped).await;
             }
-        } else if req.method() == Method::GET && store::holds(req.request()) {
+        } else {
             return on_get(req, next).await;
         }
     }

@@ -3,43 +3,33 @@
 //! the other exports (action `export`, record `summary`).
 
 use actix_web::http::{header, StatusCode};
+use actix_web::web::Bytes;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::NaiveDate;
 
+use super::kept_pdfs::KeptPdfs;
 use super::{load, SummaryRow};
 use crate::auth::{ScopedClient, ScopedSummary, SharedSummary};
 use crate::charts::{line_chart, Chart};
 use crate::db::clients::ClientRow;
-use crate::db::summaries;
 use crate::db::Pool;
 use crate::export::summary::{
     severity_band, severity_legend, Audience, SummaryData, DISCLAIMER, PEAK_MEANING,
 };
-use crate::web::audit::record_view;
+use crate::web::audit::{record_read, record_view, Read};
 use crate::web::view::render_page as html;
-use crate::web::{remote_addr, run_db, AppError, AppResult, Layout};
+use crate::web::{run_db, AppError, AppResult, Layout};
 
-/// A download to record with the document it is.
-struct Download {
-    account_id: i64,
-    remote_addr: String,
-    detail: &'static str,
-}
-
-/// Reads the frozen content of a summary the extractor found, recording the download when
-/// there is one, in the same database call.
+/// Reads the frozen content of a summary the extractor found (freezing a legacy summary's at
+/// its first opening).
 async fn content(
     pool: &Pool,
     client: ClientRow,
     summary: SummaryRow,
-    download: Option<Download>,
 ) -> AppResult<(SummaryRow, SummaryData)> {
     run_db(pool, move |conn| {
         let data = load::stored(conn, &client, &summary)?;
-        if let Some(d) = download {
-            summaries::record_download(conn, d.account_id, summary.id, &d.remote_addr, d.detail)?;
-        }
         Ok((summary, data))
     })
     .await
@@ -123,7 +113,7 @@ async fn viewed(
     audience: Audience,
 ) -> AppResult<HttpResponse> {
     let ScopedSummary { scope, summary } = scoped;
-    let (summary, data) = content(pool, scope.client.clone(), summary, None).await?;
+    let (summary, data) = content(pool, scope.client.clone(), summary).await?;
     let viewer = scope.practitioner.id();
     record_view(
         req,
@@ -159,15 +149,70 @@ pub async fn client_copy(
     viewed(&req, &pool, scoped, Audience::Client).await
 }
 
-fn pdf_response(data: &SummaryData, file_name: &str) -> AppResult<HttpResponse> {
-    let bytes = crate::export::pdf::render_summary_pdf(data).map_err(AppError::Internal)?;
+/// A download of one copy of a summary's PDF by `reader`.
+struct Download<'a> {
+    client: ClientRow,
+    summary: SummaryRow,
+    audience: Audience,
+    reader: i64,
+    /// What the audit trail says was downloaded.
+    detail: &'static str,
+    file_name: &'a str,
+}
+
+/// The PDF of a summary's copy: the one kept from the same content when there is one
+/// (`kept_pdfs`), else written now (and kept). The download is put on record before the file is
+/// sent, like every export (action `export`, record `summary`), through the view writer.
+async fn pdf_download(
+    req: &HttpRequest,
+    pool: &Pool,
+    download: Download<'_>,
+) -> AppResult<HttpResponse> {
+    let Download {
+        client,
+        summary,
+        audience,
+        reader,
+        detail,
+        file_name,
+    } = download;
+    let kept = req.app_data::<web::Data<KeptPdfs>>();
+    let (id, stored) = (summary.id, summary.content.clone());
+    let found = match (kept, &stored) {
+        (Some(kept), Some(content)) => kept.get(id, audience, content),
+        _ => None,
+    };
+    let pdf = match found {
+        Some(pdf) => pdf,
+        None => {
+            let (_, data) = content(pool, client.clone(), summary).await?;
+            let data = match audience {
+                Audience::Practitioner => data,
+                Audience::Client => data.for_client(),
+            };
+            let pdf = Bytes::from(
+                crate::export::pdf::render_summary_pdf(&data).map_err(AppError::Internal)?,
+            );
+            if let (Some(kept), Some(content)) = (kept, stored) {
+                kept.keep(id, audience, content, pdf.clone());
+            }
+            pdf
+        }
+    };
+    let read = Read {
+        action: "export",
+        what: "summary",
+        record_id: id.get(),
+        detail,
+    };
+    record_read(req, pool, reader, &client, read).await?;
     Ok(HttpResponse::Ok()
         .content_type("application/pdf")
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{file_name}\""),
         ))
-        .body(bytes))
+        .body(pdf))
 }
 
 /// A summary's PDF downloaded by the practitioner, in either copy (the client's to hand over
@@ -179,22 +224,25 @@ async fn practitioner_pdf(
     audience: Audience,
 ) -> AppResult<HttpResponse> {
     let ScopedSummary { scope, summary } = scoped;
-    let download = Download {
-        account_id: scope.practitioner.id(),
-        remote_addr: remote_addr(req),
-        detail: match audience {
-            Audience::Practitioner => "summary PDF (practitioner's copy)",
-            Audience::Client => "summary PDF (client's copy)",
-        },
-    };
-    let (summary, data) = content(pool, scope.client, summary, Some(download)).await?;
-    match audience {
-        Audience::Practitioner => pdf_response(&data, &format!("summary-{}.pdf", summary.id)),
-        Audience::Client => pdf_response(
-            &data.for_client(),
-            &format!("summary-{}-client.pdf", summary.id),
+    let (detail, file_name) = match audience {
+        Audience::Practitioner => (
+            "summary PDF (practitioner's copy)",
+            format!("summary-{}.pdf", summary.id),
         ),
-    }
+        Audience::Client => (
+            "summary PDF (client's copy)",
+            format!("summary-{}-client.pdf", summary.id),
+        ),
+    };
+    let download = Download {
+        reader: scope.practitioner.id(),
+        client: scope.client,
+        summary,
+        audience,
+        detail,
+        file_name: &file_name,
+    };
+    pdf_download(req, pool, download).await
 }
 
 /// The practitioner's copy as a PDF.
@@ -223,11 +271,14 @@ pub async fn portal_pdf(
     shared: SharedSummary,
 ) -> AppResult<HttpResponse> {
     let SharedSummary { portal, summary } = shared;
+    let file_name = format!("summary-{}.pdf", summary.id);
     let download = Download {
-        account_id: portal.account().id,
-        remote_addr: remote_addr(&req),
+        reader: portal.account().id,
+        client: portal.client,
+        summary,
+        audience: Audience::Client,
         detail: "summary PDF (client's copy, portal)",
+        file_name: &file_name,
     };
-    let (summary, data) = content(&pool, portal.client, summary, Some(download)).await?;
-    pdf_response(&data.for_client(), &format!("summary-{}.pdf", summary.id))
+    pdf_download(&req, &pool, download).await
 }

@@ -3,6 +3,7 @@
 //! plain-language one the portal serves), shared, unshared, deleted and restored.
 
 pub mod documents;
+pub mod kept_pdfs;
 pub mod lifecycle;
 pub mod load;
 

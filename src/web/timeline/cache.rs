@@ -8,11 +8,12 @@
 //! A kept copy is the same for every session: each form's CSRF token is written in per request
 //! where the copy has this process's token slot, a random string nobody can type into a record.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::web::shelf::Shelf;
 
 /// At most this many bytes of rendered sections are kept (the least recently shown go first):
 /// a few dozen clients' timelines, a few MB of memory.
@@ -83,20 +84,12 @@ impl fmt::Display for WithToken<'_> {
 struct Kept {
     made: Made,
     rendered: Arc<Rendered>,
-    last_shown: u64,
-}
-
-#[derive(Default)]
-struct Shelf {
-    by_client: HashMap<i64, Kept>,
-    bytes: usize,
-    clock: u64,
 }
 
 /// The kept sections of the server's clients (one per server, in the app's data).
 pub struct SectionsCache {
     slot: String,
-    shelf: Mutex<Shelf>,
+    shelf: Shelf<i64, Kept>,
 }
 
 impl Default for SectionsCache {
@@ -106,7 +99,7 @@ impl Default for SectionsCache {
         let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
         SectionsCache {
             slot: format!("csrf-slot-{hex}"),
-            shelf: Mutex::default(),
+            shelf: Shelf::new(MOST_BYTES),
         }
     }
 }
@@ -125,56 +118,21 @@ impl SectionsCache {
         today: NaiveDate,
         now: NaiveDateTime,
     ) -> Option<Arc<Rendered>> {
-        let mut shelf = self.shelf.lock().unwrap_or_else(|e| e.into_inner());
-        shelf.clock += 1;
-        let clock = shelf.clock;
-        let kept = shelf.by_client.get_mut(&client_id)?;
-        if !kept.made.holds_for(version, today, now) {
-            return None;
-        }
-        kept.last_shown = clock;
-        Some(kept.rendered.clone())
+        self.shelf.get(&client_id, |kept| {
+            kept.made
+                .holds_for(version, today, now)
+                .then(|| kept.rendered.clone())
+        })
     }
 
-    /// Keeps a client's sections (replacing older ones), dropping the least recently shown
-    /// others while the shelf is over its size. Sections larger than the shelf are not kept.
+    /// Keeps a client's sections in place of older ones (a request that read an older version
+    /// finishing after a newer one was kept leaves the newer one).
     pub fn keep(&self, client_id: i64, made: Made, rendered: Arc<Rendered>) {
         let size = rendered.bytes();
-        if size > MOST_BYTES {
-            return;
-        }
-        let mut shelf = self.shelf.lock().unwrap_or_else(|e| e.into_inner());
-        shelf.clock += 1;
-        let last_shown = shelf.clock;
-        if let Some(old) = shelf.by_client.insert(
-            client_id,
-            Kept {
-                made,
-                rendered,
-                last_shown,
-            },
-        ) {
-            // A request that read an older version finishing after a newer one was kept.
-            if old.made.version > made.version {
-                shelf.by_client.insert(client_id, old);
-                return;
-            }
-            shelf.bytes -= old.rendered.bytes();
-        }
-        shelf.bytes += size;
-        while shelf.bytes > MOST_BYTES {
-            let Some(oldest) = shelf
-                .by_client
-                .iter()
-                .min_by_key(|(_, k)| k.last_shown)
-                .map(|(id, _)| *id)
-            else {
-                break;
-            };
-            if let Some(gone) = shelf.by_client.remove(&oldest) {
-                shelf.bytes -= gone.rendered.bytes();
-            }
-        }
+        self.shelf
+            .keep(client_id, Kept { made, rendered }, size, |old| {
+                old.made.version > made.version
+            });
     }
 }
 
@@ -249,35 +207,5 @@ mod tests {
         };
         cache.keep(7, older, Arc::new(Rendered::split("old", cache.slot())));
         assert!(cache.get(7, 3, day(21), at(21, 11)).is_some());
-    }
-
-    #[test]
-    fn the_shelf_keeps_its_size_by_dropping_the_least_recently_shown() {
-        let cache = SectionsCache::default();
-        let made = Made {
-            version: 1,
-            today: day(20),
-            until: None,
-        };
-        let big = "y".repeat(MOST_BYTES / 3 + 1);
-        for client in 1..=3 {
-            cache.keep(client, made, Arc::new(Rendered::split(&big, cache.slot())));
-        }
-        // 1 and 2 fit, 3 pushed out the least recently shown: 1.
-        assert!(cache.get(1, 1, day(20), at(20, 9)).is_none());
-        assert!(cache.get(2, 1, day(20), at(20, 9)).is_some());
-        assert!(cache.get(3, 1, day(20), at(20, 9)).is_some());
-        cache.keep(4, made, Arc::new(Rendered::split(&big, cache.slot())));
-        assert!(
-            cache.get(2, 1, day(20), at(20, 9)).is_none(),
-            "2 was shown before 3"
-        );
-        assert!(cache.get(3, 1, day(20), at(20, 9)).is_some());
-        let huge = "z".repeat(MOST_BYTES + 1);
-        cache.keep(5, made, Arc::new(Rendered::split(&huge, cache.slot())));
-        assert!(
-            cache.get(5, 1, day(20), at(20, 9)).is_none(),
-            "too large to keep"
-        );
     }
 }
