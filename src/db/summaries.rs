@@ -32,7 +32,20 @@ pub struct SummaryRow {
     pub deleted_at: Option<NaiveDateTime>,
 }
 
-impl SummaryRow {
+/// A summary as the client page lists it: everything but its content (the frozen document,
+/// about 100 KB for three years, which a list never shows).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = summaries)]
+pub struct ListedSummary {
+    pub id: SummaryId,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub created_at: NaiveDateTime,
+    pub shared_at: Option<NaiveDateTime>,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+impl ListedSummary {
     /// The last moment a deleted summary can be restored.
     pub fn restorable_until(&self) -> Option<NaiveDateTime> {
         self.deleted_at.map(|at| at + RESTORE_WINDOW)
@@ -117,12 +130,12 @@ pub fn find_shared_for_client(
 }
 
 /// The client's live summaries, newest first.
-pub fn list_for_client(conn: &mut DbConn, client_id: i64) -> Result<Vec<SummaryRow>, DbError> {
+pub fn list_for_client(conn: &mut DbConn, client_id: i64) -> Result<Vec<ListedSummary>, DbError> {
     Ok(summaries::table
         .filter(summaries::client_id.eq(client_id))
         .filter(summaries::deleted_at.is_null())
         .order(summaries::created_at.desc())
-        .select(SummaryRow::as_select())
+        .select(ListedSummary::as_select())
         .load(conn)?)
 }
 
@@ -131,12 +144,12 @@ pub fn list_deleted_for_client(
     conn: &mut DbConn,
     client_id: i64,
     since: NaiveDateTime,
-) -> Result<Vec<SummaryRow>, DbError> {
+) -> Result<Vec<ListedSummary>, DbError> {
     Ok(summaries::table
         .filter(summaries::client_id.eq(client_id))
         .filter(summaries::deleted_at.ge(since))
         .order(summaries::deleted_at.desc())
-        .select(SummaryRow::as_select())
+        .select(ListedSummary::as_select())
         .load(conn)?)
 }
 

@@ -21,7 +21,7 @@ use crate::service::commands::Actor;
 
 pub const PAGE_SIZE: i64 = 25;
 
-use crate::web::view::render_page;
+use crate::web::view::{render_page, render_page_sized};
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
@@ -493,7 +493,10 @@ pub async fn show(
         &layout.csrf_token,
     )?;
     let csrf_token = layout.csrf_token.clone();
-    render_page(
+    // The sections are most of the page; the frame, details and lists around them are less
+    // than 32 KB.
+    let capacity = rendered.bytes() + 32 * 1024;
+    render_page_sized(
         StatusCode::OK,
         &ShowPage {
             layout,
@@ -503,6 +506,7 @@ pub async fn show(
             summaries,
             access: access.lines(),
         },
+        capacity,
     )
 }
 

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{RestorableSummary, ScopedSummary};
 use crate::db::ids::SummaryId;
-use crate::db::summaries::{self, SummaryRow, RESTORE_WINDOW};
+use crate::db::summaries::{self, ListedSummary, RESTORE_WINDOW};
 use crate::db::{now, DbConn, DbError, Pool};
 use crate::service::commands::summaries as commands;
 use crate::service::commands::Actor;
@@ -17,9 +17,9 @@ use crate::web::{remote_addr, run_db, AppError, AppResult};
 
 /// The summaries section of the client's page.
 pub struct SummaryList {
-    pub live: Vec<SummaryRow>,
+    pub live: Vec<ListedSummary>,
     /// Deleted within the restore window, newest deletion first.
-    pub deleted: Vec<SummaryRow>,
+    pub deleted: Vec<ListedSummary>,
 }
 
 impl SummaryList {
@@ -31,7 +31,7 @@ impl SummaryList {
     }
 
     /// For the template: `2026-12-28` for a deleted summary.
-    pub fn restorable_until(&self, row: &SummaryRow) -> String {
+    pub fn restorable_until(&self, row: &ListedSummary) -> String {
         row.restorable_until()
             .map(|t: NaiveDateTime| t.format("%Y-%m-%d").to_string())
             .unwrap_or_default()

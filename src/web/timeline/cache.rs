@@ -49,7 +49,8 @@ impl Rendered {
         }
     }
 
-    fn bytes(&self) -> usize {
+    /// Its size without the tokens.
+    pub fn bytes(&self) -> usize {
         self.pieces.iter().map(String::len).sum()
     }
 
