@@ -132,7 +132,12 @@ pub fn due_before(
         .filter(client_summaries::practitioner_id.eq(practitioner_id))
         .filter(client_summaries::retest_due_on.le(until))
         .filter(clients::archived_at.is_null())
-        .order((client_summaries::retest_due_on.asc(), clients::id.asc()))
+        // The client's id as the summary holds it (the same as the joined client's): the order
+        // of client_summaries_due, so the list stops at its limit without a sort.
+        .order((
+            client_summaries::retest_due_on.asc(),
+            client_summaries::client_id.asc(),
+        ))
         .limit(limit)
         .select((OVERVIEW, client_summaries::retest_due_on))
         .load(conn)?;
@@ -220,7 +225,6 @@ pub struct OpenFlag {
     pub to_sample_date: Option<NaiveDate>,
 }
 
-/// Unacknowledged flags across the practitioner's clients, newest first, and their number.
 /// Which open flags a list shows: CMP-2 borderline type changes (OX-7) apart from the rest,
 /// so a ratio wobbling around its threshold does not bury clear changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -247,13 +251,14 @@ macro_rules! open_flags_query {
     };
 }
 
+/// Unacknowledged flags across the practitioner's clients on one shelf, newest first.
 pub fn open_flags(
     conn: &mut DbConn,
     practitioner_id: i64,
     limit: i64,
     shelf: FlagShelf,
-) -> Result<(Vec<OpenFlag>, i64), DbError> {
-    let rows = open_flags_query!(practitioner_id, shelf)
+) -> Result<Vec<OpenFlag>, DbError> {
+    Ok(open_flags_query!(practitioner_id, shelf)
         .left_join(hair_tests::table.on(flags::to_test_id.eq(hair_tests::id.nullable())))
         .order((
             flags::raised_at.desc(),
@@ -273,19 +278,48 @@ pub fn open_flags(
             flags::raised_at,
             hair_tests::sample_date.nullable(),
         ))
-        .load(conn)?;
-    let total = open_flag_count(conn, practitioner_id, shelf)?;
-    Ok((rows, total))
+        .load(conn)?)
 }
 
-pub fn open_flag_count(
+/// How many open flags each shelf holds, counted in one pass over the open flags (the
+/// `flags_open` and `clients_scope` indexes hold all it reads).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OpenFlagCounts {
+    pub clear: i64,
+    pub borderline: i64,
+}
+
+impl OpenFlagCounts {
+    pub fn on(&self, shelf: FlagShelf) -> i64 {
+        match shelf {
+            FlagShelf::Clear => self.clear,
+            FlagShelf::Borderline => self.borderline,
+        }
+    }
+}
+
+pub fn open_flag_counts(
     conn: &mut DbConn,
     practitioner_id: i64,
-    shelf: FlagShelf,
-) -> Result<i64, DbError> {
-    Ok(open_flags_query!(practitioner_id, shelf)
-        .count()
-        .get_result(conn)?)
+) -> Result<OpenFlagCounts, DbError> {
+    let per_kind: Vec<(String, i64)> = flags::table
+        .inner_join(clients::table)
+        .filter(clients::practitioner_id.eq(practitioner_id))
+        .filter(clients::archived_at.is_null())
+        .filter(flags::active.eq(true))
+        .filter(flags::acknowledged_at.is_null())
+        .group_by(flags::kind)
+        .select((flags::kind, diesel::dsl::count_star()))
+        .load(conn)?;
+    let mut counts = OpenFlagCounts::default();
+    for (kind, n) in per_kind {
+        if kind == FlagKind::BorderlineTypeChange.as_str() {
+            counts.borderline += n;
+        } else {
+            counts.clear += n;
+        }
+    }
+    Ok(counts)
 }
 
 pub fn active_client_count(conn: &mut DbConn, practitioner_id: i64) -> Result<i64, DbError> {

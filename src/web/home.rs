@@ -130,37 +130,30 @@ pub async fn dashboard(
     };
     let today = crate::web::view::today();
     let due_until = today + Duration::days(DUE_SOON_DAYS);
-    let (
-        active_clients,
-        (open_flags, open_flag_count),
-        other_flag_count,
-        due_rows,
-        overdue_count,
-        recent,
-        filtered,
-    ) = run_db(&pool, move |conn| {
-        let filtered = if ox.is_some() || pat.is_some() {
-            Some(dashboard_cache::filtered(
-                conn,
-                owner,
-                ox.as_deref(),
-                pat.as_deref(),
-                200,
-            )?)
-        } else {
-            None
-        };
-        Ok((
-            dashboard_cache::active_client_count(conn, owner)?,
-            dashboard_cache::open_flags(conn, owner, 25, shelf)?,
-            dashboard_cache::open_flag_count(conn, owner, other_shelf)?,
-            dashboard_cache::due_before(conn, owner, due_until, 100)?,
-            dashboard_cache::overdue_count(conn, owner, today)?,
-            dashboard_cache::recently_active(conn, owner, 8)?,
-            filtered,
-        ))
-    })
-    .await?;
+    let (active_clients, open_flags, flag_counts, due_rows, overdue_count, recent, filtered) =
+        run_db(&pool, move |conn| {
+            let filtered = if ox.is_some() || pat.is_some() {
+                Some(dashboard_cache::filtered(
+                    conn,
+                    owner,
+                    ox.as_deref(),
+                    pat.as_deref(),
+                    200,
+                )?)
+            } else {
+                None
+            };
+            Ok((
+                dashboard_cache::active_client_count(conn, owner)?,
+                dashboard_cache::open_flags(conn, owner, 25, shelf)?,
+                dashboard_cache::open_flag_counts(conn, owner)?,
+                dashboard_cache::due_before(conn, owner, due_until, 100)?,
+                dashboard_cache::overdue_count(conn, owner, today)?,
+                dashboard_cache::recently_active(conn, owner, 8)?,
+                filtered,
+            ))
+        })
+        .await?;
     // After acknowledging, the list shows the flag that followed (or, for the last, the one
     // before) where the acknowledged one was.
     let ids: Vec<i64> = open_flags.iter().map(|f| f.flag_id).collect();
@@ -194,9 +187,9 @@ pub async fn dashboard(
             layout: Layout::for_practitioner(&practitioner, "home"),
             active_clients,
             open_flags,
-            open_flag_count,
+            open_flag_count: flag_counts.on(shelf),
             showing_borderline: shelf == FlagShelf::Borderline,
-            other_flag_count,
+            other_flag_count: flag_counts.on(other_shelf),
             due,
             overdue_count,
             recent,
