@@ -302,6 +302,16 @@ pub fn seed_scale(
             );
         }
         write_block(conn, practitioner_id, &block, &mut totals)?;
+        if let (0, DbConn::Postgres(c)) = (first, &mut *conn) {
+            // The derivation's statements are prepared once per connection, and PostgreSQL soon
+            // keeps a generic plan made from the statistics it has. Until now those said the
+            // tables were empty (the demo's few rows, never analysed), so reading a client's
+            // levels scanned the whole levels table: 20 ms per client and growing with every
+            // block, most of the 94 s seeding took (issue 15, auto_explain). Analysed after the
+            // first block (outside its transaction: one table at a time, few locks held), the
+            // plans are made again from tables of the right shape.
+            c.batch_execute("ANALYZE")?;
+        }
         first = last;
     }
     if let DbConn::Postgres(c) = conn {
