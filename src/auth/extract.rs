@@ -3,6 +3,7 @@
 //! either the record *as seen by the signed-in account* or an error that never reveals whether
 //! somebody else's record exists (404, like a missing one).
 
+use crate::db::ClientId;
 use std::rc::Rc;
 
 use actix_web::dev::Payload;
@@ -154,15 +155,15 @@ macro_rules! within_client {
     ($extractor:ident { $field:ident: $record:ty } at $segment:literal, $find:expr) => {
         impl Within for $extractor {
             type Scope = ScopedClient;
-            type Key = i64;
+            type Key = ClientId;
             type Record = $record;
             const SEGMENT: &'static str = $segment;
-            fn key(scope: &ScopedClient) -> i64 {
+            fn key(scope: &ScopedClient) -> ClientId {
                 scope.client.id
             }
             fn find(
                 conn: &mut DbConn,
-                client_id: i64,
+                client_id: ClientId,
                 id: i64,
             ) -> Result<Option<$record>, DbError> {
                 ($find)(conn, client_id, id.into())
@@ -226,7 +227,7 @@ impl Within for ScopedClient {
         practitioner.id()
     }
     fn find(conn: &mut DbConn, owner: i64, id: i64) -> Result<Option<ClientRow>, DbError> {
-        clients::find_for_practitioner(conn, owner, id)
+        clients::find_for_practitioner(conn, owner, id.into())
     }
     fn assemble(practitioner: Practitioner, client: ClientRow) -> Self {
         ScopedClient {
@@ -262,13 +263,17 @@ pub struct RestorableSummary(pub ScopedSummary);
 
 impl Within for RestorableSummary {
     type Scope = ScopedClient;
-    type Key = i64;
+    type Key = ClientId;
     type Record = SummaryRow;
     const SEGMENT: &'static str = "summary_id";
-    fn key(scope: &ScopedClient) -> i64 {
+    fn key(scope: &ScopedClient) -> ClientId {
         scope.client.id
     }
-    fn find(conn: &mut DbConn, client_id: i64, id: i64) -> Result<Option<SummaryRow>, DbError> {
+    fn find(
+        conn: &mut DbConn,
+        client_id: ClientId,
+        id: i64,
+    ) -> Result<Option<SummaryRow>, DbError> {
         let window_start = crate::db::now() - summaries::RESTORE_WINDOW;
         summaries::find_deleted_for_client(conn, client_id, id.into(), window_start)
     }
@@ -286,13 +291,17 @@ pub struct SharedSummary {
 
 impl Within for SharedSummary {
     type Scope = PortalClient;
-    type Key = i64;
+    type Key = ClientId;
     type Record = SummaryRow;
     const SEGMENT: &'static str = "summary_id";
-    fn key(portal: &PortalClient) -> i64 {
+    fn key(portal: &PortalClient) -> ClientId {
         portal.client.id
     }
-    fn find(conn: &mut DbConn, client_id: i64, id: i64) -> Result<Option<SummaryRow>, DbError> {
+    fn find(
+        conn: &mut DbConn,
+        client_id: ClientId,
+        id: i64,
+    ) -> Result<Option<SummaryRow>, DbError> {
         summaries::find_shared_for_client(conn, client_id, id.into())
     }
     fn assemble(portal: PortalClient, summary: SummaryRow) -> Self {
@@ -311,15 +320,15 @@ pub struct ScopedImport {
 
 impl Within for ScopedImport {
     type Scope = ScopedClient;
-    type Key = (i64, i64);
+    type Key = (i64, ClientId);
     type Record = PendingImport;
     const SEGMENT: &'static str = "import_id";
-    fn key(scope: &ScopedClient) -> (i64, i64) {
+    fn key(scope: &ScopedClient) -> (i64, ClientId) {
         (scope.practitioner.id(), scope.client.id)
     }
     fn find(
         conn: &mut DbConn,
-        (owner, client_id): (i64, i64),
+        (owner, client_id): (i64, ClientId),
         id: i64,
     ) -> Result<Option<PendingImport>, DbError> {
         pending_imports::find(conn, owner, client_id, id)

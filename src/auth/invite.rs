@@ -8,6 +8,7 @@ use super::{login::normalize_email, session, tokens};
 use crate::db::accounts::{self, Account, NewAccount, Role};
 use crate::db::clients::ClientRow;
 use crate::db::invitations::{self, InvitationRow, InvitationState, LIFETIME};
+use crate::db::ClientId;
 use crate::db::{client_accounts, client_portal, new_id, now, sessions, DbConn, DbError};
 use crate::service::commands::{audited, Actor, Author, Event};
 
@@ -33,7 +34,7 @@ pub struct CreatedInvitation {
 pub fn create(
     conn: &mut DbConn,
     practitioner_id: i64,
-    client_id: i64,
+    client_id: ClientId,
     remote_addr: &str,
 ) -> Result<CreatedInvitation, DbError> {
     let actor = Actor {
@@ -77,7 +78,7 @@ pub fn create(
 pub fn revoke(
     conn: &mut DbConn,
     practitioner_id: i64,
-    client_id: i64,
+    client_id: ClientId,
     remote_addr: &str,
 ) -> Result<usize, DbError> {
     let actor = Actor {

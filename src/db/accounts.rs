@@ -1,3 +1,4 @@
+use crate::db::ClientId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -14,7 +15,7 @@ pub struct Account {
     pub email: String,
     pub display_name: String,
     pub password_hash: String,
-    pub client_id: Option<i64>,
+    pub client_id: Option<ClientId>,
     pub created_at: NaiveDateTime,
     pub disabled_at: Option<NaiveDateTime>,
 }
@@ -27,7 +28,7 @@ pub struct NewAccount<'a> {
     pub email: &'a str,
     pub display_name: &'a str,
     pub password_hash: &'a str,
-    pub client_id: Option<i64>,
+    pub client_id: Option<ClientId>,
     pub created_at: NaiveDateTime,
 }
 

@@ -3,6 +3,7 @@
 //! diary save's transaction (`service::commands::diary::save_day`); read per period for the
 //! practitioner's views and exports.
 
+use crate::db::ClientId;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -77,7 +78,7 @@ type Row = (
 /// their ids within a day; a stored value that no longer parses (edited by hand) is skipped.
 pub fn between(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<StoredDay>, DbError> {
@@ -127,7 +128,11 @@ pub fn between(
 }
 
 /// The answers of the client's entry for `date` (empty when none).
-pub fn of_day(conn: &mut DbConn, client_id: i64, date: NaiveDate) -> Result<DayAnswers, DbError> {
+pub fn of_day(
+    conn: &mut DbConn,
+    client_id: ClientId,
+    date: NaiveDate,
+) -> Result<DayAnswers, DbError> {
     Ok(between(conn, client_id, date, date)?
         .into_iter()
         .next()

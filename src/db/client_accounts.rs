@@ -1,12 +1,13 @@
 //! Queries on the portal accounts of clients (role `client`, linked by `accounts.client_id`).
 
+use crate::db::ClientId;
 use diesel::prelude::*;
 
 use super::accounts::{Account, Role};
 use super::schema::accounts;
 use super::{DbConn, DbError};
 
-pub fn find_for_client(conn: &mut DbConn, client_id: i64) -> Result<Option<Account>, DbError> {
+pub fn find_for_client(conn: &mut DbConn, client_id: ClientId) -> Result<Option<Account>, DbError> {
     Ok(accounts::table
         .filter(accounts::client_id.eq(client_id))
         .filter(accounts::role.eq(Role::Client))

@@ -1,6 +1,7 @@
 //! The per-client settings of the portal (columns of `clients` added by the portal migration),
 //! read and written apart from `ClientRow` so the client form and this feature evolve alone.
 
+use crate::db::ClientId;
 use diesel::prelude::*;
 
 use super::clients::ClientRow;
@@ -42,7 +43,7 @@ impl PortalSettings {
 
 pub fn find_with_settings(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
 ) -> Result<Option<(ClientRow, PortalSettings)>, DbError> {
     let found: Option<(ClientRow, ClientColumns, Option<String>)> = clients::table
         .left_join(client_time_zones::table)
@@ -57,7 +58,7 @@ pub fn find_with_settings(
     Ok(found.map(|(client, columns, zone)| (client, PortalSettings::of(columns, zone))))
 }
 
-pub fn settings(conn: &mut DbConn, client_id: i64) -> Result<Option<PortalSettings>, DbError> {
+pub fn settings(conn: &mut DbConn, client_id: ClientId) -> Result<Option<PortalSettings>, DbError> {
     let found: Option<(ClientColumns, Option<String>)> = clients::table
         .left_join(client_time_zones::table)
         .filter(clients::id.eq(client_id))
@@ -73,7 +74,7 @@ pub fn settings(conn: &mut DbConn, client_id: i64) -> Result<Option<PortalSettin
 pub fn set_share_results(
     conn: &mut DbConn,
     practitioner_id: i64,
-    client_id: i64,
+    client_id: ClientId,
     share: bool,
 ) -> Result<usize, DbError> {
     Ok(diesel::update(
@@ -88,7 +89,7 @@ pub fn set_share_results(
 /// Sets the client's time zone: a name, a fixed offset, or neither (the server's).
 pub fn set_time_zone(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     name: Option<&str>,
     minutes: Option<i64>,
 ) -> Result<usize, DbError> {
@@ -121,7 +122,7 @@ pub struct ProgramSummary {
 /// program (issue 4's `db::programs`), so a change there is absorbed here.
 pub fn current_program(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     today: chrono::NaiveDate,
 ) -> Result<Option<ProgramSummary>, DbError> {
     let history = super::programs::history(conn, client_id)?;

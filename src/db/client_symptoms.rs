@@ -1,5 +1,6 @@
 //! Symptoms a practitioner added to one client's diary vocabulary.
 
+use crate::db::ClientId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -7,7 +8,7 @@ use super::schema::client_symptoms;
 use super::{DbConn, DbError};
 
 /// (id, label) of the client's added symptoms, oldest first.
-pub fn list(conn: &mut DbConn, client_id: i64) -> Result<Vec<(i64, String)>, DbError> {
+pub fn list(conn: &mut DbConn, client_id: ClientId) -> Result<Vec<(i64, String)>, DbError> {
     Ok(client_symptoms::table
         .filter(client_symptoms::client_id.eq(client_id))
         .order((client_symptoms::created_at.asc(), client_symptoms::id.asc()))
@@ -18,7 +19,7 @@ pub fn list(conn: &mut DbConn, client_id: i64) -> Result<Vec<(i64, String)>, DbE
 /// The client's whole vocabulary: defaults, then the added symptoms.
 pub fn vocabulary(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
 ) -> Result<Vec<crate::domain::diary::Symptom>, DbError> {
     Ok(crate::domain::diary::vocabulary::vocabulary(&list(
         conn, client_id,
@@ -28,7 +29,7 @@ pub fn vocabulary(
 pub fn insert(
     conn: &mut DbConn,
     id: i64,
-    client_id: i64,
+    client_id: ClientId,
     label: &str,
     created_by: i64,
     at: NaiveDateTime,

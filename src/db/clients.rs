@@ -1,3 +1,4 @@
+use crate::db::ClientId;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -8,7 +9,7 @@ use crate::domain::sex::Sex;
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = clients)]
 pub struct ClientRow {
-    pub id: i64,
+    pub id: ClientId,
     pub practitioner_id: i64,
     pub full_name: String,
     pub search_key: String,
@@ -40,7 +41,7 @@ pub struct ClientFields {
 
 pub fn insert(
     conn: &mut DbConn,
-    id: i64,
+    id: ClientId,
     practitioner_id: i64,
     fields: &ClientFields,
     at: NaiveDateTime,
@@ -67,7 +68,7 @@ pub fn insert(
 pub fn update(
     conn: &mut DbConn,
     practitioner_id: i64,
-    id: i64,
+    id: ClientId,
     fields: &ClientFields,
     at: NaiveDateTime,
 ) -> Result<usize, DbError> {
@@ -83,7 +84,7 @@ pub fn update(
 pub fn set_archived(
     conn: &mut DbConn,
     practitioner_id: i64,
-    id: i64,
+    id: ClientId,
     archived_at: Option<NaiveDateTime>,
     at: NaiveDateTime,
 ) -> Result<usize, DbError> {
@@ -113,12 +114,12 @@ pub fn analysis_facts_for_practitioner(
 }
 
 /// A client's id, recorded sex and date of birth: what the analysis reads about them.
-pub type AnalysisFacts = (i64, Sex, Option<NaiveDate>);
+pub type AnalysisFacts = (ClientId, Sex, Option<NaiveDate>);
 
 /// What the analysis reads about the client: the recorded sex and the date of birth (OX-11).
 pub fn analysis_facts_of_client(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
 ) -> Result<(Sex, Option<NaiveDate>), DbError> {
     Ok(clients::table
         .find(client_id)
@@ -131,7 +132,7 @@ pub fn analysis_facts_of_client(
 pub fn find_for_practitioner(
     conn: &mut DbConn,
     practitioner_id: i64,
-    id: i64,
+    id: ClientId,
 ) -> Result<Option<ClientRow>, DbError> {
     Ok(clients::table
         .filter(clients::id.eq(id))
@@ -145,7 +146,7 @@ pub fn reference_code_taken(
     conn: &mut DbConn,
     practitioner_id: i64,
     code: &str,
-    except_id: Option<i64>,
+    except_id: Option<ClientId>,
 ) -> Result<bool, DbError> {
     let mut query = clients::table
         .filter(clients::practitioner_id.eq(practitioner_id))
@@ -222,7 +223,7 @@ pub enum ClientChange<'a> {
 
 #[derive(Debug)]
 pub enum ChangeOutcome {
-    Done(i64),
+    Done(ClientId),
     ReferenceCodeTaken,
     Missing,
 }

@@ -1,6 +1,7 @@
 //! The summary of each client's latest test, rewritten with the flags after every change to
 //! the client's tests; the dashboard reads it instead of analysing tests.
 
+use crate::db::ClientId;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -13,7 +14,7 @@ use crate::domain::retest::{retest_due_date, DEFAULT_RETEST_INTERVAL_MONTHS};
 /// `test_count` live tests, of which `latest` is the latest in comparison order.
 pub fn write(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     test_count: usize,
     latest: Option<&HairTestRow>,
 ) -> Result<(), DbError> {
@@ -50,7 +51,7 @@ fn due_date(last_sample: NaiveDate, interval_months: Option<i64>) -> Option<Naiv
 }
 
 /// Recomputes one client's due date after its interval changed.
-pub fn refresh_due(conn: &mut DbConn, client_id: i64) -> Result<(), DbError> {
+pub fn refresh_due(conn: &mut DbConn, client_id: ClientId) -> Result<(), DbError> {
     let interval: Option<i64> = clients::table
         .find(client_id)
         .select(clients::retest_interval_months)
@@ -69,7 +70,7 @@ pub fn refresh_due(conn: &mut DbConn, client_id: i64) -> Result<(), DbError> {
 
 /// Fills the due date of summaries written before it was stored; a no-op afterwards.
 pub fn backfill_due(conn: &mut DbConn) -> Result<usize, DbError> {
-    let missing: Vec<i64> = client_summaries::table
+    let missing: Vec<ClientId> = client_summaries::table
         .filter(client_summaries::last_sample_date.is_not_null())
         .filter(client_summaries::retest_due_on.is_null())
         .select(client_summaries::client_id)
@@ -82,7 +83,7 @@ pub fn backfill_due(conn: &mut DbConn) -> Result<usize, DbError> {
 
 #[derive(Debug, Clone, Queryable)]
 pub struct ClientOverview {
-    pub client_id: i64,
+    pub client_id: ClientId,
     pub full_name: String,
     pub reference_code: Option<String>,
     pub retest_interval_months: Option<i64>,
@@ -212,7 +213,7 @@ pub fn filtered(
 #[derive(Debug, Clone, Queryable)]
 pub struct OpenFlag {
     pub flag_id: i64,
-    pub client_id: i64,
+    pub client_id: ClientId,
     pub full_name: String,
     /// What the flag is about (`pattern_appeared:P-K-LOW`): the page names it from this.
     pub flag_key: String,

@@ -1,6 +1,7 @@
 //! Diary entries: one per client and local date, with the symptoms present that day. Every
 //! change is written with its audit event in one transaction.
 
+use crate::db::ClientId;
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -14,7 +15,7 @@ use crate::domain::diary::{DayLog, EntryInput, Severity, SymptomReading, TimeOfD
 #[diesel(table_name = diary_entries)]
 pub struct EntryRow {
     pub id: i64,
-    pub client_id: i64,
+    pub client_id: ClientId,
     pub entry_date: NaiveDate,
     pub note: String,
     pub triggers: String,
@@ -92,14 +93,18 @@ fn symptom_columns() -> (
     )
 }
 
-pub fn find(conn: &mut DbConn, client_id: i64, date: NaiveDate) -> Result<Option<Entry>, DbError> {
+pub fn find(
+    conn: &mut DbConn,
+    client_id: ClientId,
+    date: NaiveDate,
+) -> Result<Option<Entry>, DbError> {
     Ok(between(conn, client_id, date, date)?.into_iter().next())
 }
 
 /// Entries of `from..=to`, newest first.
 pub fn between(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<Entry>, DbError> {
@@ -125,7 +130,7 @@ pub fn between(
 /// diary's numbers rather than its entries (the timeline's weekly charts, adherence).
 pub fn days_between(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<DayLog>, DbError> {
@@ -157,7 +162,7 @@ pub fn days_between(
 }
 
 /// The most recent `limit` entries, newest first.
-pub fn recent(conn: &mut DbConn, client_id: i64, limit: i64) -> Result<Vec<Entry>, DbError> {
+pub fn recent(conn: &mut DbConn, client_id: ClientId, limit: i64) -> Result<Vec<Entry>, DbError> {
     let dates: Vec<NaiveDate> = diary_entries::table
         .filter(diary_entries::client_id.eq(client_id))
         .order(diary_entries::entry_date.desc())
@@ -173,7 +178,7 @@ pub fn recent(conn: &mut DbConn, client_id: i64, limit: i64) -> Result<Vec<Entry
 /// The dates in `from..=to` that have an entry, oldest first.
 pub fn logged_dates(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<NaiveDate>, DbError> {
@@ -205,7 +210,7 @@ pub type Written = (i64, &'static str);
 /// something was written, the entry's id and the action for the trail.
 pub fn save_in_tx(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     input: &EntryInput,
     expected_revision: i64,
 ) -> Result<(SaveOutcome, Option<Written>), DbError> {
@@ -267,7 +272,7 @@ pub fn save_in_tx(
 /// transaction). The entry's id, or None when there is no such entry.
 pub fn annotate_in_tx(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     date: NaiveDate,
     text: &str,
     account_id: i64,

@@ -2,6 +2,7 @@
 //! transaction, the diary exactly as stored, and the `export` audit event.
 //! `service::exports` assembles a client's export inside one snapshot.
 
+use crate::db::ClientId;
 use std::collections::BTreeMap;
 
 use diesel::connection::SimpleConnection;
@@ -43,7 +44,7 @@ pub fn snapshot<T>(
 }
 
 /// Every diary day of the client with its symptoms, oldest first.
-pub fn diary_days(conn: &mut DbConn, client_id: i64) -> Result<Vec<DiaryDay>, DbError> {
+pub fn diary_days(conn: &mut DbConn, client_id: ClientId) -> Result<Vec<DiaryDay>, DbError> {
     let entries: Vec<EntryRow> = diary_entries::table
         .filter(diary_entries::client_id.eq(client_id))
         .order(diary_entries::entry_date.asc())

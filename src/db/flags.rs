@@ -3,6 +3,7 @@
 //! the client's analysed history and `store` makes the stored flags equal, keeping the
 //! acknowledgements of flags that are derived again.
 
+use crate::db::ClientId;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
@@ -15,7 +16,7 @@ use super::{new_id, now, DbConn, DbError, HairTestId};
 #[diesel(table_name = flags)]
 pub struct FlagRow {
     pub id: i64,
-    pub client_id: i64,
+    pub client_id: ClientId,
     pub flag_key: String,
     pub kind: String,
     pub rule: String,
@@ -45,7 +46,7 @@ pub struct DerivedFlag {
 /// is inserted. Runs inside the caller's write transaction.
 pub fn store(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     mut derived: BTreeMap<String, DerivedFlag>,
 ) -> Result<(), DbError> {
     // The diary's low-adherence flags are derived from the diary, not the tests: their own
@@ -110,7 +111,7 @@ pub struct DerivedAdherenceFlag {
 /// that is a new run, raised again unacknowledged. Inside the caller's transaction.
 pub fn store_low_adherence(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     mut derived: BTreeMap<String, DerivedAdherenceFlag>,
 ) -> Result<(), DbError> {
     let existing: Vec<FlagRow> = flags::table
@@ -169,7 +170,7 @@ pub fn store_low_adherence(
     Ok(())
 }
 
-pub fn active_for_client(conn: &mut DbConn, client_id: i64) -> Result<Vec<FlagRow>, DbError> {
+pub fn active_for_client(conn: &mut DbConn, client_id: ClientId) -> Result<Vec<FlagRow>, DbError> {
     Ok(flags::table
         .filter(flags::client_id.eq(client_id))
         .filter(flags::active.eq(true))
@@ -181,7 +182,7 @@ pub fn active_for_client(conn: &mut DbConn, client_id: i64) -> Result<Vec<FlagRo
 /// The client's flag with this id, in any state (the acknowledge route finds it first).
 pub fn find_for_client(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     flag_id: i64,
 ) -> Result<Option<FlagRow>, DbError> {
     Ok(flags::table
@@ -194,7 +195,7 @@ pub fn find_for_client(
 
 pub fn acknowledge(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     flag_id: i64,
     account_id: i64,
     note: &str,

@@ -1,6 +1,7 @@
 //! Hair tests and their levels. Levels are stored in mg% as entered (unrounded), one row per
 //! measured element; the analysis summary on the test row is derived and rewritten with it.
 
+use crate::db::ClientId;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -11,7 +12,7 @@ use super::{DbConn, DbError, HairTestId};
 #[diesel(table_name = hair_tests)]
 pub struct HairTestRow {
     pub id: HairTestId,
-    pub client_id: i64,
+    pub client_id: ClientId,
     pub sample_date: NaiveDate,
     pub entered_at: NaiveDateTime,
     pub lab: String,
@@ -66,7 +67,7 @@ pub struct AnalysisSummary {
 pub fn insert(
     conn: &mut DbConn,
     id: HairTestId,
-    client_id: i64,
+    client_id: ClientId,
     fields: &HairTestFields,
     summary: &AnalysisSummary,
     levels: &[LevelRow],
@@ -149,7 +150,7 @@ pub fn set_deleted(
 /// signed-in practitioner.
 pub fn find_for_client(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     id: HairTestId,
 ) -> Result<Option<HairTestRow>, DbError> {
     Ok(hair_tests::table
@@ -161,7 +162,10 @@ pub fn find_for_client(
 }
 
 /// The client's live tests in comparison order: sample date, then entry time (HTMA.md CMP).
-pub fn list_for_client(conn: &mut DbConn, client_id: i64) -> Result<Vec<HairTestRow>, DbError> {
+pub fn list_for_client(
+    conn: &mut DbConn,
+    client_id: ClientId,
+) -> Result<Vec<HairTestRow>, DbError> {
     Ok(hair_tests::table
         .filter(hair_tests::client_id.eq(client_id))
         .filter(hair_tests::deleted_at.is_null())
@@ -176,7 +180,7 @@ pub fn list_for_client(conn: &mut DbConn, client_id: i64) -> Result<Vec<HairTest
 
 pub fn list_deleted_for_client(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     since: NaiveDateTime,
 ) -> Result<Vec<HairTestRow>, DbError> {
     Ok(hair_tests::table

@@ -1,6 +1,7 @@
 //! The diary facts the symptom-to-finding hints need for one test (HTMA.md): cramp days in the
 //! 30 days before the test, or since the previous test when that window is longer.
 
+use crate::db::ClientId;
 use chrono::{Duration, NaiveDate};
 
 use super::{diary, DbConn, DbError};
@@ -10,7 +11,7 @@ use crate::domain::hints::{CrampHistory, WINDOW_DAYS};
 
 pub fn cramp_history(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     sample_date: NaiveDate,
     previous_sample_date: Option<NaiveDate>,
 ) -> Result<CrampHistory, DbError> {

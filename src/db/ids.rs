@@ -77,6 +77,8 @@ macro_rules! id_type {
 }
 
 id_type! {
+    /// `clients.id`: a practitioner's client (every record under a client names it).
+    ClientId;
     /// `hair_tests.id`: one hair test of a client (its levels, flags and lab report name it).
     HairTestId;
     /// `summaries.id`: a progress summary kept as a document.

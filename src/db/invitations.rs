@@ -2,6 +2,7 @@
 //! The state machine lives in `InvitationRow::state`; the orchestration (audit, accounts,
 //! sessions) in `auth::invite`.
 
+use crate::db::ClientId;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -15,7 +16,7 @@ pub const LIFETIME: Duration = Duration::days(7);
 #[diesel(table_name = invitations)]
 pub struct InvitationRow {
     pub id: i64,
-    pub client_id: i64,
+    pub client_id: ClientId,
     pub created_by: i64,
     /// SHA-256 of the token in the link: a copy of the database hands out no usable link.
     pub token_hash: String,
@@ -66,7 +67,7 @@ pub fn find_by_hash(conn: &mut DbConn, token_hash: &str) -> Result<Option<Invita
 /// The client's most recent invitation, whatever its state.
 pub fn latest_for_client(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
 ) -> Result<Option<InvitationRow>, DbError> {
     Ok(invitations::table
         .filter(invitations::client_id.eq(client_id))
@@ -79,7 +80,7 @@ pub fn latest_for_client(
 /// Revokes every still-usable invitation of the client; returns their ids.
 pub fn revoke_open(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     at: NaiveDateTime,
 ) -> Result<Vec<i64>, DbError> {
     let open = invitations::table
@@ -118,7 +119,7 @@ mod tests {
         let t0 = super::super::now();
         let mut row = InvitationRow {
             id: 1,
-            client_id: 2,
+            client_id: ClientId(2),
             created_by: 3,
             token_hash: String::new(),
             created_at: t0,

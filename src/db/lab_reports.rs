@@ -3,6 +3,7 @@
 //! transaction. Files never attached are dropped after `PENDING_DAYS`; attached ones go when
 //! their test is purged (`hair_tests::purge_deleted_before`).
 
+use crate::db::ClientId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
@@ -37,7 +38,7 @@ pub struct ReportFile {
 pub struct NewReportFile<'a> {
     pub id: i64,
     pub practitioner_id: i64,
-    pub client_id: i64,
+    pub client_id: ClientId,
     pub file_name: &'a str,
     pub content: &'a [u8],
     pub uploaded_at: NaiveDateTime,
@@ -68,7 +69,7 @@ pub fn attach(
     conn: &mut DbConn,
     id: i64,
     practitioner_id: i64,
-    client_id: i64,
+    client_id: ClientId,
     test_id: HairTestId,
 ) -> Result<bool, DbError> {
     let updated = diesel::update(
@@ -87,7 +88,7 @@ pub fn attach(
 pub fn pending_info(
     conn: &mut DbConn,
     practitioner_id: i64,
-    client_id: i64,
+    client_id: ClientId,
     id: i64,
 ) -> Result<Option<ReportFileInfo>, DbError> {
     Ok(lab_report_files::table

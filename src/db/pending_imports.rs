@@ -1,6 +1,7 @@
 //! Uploaded CSV files between preview and confirmation, kept in the database so that any app
 //! instance can confirm them, and only by the practitioner who uploaded them.
 
+use crate::db::ClientId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -12,7 +13,7 @@ use super::{DbConn, DbError};
 pub struct PendingImport {
     pub id: i64,
     pub practitioner_id: i64,
-    pub client_id: Option<i64>,
+    pub client_id: Option<ClientId>,
     pub file_name: String,
     pub default_unit: String,
     pub content: String,
@@ -37,7 +38,7 @@ pub fn insert(conn: &mut DbConn, row: &PendingImport) -> Result<(), DbError> {
 pub fn find(
     conn: &mut DbConn,
     practitioner_id: i64,
-    client_id: i64,
+    client_id: ClientId,
     id: i64,
 ) -> Result<Option<PendingImport>, DbError> {
     Ok(pending_imports::table

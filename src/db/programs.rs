@@ -3,6 +3,7 @@
 //! place or deleted (softly: restorable for `RESTORE_WINDOW`), each change audited by
 //! `service::commands::programs`.
 
+use crate::db::ClientId;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::dsl::min;
 use diesel::prelude::*;
@@ -17,7 +18,7 @@ pub const RESTORE_WINDOW: Duration = Duration::days(30);
 #[diesel(table_name = program_versions)]
 pub struct ProgramVersion {
     pub id: i64,
-    pub client_id: i64,
+    pub client_id: ClientId,
     pub starts_on: NaiveDate,
     pub diet: String,
     pub lifestyle: String,
@@ -71,7 +72,10 @@ pub struct VersionWithSupplements {
 
 /// Every live (not deleted) version of the client's program, oldest first (two queries
 /// whatever the count).
-pub fn history(conn: &mut DbConn, client_id: i64) -> Result<Vec<VersionWithSupplements>, DbError> {
+pub fn history(
+    conn: &mut DbConn,
+    client_id: ClientId,
+) -> Result<Vec<VersionWithSupplements>, DbError> {
     let versions: Vec<ProgramVersion> = program_versions::table
         .filter(program_versions::client_id.eq(client_id))
         .filter(program_versions::deleted_at.is_null())
@@ -87,7 +91,7 @@ pub fn history(conn: &mut DbConn, client_id: i64) -> Result<Vec<VersionWithSuppl
 /// One live version of this client (the caller has scoped the client to its practitioner).
 pub fn find_live(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     version_id: i64,
 ) -> Result<Option<VersionWithSupplements>, DbError> {
     let found: Option<ProgramVersion> = program_versions::table
@@ -103,7 +107,7 @@ pub fn find_live(
 /// The client's version `version_id` if it was deleted since `since` (still restorable).
 pub fn find_deleted(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     version_id: i64,
     since: NaiveDateTime,
 ) -> Result<Option<ProgramVersion>, DbError> {
@@ -119,7 +123,7 @@ pub fn find_deleted(
 /// The client's versions deleted since `since` (still restorable), most recently deleted first.
 pub fn list_deleted(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     since: NaiveDateTime,
 ) -> Result<Vec<ProgramVersion>, DbError> {
     Ok(program_versions::table
@@ -133,7 +137,7 @@ pub fn list_deleted(
 /// Marks a live version of the client deleted; false when there was none to delete.
 pub fn delete_version(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     version_id: i64,
     at: NaiveDateTime,
 ) -> Result<bool, DbError> {
@@ -151,7 +155,7 @@ pub fn delete_version(
 /// Brings back a version deleted within the window; false when there was none to restore.
 pub fn restore_version(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     version_id: i64,
     at: NaiveDateTime,
 ) -> Result<bool, DbError> {
@@ -170,7 +174,7 @@ pub fn restore_version(
 /// them); returns their ids.
 pub fn purge_deleted_before(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     before: NaiveDateTime,
 ) -> Result<Vec<i64>, DbError> {
     let ids: Vec<i64> = program_versions::table
@@ -190,7 +194,7 @@ pub fn purge_deleted_before(
 }
 
 /// The client's first record: the earliest sample date of a live hair test or diary day.
-pub fn first_record(conn: &mut DbConn, client_id: i64) -> Result<Option<NaiveDate>, DbError> {
+pub fn first_record(conn: &mut DbConn, client_id: ClientId) -> Result<Option<NaiveDate>, DbError> {
     let test: Option<NaiveDate> = hair_tests::table
         .filter(hair_tests::client_id.eq(client_id))
         .filter(hair_tests::deleted_at.is_null())
@@ -244,7 +248,7 @@ pub fn current(
 /// its id; rows beyond the new list are removed. False when the version is not live.
 pub fn update_version(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     version_id: i64,
     input: &VersionInput,
 ) -> Result<bool, DbError> {
@@ -311,7 +315,7 @@ pub fn update_version(
 pub fn insert_version(
     conn: &mut DbConn,
     practitioner_id: i64,
-    client_id: i64,
+    client_id: ClientId,
     input: &VersionInput,
 ) -> Result<i64, DbError> {
     let id = new_id();
@@ -358,7 +362,7 @@ pub fn supplement_names(conn: &mut DbConn, practitioner_id: i64) -> Result<Vec<S
 pub fn update_retest_interval(
     conn: &mut DbConn,
     practitioner_id: i64,
-    client_id: i64,
+    client_id: ClientId,
     months: Option<i64>,
 ) -> Result<usize, DbError> {
     Ok(diesel::update(
@@ -370,7 +374,7 @@ pub fn update_retest_interval(
     .execute(conn)?)
 }
 
-pub fn retest_interval(conn: &mut DbConn, client_id: i64) -> Result<Option<i64>, DbError> {
+pub fn retest_interval(conn: &mut DbConn, client_id: ClientId) -> Result<Option<i64>, DbError> {
     Ok(clients::table
         .find(client_id)
         .select(clients::retest_interval_months)

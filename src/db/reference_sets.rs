@@ -3,6 +3,7 @@
 //! again) are never stored:
 //! no choice, or a choice of nothing, means the default.
 
+use crate::db::ClientId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -202,7 +203,7 @@ pub fn reference_set_for_practitioner(
 /// The set a client's tests are analysed with: their practitioner's.
 pub fn reference_set_for_client(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
 ) -> Result<ReferenceSet, DbError> {
     let practitioner_id: i64 = clients::table
         .find(client_id)
@@ -247,7 +248,7 @@ pub fn lock_practitioner(
 /// set in use until the transaction ends (see `lock_practitioner`).
 pub fn reference_set_for_saving(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
 ) -> Result<ReferenceSet, DbError> {
     let practitioner_id: i64 = clients::table
         .find(client_id)

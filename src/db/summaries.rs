@@ -5,6 +5,7 @@
 //! that creates the row, and never rewritten (the only exception being summaries made before
 //! contents were stored, frozen once at their first opening: `freeze_legacy`).
 
+use crate::db::ClientId;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -19,7 +20,7 @@ pub const RESTORE_WINDOW: Duration = Duration::days(30);
 #[diesel(table_name = summaries)]
 pub struct SummaryRow {
     pub id: SummaryId,
-    pub client_id: i64,
+    pub client_id: ClientId,
     pub created_by: i64,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
@@ -92,7 +93,7 @@ pub fn freeze_legacy(conn: &mut DbConn, id: SummaryId, content: &str) -> Result<
 /// A live (not deleted) summary of this client.
 pub fn find_for_client(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     id: SummaryId,
 ) -> Result<Option<SummaryRow>, DbError> {
     Ok(summaries::table
@@ -107,7 +108,7 @@ pub fn find_for_client(
 /// A summary of this client deleted at or after `since` (still restorable).
 pub fn find_deleted_for_client(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     id: SummaryId,
     since: NaiveDateTime,
 ) -> Result<Option<SummaryRow>, DbError> {
@@ -123,14 +124,17 @@ pub fn find_deleted_for_client(
 /// A live summary of this client that is shared with them (what the portal may serve).
 pub fn find_shared_for_client(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     id: SummaryId,
 ) -> Result<Option<SummaryRow>, DbError> {
     Ok(find_for_client(conn, client_id, id)?.filter(|row| row.shared_at.is_some()))
 }
 
 /// The client's live summaries, newest first.
-pub fn list_for_client(conn: &mut DbConn, client_id: i64) -> Result<Vec<ListedSummary>, DbError> {
+pub fn list_for_client(
+    conn: &mut DbConn,
+    client_id: ClientId,
+) -> Result<Vec<ListedSummary>, DbError> {
     Ok(summaries::table
         .filter(summaries::client_id.eq(client_id))
         .filter(summaries::deleted_at.is_null())
@@ -142,7 +146,7 @@ pub fn list_for_client(conn: &mut DbConn, client_id: i64) -> Result<Vec<ListedSu
 /// The client's summaries deleted at or after `since` (still restorable), newest deletion first.
 pub fn list_deleted_for_client(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     since: NaiveDateTime,
 ) -> Result<Vec<ListedSummary>, DbError> {
     Ok(summaries::table
@@ -154,7 +158,7 @@ pub fn list_deleted_for_client(
 }
 
 /// The summaries the client may download from the portal.
-pub fn list_shared(conn: &mut DbConn, client_id: i64) -> Result<Vec<SummaryRow>, DbError> {
+pub fn list_shared(conn: &mut DbConn, client_id: ClientId) -> Result<Vec<SummaryRow>, DbError> {
     Ok(summaries::table
         .filter(summaries::client_id.eq(client_id))
         .filter(summaries::shared_at.is_not_null())
@@ -167,7 +171,7 @@ pub fn list_shared(conn: &mut DbConn, client_id: i64) -> Result<Vec<SummaryRow>,
 /// Shares a live summary with the client or stops sharing it; returns the rows changed.
 pub fn set_shared(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     id: SummaryId,
     shared: bool,
 ) -> Result<usize, DbError> {
@@ -183,7 +187,11 @@ pub fn set_shared(
 
 /// Soft-deletes a live summary (it leaves the portal at once). Returns false when there is no
 /// such live summary.
-pub fn mark_deleted(conn: &mut DbConn, client_id: i64, id: SummaryId) -> Result<bool, DbError> {
+pub fn mark_deleted(
+    conn: &mut DbConn,
+    client_id: ClientId,
+    id: SummaryId,
+) -> Result<bool, DbError> {
     let updated = diesel::update(
         summaries::table
             .filter(summaries::id.eq(id))
@@ -197,7 +205,11 @@ pub fn mark_deleted(conn: &mut DbConn, client_id: i64, id: SummaryId) -> Result<
 
 /// Brings back a summary deleted within the restore window, unshared: sharing it again is a
 /// decision of its own. Returns false when there is nothing to restore.
-pub fn unmark_deleted(conn: &mut DbConn, client_id: i64, id: SummaryId) -> Result<bool, DbError> {
+pub fn unmark_deleted(
+    conn: &mut DbConn,
+    client_id: ClientId,
+    id: SummaryId,
+) -> Result<bool, DbError> {
     let updated = diesel::update(
         summaries::table
             .filter(summaries::id.eq(id))

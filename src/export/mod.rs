@@ -21,7 +21,7 @@ pub enum ExportError {
 
 /// The file names a download offers: ids only, so no client's name lands in a downloads
 /// folder or a proxy log.
-pub fn file_name(client_id: i64, what: &str) -> String {
+pub fn file_name(client_id: crate::db::ClientId, what: &str) -> String {
     format!("client-{client_id}-{what}")
 }
 

@@ -2,6 +2,7 @@
 //! with an index of the clients and a README, in one zip built in memory (a practitioner's
 //! records are kilobytes per client).
 
+use crate::db::ClientId;
 use std::io::{Cursor, Write};
 
 use ::zip::write::SimpleFileOptions;
@@ -13,7 +14,7 @@ use super::ExportError;
 use crate::service::exports::ClientExport;
 
 /// Every client's files go in a folder named by id only; `clients.csv` maps ids to names.
-pub fn folder(client_id: i64) -> String {
+pub fn folder(client_id: ClientId) -> String {
     format!("client-{client_id}")
 }
 

@@ -6,6 +6,7 @@
 //! Answers come from a random stream of their own, so the rest of the demo is the same as
 //! before they existed.
 
+use crate::db::ClientId;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
@@ -86,7 +87,7 @@ pub(super) fn answer_day(
     block: &mut Block,
     rng: &mut SplitMix64,
     plan: &Plan,
-    client_id: i64,
+    client_id: ClientId,
     entry_id: i64,
     date: NaiveDate,
     days_ago: i64,
@@ -156,7 +157,12 @@ pub(super) fn answer_day(
 /// Answers for every logged day of the client (from the first program version on) and, for
 /// the client who stops a supplement, the cramps that return after it. Runs after the
 /// client's program and diary are in `block`.
-pub(super) fn follow_program(block: &mut Block, client: &str, client_id: i64, today: NaiveDate) {
+pub(super) fn follow_program(
+    block: &mut Block,
+    client: &str,
+    client_id: ClientId,
+    today: NaiveDate,
+) {
     let plan = plan_of(client);
     let seed = client
         .bytes()

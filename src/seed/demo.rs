@@ -1,6 +1,7 @@
 //! `seed-demo`: the small demo practice (`demo_data.rs`) written for the demo practitioner, in
 //! one transaction, deterministic apart from the day it is loaded (dates count back from it).
 
+use crate::db::ClientId;
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
@@ -73,7 +74,7 @@ fn add_client(
     today: NaiveDate,
 ) -> Result<(), DbError> {
     let day = |days_ago: i64| today - Duration::days(days_ago);
-    let client_id = ids.take();
+    let client_id = ClientId(ids.take());
     let first_day = client
         .tests
         .iter()
@@ -258,7 +259,7 @@ fn add_diary(
     ids: &mut IdBlock,
     rng: &mut SplitMix64,
     practitioner_id: i64,
-    client_id: i64,
+    client_id: ClientId,
     diary: &DemoDiary,
     today: NaiveDate,
 ) {
@@ -489,7 +490,7 @@ mod tests {
             block.reviewed.iter().map(|r| r.test_id).collect();
         assert!(block.tests.len() - reviewed.len() >= 10 + 3);
         // Programs change: some clients have several versions.
-        let versions = |client: &i64| {
+        let versions = |client: &ClientId| {
             block
                 .program_versions
                 .iter()

@@ -6,6 +6,7 @@
 //! set of millions of rows would otherwise take minutes, and its history is made up anyway (one
 //! audit event records each seeding run instead).
 
+use crate::db::ClientId;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
@@ -41,7 +42,7 @@ impl IdBlock {
 #[derive(Insertable)]
 #[diesel(table_name = clients, treat_none_as_default_value = false)]
 pub(super) struct NewClient {
-    pub id: i64,
+    pub id: ClientId,
     pub practitioner_id: i64,
     pub full_name: String,
     pub search_key: String,
@@ -66,7 +67,7 @@ pub(super) struct NewPortalAccount {
     pub email: String,
     pub display_name: String,
     pub password_hash: String,
-    pub client_id: Option<i64>,
+    pub client_id: Option<ClientId>,
     pub created_at: NaiveDateTime,
 }
 
@@ -74,7 +75,7 @@ pub(super) struct NewPortalAccount {
 #[diesel(table_name = hair_tests, treat_none_as_default_value = false)]
 pub(super) struct NewHairTest {
     pub id: crate::db::HairTestId,
-    pub client_id: i64,
+    pub client_id: ClientId,
     pub sample_date: NaiveDate,
     pub entered_at: NaiveDateTime,
     pub lab: String,
@@ -94,7 +95,7 @@ pub(super) struct NewHairTest {
 #[diesel(table_name = diary_entries, treat_none_as_default_value = false)]
 pub(super) struct NewDiaryEntry {
     pub id: i64,
-    pub client_id: i64,
+    pub client_id: ClientId,
     pub entry_date: NaiveDate,
     pub note: String,
     pub triggers: String,
@@ -120,7 +121,7 @@ pub(super) struct NewDiarySymptom {
 #[diesel(table_name = schema::program_versions, treat_none_as_default_value = false)]
 pub(super) struct NewProgramVersion {
     pub id: i64,
-    pub client_id: i64,
+    pub client_id: ClientId,
     pub starts_on: NaiveDate,
     pub diet: String,
     pub lifestyle: String,
@@ -144,7 +145,7 @@ pub(super) struct NewSupplement {
 #[diesel(table_name = schema::client_symptoms, treat_none_as_default_value = false)]
 pub(super) struct NewClientSymptom {
     pub id: i64,
-    pub client_id: i64,
+    pub client_id: ClientId,
     pub label: String,
     pub created_by: i64,
     pub created_at: NaiveDateTime,
@@ -154,7 +155,7 @@ pub(super) struct NewClientSymptom {
 #[diesel(table_name = schema::summaries, treat_none_as_default_value = false)]
 pub(super) struct NewSummary {
     pub id: crate::db::SummaryId,
-    pub client_id: i64,
+    pub client_id: ClientId,
     pub created_by: i64,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
@@ -165,7 +166,7 @@ pub(super) struct NewSummary {
 
 /// The practitioner reviewed the flags one test raised: when, and what they noted.
 pub(super) struct Review {
-    pub client_id: i64,
+    pub client_id: ClientId,
     pub test_id: crate::db::HairTestId,
     pub at: NaiveDateTime,
     pub note: String,
@@ -196,7 +197,7 @@ macro_rules! insert_batches {
 /// The rows of one block of clients, built before the transaction opens so it stays short.
 #[derive(Default)]
 pub(super) struct Block {
-    pub client_ids: Vec<i64>,
+    pub client_ids: Vec<ClientId>,
     pub clients: Vec<NewClient>,
     pub accounts: Vec<NewPortalAccount>,
     pub tests: Vec<NewHairTest>,

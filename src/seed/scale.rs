@@ -91,7 +91,7 @@ fn add_client(
     portal_hash: &str,
     today: NaiveDate,
 ) {
-    let client_id = ids.take();
+    let client_id = crate::db::ClientId(ids.take());
     let created = at(client.starts_on, 9, 0);
     block.client_ids.push(client_id);
     block.clients.push(NewClient {

@@ -2,6 +2,7 @@
 //! with the other flags so the dashboard lists them and the practitioner acknowledges them the
 //! same way. Re-derived inside every diary save's transaction, as of the client's today.
 
+use crate::db::ClientId;
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate};
@@ -64,7 +65,11 @@ pub fn derive(
 
 /// Reads the answers ADH-2 needs and stores the client's low-adherence flags as of `today`
 /// (inside the caller's write transaction).
-pub fn rederive_flags(conn: &mut DbConn, client_id: i64, today: NaiveDate) -> Result<(), DbError> {
+pub fn rederive_flags(
+    conn: &mut DbConn,
+    client_id: ClientId,
+    today: NaiveDate,
+) -> Result<(), DbError> {
     let stored = adherence::between(
         conn,
         client_id,

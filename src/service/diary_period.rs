@@ -4,6 +4,7 @@
 //! reading the diary once per number. The arithmetic itself is in `domain::diary::weekly`
 //! (pure, unit-tested).
 
+use crate::db::ClientId;
 use chrono::NaiveDate;
 
 use crate::db::diary::{self, Entry};
@@ -37,7 +38,7 @@ impl DiaryPeriod {
     /// `baseline_from` is clamped to at most `from`.
     pub fn load(
         conn: &mut DbConn,
-        client_id: i64,
+        client_id: ClientId,
         from: NaiveDate,
         to: NaiveDate,
         baseline_from: NaiveDate,
@@ -54,7 +55,7 @@ impl DiaryPeriod {
     /// show the period's numbers and charts; `entries()` is empty.
     pub fn load_days(
         conn: &mut DbConn,
-        client_id: i64,
+        client_id: ClientId,
         from: NaiveDate,
         to: NaiveDate,
         baseline_from: NaiveDate,

@@ -6,6 +6,7 @@
 use crate::db::clients::{self, ClientRow};
 use crate::db::export_snapshot::{clients_of_practitioner, diary_days, snapshot, DiaryDay};
 use crate::db::reference_sets::reference_set_for_practitioner;
+use crate::db::ClientId;
 use crate::db::{client_symptoms, DbConn, DbError, HairTestId};
 use crate::domain::diary::Symptom;
 
@@ -61,7 +62,7 @@ fn load_client(conn: &mut DbConn, client: ClientRow) -> Result<ClientExport, DbE
 pub fn client(
     conn: &mut DbConn,
     practitioner_id: i64,
-    client_id: i64,
+    client_id: ClientId,
 ) -> Result<Option<ClientExport>, DbError> {
     snapshot(conn, |conn| {
         match clients::find_for_practitioner(conn, practitioner_id, client_id)? {

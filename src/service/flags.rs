@@ -3,6 +3,7 @@
 //! engine derives from the client's analysed history, keeping the acknowledgements of flags
 //! that are derived again. The dashboard's cache of the latest test is rewritten with them.
 
+use crate::db::ClientId;
 use std::collections::BTreeMap;
 
 use crate::db::flags::{store, DerivedFlag};
@@ -43,7 +44,7 @@ pub fn derive(history: &AnalyzedHistory) -> BTreeMap<String, DerivedFlag> {
 /// caller's write transaction so tests and flags never disagree.
 pub fn rederive(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     history: &AnalyzedHistory,
 ) -> Result<(), DbError> {
     store(conn, client_id, derive(history))?;
@@ -52,7 +53,7 @@ pub fn rederive(
 }
 
 /// Loads the client's history with their practitioner's set and re-derives from it.
-pub fn rederive_for_client(conn: &mut DbConn, client_id: i64) -> Result<(), DbError> {
+pub fn rederive_for_client(conn: &mut DbConn, client_id: ClientId) -> Result<(), DbError> {
     let (sex, born) = crate::db::clients::analysis_facts_of_client(conn, client_id)?;
     let history = AnalyzedHistory::load(conn, client_id, ClientFacts::new(sex, born))?;
     rederive(conn, client_id, &history)
@@ -61,7 +62,7 @@ pub fn rederive_for_client(conn: &mut DbConn, client_id: i64) -> Result<(), DbEr
 /// `rederive_for_client` with the set already resolved (the caller analysed with it).
 pub fn rederive_with(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     reference: crate::domain::reference::ReferenceSet,
 ) -> Result<(), DbError> {
     let (sex, born) = crate::db::clients::analysis_facts_of_client(conn, client_id)?;

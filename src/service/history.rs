@@ -7,6 +7,7 @@
 //! portal's results, the FHIR export, the flags and the re-analysis all read the same history,
 //! so a rule changes in one place and every page agrees with the stored flags.
 
+use crate::db::ClientId;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -89,7 +90,7 @@ impl AnalyzedHistory {
     /// (three queries whatever the number of tests), and analyses them.
     pub fn load(
         conn: &mut DbConn,
-        client_id: i64,
+        client_id: ClientId,
         client: ClientFacts,
     ) -> Result<AnalyzedHistory, DbError> {
         let reference = reference_set_for_client(conn, client_id)?;
@@ -100,7 +101,7 @@ impl AnalyzedHistory {
     /// transaction, so the stored summaries and the flags use the same set).
     pub fn load_with(
         conn: &mut DbConn,
-        client_id: i64,
+        client_id: ClientId,
         client: ClientFacts,
         reference: ReferenceSet,
     ) -> Result<AnalyzedHistory, DbError> {

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::db::hair_tests::{self, AnalysisSummary, HairTestRow};
 use crate::db::mapping::summary_of;
-use crate::db::{DbConn, DbError, HairTestId};
+use crate::db::{ClientId, DbConn, DbError, HairTestId};
 use crate::domain::analysis::Analysis;
 use crate::domain::reference::ReferenceSet;
 
@@ -39,8 +39,8 @@ pub fn reanalyze_practitioner(
     let levels = hair_tests::levels_for_practitioner(conn, practitioner_id)?;
     let levels_by_test = group_levels(levels);
     let test_count = tests.len();
-    let mut live_by_client: HashMap<i64, Vec<HairTestRow>> = HashMap::new();
-    let mut deleted_by_client: HashMap<i64, Vec<HairTestRow>> = HashMap::new();
+    let mut live_by_client: HashMap<ClientId, Vec<HairTestRow>> = HashMap::new();
+    let mut deleted_by_client: HashMap<ClientId, Vec<HairTestRow>> = HashMap::new();
     for test in tests {
         let by_client = if test.deleted_at.is_none() {
             &mut live_by_client

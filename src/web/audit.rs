@@ -17,7 +17,7 @@ use super::{remote_addr, run_db, AppResult, Layout};
 use crate::auth::Practitioner;
 use crate::db::audit::{self, AuditEvent, AuditFilter};
 use crate::db::clients::ClientRow;
-use crate::db::Pool;
+use crate::db::{ClientId, Pool};
 use crate::service::view_log::ViewLog;
 
 const PAGE_SIZE: i64 = 50;
@@ -315,7 +315,7 @@ pub fn plain_action(action: &str, record_kind: &str) -> String {
 }
 
 /// The latest views of a client's record, by anyone.
-pub async fn recent_access(pool: &Pool, client_id: i64) -> AppResult<Vec<AccessLine>> {
+pub async fn recent_access(pool: &Pool, client_id: ClientId) -> AppResult<Vec<AccessLine>> {
     let read = run_db(pool, move |conn| read_recent_access(conn, client_id)).await?;
     Ok(read.lines())
 }
@@ -329,9 +329,9 @@ pub struct RecentAccess {
 
 pub fn read_recent_access(
     conn: &mut crate::db::DbConn,
-    client_id: i64,
+    client_id: ClientId,
 ) -> Result<RecentAccess, crate::db::DbError> {
-    let views = audit::views_of_client(conn, client_id, 10)?;
+    let views = audit::views_of_client(conn, client_id.get(), 10)?;
     let ids: Vec<i64> = views.iter().filter_map(|e| e.account_id).collect();
     let names = crate::db::accounts::display_names(conn, &ids)?;
     Ok(RecentAccess { views, names })
@@ -371,7 +371,7 @@ pub async fn record_view(
     let read = Read {
         action: audit::VIEW,
         what,
-        record_id: record_id.unwrap_or(client.id),
+        record_id: record_id.unwrap_or(client.id.get()),
         detail: "",
     };
     record_read(req, pool, viewer, client, read).await
@@ -409,7 +409,7 @@ pub async fn record_read(
         seq: None,
         entry_hash: None,
         owner_id: Some(client.practitioner_id),
-        client_id: Some(client.id),
+        client_id: Some(client.id.get()),
     };
     match req.app_data::<web::Data<ViewLog>>() {
         Some(views) => views.record(event).await,

@@ -22,7 +22,7 @@ use crate::auth::{PracticeImport, Practitioner};
 use crate::db::clients::{self, ClientRow};
 use crate::db::pending_imports::{self, PendingImport};
 use crate::db::reference_sets::reference_set_for_practitioner;
-use crate::db::{now, DbConn, DbError, Pool};
+use crate::db::{now, ClientId, DbConn, DbError, Pool};
 use crate::domain::units::Unit;
 use crate::labcsv::{parse_lab_csv, CellError, LabRow};
 use crate::service::commands::hair_tests::{self as hair_test_commands, Actor};
@@ -145,7 +145,7 @@ fn resolve_rows(
 
 pub struct BulkRow {
     pub view: RowView,
-    pub client: Option<(i64, String)>,
+    pub client: Option<(ClientId, String)>,
 }
 
 #[derive(Template)]

@@ -1,5 +1,6 @@
 //! Clients: list and search, create, edit, archive and restore. Nothing is ever deleted.
 
+use crate::db::ClientId;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -14,7 +15,7 @@ use crate::auth::{Practitioner, ScopedClient};
 use crate::db::clients::{
     self, ArchiveFilter, ChangeOutcome, ClientChange, ClientFields, ClientRow, ClientSearch,
 };
-use crate::db::{new_id, Pool};
+use crate::db::Pool;
 use crate::domain::sex::Sex;
 use crate::service::commands::clients as client_commands;
 use crate::service::commands::Actor;
@@ -276,7 +277,7 @@ impl ClientForm {
 struct FormPage {
     layout: Layout,
     /// None when creating.
-    client_id: Option<i64>,
+    client_id: Option<ClientId>,
     form: ClientForm,
     errors: FieldErrors,
 }
@@ -306,7 +307,7 @@ async fn save(
     req: &HttpRequest,
     pool: &Pool,
     practitioner: &Practitioner,
-    client_id: Option<i64>,
+    client_id: Option<ClientId>,
     form: ClientForm,
 ) -> AppResult<HttpResponse> {
     let fields = match form.parse(Utc::now().date_naive()) {
@@ -315,7 +316,7 @@ async fn save(
     };
     let owner = practitioner.id();
     let addr = remote_addr(req);
-    let id = client_id.unwrap_or_else(new_id);
+    let id = client_id.unwrap_or_else(ClientId::fresh);
     let outcome = run_db(pool, move |conn| {
         let change = if client_id.is_some() {
             ClientChange::Update(&fields)
@@ -345,7 +346,7 @@ async fn save(
 
 fn rerender(
     practitioner: &Practitioner,
-    client_id: Option<i64>,
+    client_id: Option<ClientId>,
     form: ClientForm,
     errors: FieldErrors,
 ) -> AppResult<HttpResponse> {

@@ -44,7 +44,7 @@ async fn load_client(
                 &ExportEvent {
                     account_id: owner,
                     record_kind: "client",
-                    record_id: client_id,
+                    record_id: client_id.get(),
                     remote_addr: &addr,
                     detail,
                 },

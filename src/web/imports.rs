@@ -1,6 +1,7 @@
 //! Lab CSV import for one client: upload, preview every row with its errors per cell, then
 //! confirm to import all rows in one transaction, or nothing.
 
+use crate::db::ClientId;
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -494,7 +495,7 @@ pub async fn confirm(
     let Some(count) = imported else {
         return Err(AppError::NotFound);
     };
-    tracing::info!(client_id, count, "imported hair tests");
+    tracing::info!(client_id = client_id.get(), count, "imported hair tests");
     Ok(redirect(&format!(
         "/clients/{client_id}?imported={count}#tests"
     )))
@@ -523,7 +524,7 @@ const TOO_MANY_ROWS: &str = "This file has more than 5,000 rows: split it into f
 pub(crate) fn pending_from_upload(
     upload: Upload,
     practitioner_id: i64,
-    client_id: Option<i64>,
+    client_id: Option<ClientId>,
 ) -> Result<PendingImport, &'static str> {
     if upload.content.is_empty() {
         return Err("Choose a CSV file to upload.");

@@ -2,6 +2,7 @@
 //! corrections (edit, delete, restore) of a version typed wrong, and the per-client retest
 //! interval. A start date far from the client's records is saved only once confirmed.
 
+use crate::db::ClientId;
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
@@ -62,7 +63,7 @@ enum Purpose {
 }
 
 impl Purpose {
-    fn action(self, client_id: i64) -> String {
+    fn action(self, client_id: ClientId) -> String {
         match self {
             Purpose::New => format!("/clients/{client_id}/program"),
             Purpose::Edit(id) => format!("/clients/{client_id}/program/{id}/edit"),
@@ -357,7 +358,7 @@ async fn checked_input(
     }
 }
 
-fn actor_of(req: &HttpRequest, scoped: &ScopedClient) -> (i64, i64, String) {
+fn actor_of(req: &HttpRequest, scoped: &ScopedClient) -> (i64, ClientId, String) {
     (scoped.practitioner.id(), scoped.client.id, remote_addr(req))
 }
 

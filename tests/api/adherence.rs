@@ -56,7 +56,13 @@ pub(crate) fn add_version(
         lifestyle: String::new(),
         supplements: names.iter().map(|n| supplement(n)).collect(),
     };
-    commands::programs::add_version(&mut conn, &actor, client_id, &input).unwrap();
+    commands::programs::add_version(
+        &mut conn,
+        &actor,
+        htma_tracker::db::ClientId(client_id),
+        &input,
+    )
+    .unwrap();
     let version: i64 = program_versions::table
         .filter(program_versions::client_id.eq(client_id))
         .filter(program_versions::starts_on.eq(starts_on))
@@ -299,11 +305,18 @@ fn save_day(
         account_id: account,
         remote_addr: "test",
     };
-    let existing = htma_tracker::db::diary::find(&mut conn, client_id, date)
-        .unwrap()
-        .map_or(0, |e| e.row.revision);
+    let existing =
+        htma_tracker::db::diary::find(&mut conn, htma_tracker::db::ClientId(client_id), date)
+            .unwrap()
+            .map_or(0, |e| e.row.revision);
     commands::diary::save_day(
-        &mut conn, &actor, client_id, &input, &answers, existing, today,
+        &mut conn,
+        &actor,
+        htma_tracker::db::ClientId(client_id),
+        &input,
+        &answers,
+        existing,
+        today,
     )
     .unwrap();
 }

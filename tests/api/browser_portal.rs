@@ -70,7 +70,14 @@ async fn browser_phone_client_logs_a_day() {
                 account_id: account,
                 remote_addr: "test",
             };
-            save(&mut conn, &author, client_id, &input, 0).unwrap();
+            save(
+                &mut conn,
+                &author,
+                htma_tracker::db::ClientId(client_id),
+                &input,
+                0,
+            )
+            .unwrap();
         }
     }
 
@@ -184,7 +191,7 @@ async fn browser_practitioner_reads_and_annotates_the_diary() {
                 account_id: practitioner,
                 remote_addr: "test",
             },
-            client_id,
+            htma_tracker::db::ClientId(client_id),
             ClientChange::Create(&fields),
         )
         .unwrap();
@@ -212,7 +219,14 @@ async fn browser_practitioner_reads_and_annotates_the_diary() {
                 account_id: practitioner,
                 remote_addr: "test",
             };
-            save(&mut conn, &author, client_id, &input, 0).unwrap();
+            save(
+                &mut conn,
+                &author,
+                htma_tracker::db::ClientId(client_id),
+                &input,
+                0,
+            )
+            .unwrap();
         }
     }
     let Some(browser) = Browser::start(Viewport::DESKTOP).await else {

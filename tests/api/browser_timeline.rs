@@ -47,7 +47,7 @@ async fn browser_enter_a_test_and_read_the_timeline() {
                 account_id: practitioner,
                 remote_addr: "test",
             },
-            client_id,
+            htma_tracker::db::ClientId(client_id),
             ClientChange::Create(&fields),
         )
         .unwrap();
@@ -79,7 +79,7 @@ async fn browser_enter_a_test_and_read_the_timeline() {
                     account_id: practitioner,
                     remote_addr: "test",
                 },
-                client_id,
+                htma_tracker::db::ClientId(client_id),
                 htma_tracker::domain::sex::Sex::Female,
                 htma_tracker::db::HairTestId::fresh(),
                 TestChange::Create(&input),

@@ -156,7 +156,7 @@ async fn list_is_searchable_and_paginated() {
                     account_id: owner,
                     remote_addr: "test",
                 },
-                htma_tracker::db::new_id(),
+                htma_tracker::db::ClientId::fresh(),
                 htma_tracker::db::clients::ClientChange::Create(&fields),
             )
             .unwrap();

@@ -680,11 +680,25 @@ async fn weekly_statistics_and_the_rising_flag_on_the_real_engine() {
                 account_id: 1,
                 remote_addr: "test",
             };
-            save(&mut conn, &author, setup.client_id, &input, 0).unwrap();
+            save(
+                &mut conn,
+                &author,
+                htma_tracker::db::ClientId(setup.client_id),
+                &input,
+                0,
+            )
+            .unwrap();
         }
         let to = monday + Duration::days(20);
         // One read of the period; every number below derives from it.
-        let period = DiaryPeriod::load(&mut conn, setup.client_id, monday, to, monday).unwrap();
+        let period = DiaryPeriod::load(
+            &mut conn,
+            htma_tracker::db::ClientId(setup.client_id),
+            monday,
+            to,
+            monday,
+        )
+        .unwrap();
         let weeks = period.weekly();
         assert_eq!(weeks.len(), 2);
         let cramps = weeks

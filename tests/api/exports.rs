@@ -56,7 +56,8 @@ type TestFacts = (
 
 fn stored_tests(app: &TestApp, client: i64) -> Vec<TestFacts> {
     let mut conn = conn(app);
-    let tests = db::hair_tests::list_for_client(&mut conn, client).unwrap();
+    let tests =
+        db::hair_tests::list_for_client(&mut conn, htma_tracker::db::ClientId(client)).unwrap();
     tests
         .into_iter()
         .map(|t| {
@@ -202,7 +203,7 @@ async fn client_with_code(app: &TestApp, name: &str, code: &str) -> i64 {
 
 /// Notes of a client's live tests, oldest first.
 fn test_notes(app: &TestApp, client: i64) -> Vec<String> {
-    db::hair_tests::list_for_client(&mut conn(app), client)
+    db::hair_tests::list_for_client(&mut conn(app), htma_tracker::db::ClientId(client))
         .unwrap()
         .into_iter()
         .map(|t| t.notes)
@@ -357,9 +358,14 @@ fn save_diary_day(
         account_id: practitioner,
         remote_addr: "127.0.0.1",
     };
-    let saved =
-        htma_tracker::service::commands::diary::save(&mut conn(app), &author, client, &input, 0)
-            .unwrap();
+    let saved = htma_tracker::service::commands::diary::save(
+        &mut conn(app),
+        &author,
+        htma_tracker::db::ClientId(client),
+        &input,
+        0,
+    )
+    .unwrap();
     assert!(
         matches!(saved, db::diary::SaveOutcome::Created(_)),
         "{saved:?}"
@@ -376,10 +382,14 @@ async fn client_with_everything(app: &TestApp, practitioner: i64) -> i64 {
         account_id: practitioner,
         remote_addr: "127.0.0.1",
     };
-    let custom =
-        htma_tracker::service::commands::symptoms::add(&mut conn(app), &actor, client, "Headache")
-            .unwrap()
-            .unwrap();
+    let custom = htma_tracker::service::commands::symptoms::add(
+        &mut conn(app),
+        &actor,
+        htma_tracker::db::ClientId(client),
+        "Headache",
+    )
+    .unwrap()
+    .unwrap();
     let headache = htma_tracker::domain::diary::vocabulary::custom_key(custom);
     save_diary_day(
         app,
@@ -412,7 +422,7 @@ async fn client_with_everything(app: &TestApp, practitioner: i64) -> i64 {
     assert!(htma_tracker::service::commands::diary::annotate(
         &mut conn(app),
         &author,
-        client,
+        htma_tracker::db::ClientId(client),
         date,
         "Check magnesium"
     )
@@ -798,7 +808,13 @@ fn write_client(conn: &mut DbConn, practitioner: i64, id: i64) -> Result<(), db:
             phone: None,
             notes: String::new(),
         };
-        db::clients::insert(conn, id, practitioner, &fields, db::now())?;
+        db::clients::insert(
+            conn,
+            htma_tracker::db::ClientId(id),
+            practitioner,
+            &fields,
+            db::now(),
+        )?;
         db::audit::record(
             conn,
             &db::audit::AuditEntry {

@@ -394,7 +394,7 @@ fn log_cramps(
             account_id: account,
             remote_addr: "test",
         },
-        client,
+        htma_tracker::db::ClientId(client),
         &input,
         0,
     )

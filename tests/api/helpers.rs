@@ -341,10 +341,21 @@ impl TestApp {
             account_id: practitioner,
             remote_addr: "test",
         };
-        apply(&mut conn, &actor, client_id, ClientChange::Create(&fields)).unwrap();
-        let token = htma_tracker::auth::invite::create(&mut conn, practitioner, client_id, "test")
-            .unwrap()
-            .token;
+        apply(
+            &mut conn,
+            &actor,
+            htma_tracker::db::ClientId(client_id),
+            ClientChange::Create(&fields),
+        )
+        .unwrap();
+        let token = htma_tracker::auth::invite::create(
+            &mut conn,
+            practitioner,
+            htma_tracker::db::ClientId(client_id),
+            "test",
+        )
+        .unwrap()
+        .token;
         (client_id, token)
     }
 

@@ -450,14 +450,14 @@ async fn the_portal_shows_the_program_in_force_read_only() {
         add_version(
             &mut conn,
             &actor,
-            setup.client_id,
+            htma_tracker::db::ClientId(setup.client_id),
             &version(long_ago, "Cooked vegetables"),
         )
         .unwrap();
         add_version(
             &mut conn,
             &actor,
-            setup.client_id,
+            htma_tracker::db::ClientId(setup.client_id),
             &version(future, "Not yet in force"),
         )
         .unwrap();
@@ -520,7 +520,7 @@ async fn the_portal_lists_the_summaries_shared_with_the_client_only() {
         set_shared(
             &mut conn,
             &actor,
-            setup.client_id,
+            htma_tracker::db::ClientId(setup.client_id),
             htma_tracker::db::SummaryId(shared),
             true,
         )

@@ -521,7 +521,13 @@ fn reanalysing_a_large_practice_takes_seconds() {
                 phone: None,
                 notes: String::new(),
             };
-            clients::insert(conn, client_id, practitioner, &fields, now())?;
+            clients::insert(
+                conn,
+                htma_tracker::db::ClientId(client_id),
+                practitioner,
+                &fields,
+                now(),
+            )?;
             for t in 0..12u32 {
                 let mut levels = std::collections::BTreeMap::new();
                 for element in Element::ALL {
@@ -558,7 +564,7 @@ fn reanalysing_a_large_practice_takes_seconds() {
                 tests_db::insert(
                     conn,
                     id,
-                    client_id,
+                    htma_tracker::db::ClientId(client_id),
                     &test,
                     &summary,
                     &level_rows(id, &sample.levels),

@@ -516,7 +516,7 @@ async fn a_client_account_gets_404_from_every_practitioner_route() {
                 email: "client@example.com",
                 display_name: "Portal Person",
                 password_hash: &hash,
-                client_id: Some(client_id),
+                client_id: Some(htma_tracker::db::ClientId(client_id)),
                 created_at: htma_tracker::db::now(),
             },
         )

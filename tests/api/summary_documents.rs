@@ -321,8 +321,14 @@ fn add_diary_day(app: &TestApp, client: i64, account: i64, date: &str, severity:
         account_id: account,
         remote_addr: "127.0.0.1",
     };
-    htma_tracker::service::commands::diary::save(&mut conn(app), &author, client, &input, 0)
-        .unwrap();
+    htma_tracker::service::commands::diary::save(
+        &mut conn(app),
+        &author,
+        htma_tracker::db::ClientId(client),
+        &input,
+        0,
+    )
+    .unwrap();
 }
 
 #[actix_web::test]

@@ -2,6 +2,7 @@
 
 use crate::db::clients::{insert, reference_code_taken, set_archived, update};
 pub use crate::db::clients::{ChangeOutcome, ClientChange};
+use crate::db::ClientId;
 use crate::db::{dashboard_cache, now, DbConn, DbError};
 
 use super::{audited, Actor, Event};
@@ -10,7 +11,7 @@ use super::{audited, Actor, Event};
 pub fn apply(
     conn: &mut DbConn,
     actor: &Actor,
-    client_id: i64,
+    client_id: ClientId,
     change: ClientChange,
 ) -> Result<ChangeOutcome, DbError> {
     let practitioner_id = actor.account_id;
@@ -50,7 +51,7 @@ pub fn apply(
         trail.record(Event {
             action,
             record_kind: "client",
-            record_id: Some(client_id),
+            record_id: Some(client_id.get()),
             detail: "",
         });
         Ok(ChangeOutcome::Done(client_id))

@@ -1,5 +1,6 @@
 //! Changes to a client's diary: the client's day entries and the practitioner's annotations.
 
+use crate::db::ClientId;
 use chrono::NaiveDate;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
@@ -18,7 +19,7 @@ const RECORD_KIND: &str = "diary_entry";
 pub fn save(
     conn: &mut DbConn,
     actor: &Actor,
-    client_id: i64,
+    client_id: ClientId,
     input: &EntryInput,
     expected_revision: i64,
 ) -> Result<SaveOutcome, DbError> {
@@ -31,7 +32,7 @@ pub fn save(
 pub fn save_day(
     conn: &mut DbConn,
     actor: &Actor,
-    client_id: i64,
+    client_id: ClientId,
     input: &EntryInput,
     answers: &DayAnswers,
     expected_revision: i64,
@@ -50,7 +51,7 @@ pub fn save_day(
 fn save_with(
     conn: &mut DbConn,
     actor: &Actor,
-    client_id: i64,
+    client_id: ClientId,
     input: &EntryInput,
     answers: Option<(&DayAnswers, NaiveDate)>,
     expected_revision: i64,
@@ -85,7 +86,7 @@ fn save_with(
 pub fn annotate(
     conn: &mut DbConn,
     actor: &Actor,
-    client_id: i64,
+    client_id: ClientId,
     date: NaiveDate,
     text: &str,
 ) -> Result<bool, DbError> {

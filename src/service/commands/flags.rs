@@ -1,5 +1,6 @@
 //! Changes a practitioner makes to a client's flags.
 
+use crate::db::ClientId;
 use crate::db::{flags, DbConn, DbError};
 
 use super::{audited, Actor, Event};
@@ -9,7 +10,7 @@ use super::{audited, Actor, Event};
 pub fn acknowledge(
     conn: &mut DbConn,
     actor: &Actor,
-    client_id: i64,
+    client_id: ClientId,
     flag_id: i64,
     note: &str,
 ) -> Result<bool, DbError> {

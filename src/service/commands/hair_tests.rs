@@ -1,6 +1,7 @@
 //! Every change to a client's hair tests, in one write transaction with its audit event and the
 //! re-derivation of the client's flags: tests, flags and the trail never disagree.
 
+use crate::db::ClientId;
 use std::collections::BTreeMap;
 
 use chrono::Duration;
@@ -41,7 +42,7 @@ use super::{audited, Author, Event, Trail};
 pub fn apply(
     conn: &mut DbConn,
     actor: &Actor,
-    client_id: i64,
+    client_id: ClientId,
     client_sex: Sex,
     test_id: HairTestId,
     change: TestChange,
@@ -55,7 +56,7 @@ pub fn apply(
 fn apply_in(
     conn: &mut DbConn,
     trail: &mut Trail,
-    client_id: i64,
+    client_id: ClientId,
     client_sex: Sex,
     test_id: HairTestId,
     change: TestChange,
@@ -134,7 +135,7 @@ fn apply_in(
 pub fn create_from_report(
     conn: &mut DbConn,
     actor: &Actor,
-    client_id: i64,
+    client_id: ClientId,
     client_sex: Sex,
     test_id: HairTestId,
     input: &TestInput,
@@ -214,7 +215,7 @@ fn summary_for(
 pub fn import_all(
     conn: &mut DbConn,
     actor: &Actor,
-    tests: &[(i64, Sex, TestInput)],
+    tests: &[(ClientId, Sex, TestInput)],
 ) -> Result<usize, DbError> {
     audited(conn, actor, |conn, trail| import_in_tx(conn, trail, tests))
 }
@@ -225,7 +226,7 @@ pub fn import_pending(
     conn: &mut DbConn,
     actor: &Actor,
     pending_id: i64,
-    tests: &[(i64, Sex, TestInput)],
+    tests: &[(ClientId, Sex, TestInput)],
 ) -> Result<Option<usize>, DbError> {
     audited(conn, actor, |conn, trail| {
         if crate::db::pending_imports::delete(conn, pending_id)? == 0 {
@@ -238,12 +239,12 @@ pub fn import_pending(
 fn import_in_tx(
     conn: &mut DbConn,
     trail: &mut Trail,
-    tests: &[(i64, Sex, TestInput)],
+    tests: &[(ClientId, Sex, TestInput)],
 ) -> Result<usize, DbError> {
     let at = now();
     let mut clients_touched = std::collections::BTreeSet::new();
     // One lookup per client, not per test; an import may span clients.
-    let mut references: BTreeMap<i64, ReferenceSet> = BTreeMap::new();
+    let mut references: BTreeMap<ClientId, ReferenceSet> = BTreeMap::new();
     for (client_id, client_sex, input) in tests {
         let id = HairTestId::fresh();
         let reference = match references.entry(*client_id) {

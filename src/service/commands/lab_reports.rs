@@ -14,7 +14,7 @@ pub fn keep_upload(conn: &mut DbConn, actor: &Actor, file: &NewReportFile) -> Re
         trail.record(Event {
             action: "upload_report",
             record_kind: "client",
-            record_id: Some(file.client_id),
+            record_id: Some(file.client_id.get()),
             detail: "",
         });
         Ok(())

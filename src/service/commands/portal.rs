@@ -1,6 +1,7 @@
 //! Changes to what a client's portal shows and how: the practitioner's sharing of results, the
 //! client's own time zone.
 
+use crate::db::ClientId;
 use crate::db::{client_portal, DbConn, DbError};
 
 use super::{audited, Actor, Event};
@@ -9,7 +10,7 @@ use super::{audited, Actor, Event};
 pub fn set_share_results(
     conn: &mut DbConn,
     actor: &Actor,
-    client_id: i64,
+    client_id: ClientId,
     share: bool,
 ) -> Result<(), DbError> {
     audited(conn, actor, |conn, trail| {
@@ -17,7 +18,7 @@ pub fn set_share_results(
             trail.record(Event {
                 action: "update",
                 record_kind: "client",
-                record_id: Some(client_id),
+                record_id: Some(client_id.get()),
                 detail: if share {
                     "share results turned on"
                 } else {
@@ -34,7 +35,7 @@ pub fn set_share_results(
 pub fn set_time_zone(
     conn: &mut DbConn,
     actor: &Actor,
-    client_id: i64,
+    client_id: ClientId,
     name: Option<&str>,
     minutes: Option<i64>,
 ) -> Result<(), DbError> {
@@ -43,7 +44,7 @@ pub fn set_time_zone(
         trail.record(Event {
             action: "update",
             record_kind: "client",
-            record_id: Some(client_id),
+            record_id: Some(client_id.get()),
             detail: "time zone changed in the portal",
         });
         Ok(())

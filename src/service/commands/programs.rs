@@ -1,6 +1,7 @@
 //! Changes to a client's nutritional program and retest schedule.
 
 use crate::db::programs::{self, VersionInput};
+use crate::db::ClientId;
 use crate::db::{dashboard_cache, now, DbConn, DbError};
 
 use super::{audited, Actor, Event};
@@ -9,7 +10,7 @@ use super::{audited, Actor, Event};
 pub fn add_version(
     conn: &mut DbConn,
     actor: &Actor,
-    client_id: i64,
+    client_id: ClientId,
     input: &VersionInput,
 ) -> Result<i64, DbError> {
     audited(conn, actor, |conn, trail| {
@@ -29,7 +30,7 @@ pub fn add_version(
 pub fn set_retest_interval(
     conn: &mut DbConn,
     actor: &Actor,
-    client_id: i64,
+    client_id: ClientId,
     months: Option<i64>,
 ) -> Result<(), DbError> {
     audited(conn, actor, |conn, trail| {
@@ -38,7 +39,7 @@ pub fn set_retest_interval(
             trail.record(Event {
                 action: "update",
                 record_kind: "client",
-                record_id: Some(client_id),
+                record_id: Some(client_id.get()),
                 detail: "retest interval",
             });
         }
@@ -62,7 +63,7 @@ pub enum VersionChange {
 pub fn change_version(
     conn: &mut DbConn,
     actor: &Actor,
-    client_id: i64,
+    client_id: ClientId,
     version_id: i64,
     change: VersionChange,
 ) -> Result<bool, DbError> {

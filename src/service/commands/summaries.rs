@@ -1,6 +1,7 @@
 //! Progress summaries as kept documents: made (the content assembled and frozen in the creating
 //! transaction), shared with the client, deleted and restored, each with its audit event.
 
+use crate::db::ClientId;
 use chrono::NaiveDate;
 
 use crate::db::ids::SummaryId;
@@ -23,7 +24,7 @@ fn note(trail: &mut Trail, action: &str, id: SummaryId) {
 pub fn create<F>(
     conn: &mut DbConn,
     actor: &Actor,
-    client_id: i64,
+    client_id: ClientId,
     period: (NaiveDate, NaiveDate),
     comment: &str,
     content: F,
@@ -55,7 +56,7 @@ where
 pub fn set_shared(
     conn: &mut DbConn,
     actor: &Actor,
-    client_id: i64,
+    client_id: ClientId,
     id: SummaryId,
     shared: bool,
 ) -> Result<bool, DbError> {
@@ -73,7 +74,7 @@ pub fn set_shared(
 pub fn delete(
     conn: &mut DbConn,
     actor: &Actor,
-    client_id: i64,
+    client_id: ClientId,
     id: SummaryId,
 ) -> Result<bool, DbError> {
     audited(conn, actor, |conn, trail| {
@@ -90,7 +91,7 @@ pub fn delete(
 pub fn restore(
     conn: &mut DbConn,
     actor: &Actor,
-    client_id: i64,
+    client_id: ClientId,
     id: SummaryId,
 ) -> Result<bool, DbError> {
     audited(conn, actor, |conn, trail| {

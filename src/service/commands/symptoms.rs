@@ -1,5 +1,6 @@
 //! The symptoms a client's diary offers beyond the standard ones.
 
+use crate::db::ClientId;
 use crate::db::{client_symptoms, new_id, now, DbConn, DbError};
 use crate::domain::diary::vocabulary::parse_new_label;
 
@@ -11,7 +12,7 @@ use super::{audited, Actor, Event};
 pub fn add(
     conn: &mut DbConn,
     actor: &Actor,
-    client_id: i64,
+    client_id: ClientId,
     label: &str,
 ) -> Result<Result<i64, String>, DbError> {
     audited(conn, actor, |conn, trail| {

@@ -1,5 +1,6 @@
 //! What the practitioner sees of a client's diary and portal access, ready for the templates.
 
+use crate::db::ClientId;
 use chrono::{Duration, NaiveDate};
 
 use super::super::invitations::utc_label;
@@ -120,7 +121,7 @@ pub struct PortalSection {
 pub const SECTION_PERIOD_DAYS: i64 = 30;
 pub const SECTION_RECENT: i64 = 5;
 
-pub fn load_section(conn: &mut DbConn, client_id: i64) -> Result<PortalSection, DbError> {
+pub fn load_section(conn: &mut DbConn, client_id: ClientId) -> Result<PortalSection, DbError> {
     let settings = client_portal::settings(conn, client_id)?;
     let today = client_today(settings.clone());
     let from = today - Duration::days(SECTION_PERIOD_DAYS - 1);

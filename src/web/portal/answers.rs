@@ -226,7 +226,7 @@ mod tests {
         VersionWithSupplements {
             version: ProgramVersion {
                 id: 7,
-                client_id: 1,
+                client_id: crate::db::ClientId(1),
                 starts_on: at,
                 diet: diet.into(),
                 lifestyle: String::new(),

@@ -2,6 +2,7 @@
 //! always rendered from the content frozen when it was made. Every PDF download is audited like
 //! the other exports (action `export`, record `summary`).
 
+use crate::db::ClientId;
 use actix_web::http::{header, StatusCode};
 use actix_web::web::Bytes;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -39,7 +40,7 @@ async fn content(
 #[template(path = "summaries/show.html")]
 struct ShowPage {
     layout: Layout,
-    client_id: i64,
+    client_id: ClientId,
     summary: SummaryRow,
     data: SummaryData,
     charts: Vec<Chart>,

@@ -1,6 +1,7 @@
 //! The life of a summary after it is made: listed on the client's page, shared with the client
 //! and unshared, deleted (soft, audited) and restored within 30 days.
 
+use crate::db::ClientId;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
 use serde::Deserialize;
@@ -23,7 +24,7 @@ pub struct SummaryList {
 }
 
 impl SummaryList {
-    pub fn load(conn: &mut DbConn, client_id: i64) -> Result<SummaryList, DbError> {
+    pub fn load(conn: &mut DbConn, client_id: ClientId) -> Result<SummaryList, DbError> {
         Ok(SummaryList {
             live: summaries::list_for_client(conn, client_id)?,
             deleted: summaries::list_deleted_for_client(conn, client_id, now() - RESTORE_WINDOW)?,
@@ -48,7 +49,7 @@ pub struct ShareForm {
 }
 
 /// Only the two pages that hold these buttons; never an address from the form as such.
-fn back_to(back: &str, client_id: i64, id: SummaryId) -> String {
+fn back_to(back: &str, client_id: ClientId, id: SummaryId) -> String {
     if back == "client" {
         format!("/clients/{client_id}#summaries")
     } else {
@@ -57,7 +58,7 @@ fn back_to(back: &str, client_id: i64, id: SummaryId) -> String {
 }
 
 /// Who changes which summary, from where: what every lifecycle command needs.
-fn change_of(req: &HttpRequest, scoped: &ScopedSummary) -> (i64, i64, SummaryId, String) {
+fn change_of(req: &HttpRequest, scoped: &ScopedSummary) -> (i64, ClientId, SummaryId, String) {
     (
         scoped.scope.practitioner.id(),
         scoped.scope.client.id,

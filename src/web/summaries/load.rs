@@ -2,6 +2,7 @@
 //! the period, analysed with the domain engine) as `SummaryData`, once, when it is made; and
 //! reads a stored summary's frozen content back.
 
+use crate::db::ClientId;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -28,7 +29,7 @@ const RATIOS: [RatioId; 4] = [RatioId::NaK, RatioId::CaK, RatioId::CaMg, RatioId
 /// no test before the program, the program's start when it is earlier than the first test.
 pub fn default_period(
     conn: &mut DbConn,
-    client_id: i64,
+    client_id: ClientId,
     today: NaiveDate,
 ) -> Result<(NaiveDate, NaiveDate), DbError> {
     let program_start = programs::history(conn, client_id)?

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
+use crate::db::ClientId;
 use crate::web::shelf::Shelf;
 
 /// At most this many bytes of rendered sections are kept (the least recently shown go first):
@@ -90,7 +91,7 @@ struct Kept {
 /// The kept sections of the server's clients (one per server, in the app's data).
 pub struct SectionsCache {
     slot: String,
-    shelf: Shelf<i64, Kept>,
+    shelf: Shelf<ClientId, Kept>,
 }
 
 impl Default for SectionsCache {
@@ -114,7 +115,7 @@ impl SectionsCache {
     /// The client's kept sections, if made from this version today and still current at `now`.
     pub fn get(
         &self,
-        client_id: i64,
+        client_id: ClientId,
         version: i64,
         today: NaiveDate,
         now: NaiveDateTime,
@@ -128,7 +129,7 @@ impl SectionsCache {
 
     /// Keeps a client's sections in place of older ones (a request that read an older version
     /// finishing after a newer one was kept leaves the newer one).
-    pub fn keep(&self, client_id: i64, made: Made, rendered: Arc<Rendered>) {
+    pub fn keep(&self, client_id: ClientId, made: Made, rendered: Arc<Rendered>) {
         let size = rendered.bytes();
         self.shelf
             .keep(client_id, Kept { made, rendered }, size, |old| {
@@ -182,22 +183,36 @@ mod tests {
             today: day(20),
             until: Some(at(21, 12)),
         };
-        cache.keep(7, made, Arc::new(Rendered::split("x", cache.slot())));
-        assert!(cache.get(7, 3, day(20), at(20, 9)).is_some());
-        assert!(cache.get(7, 4, day(20), at(20, 9)).is_none(), "a change");
-        assert!(cache.get(7, 3, day(21), at(21, 9)).is_none(), "another day");
+        cache.keep(
+            ClientId(7),
+            made,
+            Arc::new(Rendered::split("x", cache.slot())),
+        );
+        assert!(cache.get(ClientId(7), 3, day(20), at(20, 9)).is_some());
         assert!(
-            cache.get(8, 3, day(20), at(20, 9)).is_none(),
+            cache.get(ClientId(7), 4, day(20), at(20, 9)).is_none(),
+            "a change"
+        );
+        assert!(
+            cache.get(ClientId(7), 3, day(21), at(21, 9)).is_none(),
+            "another day"
+        );
+        assert!(
+            cache.get(ClientId(8), 3, day(20), at(20, 9)).is_none(),
             "another client"
         );
         let made = Made {
             today: day(21),
             ..made
         };
-        cache.keep(7, made, Arc::new(Rendered::split("x", cache.slot())));
-        assert!(cache.get(7, 3, day(21), at(21, 11)).is_some());
+        cache.keep(
+            ClientId(7),
+            made,
+            Arc::new(Rendered::split("x", cache.slot())),
+        );
+        assert!(cache.get(ClientId(7), 3, day(21), at(21, 11)).is_some());
         assert!(
-            cache.get(7, 3, day(21), at(21, 12)).is_none(),
+            cache.get(ClientId(7), 3, day(21), at(21, 12)).is_none(),
             "a deletion's window ended"
         );
         // An older version finishing late does not replace a newer one.
@@ -206,7 +221,11 @@ mod tests {
             until: None,
             ..made
         };
-        cache.keep(7, older, Arc::new(Rendered::split("old", cache.slot())));
-        assert!(cache.get(7, 3, day(21), at(21, 11)).is_some());
+        cache.keep(
+            ClientId(7),
+            older,
+            Arc::new(Rendered::split("old", cache.slot())),
+        );
+        assert!(cache.get(ClientId(7), 3, day(21), at(21, 11)).is_some());
     }
 }

@@ -5,6 +5,7 @@ pub mod cache;
 
 pub use crate::charts as chart;
 
+use crate::db::ClientId;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -228,7 +229,7 @@ pub fn read_sections(
     client: &ClientRow,
     today: NaiveDate,
 ) -> Result<Sections, DbError> {
-    let version = record_versions::of_client(conn, client.practitioner_id, client.id)?;
+    let version = record_versions::of_client(conn, client.practitioner_id, client.id.get())?;
     if let Some(kept) = cache.and_then(|c| c.get(client.id, version, today, crate::db::now())) {
         return Ok(Sections::Kept(kept));
     }
@@ -567,7 +568,7 @@ fn sorted_newest_change_first(
 
 /// The trend charts: Na, K, Ca, Mg levels, then the Na/K, Ca/K, Ca/Mg, Na/Mg ratios.
 fn charts(
-    client_id: i64,
+    client_id: ClientId,
     history: &AnalyzedHistory,
     markers: &[Marker],
     axis: &TimeAxis,
@@ -636,7 +637,7 @@ pub struct AcknowledgeForm {
 
 /// Where an acknowledgement returns: the dashboard at the same spot of the list when it came
 /// from there, else the client's flags. Only these known places, never a URL from the form.
-fn after_acknowledging(client_id: i64, back: &str, next: &str) -> String {
+fn after_acknowledging(client_id: ClientId, back: &str, next: &str) -> String {
     let anchor = match next.trim().parse::<i64>() {
         Ok(id) if id > 0 => format!("#flag-{id}"),
         _ => "#flags".to_string(),
@@ -693,20 +694,27 @@ pub async fn acknowledge_flag(
 #[cfg(test)]
 mod tests {
     use super::after_acknowledging;
+    use crate::db::ClientId;
 
     #[test]
     fn acknowledging_returns_to_known_places_only() {
-        assert_eq!(after_acknowledging(7, "", ""), "/clients/7#flags");
-        assert_eq!(after_acknowledging(7, "dashboard", "42"), "/#flag-42");
-        assert_eq!(after_acknowledging(7, "dashboard", ""), "/#flags");
+        assert_eq!(after_acknowledging(ClientId(7), "", ""), "/clients/7#flags");
         assert_eq!(
-            after_acknowledging(7, "dashboard-borderline", "x"),
+            after_acknowledging(ClientId(7), "dashboard", "42"),
+            "/#flag-42"
+        );
+        assert_eq!(after_acknowledging(ClientId(7), "dashboard", ""), "/#flags");
+        assert_eq!(
+            after_acknowledging(ClientId(7), "dashboard-borderline", "x"),
             "/?flags=borderline#flags"
         );
         assert_eq!(
-            after_acknowledging(7, "https://evil.example", "1"),
+            after_acknowledging(ClientId(7), "https://evil.example", "1"),
             "/clients/7#flags"
         );
-        assert_eq!(after_acknowledging(7, "dashboard", "-3"), "/#flags");
+        assert_eq!(
+            after_acknowledging(ClientId(7), "dashboard", "-3"),
+            "/#flags"
+        );
     }
 }
