@@ -3,7 +3,7 @@
 //! either the record *as seen by the signed-in account* or an error that never reveals whether
 //! somebody else's record exists (404, like a missing one).
 
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use std::rc::Rc;
 
 use actix_web::dev::Payload;
@@ -63,7 +63,7 @@ impl FromRequest for CurrentAccount {
 pub struct Practitioner(pub CurrentAccount);
 
 impl Practitioner {
-    pub fn id(&self) -> i64 {
+    pub fn id(&self) -> AccountId {
         self.0.account().id
     }
     pub fn account(&self) -> &Account {
@@ -86,7 +86,7 @@ impl FromRequest for Practitioner {
             if current.account().role == Role::Practitioner {
                 Ok(Practitioner(current))
             } else {
-                tracing::warn!(account = current.account().id, %path, "client account refused a practitioner URL");
+                tracing::warn!(account = %current.account().id, %path, "client account refused a practitioner URL");
                 Err(AppError::NotFound)
             }
         })
@@ -220,13 +220,13 @@ pub struct ScopedClient {
 
 impl Within for ScopedClient {
     type Scope = Practitioner;
-    type Key = i64;
+    type Key = AccountId;
     type Record = ClientRow;
     const SEGMENT: &'static str = "client_id";
-    fn key(practitioner: &Practitioner) -> i64 {
+    fn key(practitioner: &Practitioner) -> AccountId {
         practitioner.id()
     }
-    fn find(conn: &mut DbConn, owner: i64, id: i64) -> Result<Option<ClientRow>, DbError> {
+    fn find(conn: &mut DbConn, owner: AccountId, id: i64) -> Result<Option<ClientRow>, DbError> {
         clients::find_for_practitioner(conn, owner, id.into())
     }
     fn assemble(practitioner: Practitioner, client: ClientRow) -> Self {
@@ -320,15 +320,15 @@ pub struct ScopedImport {
 
 impl Within for ScopedImport {
     type Scope = ScopedClient;
-    type Key = (i64, ClientId);
+    type Key = (AccountId, ClientId);
     type Record = PendingImport;
     const SEGMENT: &'static str = "import_id";
-    fn key(scope: &ScopedClient) -> (i64, ClientId) {
+    fn key(scope: &ScopedClient) -> (AccountId, ClientId) {
         (scope.practitioner.id(), scope.client.id)
     }
     fn find(
         conn: &mut DbConn,
-        (owner, client_id): (i64, ClientId),
+        (owner, client_id): (AccountId, ClientId),
         id: i64,
     ) -> Result<Option<PendingImport>, DbError> {
         pending_imports::find(conn, owner, client_id, id)
@@ -347,13 +347,17 @@ pub struct PracticeImport {
 
 impl Within for PracticeImport {
     type Scope = Practitioner;
-    type Key = i64;
+    type Key = AccountId;
     type Record = PendingImport;
     const SEGMENT: &'static str = "import_id";
-    fn key(practitioner: &Practitioner) -> i64 {
+    fn key(practitioner: &Practitioner) -> AccountId {
         practitioner.id()
     }
-    fn find(conn: &mut DbConn, owner: i64, id: i64) -> Result<Option<PendingImport>, DbError> {
+    fn find(
+        conn: &mut DbConn,
+        owner: AccountId,
+        id: i64,
+    ) -> Result<Option<PendingImport>, DbError> {
         pending_imports::find_practice_wide(conn, owner, id)
     }
     fn assemble(practitioner: Practitioner, pending: PendingImport) -> Self {
@@ -419,13 +423,13 @@ impl ScopedReferenceSet {
 
 impl Within for ScopedReferenceSet {
     type Scope = Practitioner;
-    type Key = i64;
+    type Key = AccountId;
     type Record = StoredSet;
     const SEGMENT: &'static str = "set_id";
-    fn key(practitioner: &Practitioner) -> i64 {
+    fn key(practitioner: &Practitioner) -> AccountId {
         practitioner.id()
     }
-    fn find(conn: &mut DbConn, owner: i64, id: i64) -> Result<Option<StoredSet>, DbError> {
+    fn find(conn: &mut DbConn, owner: AccountId, id: i64) -> Result<Option<StoredSet>, DbError> {
         reference_sets::find_for_practitioner(conn, owner, id)
     }
     fn assemble(practitioner: Practitioner, stored: StoredSet) -> Self {
@@ -469,7 +473,7 @@ impl PortalClient {
         let client_id = match (account.role, account.client_id) {
             (Role::Client, Some(id)) => id,
             _ => {
-                tracing::warn!(account = account.id, path = %req.path(), "non-client account refused a portal URL");
+                tracing::warn!(account = %account.id, path = %req.path(), "non-client account refused a portal URL");
                 return Err(AppError::NotFound);
             }
         };

@@ -8,8 +8,8 @@ use super::{login::normalize_email, session, tokens};
 use crate::db::accounts::{self, Account, NewAccount, Role};
 use crate::db::clients::ClientRow;
 use crate::db::invitations::{self, InvitationRow, InvitationState, LIFETIME};
-use crate::db::ClientId;
 use crate::db::{client_accounts, client_portal, new_id, now, sessions, DbConn, DbError};
+use crate::db::{AccountId, ClientId};
 use crate::service::commands::{audited, Actor, Author, Event};
 
 fn event<'a>(action: &'a str, record_kind: &'a str, record_id: i64, detail: &'a str) -> Event<'a> {
@@ -33,7 +33,7 @@ pub struct CreatedInvitation {
 /// works, so a practitioner who sends a second one need not remember to withdraw the first).
 pub fn create(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     client_id: ClientId,
     remote_addr: &str,
 ) -> Result<CreatedInvitation, DbError> {
@@ -77,7 +77,7 @@ pub fn create(
 /// Revokes the client's open link(s); returns how many there were.
 pub fn revoke(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     client_id: ClientId,
     remote_addr: &str,
 ) -> Result<usize, DbError> {
@@ -143,7 +143,7 @@ pub struct Acceptance<'a> {
 pub enum AcceptOutcome {
     SignedIn {
         session_token: String,
-        account_id: i64,
+        account_id: AccountId,
         reset: bool,
     },
     Gone(InvitationState),
@@ -182,14 +182,14 @@ pub fn accept(conn: &mut DbConn, answer: &Acceptance) -> Result<AcceptOutcome, D
                         event(
                             "reset_access",
                             "account",
-                            id,
+                            id.get(),
                             "password replaced and every session ended by a reset-access link",
                         ),
                     );
                     id
                 }
                 None => {
-                    let id = new_id();
+                    let id = AccountId::fresh();
                     accounts::insert(
                         conn,
                         &NewAccount {
@@ -207,7 +207,7 @@ pub fn accept(conn: &mut DbConn, answer: &Acceptance) -> Result<AcceptOutcome, D
                         event(
                             "create",
                             "account",
-                            id,
+                            id.get(),
                             "client account created from an invitation",
                         ),
                     );
@@ -224,7 +224,7 @@ pub fn accept(conn: &mut DbConn, answer: &Acceptance) -> Result<AcceptOutcome, D
             let session_token = session::create(conn, account_id)?;
             trail.record_by(
                 Some(account_id),
-                event("sign_in", "account", account_id, ""),
+                event("sign_in", "account", account_id.get(), ""),
             );
             Ok(AcceptOutcome::SignedIn {
                 session_token,

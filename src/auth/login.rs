@@ -5,6 +5,7 @@
 //! account; a browser that signed in to it before has its own count, so guesses from elsewhere
 //! never lock the owner out (OWASP device cookies). The per-address limit applies to everyone.
 
+use crate::db::AccountId;
 use chrono::Duration;
 
 use super::tokens::{new_token, sha256_hex};
@@ -26,7 +27,7 @@ pub const DEVICE_LIFETIME: Duration = Duration::days(180);
 pub enum LoginOutcome {
     SignedIn {
         token: String,
-        account_id: i64,
+        account_id: AccountId,
         role: accounts::Role,
         /// A new device cookie for this browser, when it had no valid one for this account.
         new_device: Option<String>,
@@ -99,11 +100,11 @@ pub(crate) fn admit(conn: &mut DbConn, key: &AttemptKey) -> Result<Option<i64>, 
 }
 
 /// An event of signing in to `account_id` (none: an email of no account).
-pub(super) fn account_event(action: &str, account_id: Option<i64>) -> Event<'_> {
+pub(super) fn account_event(action: &str, account_id: Option<AccountId>) -> Event<'_> {
     Event {
         action,
         record_kind: "account",
-        record_id: account_id,
+        record_id: account_id.map(AccountId::get),
         detail: "",
     }
 }
@@ -113,7 +114,7 @@ pub(super) fn account_event(action: &str, account_id: Option<i64>) -> Event<'_> 
 pub(super) fn record_event(
     conn: &mut DbConn,
     action: &str,
-    account_id: Option<i64>,
+    account_id: Option<AccountId>,
     remote_addr: &str,
 ) -> Result<(), DbError> {
     audited(
@@ -130,7 +131,7 @@ pub(super) fn record_event(
 pub(super) fn device_key(
     conn: &mut DbConn,
     device_token: Option<&str>,
-    account_id: Option<i64>,
+    account_id: Option<AccountId>,
 ) -> Result<Option<String>, DbError> {
     let (Some(token), Some(account_id)) = (device_token, account_id) else {
         return Ok(None);
@@ -198,7 +199,7 @@ pub fn attempt(conn: &mut DbConn, credentials: &Credentials) -> Result<LoginOutc
         };
         let token = session::create(conn, account.id)?;
         trail.record(account_event("sign_in", Some(account.id)));
-        tracing::info!(account = account.id, "signed in");
+        tracing::info!(account = %account.id, "signed in");
         Ok(LoginOutcome::SignedIn {
             token,
             account_id: account.id,
@@ -209,7 +210,7 @@ pub fn attempt(conn: &mut DbConn, credentials: &Credentials) -> Result<LoginOutc
 }
 
 /// A new device cookie value for a browser that just signed in to this account.
-pub fn trust_device(conn: &mut DbConn, account_id: i64) -> Result<String, DbError> {
+pub fn trust_device(conn: &mut DbConn, account_id: AccountId) -> Result<String, DbError> {
     let token = new_token();
     let at = now();
     trusted_devices::insert(
@@ -228,8 +229,8 @@ pub fn create_practitioner(
     email: &str,
     display_name: &str,
     password_hash: &str,
-) -> Result<i64, DbError> {
-    let id = crate::db::new_id();
+) -> Result<AccountId, DbError> {
+    let id = AccountId::fresh();
     audited(conn, author_of_new(id), |conn, trail| {
         insert_practitioner(conn, trail, id, email, display_name, password_hash)
     })?;
@@ -245,7 +246,7 @@ pub fn set_up_first_practitioner(
     display_name: &str,
     password_hash: &str,
 ) -> Result<Option<String>, DbError> {
-    let id = crate::db::new_id();
+    let id = AccountId::fresh();
     audited(conn, author_of_new(id), |conn, trail| {
         if accounts::count_practitioners(conn)? > 0 {
             return Ok(None);
@@ -256,7 +257,7 @@ pub fn set_up_first_practitioner(
 }
 
 /// A new account is the author of its own creation.
-fn author_of_new(id: i64) -> Author<'static> {
+fn author_of_new(id: AccountId) -> Author<'static> {
     Author {
         account_id: Some(id),
         remote_addr: None,
@@ -266,7 +267,7 @@ fn author_of_new(id: i64) -> Author<'static> {
 fn insert_practitioner(
     conn: &mut DbConn,
     trail: &mut crate::service::commands::Trail,
-    id: i64,
+    id: AccountId,
     email: &str,
     display_name: &str,
     password_hash: &str,
@@ -286,7 +287,7 @@ fn insert_practitioner(
     trail.record(Event {
         action: "create",
         record_kind: "account",
-        record_id: Some(id),
+        record_id: Some(id.get()),
         detail: "practitioner account created",
     });
     Ok(())

@@ -11,6 +11,7 @@
 //! with the same throttling; the change itself is a command (`service::commands::second_factor`)
 //! that takes the code as used inside its transaction.
 
+use crate::db::AccountId;
 use chrono::{Duration, Utc};
 
 use super::login::{account_event, admit, device_key, record_event, trust_device, LoginOutcome};
@@ -32,7 +33,7 @@ fn unix_now() -> u64 {
 }
 
 /// After a right password: the token of the pending sign-in for the cookie.
-pub fn start_pending(conn: &mut DbConn, account_id: i64) -> Result<String, DbError> {
+pub fn start_pending(conn: &mut DbConn, account_id: AccountId) -> Result<String, DbError> {
     let token = new_token();
     let at = now();
     second_factors::insert_pending(
@@ -56,11 +57,11 @@ pub struct CodeAttempt<'a> {
 
 fn failed(
     conn: &mut DbConn,
-    account_id: i64,
+    account_id: AccountId,
     remote_addr: &str,
     detail: &str,
 ) -> Result<(), DbError> {
-    tracing::info!(account = account_id, "wrong second factor");
+    tracing::info!(account = %account_id, "wrong second factor");
     let actor = Actor {
         account_id,
         remote_addr,
@@ -69,7 +70,7 @@ fn failed(
         trail.record(Event {
             action: commands::FAILED,
             record_kind: commands::RECORD_KIND,
-            record_id: Some(account_id),
+            record_id: Some(account_id.get()),
             detail,
         });
         Ok(())
@@ -79,7 +80,7 @@ fn failed(
 /// What the typed answer proves against the account's stored factor, without taking it.
 fn check_stored(
     conn: &mut DbConn,
-    account_id: i64,
+    account_id: AccountId,
     answer: &Answer,
 ) -> Result<Option<Used>, DbError> {
     let Some(factor) = second_factors::find(conn, account_id)? else {
@@ -148,7 +149,7 @@ pub fn attempt_code(conn: &mut DbConn, attempt: &CodeAttempt) -> Result<LoginOut
     };
     login_attempts::mark_succeeded(conn, attempt_id)?;
     login_attempts::clear_for(conn, &key)?;
-    tracing::info!(account = account.id, "signed in with a second factor");
+    tracing::info!(account = %account.id, "signed in with a second factor");
     Ok(LoginOutcome::SignedIn {
         token,
         account_id: account.id,
@@ -274,7 +275,7 @@ pub fn check_reauth(
         return Ok(Reauth::Passed(None));
     }
     tracing::info!(
-        account = account.id,
+        account = %account.id,
         "wrong password before an account change"
     );
     let actor = Actor {
@@ -285,7 +286,7 @@ pub fn check_reauth(
         trail.record(Event {
             action: "password_check_failed",
             record_kind: commands::RECORD_KIND,
-            record_id: Some(account.id),
+            record_id: Some(account.id.get()),
             detail: purpose,
         });
         Ok(())

@@ -2,6 +2,7 @@
 //! account, the CSRF token and the expiry. Revoking is deleting the row, so logout is real and
 //! several app instances can share one database.
 
+use crate::db::AccountId;
 use std::rc::Rc;
 
 use actix_web::cookie::{time, Cookie, SameSite};
@@ -102,7 +103,7 @@ pub fn removal_cookie(req: &HttpRequest) -> Cookie<'static> {
 
 /// Creates a session for the account and returns the token for the cookie. A new token at every
 /// sign-in (ASVS V7.2.4): a token planted before sign-in is worthless after it.
-pub fn create(conn: &mut DbConn, account_id: i64) -> Result<String, DbError> {
+pub fn create(conn: &mut DbConn, account_id: AccountId) -> Result<String, DbError> {
     let token = new_token();
     let at = now();
     sessions::insert(
@@ -129,7 +130,7 @@ pub fn end(conn: &mut DbConn, actor: &Actor, token_hash: &str) -> Result<(), DbE
         trail.record(Event {
             action: "sign_out",
             record_kind: "account",
-            record_id: Some(actor.account_id),
+            record_id: Some(actor.account_id.get()),
             detail: "",
         });
         Ok(())
@@ -270,7 +271,7 @@ mod tests {
 
     fn account() -> Account {
         Account {
-            id: 1,
+            id: AccountId(1),
             role: Role::Practitioner,
             email: "a@b.c".into(),
             display_name: "A".into(),
@@ -284,7 +285,7 @@ mod tests {
     fn row(created: NaiveDateTime, seen: NaiveDateTime) -> SessionRow {
         SessionRow {
             token_hash: "h".into(),
-            account_id: 1,
+            account_id: AccountId(1),
             csrf_token: "c".into(),
             created_at: created,
             last_seen_at: seen,

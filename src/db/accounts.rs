@@ -1,4 +1,4 @@
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -10,7 +10,7 @@ pub use super::column_types::Role;
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = accounts)]
 pub struct Account {
-    pub id: i64,
+    pub id: AccountId,
     pub role: Role,
     pub email: String,
     pub display_name: String,
@@ -23,7 +23,7 @@ pub struct Account {
 #[derive(Debug, Insertable)]
 #[diesel(table_name = accounts)]
 pub struct NewAccount<'a> {
-    pub id: i64,
+    pub id: AccountId,
     pub role: Role,
     pub email: &'a str,
     pub display_name: &'a str,
@@ -47,7 +47,7 @@ pub fn find_by_email(conn: &mut DbConn, email: &str) -> Result<Option<Account>, 
         .optional()?)
 }
 
-pub fn find(conn: &mut DbConn, id: i64) -> Result<Option<Account>, DbError> {
+pub fn find(conn: &mut DbConn, id: AccountId) -> Result<Option<Account>, DbError> {
     Ok(accounts::table
         .find(id)
         .select(Account::as_select())
@@ -62,7 +62,7 @@ pub fn count_practitioners(conn: &mut DbConn) -> Result<i64, DbError> {
         .get_result(conn)?)
 }
 
-pub fn update_password_hash(conn: &mut DbConn, id: i64, hash: &str) -> Result<(), DbError> {
+pub fn update_password_hash(conn: &mut DbConn, id: AccountId, hash: &str) -> Result<(), DbError> {
     diesel::update(accounts::table.find(id))
         .set(accounts::password_hash.eq(hash))
         .execute(conn)?;
@@ -83,7 +83,11 @@ pub fn display_names(
 }
 
 /// Another account signing in with `email` (compared as stored: lower-cased), if any.
-pub fn email_taken_by_other(conn: &mut DbConn, email: &str, id: i64) -> Result<bool, DbError> {
+pub fn email_taken_by_other(
+    conn: &mut DbConn,
+    email: &str,
+    id: AccountId,
+) -> Result<bool, DbError> {
     Ok(accounts::table
         .filter(accounts::email.eq(email))
         .filter(accounts::id.ne(id))
@@ -92,7 +96,7 @@ pub fn email_taken_by_other(conn: &mut DbConn, email: &str, id: i64) -> Result<b
         > 0)
 }
 
-pub fn update_email(conn: &mut DbConn, id: i64, email: &str) -> Result<(), DbError> {
+pub fn update_email(conn: &mut DbConn, id: AccountId, email: &str) -> Result<(), DbError> {
     diesel::update(accounts::table.find(id))
         .set(accounts::email.eq(email))
         .execute(conn)?;

@@ -1,6 +1,6 @@
 //! Queries on the portal accounts of clients (role `client`, linked by `accounts.client_id`).
 
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use diesel::prelude::*;
 
 use super::accounts::{Account, Role};
@@ -17,7 +17,11 @@ pub fn find_for_client(conn: &mut DbConn, client_id: ClientId) -> Result<Option<
 }
 
 /// Whether an account other than `except` already signs in with this (normalized) email.
-pub fn email_taken(conn: &mut DbConn, email: &str, except: Option<i64>) -> Result<bool, DbError> {
+pub fn email_taken(
+    conn: &mut DbConn,
+    email: &str,
+    except: Option<AccountId>,
+) -> Result<bool, DbError> {
     let mut query = accounts::table
         .filter(accounts::email.eq(email))
         .into_boxed();
@@ -30,7 +34,7 @@ pub fn email_taken(conn: &mut DbConn, email: &str, except: Option<i64>) -> Resul
 /// New sign-in email and password for an existing client account ("reset access").
 pub fn update_credentials(
     conn: &mut DbConn,
-    id: i64,
+    id: AccountId,
     email: &str,
     password_hash: &str,
 ) -> Result<(), DbError> {

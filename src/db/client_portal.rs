@@ -1,7 +1,7 @@
 //! The per-client settings of the portal (columns of `clients` added by the portal migration),
 //! read and written apart from `ClientRow` so the client form and this feature evolve alone.
 
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use diesel::prelude::*;
 
 use super::clients::ClientRow;
@@ -73,7 +73,7 @@ pub fn settings(conn: &mut DbConn, client_id: ClientId) -> Result<Option<PortalS
 
 pub fn set_share_results(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     client_id: ClientId,
     share: bool,
 ) -> Result<usize, DbError> {

@@ -1,6 +1,6 @@
 //! Symptoms a practitioner added to one client's diary vocabulary.
 
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -31,7 +31,7 @@ pub fn insert(
     id: i64,
     client_id: ClientId,
     label: &str,
-    created_by: i64,
+    created_by: AccountId,
     at: NaiveDateTime,
 ) -> Result<(), DbError> {
     diesel::insert_into(client_symptoms::table)

@@ -1,4 +1,4 @@
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -10,7 +10,7 @@ use crate::domain::sex::Sex;
 #[diesel(table_name = clients)]
 pub struct ClientRow {
     pub id: ClientId,
-    pub practitioner_id: i64,
+    pub practitioner_id: AccountId,
     pub full_name: String,
     pub search_key: String,
     pub reference_code: Option<String>,
@@ -42,7 +42,7 @@ pub struct ClientFields {
 pub fn insert(
     conn: &mut DbConn,
     id: ClientId,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     fields: &ClientFields,
     at: NaiveDateTime,
 ) -> Result<(), DbError> {
@@ -67,7 +67,7 @@ pub fn insert(
 
 pub fn update(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     id: ClientId,
     fields: &ClientFields,
     at: NaiveDateTime,
@@ -83,7 +83,7 @@ pub fn update(
 
 pub fn set_archived(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     id: ClientId,
     archived_at: Option<NaiveDateTime>,
     at: NaiveDateTime,
@@ -104,7 +104,7 @@ pub fn set_archived(
 /// birth, by id.
 pub fn analysis_facts_for_practitioner(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
 ) -> Result<Vec<AnalysisFacts>, DbError> {
     Ok(clients::table
         .filter(clients::practitioner_id.eq(practitioner_id))
@@ -131,7 +131,7 @@ pub fn analysis_facts_of_client(
 /// indistinguishable from a missing one.
 pub fn find_for_practitioner(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     id: ClientId,
 ) -> Result<Option<ClientRow>, DbError> {
     Ok(clients::table
@@ -144,7 +144,7 @@ pub fn find_for_practitioner(
 
 pub fn reference_code_taken(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     code: &str,
     except_id: Option<ClientId>,
 ) -> Result<bool, DbError> {
@@ -165,7 +165,7 @@ pub enum ArchiveFilter {
 }
 
 pub struct ClientSearch<'a> {
-    pub practitioner_id: i64,
+    pub practitioner_id: AccountId,
     /// Lower-cased words; a client matches when its search key contains every one.
     pub words: &'a [String],
     pub archive: ArchiveFilter,
@@ -232,7 +232,7 @@ pub enum ChangeOutcome {
 /// tests still belong to them).
 pub fn by_reference_codes(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     codes: &[String],
 ) -> Result<std::collections::HashMap<String, ClientRow>, DbError> {
     let mut found = std::collections::HashMap::new();

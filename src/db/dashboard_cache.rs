@@ -1,7 +1,7 @@
 //! The summary of each client's latest test, rewritten with the flags after every change to
 //! the client's tests; the dashboard reads it instead of analysing tests.
 
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -124,7 +124,7 @@ const OVERVIEW: OverviewColumns = (
 /// Active clients whose next test is due on or before `until`, soonest first.
 pub fn due_before(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     until: NaiveDate,
     limit: i64,
 ) -> Result<Vec<(ClientOverview, NaiveDate)>, DbError> {
@@ -151,7 +151,7 @@ pub fn due_before(
 /// How many active clients are overdue (due on or before `today`).
 pub fn overdue_count(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     today: NaiveDate,
 ) -> Result<i64, DbError> {
     Ok(client_summaries::table
@@ -165,7 +165,7 @@ pub fn overdue_count(
 
 pub fn recently_active(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     limit: i64,
 ) -> Result<Vec<ClientOverview>, DbError> {
     Ok(client_summaries::table
@@ -181,7 +181,7 @@ pub fn recently_active(
 /// Clients whose latest test has this oxidation type and/or pattern.
 pub fn filtered(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     oxidation_type: Option<&str>,
     pattern: Option<&str>,
     limit: i64,
@@ -255,7 +255,7 @@ macro_rules! open_flags_query {
 /// Unacknowledged flags across the practitioner's clients on one shelf, newest first.
 pub fn open_flags(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     limit: i64,
     shelf: FlagShelf,
 ) -> Result<Vec<OpenFlag>, DbError> {
@@ -301,7 +301,7 @@ impl OpenFlagCounts {
 
 pub fn open_flag_counts(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
 ) -> Result<OpenFlagCounts, DbError> {
     let per_kind: Vec<(String, i64)> = flags::table
         .inner_join(clients::table)
@@ -323,7 +323,7 @@ pub fn open_flag_counts(
     Ok(counts)
 }
 
-pub fn active_client_count(conn: &mut DbConn, practitioner_id: i64) -> Result<i64, DbError> {
+pub fn active_client_count(conn: &mut DbConn, practitioner_id: AccountId) -> Result<i64, DbError> {
     Ok(clients::table
         .filter(clients::practitioner_id.eq(practitioner_id))
         .filter(clients::archived_at.is_null())

@@ -1,7 +1,7 @@
 //! Diary entries: one per client and local date, with the symptoms present that day. Every
 //! change is written with its audit event in one transaction.
 
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -25,7 +25,7 @@ pub struct EntryRow {
     /// The practitioner's note on the day; never shown to the client.
     pub annotation: String,
     pub annotated_at: Option<NaiveDateTime>,
-    pub annotated_by: Option<i64>,
+    pub annotated_by: Option<AccountId>,
 }
 
 /// An entry with its symptoms, parsed back into typed values.
@@ -275,7 +275,7 @@ pub fn annotate_in_tx(
     client_id: ClientId,
     date: NaiveDate,
     text: &str,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<Option<i64>, DbError> {
     let id: Option<i64> = diary_entries::table
         .filter(diary_entries::client_id.eq(client_id))

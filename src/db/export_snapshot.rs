@@ -2,7 +2,7 @@
 //! transaction, the diary exactly as stored, and the `export` audit event.
 //! `service::exports` assembles a client's export inside one snapshot.
 
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use std::collections::BTreeMap;
 
 use diesel::connection::SimpleConnection;
@@ -81,7 +81,7 @@ pub fn diary_days(conn: &mut DbConn, client_id: ClientId) -> Result<Vec<DiaryDay
 /// Every client of the practitioner, archived ones too (a backup leaves nobody out), by name.
 pub fn clients_of_practitioner(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
 ) -> Result<Vec<ClientRow>, DbError> {
     Ok(clients::table
         .filter(clients::practitioner_id.eq(practitioner_id))
@@ -92,7 +92,7 @@ pub fn clients_of_practitioner(
 
 /// Who downloaded what: the `export` event of the audit trail. `detail` names the format only.
 pub struct ExportEvent<'a> {
-    pub account_id: i64,
+    pub account_id: AccountId,
     /// `client` or `practitioner` (the all-clients download).
     pub record_kind: &'a str,
     pub record_id: i64,
@@ -104,7 +104,7 @@ pub fn record_export(conn: &mut DbConn, event: &ExportEvent) -> Result<(), DbErr
     record(
         conn,
         &AuditEntry {
-            account_id: Some(event.account_id),
+            account_id: Some(event.account_id.get()),
             action: "export",
             record_kind: event.record_kind,
             record_id: Some(event.record_id),

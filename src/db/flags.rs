@@ -3,7 +3,7 @@
 //! the client's analysed history and `store` makes the stored flags equal, keeping the
 //! acknowledgements of flags that are derived again.
 
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
@@ -197,7 +197,7 @@ pub fn acknowledge(
     conn: &mut DbConn,
     client_id: ClientId,
     flag_id: i64,
-    account_id: i64,
+    account_id: AccountId,
     note: &str,
 ) -> Result<usize, DbError> {
     Ok(diesel::update(

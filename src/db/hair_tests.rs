@@ -1,7 +1,7 @@
 //! Hair tests and their levels. Levels are stored in mg% as entered (unrounded), one row per
 //! measured element; the analysis summary on the test row is derived and rewritten with it.
 
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -195,7 +195,7 @@ pub fn list_deleted_for_client(
 /// order (as `list_for_client`), for a re-analysis of the whole practice.
 pub fn all_for_practitioner(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
 ) -> Result<Vec<HairTestRow>, DbError> {
     Ok(hair_tests::table
         .inner_join(clients::table)
@@ -213,7 +213,7 @@ pub fn all_for_practitioner(
 /// The levels of every test of `all_for_practitioner`, in one query.
 pub fn levels_for_practitioner(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
 ) -> Result<Vec<LevelRow>, DbError> {
     Ok(hair_test_levels::table
         .inner_join(hair_tests::table.inner_join(clients::table))

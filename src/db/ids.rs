@@ -77,6 +77,9 @@ macro_rules! id_type {
 }
 
 id_type! {
+    /// `accounts.id`: a practitioner's or a client's account (sessions, settings, invitations,
+    /// the records a practitioner owns or made name it).
+    AccountId;
     /// `clients.id`: a practitioner's client (every record under a client names it).
     ClientId;
     /// `hair_tests.id`: one hair test of a client (its levels, flags and lab report name it).

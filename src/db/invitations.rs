@@ -2,7 +2,7 @@
 //! The state machine lives in `InvitationRow::state`; the orchestration (audit, accounts,
 //! sessions) in `auth::invite`.
 
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -17,7 +17,7 @@ pub const LIFETIME: Duration = Duration::days(7);
 pub struct InvitationRow {
     pub id: i64,
     pub client_id: ClientId,
-    pub created_by: i64,
+    pub created_by: AccountId,
     /// SHA-256 of the token in the link: a copy of the database hands out no usable link.
     pub token_hash: String,
     pub created_at: NaiveDateTime,
@@ -120,7 +120,7 @@ mod tests {
         let mut row = InvitationRow {
             id: 1,
             client_id: ClientId(2),
-            created_by: 3,
+            created_by: AccountId(3),
             token_hash: String::new(),
             created_at: t0,
             expires_at: t0 + LIFETIME,

@@ -7,6 +7,7 @@
 //! browser's cookie token, `web::kept::store`); the token itself is never stored, only its
 //! SHA-256, so neither the table nor a copy of the database reveals or hands out a kept form.
 
+use crate::db::AccountId;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -23,7 +24,7 @@ pub struct KeptFormRow {
     /// SHA-256 of the browser's cookie token: a copy of the database cannot claim the form.
     pub token_hash: String,
     /// The account proven to have written the form (its session's anti-forgery token).
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub remote_addr: String,
     /// Where the form posts (a path of the route table).
     pub action_path: String,

@@ -3,7 +3,7 @@
 //! transaction. Files never attached are dropped after `PENDING_DAYS`; attached ones go when
 //! their test is purged (`hair_tests::purge_deleted_before`).
 
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
@@ -37,7 +37,7 @@ pub struct ReportFile {
 
 pub struct NewReportFile<'a> {
     pub id: i64,
-    pub practitioner_id: i64,
+    pub practitioner_id: AccountId,
     pub client_id: ClientId,
     pub file_name: &'a str,
     pub content: &'a [u8],
@@ -68,7 +68,7 @@ pub fn insert_pending(conn: &mut DbConn, file: &NewReportFile) -> Result<(), DbE
 pub fn attach(
     conn: &mut DbConn,
     id: i64,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     client_id: ClientId,
     test_id: HairTestId,
 ) -> Result<bool, DbError> {
@@ -87,7 +87,7 @@ pub fn attach(
 /// A pending file of this practitioner and client (for the review form shown again).
 pub fn pending_info(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     client_id: ClientId,
     id: i64,
 ) -> Result<Option<ReportFileInfo>, DbError> {

@@ -1,7 +1,7 @@
 //! Uploaded CSV files between preview and confirmation, kept in the database so that any app
 //! instance can confirm them, and only by the practitioner who uploaded them.
 
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -12,7 +12,7 @@ use super::{DbConn, DbError};
 #[diesel(table_name = pending_imports)]
 pub struct PendingImport {
     pub id: i64,
-    pub practitioner_id: i64,
+    pub practitioner_id: AccountId,
     pub client_id: Option<ClientId>,
     pub file_name: String,
     pub default_unit: String,
@@ -37,7 +37,7 @@ pub fn insert(conn: &mut DbConn, row: &PendingImport) -> Result<(), DbError> {
 
 pub fn find(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     client_id: ClientId,
     id: i64,
 ) -> Result<Option<PendingImport>, DbError> {
@@ -66,7 +66,7 @@ pub fn purge_older_than(conn: &mut DbConn, before: NaiveDateTime) -> Result<usiz
 /// A practice-wide upload (rows name their client by reference code).
 pub fn find_practice_wide(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     id: i64,
 ) -> Result<Option<PendingImport>, DbError> {
     Ok(pending_imports::table

@@ -3,7 +3,7 @@
 //! place or deleted (softly: restorable for `RESTORE_WINDOW`), each change audited by
 //! `service::commands::programs`.
 
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::dsl::min;
 use diesel::prelude::*;
@@ -23,7 +23,7 @@ pub struct ProgramVersion {
     pub diet: String,
     pub lifestyle: String,
     pub created_at: NaiveDateTime,
-    pub created_by: i64,
+    pub created_by: AccountId,
     pub updated_at: Option<NaiveDateTime>,
     pub deleted_at: Option<NaiveDateTime>,
 }
@@ -314,7 +314,7 @@ pub fn update_version(
 /// `service::commands::programs`). Returns its id.
 pub fn insert_version(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     client_id: ClientId,
     input: &VersionInput,
 ) -> Result<i64, DbError> {
@@ -347,7 +347,10 @@ pub fn insert_version(
 }
 
 /// Supplement names this practitioner has prescribed before, for the form's suggestions.
-pub fn supplement_names(conn: &mut DbConn, practitioner_id: i64) -> Result<Vec<String>, DbError> {
+pub fn supplement_names(
+    conn: &mut DbConn,
+    practitioner_id: AccountId,
+) -> Result<Vec<String>, DbError> {
     Ok(program_supplements::table
         .inner_join(program_versions::table.inner_join(clients::table))
         .filter(clients::practitioner_id.eq(practitioner_id))
@@ -361,7 +364,7 @@ pub fn supplement_names(conn: &mut DbConn, practitioner_id: i64) -> Result<Vec<S
 /// Sets the client's retest interval (of this practitioner's client; 0 when not theirs).
 pub fn update_retest_interval(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     client_id: ClientId,
     months: Option<i64>,
 ) -> Result<usize, DbError> {

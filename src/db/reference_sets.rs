@@ -3,7 +3,7 @@
 //! again) are never stored:
 //! no choice, or a choice of nothing, means the default.
 
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -27,7 +27,7 @@ pub struct StoredSet {
 struct SetRow {
     id: i64,
     #[allow(dead_code)] // read for completeness of the row; queries already filter on it
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     name: String,
     version: i64,
     definition: String,
@@ -65,7 +65,7 @@ fn definition_of(set: &ReferenceSet) -> Result<String, DbError> {
 /// The practitioner's sets, by name.
 pub fn list_for_practitioner(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
 ) -> Result<Vec<StoredSet>, DbError> {
     let rows: Vec<SetRow> = reference_sets::table
         .filter(reference_sets::practitioner_id.eq(practitioner_id))
@@ -78,7 +78,7 @@ pub fn list_for_practitioner(
 /// One of the practitioner's sets; another practitioner's set is `None`, like a missing one.
 pub fn find_for_practitioner(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     set_id: i64,
 ) -> Result<Option<StoredSet>, DbError> {
     let row: Option<SetRow> = reference_sets::table
@@ -93,7 +93,7 @@ pub fn find_for_practitioner(
 pub fn insert(
     conn: &mut DbConn,
     id: i64,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     set: &ReferenceSet,
     at: NaiveDateTime,
 ) -> Result<(), DbError> {
@@ -115,7 +115,7 @@ pub fn insert(
 /// instead of being overwritten.
 pub fn update_if_version(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     set_id: i64,
     expected_version: u32,
     set: &ReferenceSet,
@@ -135,7 +135,10 @@ pub fn update_if_version(
 }
 
 /// The id of the practitioner's chosen set; `None` is the default.
-pub fn active_set_id(conn: &mut DbConn, practitioner_id: i64) -> Result<Option<i64>, DbError> {
+pub fn active_set_id(
+    conn: &mut DbConn,
+    practitioner_id: AccountId,
+) -> Result<Option<i64>, DbError> {
     Ok(practitioner_settings::table
         .find(practitioner_id)
         .select(practitioner_settings::reference_set_id)
@@ -148,7 +151,7 @@ pub fn active_set_id(conn: &mut DbConn, practitioner_id: i64) -> Result<Option<i
 /// the current default, `Some(1)` the earlier `eck-wilson@1`.
 pub fn active_embedded_version(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
 ) -> Result<Option<u32>, DbError> {
     Ok(practitioner_settings::table
         .find(practitioner_id)
@@ -163,7 +166,7 @@ pub fn active_embedded_version(
 /// the current one). Delete-then-insert is the upsert both engines share.
 pub fn set_active(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     set_id: Option<i64>,
     embedded_version: Option<u32>,
 ) -> Result<(), DbError> {
@@ -182,7 +185,7 @@ pub fn set_active(
 /// The set the practitioner's clients are analysed with: the chosen one, or `eck-wilson@1`.
 pub fn reference_set_for_practitioner(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
 ) -> Result<ReferenceSet, DbError> {
     let row: Option<SetRow> = practitioner_settings::table
         .inner_join(reference_sets::table)
@@ -205,7 +208,7 @@ pub fn reference_set_for_client(
     conn: &mut DbConn,
     client_id: ClientId,
 ) -> Result<ReferenceSet, DbError> {
-    let practitioner_id: i64 = clients::table
+    let practitioner_id: AccountId = clients::table
         .find(client_id)
         .select(clients::practitioner_id)
         .first(conn)?;
@@ -229,7 +232,7 @@ pub enum SetLock {
 /// are not held up by a re-analysis.
 pub fn lock_practitioner(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     lock: SetLock,
 ) -> Result<(), DbError> {
     let sql = match lock {
@@ -250,7 +253,7 @@ pub fn reference_set_for_saving(
     conn: &mut DbConn,
     client_id: ClientId,
 ) -> Result<ReferenceSet, DbError> {
-    let practitioner_id: i64 = clients::table
+    let practitioner_id: AccountId = clients::table
         .find(client_id)
         .select(clients::practitioner_id)
         .first(conn)?;

@@ -2,6 +2,7 @@
 //! codes (hashes), and sign-ins waiting for their code. Using a code or a recovery code is one
 //! conditional UPDATE, so two requests racing with the same code cannot both succeed.
 
+use crate::db::AccountId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -11,13 +12,13 @@ use super::{DbConn, DbError};
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = second_factors)]
 pub struct SecondFactor {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub secret: String,
     pub last_step: i64,
     pub enabled_at: NaiveDateTime,
 }
 
-pub fn find(conn: &mut DbConn, account_id: i64) -> Result<Option<SecondFactor>, DbError> {
+pub fn find(conn: &mut DbConn, account_id: AccountId) -> Result<Option<SecondFactor>, DbError> {
     Ok(second_factors::table
         .find(account_id)
         .select(SecondFactor::as_select())
@@ -25,7 +26,7 @@ pub fn find(conn: &mut DbConn, account_id: i64) -> Result<Option<SecondFactor>, 
         .optional()?)
 }
 
-pub fn is_on(conn: &mut DbConn, account_id: i64) -> Result<bool, DbError> {
+pub fn is_on(conn: &mut DbConn, account_id: AccountId) -> Result<bool, DbError> {
     Ok(find(conn, account_id)?.is_some())
 }
 
@@ -33,7 +34,7 @@ pub fn is_on(conn: &mut DbConn, account_id: i64) -> Result<bool, DbError> {
 /// hashes of its recovery codes (replacing any earlier ones).
 pub fn insert(
     conn: &mut DbConn,
-    account_id: i64,
+    account_id: AccountId,
     secret: &str,
     step: i64,
     at: NaiveDateTime,
@@ -61,7 +62,7 @@ pub fn insert(
 }
 
 /// Takes the code of `step` as used: true only when it is later than every step used before.
-pub fn use_step(conn: &mut DbConn, account_id: i64, step: i64) -> Result<bool, DbError> {
+pub fn use_step(conn: &mut DbConn, account_id: AccountId, step: i64) -> Result<bool, DbError> {
     let changed = diesel::update(
         second_factors::table
             .filter(second_factors::account_id.eq(account_id))
@@ -75,7 +76,7 @@ pub fn use_step(conn: &mut DbConn, account_id: i64, step: i64) -> Result<bool, D
 /// Takes a recovery code as used: true only when it is the account's and was still unused.
 pub fn use_recovery_code(
     conn: &mut DbConn,
-    account_id: i64,
+    account_id: AccountId,
     code_hash: &str,
     at: NaiveDateTime,
 ) -> Result<bool, DbError> {
@@ -92,7 +93,7 @@ pub fn use_recovery_code(
 
 pub fn is_unused_recovery_code(
     conn: &mut DbConn,
-    account_id: i64,
+    account_id: AccountId,
     code_hash: &str,
 ) -> Result<bool, DbError> {
     let found: i64 = recovery_codes::table
@@ -104,7 +105,7 @@ pub fn is_unused_recovery_code(
     Ok(found > 0)
 }
 
-pub fn unused_recovery_codes(conn: &mut DbConn, account_id: i64) -> Result<i64, DbError> {
+pub fn unused_recovery_codes(conn: &mut DbConn, account_id: AccountId) -> Result<i64, DbError> {
     Ok(recovery_codes::table
         .filter(recovery_codes::account_id.eq(account_id))
         .filter(recovery_codes::used_at.is_null())
@@ -113,7 +114,7 @@ pub fn unused_recovery_codes(conn: &mut DbConn, account_id: i64) -> Result<i64, 
 }
 
 /// Turns the second factor off: secret, recovery codes and waiting sign-ins go.
-pub fn delete(conn: &mut DbConn, account_id: i64) -> Result<bool, DbError> {
+pub fn delete(conn: &mut DbConn, account_id: AccountId) -> Result<bool, DbError> {
     let removed = diesel::delete(second_factors::table.find(account_id)).execute(conn)?;
     diesel::delete(recovery_codes::table.filter(recovery_codes::account_id.eq(account_id)))
         .execute(conn)?;
@@ -125,7 +126,7 @@ pub fn delete(conn: &mut DbConn, account_id: i64) -> Result<bool, DbError> {
 pub fn insert_pending(
     conn: &mut DbConn,
     token_hash: &str,
-    account_id: i64,
+    account_id: AccountId,
     at: NaiveDateTime,
     expires_at: NaiveDateTime,
 ) -> Result<(), DbError> {
@@ -148,7 +149,7 @@ pub fn pending_account(
     conn: &mut DbConn,
     token_hash: &str,
     at: NaiveDateTime,
-) -> Result<Option<i64>, DbError> {
+) -> Result<Option<AccountId>, DbError> {
     Ok(pending_sign_ins::table
         .filter(pending_sign_ins::token_hash.eq(token_hash))
         .filter(pending_sign_ins::expires_at.gt(at))

@@ -1,3 +1,4 @@
+use crate::db::AccountId;
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
@@ -14,7 +15,7 @@ pub const ENDED_REMEMBERED: Duration = Duration::hours(24);
 pub struct SessionRow {
     /// SHA-256 of the cookie's token: a copy of the database does not hand out live sessions.
     pub token_hash: String,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub csrf_token: String,
     pub created_at: NaiveDateTime,
     pub last_seen_at: NaiveDateTime,
@@ -68,7 +69,7 @@ pub fn touch_from(
 /// The account's sessions not yet expired, the most recently used first.
 pub fn list_for_account(
     conn: &mut DbConn,
-    account_id: i64,
+    account_id: AccountId,
     now: NaiveDateTime,
 ) -> Result<Vec<SessionRow>, DbError> {
     Ok(sessions::table
@@ -87,7 +88,7 @@ pub struct EndedSession {
     pub token_hash: String,
     /// SHA-256 of the session's anti-forgery token.
     pub csrf_hash: String,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub ended_at: NaiveDateTime,
 }
 
@@ -134,7 +135,7 @@ pub fn ended_with_csrf(
     conn: &mut DbConn,
     csrf_token: &str,
     at: NaiveDateTime,
-) -> Result<Option<i64>, DbError> {
+) -> Result<Option<AccountId>, DbError> {
     Ok(ended_sessions::table
         .filter(ended_sessions::csrf_hash.eq(csrf_hash(csrf_token)))
         .filter(ended_sessions::ended_at.gt(at - ENDED_REMEMBERED))
@@ -152,7 +153,7 @@ pub fn delete(conn: &mut DbConn, token_hash: &str) -> Result<(), DbError> {
     Ok(())
 }
 
-pub fn delete_for_account(conn: &mut DbConn, account_id: i64) -> Result<(), DbError> {
+pub fn delete_for_account(conn: &mut DbConn, account_id: AccountId) -> Result<(), DbError> {
     let rows = sessions::table
         .filter(sessions::account_id.eq(account_id))
         .select(SessionRow::as_select())
@@ -162,7 +163,11 @@ pub fn delete_for_account(conn: &mut DbConn, account_id: i64) -> Result<(), DbEr
 }
 
 /// Ends every session of the account but one (its authentication factors just changed).
-pub fn delete_others(conn: &mut DbConn, account_id: i64, keep: &str) -> Result<usize, DbError> {
+pub fn delete_others(
+    conn: &mut DbConn,
+    account_id: AccountId,
+    keep: &str,
+) -> Result<usize, DbError> {
     let rows = sessions::table
         .filter(sessions::account_id.eq(account_id))
         .filter(sessions::token_hash.ne(keep))

@@ -5,7 +5,7 @@
 //! that creates the row, and never rewritten (the only exception being summaries made before
 //! contents were stored, frozen once at their first opening: `freeze_legacy`).
 
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -21,7 +21,7 @@ pub const RESTORE_WINDOW: Duration = Duration::days(30);
 pub struct SummaryRow {
     pub id: SummaryId,
     pub client_id: ClientId,
-    pub created_by: i64,
+    pub created_by: AccountId,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
     pub comment: String,

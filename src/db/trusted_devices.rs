@@ -1,5 +1,6 @@
 //! Device cookies: browsers that signed in to an account before. Only the token's hash is kept.
 
+use crate::db::AccountId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -9,7 +10,7 @@ use super::{DbConn, DbError};
 pub fn insert(
     conn: &mut DbConn,
     token_hash: &str,
-    account_id: i64,
+    account_id: AccountId,
     at: NaiveDateTime,
     expires_at: NaiveDateTime,
 ) -> Result<(), DbError> {
@@ -28,7 +29,7 @@ pub fn insert(
 pub fn is_trusted(
     conn: &mut DbConn,
     token_hash: &str,
-    account_id: i64,
+    account_id: AccountId,
     at: NaiveDateTime,
 ) -> Result<bool, DbError> {
     let found: i64 = trusted_devices::table
@@ -41,7 +42,7 @@ pub fn is_trusted(
 }
 
 /// Forgets every device of an account (its password or second factor was reset).
-pub fn forget_account(conn: &mut DbConn, account_id: i64) -> Result<(), DbError> {
+pub fn forget_account(conn: &mut DbConn, account_id: AccountId) -> Result<(), DbError> {
     diesel::delete(trusted_devices::table.filter(trusted_devices::account_id.eq(account_id)))
         .execute(conn)?;
     Ok(())

@@ -1,7 +1,7 @@
 //! `seed-demo`: the small demo practice (`demo_data.rs`) written for the demo practitioner, in
 //! one transaction, deterministic apart from the day it is loaded (dates count back from it).
 
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
@@ -31,7 +31,7 @@ const REVIEWED_AFTER_DAYS: i64 = 120;
 
 /// The demo practice as rows for `practitioner_id`, dated back from `today`.
 pub(super) fn demo_block(
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     portal_hash: &str,
     today: NaiveDate,
 ) -> Result<Block, DbError> {
@@ -68,7 +68,7 @@ fn add_client(
     block: &mut Block,
     ids: &mut IdBlock,
     rng: &mut SplitMix64,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     client: &DemoClient,
     portal_hash: &str,
     today: NaiveDate,
@@ -258,7 +258,7 @@ fn add_diary(
     block: &mut Block,
     ids: &mut IdBlock,
     rng: &mut SplitMix64,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     client_id: ClientId,
     diary: &DemoDiary,
     today: NaiveDate,
@@ -339,7 +339,7 @@ fn add_diary(
 /// Writes the demo block (tests, flags, diaries…) and returns what it wrote, for the message.
 pub(super) fn write_demo(
     conn: &mut crate::db::DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     portal_hash: &str,
     today: NaiveDate,
 ) -> Result<String, DbError> {
@@ -366,7 +366,7 @@ mod tests {
     }
 
     fn block() -> Block {
-        demo_block(1, "hash", day("2026-11-28")).expect("the demo data parses")
+        demo_block(AccountId(1), "hash", day("2026-11-28")).expect("the demo data parses")
     }
 
     /// The tests of each client, in sample order, as (type, patterns).

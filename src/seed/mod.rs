@@ -39,10 +39,10 @@ pub fn seed_demo_on(conn: &mut DbConn, today: chrono::NaiveDate) -> Result<Strin
         audit::record(
             conn,
             &audit::AuditEntry {
-                account_id: Some(practitioner),
+                account_id: Some(practitioner.get()),
                 action: "seed",
                 record_kind: "practitioner",
-                record_id: Some(practitioner),
+                record_id: Some(practitioner.get()),
                 remote_addr: None,
                 detail: "seed-demo: the demo practice",
             },

@@ -6,7 +6,7 @@
 //! set of millions of rows would otherwise take minutes, and its history is made up anyway (one
 //! audit event records each seeding run instead).
 
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
@@ -43,7 +43,7 @@ impl IdBlock {
 #[diesel(table_name = clients, treat_none_as_default_value = false)]
 pub(super) struct NewClient {
     pub id: ClientId,
-    pub practitioner_id: i64,
+    pub practitioner_id: AccountId,
     pub full_name: String,
     pub search_key: String,
     pub reference_code: Option<String>,
@@ -105,7 +105,7 @@ pub(super) struct NewDiaryEntry {
     /// The practitioner's note on the day, when there is one.
     pub annotation: String,
     pub annotated_at: Option<NaiveDateTime>,
-    pub annotated_by: Option<i64>,
+    pub annotated_by: Option<AccountId>,
 }
 
 #[derive(Insertable)]
@@ -126,7 +126,7 @@ pub(super) struct NewProgramVersion {
     pub diet: String,
     pub lifestyle: String,
     pub created_at: NaiveDateTime,
-    pub created_by: i64,
+    pub created_by: AccountId,
 }
 
 #[derive(Insertable)]
@@ -147,7 +147,7 @@ pub(super) struct NewClientSymptom {
     pub id: i64,
     pub client_id: ClientId,
     pub label: String,
-    pub created_by: i64,
+    pub created_by: AccountId,
     pub created_at: NaiveDateTime,
 }
 
@@ -156,7 +156,7 @@ pub(super) struct NewClientSymptom {
 pub(super) struct NewSummary {
     pub id: crate::db::SummaryId,
     pub client_id: ClientId,
-    pub created_by: i64,
+    pub created_by: AccountId,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
     pub comment: String,
@@ -234,7 +234,7 @@ pub(super) struct Written {
 /// dashboard's client summaries with them), and acknowledges the reviewed flags.
 pub(super) fn write_block(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     block: &Block,
 ) -> Result<Written, DbError> {
     write_tx(conn, |conn| {
@@ -294,7 +294,7 @@ const REVIEWS_PER_UPDATE: usize = 2000;
 /// (`$n`, `?n`).
 fn acknowledge_reviewed(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     reviews: &[Review],
 ) -> Result<usize, DbError> {
     use diesel::sql_types::{BigInt, Text, Timestamp};

@@ -6,6 +6,7 @@
 //! per-change audit events of the app (one audit event records the whole seeding instead), and
 //! each client's flags are derived once, after their tests are in.
 
+use crate::db::AccountId;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -86,7 +87,7 @@ fn add_client(
     block: &mut Block,
     totals: &mut Totals,
     ids: &mut IdBlock,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     client: &PlannedClient,
     portal_hash: &str,
     today: NaiveDate,
@@ -238,7 +239,7 @@ pub fn portal_email(index: u32) -> String {
 
 fn write_block(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     block: &Block,
     totals: &mut Totals,
 ) -> Result<(), DbError> {
@@ -255,7 +256,7 @@ fn write_block(
 }
 
 /// How many generated clients (reference code `S-…`) the practitioner already has.
-fn generated_clients(conn: &mut DbConn, practitioner_id: i64) -> Result<i64, DbError> {
+fn generated_clients(conn: &mut DbConn, practitioner_id: AccountId) -> Result<i64, DbError> {
     Ok(clients::table
         .filter(clients::practitioner_id.eq(practitioner_id))
         .filter(clients::reference_code.like("S-%"))
@@ -267,7 +268,7 @@ fn generated_clients(conn: &mut DbConn, practitioner_id: i64) -> Result<i64, DbE
 /// them changes nothing. `portal_hash` is the password hash given to every portal account.
 pub fn seed_scale(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     options: ScaleOptions,
     portal_hash: &str,
     today: NaiveDate,
@@ -323,10 +324,10 @@ pub fn seed_scale(
     audit::record(
         conn,
         &audit::AuditEntry {
-            account_id: Some(practitioner_id),
+            account_id: Some(practitioner_id.get()),
             action: "seed",
             record_kind: "practitioner",
-            record_id: Some(practitioner_id),
+            record_id: Some(practitioner_id.get()),
             remote_addr: None,
             detail: "seed-demo generated data set",
         },

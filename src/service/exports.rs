@@ -6,8 +6,8 @@
 use crate::db::clients::{self, ClientRow};
 use crate::db::export_snapshot::{clients_of_practitioner, diary_days, snapshot, DiaryDay};
 use crate::db::reference_sets::reference_set_for_practitioner;
-use crate::db::ClientId;
 use crate::db::{client_symptoms, DbConn, DbError, HairTestId};
+use crate::db::{AccountId, ClientId};
 use crate::domain::diary::Symptom;
 
 use super::history::{AnalyzedHistory, ClientFacts};
@@ -61,7 +61,7 @@ fn load_client(conn: &mut DbConn, client: ClientRow) -> Result<ClientExport, DbE
 /// One client of this practitioner (archived or not); `None` when it is not theirs.
 pub fn client(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     client_id: ClientId,
 ) -> Result<Option<ClientExport>, DbError> {
     snapshot(conn, |conn| {
@@ -73,7 +73,10 @@ pub fn client(
 }
 
 /// Every client of the practitioner, archived ones too (a backup leaves nobody out), by name.
-pub fn all_clients(conn: &mut DbConn, practitioner_id: i64) -> Result<Vec<ClientExport>, DbError> {
+pub fn all_clients(
+    conn: &mut DbConn,
+    practitioner_id: AccountId,
+) -> Result<Vec<ClientExport>, DbError> {
     snapshot(conn, |conn| {
         clients_of_practitioner(conn, practitioner_id)?
             .into_iter()

@@ -4,6 +4,7 @@
 //! whatever their number, and the summary columns are rewritten with one statement per
 //! distinct summary rather than one per test.
 
+use crate::db::AccountId;
 use std::collections::HashMap;
 
 use crate::db::hair_tests::{self, AnalysisSummary, HairTestRow};
@@ -31,7 +32,7 @@ type SummaryKey = (String, Option<String>, String);
 /// set in force) and re-derives every client's flags and dashboard summary, all with `reference`.
 pub fn reanalyze_practitioner(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     reference: &ReferenceSet,
 ) -> Result<Reanalysis, DbError> {
     let clients = crate::db::clients::analysis_facts_for_practitioner(conn, practitioner_id)?;

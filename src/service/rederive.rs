@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use crate::domain::ANALYSIS_RULES_VERSION;
 
 use crate::db::schema::{analysis_rules, clients};
-use crate::db::{now, reference_sets, DbConn, DbError};
+use crate::db::{now, reference_sets, AccountId, DbConn, DbError};
 use crate::service::commands::{audited, Author, Event};
 
 use super::reanalysis;
@@ -43,7 +43,7 @@ pub fn bring_up_to_date(conn: &mut DbConn) -> Result<Option<Rederived>, DbError>
         if stored_version(conn)? >= current {
             return Ok(None);
         }
-        let practitioners: Vec<i64> = clients::table
+        let practitioners: Vec<AccountId> = clients::table
             .select(clients::practitioner_id)
             .distinct()
             .order(clients::practitioner_id.asc())
@@ -68,7 +68,7 @@ pub fn bring_up_to_date(conn: &mut DbConn) -> Result<Option<Rederived>, DbError>
             trail.record(Event {
                 action: "reanalyze",
                 record_kind: "practitioner",
-                record_id: Some(*practitioner_id),
+                record_id: Some(practitioner_id.get()),
                 detail: &detail,
             });
         }

@@ -17,7 +17,7 @@ use super::{remote_addr, run_db, AppResult, Layout};
 use crate::auth::Practitioner;
 use crate::db::audit::{self, AuditEvent, AuditFilter};
 use crate::db::clients::ClientRow;
-use crate::db::{ClientId, Pool};
+use crate::db::{AccountId, ClientId, Pool};
 use crate::service::view_log::ViewLog;
 
 const PAGE_SIZE: i64 = 50;
@@ -184,7 +184,7 @@ pub async fn list(
     let from = parse_day(&query.from, "from", &mut message);
     let to = parse_day(&query.to, "to", &mut message);
     let filter = AuditFilter {
-        owner_id: practitioner.id(),
+        owner_id: practitioner.id().get(),
         client_id: parse_id(&query.client),
         account_id: parse_id(&query.account),
         action: ACTIONS
@@ -203,7 +203,7 @@ pub async fn list(
         let (events, more) = audit::page(conn, &filter, PAGE_SIZE)?;
         let ids: Vec<i64> = events.iter().filter_map(|e| e.account_id).collect();
         let names = crate::db::accounts::display_names(conn, &ids)?;
-        let (clients, accounts) = audit::filter_choices(conn, owner)?;
+        let (clients, accounts) = audit::filter_choices(conn, owner.get())?;
         Ok((events, more, names, clients, accounts))
     })
     .await?;
@@ -363,7 +363,7 @@ impl RecentAccess {
 pub async fn record_view(
     req: &HttpRequest,
     pool: &Pool,
-    viewer: i64,
+    viewer: AccountId,
     client: &ClientRow,
     what: &'static str,
     record_id: Option<i64>,
@@ -393,14 +393,14 @@ pub struct Read<'a> {
 pub async fn record_read(
     req: &HttpRequest,
     pool: &Pool,
-    reader: i64,
+    reader: AccountId,
     client: &ClientRow,
     read: Read<'_>,
 ) -> AppResult<()> {
     let event = AuditEvent {
         id: crate::db::new_id(),
         occurred_at: crate::db::now(),
-        account_id: Some(reader),
+        account_id: Some(reader.get()),
         action: read.action.to_string(),
         record_kind: read.what.to_string(),
         record_id: Some(read.record_id),
@@ -408,7 +408,7 @@ pub async fn record_read(
         detail: read.detail.to_string(),
         seq: None,
         entry_hash: None,
-        owner_id: Some(client.practitioner_id),
+        owner_id: Some(client.practitioner_id.get()),
         client_id: Some(client.id.get()),
     };
     match req.app_data::<web::Data<ViewLog>>() {

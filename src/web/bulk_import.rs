@@ -2,6 +2,7 @@
 //! (`client_ref`, HTMA.md); preview every row, then import all of them in one transaction, or
 //! nothing.
 
+use crate::db::AccountId;
 use std::collections::HashMap;
 
 use actix_multipart::Multipart;
@@ -85,7 +86,7 @@ type ResolvedRow = (LabRow, Option<ClientRow>);
 /// or names none of this practitioner's clients.
 fn resolve_rows(
     conn: &mut DbConn,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     pending: &PendingImport,
 ) -> Result<Result<Vec<ResolvedRow>, String>, DbError> {
     let unit = Unit::parse(&pending.default_unit).unwrap_or(Unit::MgPercent);

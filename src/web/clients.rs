@@ -1,6 +1,6 @@
 //! Clients: list and search, create, edit, archive and restore. Nothing is ever deleted.
 
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
@@ -62,7 +62,12 @@ impl ListPage {
 }
 
 /// A search is on record too (what it found, never the words searched: they may be a name).
-async fn record_search(req: &HttpRequest, pool: &Pool, owner: i64, found: i64) -> AppResult<()> {
+async fn record_search(
+    req: &HttpRequest,
+    pool: &Pool,
+    owner: AccountId,
+    found: i64,
+) -> AppResult<()> {
     let (addr, detail) = (
         remote_addr(req),
         format!("{} found", crate::words::count(found, "client", "clients")),
@@ -71,7 +76,7 @@ async fn record_search(req: &HttpRequest, pool: &Pool, owner: i64, found: i64) -
         crate::db::audit::record_scoped(
             conn,
             &crate::db::audit::AuditEntry {
-                account_id: Some(owner),
+                account_id: Some(owner.get()),
                 action: "search",
                 record_kind: "clients",
                 record_id: None,
@@ -79,7 +84,7 @@ async fn record_search(req: &HttpRequest, pool: &Pool, owner: i64, found: i64) -
                 detail: &detail,
             },
             crate::db::audit::Scope {
-                owner_id: Some(owner),
+                owner_id: Some(owner.get()),
                 client_id: None,
             },
         )

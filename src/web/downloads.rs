@@ -111,7 +111,7 @@ pub async fn all_zip(
             &ExportEvent {
                 account_id: owner,
                 record_kind: "practitioner",
-                record_id: owner,
+                record_id: owner.get(),
                 remote_addr: &addr,
                 detail: &detail,
             },

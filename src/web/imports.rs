@@ -1,7 +1,7 @@
 //! Lab CSV import for one client: upload, preview every row with its errors per cell, then
 //! confirm to import all rows in one transaction, or nothing.
 
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -523,7 +523,7 @@ const TOO_MANY_ROWS: &str = "This file has more than 5,000 rows: split it into f
 /// upload form when the file cannot be one.
 pub(crate) fn pending_from_upload(
     upload: Upload,
-    practitioner_id: i64,
+    practitioner_id: AccountId,
     client_id: Option<ClientId>,
 ) -> Result<PendingImport, &'static str> {
     if upload.content.is_empty() {

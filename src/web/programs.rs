@@ -2,7 +2,7 @@
 //! corrections (edit, delete, restore) of a version typed wrong, and the per-client retest
 //! interval. A start date far from the client's records is saved only once confirmed.
 
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
@@ -358,7 +358,7 @@ async fn checked_input(
     }
 }
 
-fn actor_of(req: &HttpRequest, scoped: &ScopedClient) -> (i64, ClientId, String) {
+fn actor_of(req: &HttpRequest, scoped: &ScopedClient) -> (AccountId, ClientId, String) {
     (scoped.practitioner.id(), scoped.client.id, remote_addr(req))
 }
 

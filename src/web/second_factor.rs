@@ -4,6 +4,7 @@
 //! (the password and a code). The checks are `auth::second_factor`, the changes
 //! `service::commands::second_factor`.
 
+use crate::db::AccountId;
 use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -238,7 +239,7 @@ fn account_page(
 }
 
 /// The page's state when the second factor is on.
-async fn on_state(pool: &Pool, account_id: i64) -> AppResult<Option<Shown>> {
+async fn on_state(pool: &Pool, account_id: AccountId) -> AppResult<Option<Shown>> {
     let state = run_db(pool, move |conn| {
         let factor = second_factors::find(conn, account_id)?;
         let left = second_factors::unused_recovery_codes(conn, account_id)?;

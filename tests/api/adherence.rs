@@ -41,7 +41,7 @@ pub(crate) fn add_version(
     names: &[&str],
 ) -> Vec<i64> {
     let mut conn = app.pool.get().unwrap();
-    let practitioner: i64 = clients::table
+    let practitioner: htma_tracker::db::AccountId = clients::table
         .find(client_id)
         .select(clients::practitioner_id)
         .first(&mut conn)
@@ -266,7 +266,7 @@ fn save_day(
     today: NaiveDate,
 ) {
     let mut conn = app.pool.get().unwrap();
-    let account: i64 = accounts::table
+    let account: htma_tracker::db::AccountId = accounts::table
         .filter(accounts::client_id.eq(client_id))
         .select(accounts::id)
         .first(&mut conn)

@@ -270,7 +270,7 @@ async fn events_appended_in_one_batch_are_chained_in_order() {
     let event = |kind: &str| audit::AuditEvent {
         id: htma_tracker::db::new_id(),
         occurred_at: htma_tracker::db::now(),
-        account_id: Some(owner),
+        account_id: Some(owner.get()),
         action: audit::VIEW.into(),
         record_kind: kind.into(),
         record_id: Some(client),
@@ -278,7 +278,7 @@ async fn events_appended_in_one_batch_are_chained_in_order() {
         detail: String::new(),
         seq: None,
         entry_hash: None,
-        owner_id: Some(owner),
+        owner_id: Some(owner.get()),
         client_id: Some(client),
     };
     audit::append(

@@ -34,7 +34,7 @@ async fn browser_phone_client_logs_a_day() {
     // A few earlier days, so the history has something to show.
     {
         let mut conn = app.pool.get().unwrap();
-        let account: i64 = {
+        let account: htma_tracker::db::AccountId = {
             use diesel::prelude::*;
             use htma_tracker::db::schema::accounts;
             accounts::table

@@ -677,7 +677,7 @@ async fn weekly_statistics_and_the_rising_flag_on_the_real_engine() {
                 triggers: String::new(),
             };
             let author = Actor {
-                account_id: 1,
+                account_id: htma_tracker::db::AccountId(1),
                 remote_addr: "test",
             };
             save(

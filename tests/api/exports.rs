@@ -85,8 +85,11 @@ fn stored_tests(app: &TestApp, client: i64) -> Vec<TestFacts> {
         .collect()
 }
 
-fn audit_exports(app: &TestApp, account: i64) -> Vec<(String, Option<i64>, String)> {
-    let (events, _) = db::audit::page_for_account(&mut conn(app), account, 0, 500).unwrap();
+fn audit_exports(
+    app: &TestApp,
+    account: htma_tracker::db::AccountId,
+) -> Vec<(String, Option<i64>, String)> {
+    let (events, _) = db::audit::page_for_account(&mut conn(app), account.get(), 0, 500).unwrap();
     events
         .into_iter()
         .filter(|e| e.action == "export")
@@ -333,7 +336,7 @@ async fn another_clients_tests_csv_is_taken_only_by_explicit_choice() {
 
 fn save_diary_day(
     app: &TestApp,
-    practitioner: i64,
+    practitioner: htma_tracker::db::AccountId,
     client: i64,
     date: &str,
     symptoms: &[(&str, i64, Option<htma_tracker::domain::diary::TimeOfDay>)],
@@ -374,7 +377,7 @@ fn save_diary_day(
 
 /// A client with tests and a diary: a custom symptom, every time of day, an empty day, a
 /// practitioner's annotation, and text a spreadsheet would run as a formula.
-async fn client_with_everything(app: &TestApp, practitioner: i64) -> i64 {
+async fn client_with_everything(app: &TestApp, practitioner: htma_tracker::db::AccountId) -> i64 {
     use htma_tracker::domain::diary::TimeOfDay;
     let client = app.create_client("Everything Person").await;
     import(app, client, LAB_CSV).await;
@@ -745,7 +748,7 @@ async fn the_zip_holds_every_client_of_the_practitioner_and_nobody_elses() {
     assert!(
         exports.contains(&(
             "practitioner".into(),
-            Some(practitioner),
+            Some(practitioner.get()),
             "all clients zip (2 clients)".into()
         )),
         "{exports:?}"
@@ -777,8 +780,8 @@ fn sqlite_url(name: &str) -> String {
     temp_file(name).display().to_string()
 }
 
-fn seed_practitioner(conn: &mut DbConn) -> i64 {
-    let id = db::new_id();
+fn seed_practitioner(conn: &mut DbConn) -> db::AccountId {
+    let id = db::AccountId::fresh();
     db::accounts::insert(
         conn,
         &db::accounts::NewAccount {
@@ -796,7 +799,11 @@ fn seed_practitioner(conn: &mut DbConn) -> i64 {
 }
 
 /// One client and its audit event, in one transaction: a restored database has both or neither.
-fn write_client(conn: &mut DbConn, practitioner: i64, id: i64) -> Result<(), db::DbError> {
+fn write_client(
+    conn: &mut DbConn,
+    practitioner: htma_tracker::db::AccountId,
+    id: i64,
+) -> Result<(), db::DbError> {
     db::write_tx(conn, |conn| {
         let fields = db::clients::ClientFields {
             full_name: format!("Client {id}"),
@@ -818,7 +825,7 @@ fn write_client(conn: &mut DbConn, practitioner: i64, id: i64) -> Result<(), db:
         db::audit::record(
             conn,
             &db::audit::AuditEntry {
-                account_id: Some(practitioner),
+                account_id: Some(practitioner.get()),
                 action: "create",
                 record_kind: "client",
                 record_id: Some(id),

@@ -370,7 +370,7 @@ async fn another_practitioner_cannot_see_or_confirm_an_upload() {
 fn log_cramps(
     app: &TestApp,
     client: i64,
-    account: i64,
+    account: htma_tracker::db::AccountId,
     date: &str,
     key: &str,
     time: Option<htma_tracker::domain::diary::TimeOfDay>,

@@ -291,7 +291,7 @@ impl TestApp {
         *self.cookies.borrow_mut() = cookies;
     }
 
-    pub fn create_practitioner(&self, email: &str, password: &str) -> i64 {
+    pub fn create_practitioner(&self, email: &str, password: &str) -> htma_tracker::db::AccountId {
         let hash = htma_tracker::auth::password::hash(password).unwrap();
         let mut conn = self.pool.get().unwrap();
         htma_tracker::auth::login::create_practitioner(&mut conn, email, "Test Practitioner", &hash)
@@ -308,7 +308,7 @@ impl TestApp {
     }
 
     /// A practitioner, signed in; returns their account id.
-    pub async fn signed_in_practitioner(&self, email: &str) -> i64 {
+    pub async fn signed_in_practitioner(&self, email: &str) -> htma_tracker::db::AccountId {
         let id = self.create_practitioner(email, "correct horse battery");
         let reply = self.login(email, "correct horse battery").await;
         assert_eq!(
@@ -322,7 +322,12 @@ impl TestApp {
 
     /// A client of `practitioner` with an email, created through the client command, and an
     /// invitation to the portal; returns the client's id and the invitation's token.
-    pub fn invited_client(&self, practitioner: i64, full_name: &str, email: &str) -> (i64, String) {
+    pub fn invited_client(
+        &self,
+        practitioner: htma_tracker::db::AccountId,
+        full_name: &str,
+        email: &str,
+    ) -> (i64, String) {
         use htma_tracker::db::clients::{ClientChange, ClientFields};
         use htma_tracker::service::commands::{clients::apply, Actor};
         let client_id = htma_tracker::db::new_id();

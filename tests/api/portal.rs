@@ -424,7 +424,7 @@ async fn the_portal_shows_the_program_in_force_read_only() {
     assert!(app.get("/portal").await.body.contains("No program yet"));
     {
         let mut conn = app.pool.get().unwrap();
-        let practitioner: i64 = htma_tracker::db::schema::clients::table
+        let practitioner: htma_tracker::db::AccountId = htma_tracker::db::schema::clients::table
             .find(setup.client_id)
             .select(htma_tracker::db::schema::clients::practitioner_id)
             .first(&mut conn)
@@ -483,7 +483,7 @@ async fn the_portal_lists_the_summaries_shared_with_the_client_only() {
 
     let app = spawn_app().await;
     let setup = portal_setup(&app, "pat@example.com", "Maria Jensen", "maria@example.com").await;
-    let practitioner: i64 = {
+    let practitioner: htma_tracker::db::AccountId = {
         let mut conn = app.pool.get().unwrap();
         htma_tracker::db::schema::clients::table
             .find(setup.client_id)

@@ -60,7 +60,7 @@ fn audit_count(app: &TestApp, action: &str) -> i64 {
         .unwrap()
 }
 
-fn is_on(app: &TestApp, account_id: i64) -> bool {
+fn is_on(app: &TestApp, account_id: htma_tracker::db::AccountId) -> bool {
     let mut conn = app.pool.get().unwrap();
     second_factors::table
         .find(account_id)

@@ -511,7 +511,7 @@ async fn a_client_account_gets_404_from_every_practitioner_route() {
         htma_tracker::db::accounts::insert(
             &mut conn,
             &htma_tracker::db::accounts::NewAccount {
-                id: htma_tracker::db::new_id(),
+                id: htma_tracker::db::AccountId::fresh(),
                 role: htma_tracker::db::accounts::Role::Client,
                 email: "client@example.com",
                 display_name: "Portal Person",

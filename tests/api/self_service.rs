@@ -10,7 +10,7 @@ use crate::helpers::{spawn_app, Reply, TestApp};
 
 const PASSWORD: &str = "correct horse battery";
 
-fn audited(app: &TestApp, action: &str, account: i64) -> i64 {
+fn audited(app: &TestApp, action: &str, account: htma_tracker::db::AccountId) -> i64 {
     let mut conn = app.pool.get().unwrap();
     audit_events::table
         .filter(audit_events::action.eq(action))

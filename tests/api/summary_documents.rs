@@ -305,7 +305,13 @@ async fn a_kept_pdf_is_served_only_for_the_content_it_was_written_from() {
     }
 }
 
-fn add_diary_day(app: &TestApp, client: i64, account: i64, date: &str, severity: i64) {
+fn add_diary_day(
+    app: &TestApp,
+    client: i64,
+    account: htma_tracker::db::AccountId,
+    date: &str,
+    severity: i64,
+) {
     use htma_tracker::domain::diary::{EntryInput, Severity, SymptomReading};
     let input = EntryInput {
         date: date.parse().unwrap(),

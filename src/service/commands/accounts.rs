@@ -3,6 +3,7 @@
 //! code when the second factor is on: `auth::second_factor::check_reauth`); the code is taken
 //! here, inside the transaction, so a code replayed meanwhile fails the change.
 
+use crate::db::AccountId;
 use crate::db::{accounts, sessions, DbConn, DbError};
 
 use super::second_factor::{take, Used};
@@ -10,11 +11,11 @@ use super::{audited, Actor, Event, Trail};
 
 pub const RECORD_KIND: &str = "account";
 
-fn note(trail: &mut Trail, account_id: i64, action: &str, detail: &str) {
+fn note(trail: &mut Trail, account_id: AccountId, action: &str, detail: &str) {
     trail.record(Event {
         action,
         record_kind: RECORD_KIND,
-        record_id: Some(account_id),
+        record_id: Some(account_id.get()),
         detail,
     });
 }
@@ -23,7 +24,7 @@ fn note(trail: &mut Trail, account_id: i64, action: &str, detail: &str) {
 fn taken(
     conn: &mut DbConn,
     trail: &mut Trail,
-    account_id: i64,
+    account_id: AccountId,
     used: Option<&Used>,
 ) -> Result<bool, DbError> {
     match used {

@@ -20,12 +20,13 @@ pub mod summaries;
 pub mod symptoms;
 
 use crate::db::audit::{record, AuditEntry};
+use crate::db::AccountId;
 use crate::db::{record_versions, write_tx, DbConn, DbError};
 
 /// Who makes a change, and from where: a signed-in account.
 #[derive(Debug, Clone, Copy)]
 pub struct Actor<'a> {
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub remote_addr: &'a str,
 }
 
@@ -34,7 +35,7 @@ pub struct Actor<'a> {
 /// purge and the operator's command line name nobody.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Author<'a> {
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub remote_addr: Option<&'a str>,
 }
 
@@ -46,7 +47,7 @@ impl<'a> Author<'a> {
     };
 
     /// A request from `remote_addr` on behalf of `account_id`, if it names a known account.
-    pub fn request(account_id: Option<i64>, remote_addr: &'a str) -> Self {
+    pub fn request(account_id: Option<AccountId>, remote_addr: &'a str) -> Self {
         Author {
             account_id,
             remote_addr: Some(remote_addr),
@@ -79,7 +80,7 @@ pub struct Event<'a> {
 /// One noted event with the account it is recorded under.
 #[derive(Debug)]
 struct Noted {
-    account_id: Option<i64>,
+    account_id: Option<AccountId>,
     action: String,
     record_kind: String,
     record_id: Option<i64>,
@@ -90,7 +91,7 @@ struct Noted {
 #[derive(Debug, Default)]
 pub struct Trail {
     /// The author's account: the account an event is recorded under unless it says otherwise.
-    account_id: Option<i64>,
+    account_id: Option<AccountId>,
     events: Vec<Noted>,
 }
 
@@ -103,7 +104,7 @@ impl Trail {
 
     /// Notes an event by an account the change itself established (the account an invitation
     /// creates is the one that accepts it and signs in).
-    pub fn record_by(&mut self, account_id: Option<i64>, event: Event) {
+    pub fn record_by(&mut self, account_id: Option<AccountId>, event: Event) {
         self.events.push(Noted {
             account_id,
             action: event.action.to_string(),
@@ -137,7 +138,7 @@ pub fn audited<'a, T>(
             let scope = record(
                 conn,
                 &AuditEntry {
-                    account_id: noted.account_id,
+                    account_id: noted.account_id.map(AccountId::get),
                     action: &noted.action,
                     record_kind: &noted.record_kind,
                     record_id: noted.record_id,

@@ -181,7 +181,7 @@ fn reanalyze(
     trail.record(Event {
         action: "reanalyze",
         record_kind: "practitioner",
-        record_id: Some(actor.account_id),
+        record_id: Some(actor.account_id.get()),
         detail: &detail,
     });
     Ok(done)

@@ -3,6 +3,7 @@
 //! the sign-in throttling); the code is only *taken* here, inside the transaction, so a code
 //! replayed between the check and the change fails the change.
 
+use crate::db::AccountId;
 use crate::db::{accounts, now, second_factors, sessions, DbConn, DbError};
 
 use super::{audited, Actor, Author, Event, Trail};
@@ -24,11 +25,11 @@ pub enum Used {
 }
 
 /// An event about the account's own second factor.
-fn note(trail: &mut Trail, account_id: i64, action: &str, detail: &str) {
+fn note(trail: &mut Trail, account_id: AccountId, action: &str, detail: &str) {
     trail.record(Event {
         action,
         record_kind: RECORD_KIND,
-        record_id: Some(account_id),
+        record_id: Some(account_id.get()),
         detail,
     });
 }
@@ -38,7 +39,7 @@ fn note(trail: &mut Trail, account_id: i64, action: &str, detail: &str) {
 pub fn take(
     conn: &mut DbConn,
     trail: &mut Trail,
-    account_id: i64,
+    account_id: AccountId,
     used: &Used,
 ) -> Result<bool, DbError> {
     match used {
@@ -117,8 +118,8 @@ pub fn disable(
 /// What the operator's reset found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResetOutcome {
-    Reset { account_id: i64 },
-    WasOff { account_id: i64 },
+    Reset { account_id: AccountId },
+    WasOff { account_id: AccountId },
     NoSuchAccount,
 }
 

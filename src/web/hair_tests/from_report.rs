@@ -387,7 +387,7 @@ pub async fn download(
             record(
                 conn,
                 &AuditEntry {
-                    account_id: Some(account_id),
+                    account_id: Some(account_id.get()),
                     action: "download_report",
                     record_kind: "hair_test",
                     record_id: Some(test_id.get()),

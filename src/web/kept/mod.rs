@@ -25,6 +25,7 @@
 pub mod fill;
 pub mod store;
 
+use crate::db::AccountId;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{header, Method, StatusCode};
@@ -409,7 +410,7 @@ async fn on_post(
 /// A form to keep: its page, the account proven to have written it, the body as posted.
 struct Keep<'a> {
     page: String,
-    account_id: Option<i64>,
+    account_id: Option<AccountId>,
     body: &'a [u8],
     problems: &'a [(String, String)],
     /// Where in the page to land (`#tests`), when the form is not at its top.
@@ -423,7 +424,7 @@ struct Keep<'a> {
 /// form kept across a sign-in, so such a form needs no page of its own to show its errors.
 pub async fn show_back(
     req: &HttpRequest,
-    account_id: i64,
+    account_id: AccountId,
     page: &str,
     anchor: &str,
     fields: &[(&str, &str)],

@@ -7,6 +7,7 @@
 //! Reading the table therefore shows no typed text, and only the browser that posted the form
 //! can have it opened again.
 
+use crate::db::AccountId;
 use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::http::header;
 use actix_web::HttpRequest;
@@ -25,7 +26,7 @@ const COOKIE: &str = "htma_kept";
 #[derive(Debug, Clone)]
 pub struct KeptForm {
     /// The account proven to have written it (None: unproven, see `web::kept`).
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     /// Where the form posts.
     pub action_path: String,
     /// The page that shows it back.
@@ -153,7 +154,7 @@ pub async fn author_of_post(
     req: &HttpRequest,
     pool: &Pool,
     submitted: &str,
-) -> AppResult<Option<i64>> {
+) -> AppResult<Option<AccountId>> {
     if !well_formed(submitted) {
         return Ok(None);
     }

@@ -202,6 +202,7 @@ pub fn read_only_lines(answers: &DayAnswers) -> Vec<(String, &'static str)> {
 mod tests {
     use super::*;
     use crate::db::programs::ProgramVersion;
+    use crate::db::AccountId;
 
     /// A form as posted.
     fn posted(pairs: &[(&str, &str)]) -> RawEntry {
@@ -231,7 +232,7 @@ mod tests {
                 diet: diet.into(),
                 lifestyle: String::new(),
                 created_at: at.and_hms_opt(0, 0, 0).unwrap(),
-                created_by: 1,
+                created_by: AccountId(1),
                 updated_at: None,
                 deleted_at: None,
             },

@@ -8,6 +8,7 @@
 //! the ended session's anti-forgery token proves which account wrote the form, the entry is
 //! bound to that account and never offered to anyone else signing in on the same browser.
 
+use crate::db::AccountId;
 use std::rc::Rc;
 
 use actix_web::cookie::{Cookie, SameSite};
@@ -43,7 +44,7 @@ const MAX_PAYLOAD_BYTES: usize = 64 * 1024;
 pub(crate) async fn kept_entry(
     req: &HttpRequest,
     pool: &Pool,
-    account_id: Option<i64>,
+    account_id: Option<AccountId>,
 ) -> AppResult<Option<RawEntry>> {
     let kept = store::load(req, pool).await?.filter(|form| {
         form.action_path == ENTRY_ACTION
@@ -92,7 +93,7 @@ pub(crate) async fn stash(
     req: &HttpRequest,
     pool: &Pool,
     raw: &RawEntry,
-    author: Option<i64>,
+    author: Option<AccountId>,
 ) -> AppResult<HttpResponse> {
     // A post without any token did not come from our form: refused like any forged request.
     if !well_formed(&raw.csrf_token) || !proven(req, raw) {

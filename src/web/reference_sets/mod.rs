@@ -252,7 +252,7 @@ pub async fn activate(
         ActivateOutcome::Unchanged => Ok(redirect(&format!("{LIST_PATH}?done=unchanged"))),
         ActivateOutcome::Activated(done) => {
             tracing::info!(
-                account = account_id,
+                account = %account_id,
                 clients = done.clients,
                 tests = done.tests,
                 "re-analysed after choosing a reference set"

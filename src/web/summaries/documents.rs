@@ -2,7 +2,7 @@
 //! always rendered from the content frozen when it was made. Every PDF download is audited like
 //! the other exports (action `export`, record `summary`).
 
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use actix_web::http::{header, StatusCode};
 use actix_web::web::Bytes;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -155,7 +155,7 @@ struct Download<'a> {
     client: ClientRow,
     summary: SummaryRow,
     audience: Audience,
-    reader: i64,
+    reader: AccountId,
     /// What the audit trail says was downloaded.
     detail: &'static str,
     file_name: &'a str,

@@ -1,7 +1,7 @@
 //! The life of a summary after it is made: listed on the client's page, shared with the client
 //! and unshared, deleted (soft, audited) and restored within 30 days.
 
-use crate::db::ClientId;
+use crate::db::{AccountId, ClientId};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDateTime;
 use serde::Deserialize;
@@ -58,7 +58,10 @@ fn back_to(back: &str, client_id: ClientId, id: SummaryId) -> String {
 }
 
 /// Who changes which summary, from where: what every lifecycle command needs.
-fn change_of(req: &HttpRequest, scoped: &ScopedSummary) -> (i64, ClientId, SummaryId, String) {
+fn change_of(
+    req: &HttpRequest,
+    scoped: &ScopedSummary,
+) -> (AccountId, ClientId, SummaryId, String) {
     (
         scoped.scope.practitioner.id(),
         scoped.scope.client.id,

@@ -229,7 +229,7 @@ pub fn read_sections(
     client: &ClientRow,
     today: NaiveDate,
 ) -> Result<Sections, DbError> {
-    let version = record_versions::of_client(conn, client.practitioner_id, client.id.get())?;
+    let version = record_versions::of_client(conn, client.practitioner_id.get(), client.id.get())?;
     if let Some(kept) = cache.and_then(|c| c.get(client.id, version, today, crate::db::now())) {
         return Ok(Sections::Kept(kept));
     }
