@@ -43,11 +43,7 @@ impl DiaryPeriod {
         to: NaiveDate,
         baseline_from: NaiveDate,
     ) -> Result<DiaryPeriod, DbError> {
-        let baseline_from = baseline_from.min(from);
-        let entries = diary::between(conn, client_id, baseline_from, to)?;
-        let vocabulary = client_symptoms::vocabulary(conn, client_id)?;
-        let answers = crate::db::adherence::between(conn, client_id, from, to)?;
-        Ok(Self::of_entries(from, to, baseline_from, entries, vocabulary).with_answers(answers))
+        Self::read(conn, client_id, from, to, baseline_from, true)
     }
 
     /// `load` without the entries themselves: the logged days with their symptom rows (one
@@ -60,21 +56,38 @@ impl DiaryPeriod {
         to: NaiveDate,
         baseline_from: NaiveDate,
     ) -> Result<DiaryPeriod, DbError> {
+        Self::read(conn, client_id, from, to, baseline_from, false)
+    }
+
+    /// `load` (`with_entries`) or `load_days`: the days read whole or as days only, the rest
+    /// the same.
+    fn read(
+        conn: &mut DbConn,
+        client_id: ClientId,
+        from: NaiveDate,
+        to: NaiveDate,
+        baseline_from: NaiveDate,
+        with_entries: bool,
+    ) -> Result<DiaryPeriod, DbError> {
         let baseline_from = baseline_from.min(from);
-        let days = diary::days_between(conn, client_id, baseline_from, to)?;
         let vocabulary = client_symptoms::vocabulary(conn, client_id)?;
+        let period = if with_entries {
+            let entries = diary::between(conn, client_id, baseline_from, to)?;
+            Self::of_entries(from, to, baseline_from, entries, vocabulary)
+        } else {
+            DiaryPeriod {
+                from,
+                to,
+                baseline_from,
+                entries: Vec::new(),
+                days: diary::days_between(conn, client_id, baseline_from, to)?,
+                vocabulary,
+                answers: Vec::new(),
+                supplement_names: Default::default(),
+            }
+        };
         let answers = crate::db::adherence::between(conn, client_id, from, to)?;
-        Ok(DiaryPeriod {
-            from,
-            to,
-            baseline_from,
-            entries: Vec::new(),
-            days,
-            vocabulary,
-            answers: Vec::new(),
-            supplement_names: Default::default(),
-        }
-        .with_answers(answers))
+        Ok(period.with_answers(answers))
     }
 
     /// The period with the program answers of its days (as `db::adherence::between` reads them).
