@@ -331,7 +331,7 @@ impl Within for ScopedImport {
         (owner, client_id): (AccountId, ClientId),
         id: i64,
     ) -> Result<Option<PendingImport>, DbError> {
-        pending_imports::find(conn, owner, client_id, id)
+        pending_imports::find(conn, owner, client_id, id.into())
     }
     fn assemble(scope: ScopedClient, pending: PendingImport) -> Self {
         ScopedImport { scope, pending }
@@ -358,7 +358,7 @@ impl Within for PracticeImport {
         owner: AccountId,
         id: i64,
     ) -> Result<Option<PendingImport>, DbError> {
-        pending_imports::find_practice_wide(conn, owner, id)
+        pending_imports::find_practice_wide(conn, owner, id.into())
     }
     fn assemble(practitioner: Practitioner, pending: PendingImport) -> Self {
         PracticeImport {

@@ -86,4 +86,7 @@ id_type! {
     HairTestId;
     /// `summaries.id`: a progress summary kept as a document.
     SummaryId;
+    /// `pending_imports.id`: an uploaded lab CSV awaiting review before its tests are saved
+    /// (under one client, or practice-wide).
+    PendingImportId;
 }

@@ -1,7 +1,7 @@
 //! Uploaded CSV files between preview and confirmation, kept in the database so that any app
 //! instance can confirm them, and only by the practitioner who uploaded them.
 
-use crate::db::{AccountId, ClientId};
+use crate::db::{AccountId, ClientId, PendingImportId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -11,7 +11,7 @@ use super::{DbConn, DbError};
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = pending_imports)]
 pub struct PendingImport {
-    pub id: i64,
+    pub id: PendingImportId,
     pub practitioner_id: AccountId,
     pub client_id: Option<ClientId>,
     pub file_name: String,
@@ -39,7 +39,7 @@ pub fn find(
     conn: &mut DbConn,
     practitioner_id: AccountId,
     client_id: ClientId,
-    id: i64,
+    id: PendingImportId,
 ) -> Result<Option<PendingImport>, DbError> {
     Ok(pending_imports::table
         .filter(pending_imports::id.eq(id))
@@ -51,7 +51,7 @@ pub fn find(
 }
 
 /// Deletes the upload; the count says whether it was still there.
-pub fn delete(conn: &mut DbConn, id: i64) -> Result<usize, DbError> {
+pub fn delete(conn: &mut DbConn, id: PendingImportId) -> Result<usize, DbError> {
     Ok(diesel::delete(pending_imports::table.find(id)).execute(conn)?)
 }
 
@@ -67,7 +67,7 @@ pub fn purge_older_than(conn: &mut DbConn, before: NaiveDateTime) -> Result<usiz
 pub fn find_practice_wide(
     conn: &mut DbConn,
     practitioner_id: AccountId,
-    id: i64,
+    id: PendingImportId,
 ) -> Result<Option<PendingImport>, DbError> {
     Ok(pending_imports::table
         .filter(pending_imports::id.eq(id))

@@ -2,7 +2,7 @@
 //! (`client_ref`, HTMA.md); preview every row, then import all of them in one transaction, or
 //! nothing.
 
-use crate::db::AccountId;
+use crate::db::{AccountId, PendingImportId};
 use std::collections::HashMap;
 
 use actix_multipart::Multipart;
@@ -153,7 +153,7 @@ pub struct BulkRow {
 #[template(path = "imports/bulk_preview.html")]
 struct PreviewPage {
     layout: Layout,
-    import_id: i64,
+    import_id: PendingImportId,
     file_name: String,
     header_error: Option<String>,
     /// The rows of this page of the preview.

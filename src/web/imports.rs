@@ -1,7 +1,7 @@
 //! Lab CSV import for one client: upload, preview every row with its errors per cell, then
 //! confirm to import all rows in one transaction, or nothing.
 
-use crate::db::{AccountId, ClientId};
+use crate::db::{AccountId, ClientId, PendingImportId};
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -18,7 +18,7 @@ use crate::db::clients::ClientRow;
 use crate::db::hair_tests::HairTestFields;
 use crate::db::pending_imports::{self, PendingImport};
 use crate::db::reference_sets::reference_set_for_practitioner;
-use crate::db::{new_id, now, Pool};
+use crate::db::{now, Pool};
 use crate::domain::reference::ReferenceSet;
 use crate::domain::sex::Sex;
 use crate::domain::units::Unit;
@@ -163,7 +163,7 @@ pub struct ValueView {
 struct PreviewPage {
     layout: Layout,
     client: ClientRow,
-    import_id: i64,
+    import_id: PendingImportId,
     file_name: String,
     header_error: Option<String>,
     /// The rows of this page of the preview.
@@ -552,7 +552,7 @@ pub(crate) fn pending_from_upload(
         return Err(TOO_MANY_ROWS);
     }
     Ok(PendingImport {
-        id: new_id(),
+        id: PendingImportId::fresh(),
         practitioner_id,
         client_id,
         // Shown on the preview and in the imported tests' notes: no control characters.

@@ -1,7 +1,7 @@
 //! Every change to a client's hair tests, in one write transaction with its audit event and the
 //! re-derivation of the client's flags: tests, flags and the trail never disagree.
 
-use crate::db::ClientId;
+use crate::db::{ClientId, PendingImportId};
 use std::collections::BTreeMap;
 
 use chrono::Duration;
@@ -225,7 +225,7 @@ pub fn import_all(
 pub fn import_pending(
     conn: &mut DbConn,
     actor: &Actor,
-    pending_id: i64,
+    pending_id: PendingImportId,
     tests: &[(ClientId, Sex, TestInput)],
 ) -> Result<Option<usize>, DbError> {
     audited(conn, actor, |conn, trail| {
