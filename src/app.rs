@@ -276,6 +276,7 @@ pub fn run(listener: TcpListener, pool: Pool, settings: ServerConfig) -> std::io
     let settings = web::Data::new(settings);
     let forms = web::Data::new(form_routes());
     let sections = web::Data::new(crate::web::timeline::cache::SectionsCache::default());
+    let dashboards = web::Data::new(crate::web::home::kept::DashboardCache::default());
     let pdfs = web::Data::new(crate::web::summaries::kept_pdfs::KeptPdfs::default());
     let server = HttpServer::new(move || {
         App::new()
@@ -284,6 +285,7 @@ pub fn run(listener: TcpListener, pool: Pool, settings: ServerConfig) -> std::io
             .app_data(settings.clone())
             .app_data(forms.clone())
             .app_data(sections.clone())
+            .app_data(dashboards.clone())
             .app_data(pdfs.clone())
             // Up to a size no form of ours reaches: a field over its limit comes back as its
             // form with a message (`web::kept`), not as a bare 413 page.

@@ -228,7 +228,7 @@ pub struct OpenFlag {
 
 /// Which open flags a list shows: CMP-2 borderline type changes (OX-7) apart from the rest,
 /// so a ratio wobbling around its threshold does not bury clear changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FlagShelf {
     Clear,
     Borderline,

@@ -1,7 +1,13 @@
-//! The version of each client's record (issue 15): what a page part kept in memory
-//! (`web::timeline::cache`) was made from. `service::commands::audited` bumps it in the
-//! transaction of every change, for the scope the change's audit events concern, so a kept part
-//! is never shown once the records under it changed, on any server sharing the database.
+//! The version of each client's record and of each practice (issue 15): what a page part kept
+//! in memory (`web::timeline::cache`, `web::home::kept`) was made from.
+//! `service::commands::audited` bumps them in the transaction of every change, for the scope the
+//! change's audit events concern, so a kept part is never shown once the records under it
+//! changed, on any server sharing the database.
+//!
+//! Rows, by (owner_id, client_id): (owner, client) a client's own records; (owner, 0) the
+//! practice's settings (the reference set in use); (owner, -1) "any client of the practice",
+//! bumped together with every client's own row (the dashboard lists all of them); (0, 0)
+//! everything (a change whose practitioner is not known).
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -27,9 +33,20 @@ fn row_of(scope: Scope) -> (i64, i64) {
     }
 }
 
+/// The row of a practice that moves with every change of any of its clients.
+const ANY_CLIENT: i64 = -1;
+
+/// The rows a change of `scope` bumps: its own, and for a client's change also its practice's
+/// "any client" row.
+fn rows_of(scope: Scope) -> impl Iterator<Item = (i64, i64)> {
+    let (owner, client) = row_of(scope);
+    let any_client = (client > 0).then_some((owner, ANY_CLIENT));
+    std::iter::once((owner, client)).chain(any_client)
+}
+
 /// Adds one to the version of every scope given (once each), inside the caller's transaction.
 pub fn bump(conn: &mut DbConn, scopes: &[Scope]) -> Result<(), DbError> {
-    let mut rows: Vec<(i64, i64)> = scopes.iter().copied().map(row_of).collect();
+    let mut rows: Vec<(i64, i64)> = scopes.iter().copied().flat_map(rows_of).collect();
     rows.sort_unstable();
     rows.dedup();
     for (owner, client) in rows {
@@ -64,6 +81,25 @@ pub fn of_client(conn: &mut DbConn, owner_id: i64, client_id: i64) -> Result<i64
     Ok(versions.iter().sum())
 }
 
+/// The version of a practitioner's whole practice: the sum of its "any client" row, its own
+/// row and the global one, so it changes with every change of any of its clients, of its
+/// settings, or of anything whose practitioner is not known, and with no other practice's.
+pub fn of_practice(conn: &mut DbConn, owner_id: i64) -> Result<i64, DbError> {
+    let versions: Vec<i64> = record_versions::table
+        .filter(
+            record_versions::owner_id
+                .eq(0)
+                .and(record_versions::client_id.eq(0))
+                .or(record_versions::owner_id
+                    .eq(owner_id)
+                    // Its own row (0) and its "any client" row (-1): client ids are positive.
+                    .and(record_versions::client_id.le(0))),
+        )
+        .select(record_versions::version)
+        .load(conn)?;
+    Ok(versions.iter().sum())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +114,19 @@ mod tests {
         assert_eq!(row_of(scope(Some(7), None)), (7, 0));
         assert_eq!(row_of(scope(None, Some(42))), (0, 0));
         assert_eq!(row_of(scope(None, None)), (0, 0));
+    }
+
+    #[test]
+    fn a_client_change_also_moves_its_practice_and_nothing_else_does() {
+        let rows = |owner_id, client_id| {
+            rows_of(Scope {
+                owner_id,
+                client_id,
+            })
+            .collect::<Vec<_>>()
+        };
+        assert_eq!(rows(Some(7), Some(42)), [(7, 42), (7, ANY_CLIENT)]);
+        assert_eq!(rows(Some(7), None), [(7, 0)]);
+        assert_eq!(rows(None, Some(42)), [(0, 0)]);
     }
 }

@@ -13,6 +13,7 @@ pub mod health;
 pub mod home;
 pub mod imports;
 pub mod kept;
+pub mod kept_html;
 pub mod layout;
 pub mod limits;
 pub mod programs;

@@ -12,6 +12,7 @@ mod browser_timeline;
 mod browser_walk;
 mod clients;
 mod contrast;
+mod dashboard_cache;
 mod exactness;
 mod hair_tests;
 mod programs;

@@ -65,7 +65,7 @@ async fn page_and_fresh_sections(app: &TestApp, client_id: i64) -> (String, Stri
 
 /// The named inputs of a page with the values they show (not its CSRF token, which `submit`
 /// adds).
-fn filled_fields(html: &str) -> Vec<(&'static str, &'static str)> {
+pub(crate) fn filled_fields(html: &str) -> Vec<(&'static str, &'static str)> {
     let mut fields = Vec::new();
     for input in html.split("<input").skip(1) {
         let tag = input.split('>').next().unwrap_or("");

@@ -8,12 +8,12 @@
 //! A kept copy is the same for every session: each form's CSRF token is written in per request
 //! where the copy has this process's token slot, a random string nobody can type into a record.
 
-use std::fmt;
 use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::db::ClientId;
+pub use crate::web::kept_html::{Rendered, WithToken};
 use crate::web::shelf::Shelf;
 
 /// At most this many bytes of rendered sections are kept (the least recently shown go first):
@@ -36,53 +36,6 @@ impl Made {
     }
 }
 
-/// Rendered sections, split where each page writes its CSRF token.
-#[derive(Debug)]
-pub struct Rendered {
-    pieces: Vec<String>,
-}
-
-impl Rendered {
-    /// `html` rendered with `slot` as the token.
-    pub fn split(html: &str, slot: &str) -> Rendered {
-        Rendered {
-            pieces: html.split(slot).map(str::to_string).collect(),
-        }
-    }
-
-    /// Its size without the tokens.
-    pub fn bytes(&self) -> usize {
-        self.pieces.iter().map(String::len).sum()
-    }
-
-    /// The sections with a session's token, for a page template (`|safe`: rendered escaped).
-    pub fn with_token<'a>(&'a self, csrf_token: &'a str) -> WithToken<'a> {
-        WithToken {
-            rendered: self,
-            csrf_token,
-        }
-    }
-}
-
-pub struct WithToken<'a> {
-    rendered: &'a Rendered,
-    csrf_token: &'a str,
-}
-
-impl fmt::Display for WithToken<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut pieces = self.rendered.pieces.iter();
-        if let Some(first) = pieces.next() {
-            f.write_str(first)?;
-        }
-        for piece in pieces {
-            f.write_str(self.csrf_token)?;
-            f.write_str(piece)?;
-        }
-        Ok(())
-    }
-}
-
 struct Kept {
     made: Made,
     rendered: Arc<Rendered>,
@@ -96,11 +49,8 @@ pub struct SectionsCache {
 
 impl Default for SectionsCache {
     fn default() -> Self {
-        let mut random = [0u8; 16];
-        crate::auth::tokens::fill_random(&mut random);
-        let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
         SectionsCache {
-            slot: format!("csrf-slot-{hex}"),
+            slot: crate::web::kept_html::token_slot(),
             shelf: Shelf::new(MOST_BYTES),
         }
     }
