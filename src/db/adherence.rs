@@ -3,7 +3,7 @@
 //! diary save's transaction (`service::commands::diary::save_day`); read per period for the
 //! practitioner's views and exports.
 
-use crate::db::ClientId;
+use crate::db::{ClientId, ProgramVersionId};
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -43,7 +43,7 @@ pub fn replace_in_tx(
                 diary_program_answers::entry_id.eq(entry_id),
                 diary_program_answers::item_key.eq(supplement_item_key(s.supplement_id)),
                 diary_program_answers::supplement_id.eq(Some(s.supplement_id)),
-                diary_program_answers::version_id.eq(Some(s.version_id)),
+                diary_program_answers::version_id.eq(Some(ProgramVersionId(s.version_id))),
                 diary_program_answers::name.eq(&s.name),
                 diary_program_answers::answer.eq(s.answer.supplement_code()),
             ))
@@ -55,7 +55,7 @@ pub fn replace_in_tx(
                 diary_program_answers::entry_id.eq(entry_id),
                 diary_program_answers::item_key.eq(DIET_KEY),
                 diary_program_answers::supplement_id.eq(None::<i64>),
-                diary_program_answers::version_id.eq(None::<i64>),
+                diary_program_answers::version_id.eq(None::<ProgramVersionId>),
                 diary_program_answers::name.eq(""),
                 diary_program_answers::answer.eq(diet.diet_code()),
             ))
@@ -69,7 +69,7 @@ type Row = (
     NaiveDate,
     String,
     Option<i64>,
-    Option<i64>,
+    Option<ProgramVersionId>,
     String,
     String,
 );
@@ -111,7 +111,7 @@ pub fn between(
         {
             day.supplements.push(SupplementAnswer {
                 supplement_id,
-                version_id: version_id.unwrap_or(0),
+                version_id: version_id.map_or(0, ProgramVersionId::get),
                 name,
                 answer,
             });

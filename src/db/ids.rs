@@ -89,4 +89,7 @@ id_type! {
     /// `pending_imports.id`: an uploaded lab CSV awaiting review before its tests are saved
     /// (under one client, or practice-wide).
     PendingImportId;
+    /// `program_versions.id`: one dated version of a client's nutritional program (its
+    /// supplements name it).
+    ProgramVersionId;
 }

@@ -3,7 +3,7 @@
 //! place or deleted (softly: restorable for `RESTORE_WINDOW`), each change audited by
 //! `service::commands::programs`.
 
-use crate::db::{AccountId, ClientId};
+use crate::db::{AccountId, ClientId, ProgramVersionId};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::dsl::min;
 use diesel::prelude::*;
@@ -17,7 +17,7 @@ pub const RESTORE_WINDOW: Duration = Duration::days(30);
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = program_versions)]
 pub struct ProgramVersion {
-    pub id: i64,
+    pub id: ProgramVersionId,
     pub client_id: ClientId,
     pub starts_on: NaiveDate,
     pub diet: String,
@@ -39,7 +39,7 @@ impl ProgramVersion {
 #[diesel(table_name = program_supplements)]
 pub struct Supplement {
     pub id: i64,
-    pub version_id: i64,
+    pub version_id: ProgramVersionId,
     pub position: i64,
     pub name: String,
     pub dose: String,
@@ -92,7 +92,7 @@ pub fn history(
 pub fn find_live(
     conn: &mut DbConn,
     client_id: ClientId,
-    version_id: i64,
+    version_id: ProgramVersionId,
 ) -> Result<Option<VersionWithSupplements>, DbError> {
     let found: Option<ProgramVersion> = program_versions::table
         .filter(program_versions::id.eq(version_id))
@@ -108,7 +108,7 @@ pub fn find_live(
 pub fn find_deleted(
     conn: &mut DbConn,
     client_id: ClientId,
-    version_id: i64,
+    version_id: ProgramVersionId,
     since: NaiveDateTime,
 ) -> Result<Option<ProgramVersion>, DbError> {
     Ok(program_versions::table
@@ -138,7 +138,7 @@ pub fn list_deleted(
 pub fn delete_version(
     conn: &mut DbConn,
     client_id: ClientId,
-    version_id: i64,
+    version_id: ProgramVersionId,
     at: NaiveDateTime,
 ) -> Result<bool, DbError> {
     Ok(diesel::update(
@@ -156,7 +156,7 @@ pub fn delete_version(
 pub fn restore_version(
     conn: &mut DbConn,
     client_id: ClientId,
-    version_id: i64,
+    version_id: ProgramVersionId,
     at: NaiveDateTime,
 ) -> Result<bool, DbError> {
     Ok(diesel::update(
@@ -176,8 +176,8 @@ pub fn purge_deleted_before(
     conn: &mut DbConn,
     client_id: ClientId,
     before: NaiveDateTime,
-) -> Result<Vec<i64>, DbError> {
-    let ids: Vec<i64> = program_versions::table
+) -> Result<Vec<ProgramVersionId>, DbError> {
+    let ids: Vec<ProgramVersionId> = program_versions::table
         .filter(program_versions::client_id.eq(client_id))
         .filter(program_versions::deleted_at.lt(before))
         .select(program_versions::id)
@@ -211,7 +211,7 @@ fn with_supplements(
     conn: &mut DbConn,
     versions: Vec<ProgramVersion>,
 ) -> Result<Vec<VersionWithSupplements>, DbError> {
-    let ids: Vec<i64> = versions.iter().map(|v| v.id).collect();
+    let ids: Vec<ProgramVersionId> = versions.iter().map(|v| v.id).collect();
     let mut supplements: Vec<Supplement> = program_supplements::table
         .filter(program_supplements::version_id.eq_any(&ids))
         .order((
@@ -249,7 +249,7 @@ pub fn current(
 pub fn update_version(
     conn: &mut DbConn,
     client_id: ClientId,
-    version_id: i64,
+    version_id: ProgramVersionId,
     input: &VersionInput,
 ) -> Result<bool, DbError> {
     let changed = diesel::update(
@@ -317,8 +317,8 @@ pub fn insert_version(
     practitioner_id: AccountId,
     client_id: ClientId,
     input: &VersionInput,
-) -> Result<i64, DbError> {
-    let id = new_id();
+) -> Result<ProgramVersionId, DbError> {
+    let id = ProgramVersionId::fresh();
     diesel::insert_into(program_versions::table)
         .values((
             program_versions::id.eq(id),

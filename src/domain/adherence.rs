@@ -156,6 +156,8 @@ impl AnswerDay {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SupplementAnswer {
     pub supplement_id: i64,
+    /// The program version's number: storage types it (`db::ProgramVersionId`) and converts
+    /// where it reads and writes the answers, so the domain stays free of storage types.
     pub version_id: i64,
     pub name: String,
     pub answer: Answer,

@@ -23,7 +23,7 @@ pub(super) struct NewProgramAnswer {
     pub entry_id: i64,
     pub item_key: String,
     pub supplement_id: Option<i64>,
-    pub version_id: Option<i64>,
+    pub version_id: Option<crate::db::ProgramVersionId>,
     pub name: String,
     pub answer: &'static str,
 }

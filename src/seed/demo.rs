@@ -170,7 +170,7 @@ fn add_client(
         let Some((sample_date, _)) = tests.get(program.after_test) else {
             continue;
         };
-        let version_id = ids.take();
+        let version_id = crate::db::ProgramVersionId(ids.take());
         let starts_on = *sample_date + Duration::days(17);
         block.program_versions.push(NewProgramVersion {
             id: version_id,

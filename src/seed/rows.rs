@@ -120,7 +120,7 @@ pub(super) struct NewDiarySymptom {
 #[derive(Insertable)]
 #[diesel(table_name = schema::program_versions, treat_none_as_default_value = false)]
 pub(super) struct NewProgramVersion {
-    pub id: i64,
+    pub id: crate::db::ProgramVersionId,
     pub client_id: ClientId,
     pub starts_on: NaiveDate,
     pub diet: String,
@@ -133,7 +133,7 @@ pub(super) struct NewProgramVersion {
 #[diesel(table_name = schema::program_supplements, treat_none_as_default_value = false)]
 pub(super) struct NewSupplement {
     pub id: i64,
-    pub version_id: i64,
+    pub version_id: crate::db::ProgramVersionId,
     pub position: i64,
     pub name: String,
     pub dose: String,

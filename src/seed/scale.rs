@@ -165,7 +165,7 @@ fn add_client(
         // The program answers the results: a version a week after the first test, then after
         // every second test, with supplements suited to that test's oxidation type.
         if position % 2 == 0 {
-            let version_id = ids.take();
+            let version_id = crate::db::ProgramVersionId(ids.take());
             let starts_on = test.sample_date + Duration::days(7);
             if starts_on <= today {
                 block.program_versions.push(NewProgramVersion {

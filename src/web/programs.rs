@@ -2,7 +2,7 @@
 //! corrections (edit, delete, restore) of a version typed wrong, and the per-client retest
 //! interval. A start date far from the client's records is saved only once confirmed.
 
-use crate::db::{AccountId, ClientId};
+use crate::db::{AccountId, ClientId, ProgramVersionId};
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
@@ -59,7 +59,7 @@ struct ProgramPage {
 #[derive(Clone, Copy)]
 enum Purpose {
     New,
-    Edit(i64),
+    Edit(ProgramVersionId),
 }
 
 impl Purpose {
@@ -390,7 +390,7 @@ async fn correct(
     req: &HttpRequest,
     pool: &Pool,
     scope: &ScopedClient,
-    version_id: i64,
+    version_id: ProgramVersionId,
     change: VersionChange,
 ) -> AppResult<HttpResponse> {
     let (owner, client_id, addr) = actor_of(req, scope);

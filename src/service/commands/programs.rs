@@ -1,8 +1,8 @@
 //! Changes to a client's nutritional program and retest schedule.
 
 use crate::db::programs::{self, VersionInput};
-use crate::db::ClientId;
 use crate::db::{dashboard_cache, now, DbConn, DbError};
+use crate::db::{ClientId, ProgramVersionId};
 
 use super::{audited, Actor, Event};
 
@@ -12,13 +12,13 @@ pub fn add_version(
     actor: &Actor,
     client_id: ClientId,
     input: &VersionInput,
-) -> Result<i64, DbError> {
+) -> Result<ProgramVersionId, DbError> {
     audited(conn, actor, |conn, trail| {
         let id = programs::insert_version(conn, actor.account_id, client_id, input)?;
         trail.record(Event {
             action: "create",
             record_kind: "program_version",
-            record_id: Some(id),
+            record_id: Some(id.get()),
             detail: "",
         });
         Ok(id)
@@ -64,7 +64,7 @@ pub fn change_version(
     conn: &mut DbConn,
     actor: &Actor,
     client_id: ClientId,
-    version_id: i64,
+    version_id: ProgramVersionId,
     change: VersionChange,
 ) -> Result<bool, DbError> {
     audited(conn, actor, |conn, trail| {
@@ -80,7 +80,7 @@ pub fn change_version(
                     trail.record(Event {
                         action: "purge",
                         record_kind: "program_version",
-                        record_id: Some(id),
+                        record_id: Some(id.get()),
                         detail: "restore window ended",
                     });
                 }
@@ -98,7 +98,7 @@ pub fn change_version(
             trail.record(Event {
                 action,
                 record_kind: "program_version",
-                record_id: Some(version_id),
+                record_id: Some(version_id.get()),
                 detail: "",
             });
         }

@@ -110,7 +110,7 @@ impl RawEntry {
             match Answer::parse_supplement(posted) {
                 Ok(Some(answer)) => answers.supplements.push(SupplementAnswer {
                     supplement_id: s.id,
-                    version_id: s.version_id,
+                    version_id: s.version_id.get(),
                     name: s.name.trim().to_string(),
                     answer,
                 }),
@@ -202,7 +202,7 @@ pub fn read_only_lines(answers: &DayAnswers) -> Vec<(String, &'static str)> {
 mod tests {
     use super::*;
     use crate::db::programs::ProgramVersion;
-    use crate::db::AccountId;
+    use crate::db::{AccountId, ProgramVersionId};
 
     /// A form as posted.
     fn posted(pairs: &[(&str, &str)]) -> RawEntry {
@@ -217,7 +217,7 @@ mod tests {
         let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
         let supplement = |id: i64, name: &str| Supplement {
             id,
-            version_id: 7,
+            version_id: ProgramVersionId(7),
             position: id,
             name: name.into(),
             dose: "200".into(),
@@ -226,7 +226,7 @@ mod tests {
         };
         VersionWithSupplements {
             version: ProgramVersion {
-                id: 7,
+                id: ProgramVersionId(7),
                 client_id: crate::db::ClientId(1),
                 starts_on: at,
                 diet: diet.into(),

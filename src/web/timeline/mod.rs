@@ -22,7 +22,7 @@ use crate::db::clients::ClientRow;
 use crate::db::flags::{self, FlagRow};
 use crate::db::hair_tests::{self, HairTestRow};
 use crate::db::programs::{self, ProgramVersion, VersionWithSupplements};
-use crate::db::{record_versions, DbConn, DbError, HairTestId, Pool};
+use crate::db::{record_versions, DbConn, DbError, HairTestId, Pool, ProgramVersionId};
 use crate::domain::compare::Direction;
 use crate::domain::element::Element;
 use crate::domain::numbers::format_value;
@@ -96,7 +96,7 @@ pub struct Timeline {
     /// force today, then the earlier ones.
     pub program: Vec<VersionWithSupplements>,
     /// The version in force today (the latest starting on or before today), if any.
-    pub current_program: Option<i64>,
+    pub current_program: Option<ProgramVersionId>,
     /// Where the earlier versions start in `program` (they are folded).
     pub first_earlier: usize,
     /// Versions deleted within the restore window, most recently deleted first.
@@ -115,7 +115,7 @@ pub struct Timeline {
 }
 
 impl Timeline {
-    pub fn is_current(&self, version_id: &i64) -> bool {
+    pub fn is_current(&self, version_id: &ProgramVersionId) -> bool {
         self.current_program == Some(*version_id)
     }
 
