@@ -430,7 +430,7 @@ impl Within for ScopedReferenceSet {
         practitioner.id()
     }
     fn find(conn: &mut DbConn, owner: AccountId, id: i64) -> Result<Option<StoredSet>, DbError> {
-        reference_sets::find_for_practitioner(conn, owner, id)
+        reference_sets::find_for_practitioner(conn, owner, id.into())
     }
     fn assemble(practitioner: Practitioner, stored: StoredSet) -> Self {
         ScopedReferenceSet {

@@ -92,4 +92,7 @@ id_type! {
     /// `program_versions.id`: one dated version of a client's nutritional program (its
     /// supplements name it).
     ProgramVersionId;
+    /// `reference_sets.id`: one of a practitioner's own reference sets (the practitioner's
+    /// settings name the one in use).
+    ReferenceSetId;
 }

@@ -39,7 +39,9 @@ pub mod export_snapshot;
 // reference sets
 pub mod reference_sets;
 
-pub use ids::{AccountId, ClientId, HairTestId, PendingImportId, ProgramVersionId, SummaryId};
+pub use ids::{
+    AccountId, ClientId, HairTestId, PendingImportId, ProgramVersionId, ReferenceSetId, SummaryId,
+};
 
 pub use engine::{
     connect, connect_counted, connect_lazy, write_tx, Backend, DbConn, DbError, Pool, PooledConn,

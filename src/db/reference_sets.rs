@@ -3,7 +3,7 @@
 //! again) are never stored:
 //! no choice, or a choice of nothing, means the default.
 
-use crate::db::{AccountId, ClientId};
+use crate::db::{AccountId, ClientId, ReferenceSetId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -17,7 +17,7 @@ use super::{DbConn, DbError};
 /// lists is the label every analysis with it carries.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredSet {
-    pub id: i64,
+    pub id: ReferenceSetId,
     pub set: ReferenceSet,
     pub created_at: NaiveDateTime,
 }
@@ -25,7 +25,7 @@ pub struct StoredSet {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = reference_sets)]
 struct SetRow {
-    id: i64,
+    id: ReferenceSetId,
     #[allow(dead_code)] // read for completeness of the row; queries already filter on it
     practitioner_id: AccountId,
     name: String,
@@ -41,7 +41,7 @@ impl SetRow {
         let mut set: ReferenceSet = match serde_json::from_str(&self.definition) {
             Ok(set) => set,
             Err(e) => {
-                tracing::error!(set_id = self.id, error = %e, "stored reference set does not parse");
+                tracing::error!(set_id = %self.id, error = %e, "stored reference set does not parse");
                 return None;
             }
         };
@@ -79,7 +79,7 @@ pub fn list_for_practitioner(
 pub fn find_for_practitioner(
     conn: &mut DbConn,
     practitioner_id: AccountId,
-    set_id: i64,
+    set_id: ReferenceSetId,
 ) -> Result<Option<StoredSet>, DbError> {
     let row: Option<SetRow> = reference_sets::table
         .filter(reference_sets::id.eq(set_id))
@@ -92,7 +92,7 @@ pub fn find_for_practitioner(
 
 pub fn insert(
     conn: &mut DbConn,
-    id: i64,
+    id: ReferenceSetId,
     practitioner_id: AccountId,
     set: &ReferenceSet,
     at: NaiveDateTime,
@@ -116,7 +116,7 @@ pub fn insert(
 pub fn update_if_version(
     conn: &mut DbConn,
     practitioner_id: AccountId,
-    set_id: i64,
+    set_id: ReferenceSetId,
     expected_version: u32,
     set: &ReferenceSet,
 ) -> Result<bool, DbError> {
@@ -138,11 +138,11 @@ pub fn update_if_version(
 pub fn active_set_id(
     conn: &mut DbConn,
     practitioner_id: AccountId,
-) -> Result<Option<i64>, DbError> {
+) -> Result<Option<ReferenceSetId>, DbError> {
     Ok(practitioner_settings::table
         .find(practitioner_id)
         .select(practitioner_settings::reference_set_id)
-        .first::<Option<i64>>(conn)
+        .first::<Option<ReferenceSetId>>(conn)
         .optional()?
         .flatten())
 }
@@ -167,7 +167,7 @@ pub fn active_embedded_version(
 pub fn set_active(
     conn: &mut DbConn,
     practitioner_id: AccountId,
-    set_id: Option<i64>,
+    set_id: Option<ReferenceSetId>,
     embedded_version: Option<u32>,
 ) -> Result<(), DbError> {
     diesel::delete(practitioner_settings::table.find(practitioner_id)).execute(conn)?;

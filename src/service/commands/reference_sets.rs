@@ -6,7 +6,7 @@
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use crate::db::reference_sets::{self, lock_practitioner, reference_set_for_practitioner, SetLock};
-use crate::db::{new_id, now, DbConn, DbError};
+use crate::db::{now, DbConn, DbError, ReferenceSetId};
 use crate::domain::reference::ReferenceSet;
 use crate::service::reanalysis::{reanalyze_practitioner, Reanalysis};
 
@@ -16,7 +16,7 @@ pub const RECORD_KIND: &str = "reference_set";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CloneOutcome {
-    Created(i64),
+    Created(ReferenceSetId),
     /// The practitioner already has a set of that name (names are compared ignoring case).
     NameTaken,
 }
@@ -38,7 +38,7 @@ pub fn clone_set(
         let mut copy = source.clone();
         copy.name = name.to_string();
         copy.version = 1;
-        let id = new_id();
+        let id = ReferenceSetId::fresh();
         reference_sets::insert(conn, id, actor.account_id, &copy, now())?;
         note(trail, "create", Some(id), &copy.label());
         Ok(CloneOutcome::Created(id))
@@ -71,7 +71,7 @@ pub enum EditOutcome {
 pub fn save_edit(
     conn: &mut DbConn,
     actor: &Actor,
-    set_id: i64,
+    set_id: ReferenceSetId,
     expected_version: u32,
     edited: &ReferenceSet,
 ) -> Result<EditOutcome, DbError> {
@@ -130,7 +130,7 @@ pub enum ActivateOutcome {
 pub fn activate(
     conn: &mut DbConn,
     actor: &Actor,
-    set_id: Option<i64>,
+    set_id: Option<ReferenceSetId>,
     embedded_version: Option<u32>,
 ) -> Result<ActivateOutcome, DbError> {
     audited(conn, actor, |conn, trail| {
@@ -187,11 +187,11 @@ fn reanalyze(
     Ok(done)
 }
 
-fn note(trail: &mut Trail, action: &str, set_id: Option<i64>, label: &str) {
+fn note(trail: &mut Trail, action: &str, set_id: Option<ReferenceSetId>, label: &str) {
     trail.record(Event {
         action,
         record_kind: RECORD_KIND,
-        record_id: set_id,
+        record_id: set_id.map(ReferenceSetId::get),
         detail: label,
     });
 }

@@ -11,7 +11,7 @@ use super::form::{Section, SetForm, VERSION};
 use super::LIST_PATH;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{Practitioner, ScopedReferenceSet};
-use crate::db::Pool;
+use crate::db::{Pool, ReferenceSetId};
 use crate::service::commands::hair_tests::Actor;
 use crate::service::commands::reference_sets::{self as reference_set_commands, EditOutcome};
 use crate::web::forms::{redirect, FieldErrors};
@@ -22,7 +22,7 @@ use crate::web::{remote_addr, run_db, AppError, AppResult, Layout};
 #[template(path = "reference_sets/reference_set_edit.html")]
 struct EditPage {
     layout: Layout,
-    set_id: i64,
+    set_id: ReferenceSetId,
     label: String,
     name: String,
     /// The version the form was loaded at, sent back to detect a concurrent save.

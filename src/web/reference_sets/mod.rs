@@ -16,7 +16,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::extract::parse_id;
 use crate::auth::{Practitioner, ScopedReferenceSet};
 use crate::db::reference_sets;
-use crate::db::Pool;
+use crate::db::{Pool, ReferenceSetId};
 use crate::domain::reference::ReferenceSet;
 use crate::service::commands::hair_tests::Actor;
 use crate::service::commands::reference_sets::{
@@ -34,7 +34,7 @@ pub const EARLIER_DEFAULT_CHOICE: &str = "eck-wilson@1";
 use crate::web::view::render_page;
 
 pub struct SetLine {
-    pub id: i64,
+    pub id: ReferenceSetId,
     pub label: String,
     pub created: String,
     pub active: bool,
@@ -54,7 +54,7 @@ struct ListPage {
     layout: Layout,
     default_label: String,
     active_label: String,
-    active_id: Option<i64>,
+    active_id: Option<ReferenceSetId>,
     /// The earlier default `eck-wilson@1` is in use.
     earlier_active: bool,
     sets: Vec<SetLine>,
@@ -232,7 +232,7 @@ pub async fn activate(
     let (set_id, embedded_version) = match input.set.trim() {
         DEFAULT_CHOICE => (None, None),
         EARLIER_DEFAULT_CHOICE => (None, Some(1)),
-        raw => (Some(parse_id(Some(raw))?), None),
+        raw => (Some(ReferenceSetId(parse_id(Some(raw))?)), None),
     };
     let (account_id, addr) = (practitioner.id(), remote_addr(&req));
     let outcome = run_db(&pool, move |conn| {
