@@ -343,6 +343,23 @@ impl Browser {
         }
     }
 
+    /// Waits until the page's text contains `needle` (a message that appears only after a
+    /// submit, where the path alone cannot tell the new page from the old one).
+    pub async fn wait_for_text(&self, needle: &str, what: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let text = self.page_text().await;
+            if text.contains(needle) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "expected {what} (`{needle}`), but the page says:\n{text}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Runs a Chrome DevTools Protocol command in this page's browser (through chromedriver's
     /// `goog/cdp/execute`) and returns its result.
     pub async fn cdp(&self, command: &str, params: serde_json::Value) -> serde_json::Value {
