@@ -4,6 +4,7 @@
 mod adherence;
 mod demo;
 mod demo_data;
+mod foreign_keys;
 pub mod plan;
 pub mod rng;
 mod rows;

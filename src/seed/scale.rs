@@ -14,6 +14,7 @@ use chrono::{Duration, NaiveDate};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
+use super::foreign_keys;
 use super::plan::{plan_client, PlannedClient};
 use super::rows::{
     self, at, search_key, Block, IdBlock, NewClient, NewDiaryEntry, NewDiarySymptom, NewHairTest,
@@ -21,7 +22,7 @@ use super::rows::{
 };
 use crate::db::mapping::{analyze_sample, level_rows};
 use crate::db::schema::{self, clients};
-use crate::db::{audit, DbConn, DbError};
+use crate::db::{audit, write_tx, DbConn, DbError};
 use crate::domain::analysis::HairSample;
 
 /// Default seed of the generator: the published benchmark figures use this data set.
@@ -255,6 +256,49 @@ fn write_block(
     Ok(())
 }
 
+/// Plans and writes the clients block by block (each block in a transaction of its own, nested
+/// in the caller's if there is one).
+fn write_blocks(
+    conn: &mut DbConn,
+    practitioner_id: AccountId,
+    options: ScaleOptions,
+    portal_hash: &str,
+    today: NaiveDate,
+    totals: &mut Totals,
+) -> Result<(), DbError> {
+    let mut ids = IdBlock::new();
+    let mut first = 0;
+    while first < options.clients {
+        let last = (first + CLIENTS_PER_TRANSACTION).min(options.clients);
+        let mut block = Block::default();
+        for index in first..last {
+            let client = plan_client(options.seed, index, today, options.years);
+            add_client(
+                &mut block,
+                totals,
+                &mut ids,
+                practitioner_id,
+                &client,
+                portal_hash,
+                today,
+            );
+        }
+        write_block(conn, practitioner_id, &block, totals)?;
+        if let (0, DbConn::Postgres(c)) = (first, &mut *conn) {
+            // The derivation's statements are prepared once per connection, and PostgreSQL soon
+            // keeps a generic plan made from the statistics it has. Until now those said the
+            // tables were empty (the demo's few rows, never analysed), so reading a client's
+            // levels scanned the whole levels table: 20 ms per client and growing with every
+            // block, most of the 94 s seeding took (issue 15, auto_explain). Analysed after the
+            // first block, the plans are made again from tables of the right shape (inside the
+            // seeding transaction: ANALYZE samples the rows the transaction wrote itself).
+            c.batch_execute("ANALYZE")?;
+        }
+        first = last;
+    }
+    Ok(())
+}
+
 /// How many generated clients (reference code `S-…`) the practitioner already has.
 fn generated_clients(conn: &mut DbConn, practitioner_id: AccountId) -> Result<i64, DbError> {
     Ok(clients::table
@@ -285,35 +329,26 @@ pub fn seed_scale(
     }
     let started = Instant::now();
     let mut totals = Totals::default();
-    let mut ids = IdBlock::new();
-    let mut first = 0;
-    while first < options.clients {
-        let last = (first + CLIENTS_PER_TRANSACTION).min(options.clients);
-        let mut block = Block::default();
-        for index in first..last {
-            let client = plan_client(options.seed, index, today, options.years);
-            add_client(
-                &mut block,
-                &mut totals,
-                &mut ids,
-                practitioner_id,
-                &client,
-                portal_hash,
-                today,
-            );
-        }
-        write_block(conn, practitioner_id, &block, &mut totals)?;
-        if let (0, DbConn::Postgres(c)) = (first, &mut *conn) {
-            // The derivation's statements are prepared once per connection, and PostgreSQL soon
-            // keeps a generic plan made from the statistics it has. Until now those said the
-            // tables were empty (the demo's few rows, never analysed), so reading a client's
-            // levels scanned the whole levels table: 20 ms per client and growing with every
-            // block, most of the 94 s seeding took (issue 15, auto_explain). Analysed after the
-            // first block (outside its transaction: one table at a time, few locks held), the
-            // plans are made again from tables of the right shape.
-            c.batch_execute("ANALYZE")?;
-        }
-        first = last;
+    let mut generate = |conn: &mut DbConn| {
+        write_blocks(
+            conn,
+            practitioner_id,
+            options,
+            portal_hash,
+            today,
+            &mut totals,
+        )
+    };
+    match conn {
+        // A transaction per block: a few of them keep the write-ahead log short.
+        DbConn::Sqlite(_) => generate(conn)?,
+        // One transaction for the whole data set, so its foreign keys can be set aside while
+        // the rows are copied in (`foreign_keys`) and be checked once at the end.
+        DbConn::Postgres(_) => write_tx(conn, |conn| {
+            let keys = foreign_keys::set_aside(conn)?;
+            generate(conn)?;
+            foreign_keys::put_back(conn, keys)
+        })?,
     }
     if let DbConn::Postgres(c) = conn {
         // Planner statistics now rather than whenever autovacuum gets to it: without them
