@@ -1,7 +1,7 @@
 //! The summary of each client's latest test, rewritten with the flags after every change to
 //! the client's tests; the dashboard reads it instead of analysing tests.
 
-use crate::db::{AccountId, ClientId};
+use crate::db::{AccountId, ClientId, FlagId};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -18,7 +18,7 @@ pub fn write(
     test_count: usize,
     latest: Option<&HairTestRow>,
 ) -> Result<(), DbError> {
-    let (practitioner_id, interval): (i64, Option<i64>) = clients::table
+    let (practitioner_id, interval): (AccountId, Option<i64>) = clients::table
         .find(client_id)
         .select((clients::practitioner_id, clients::retest_interval_months))
         .first(conn)?;
@@ -212,7 +212,7 @@ pub fn filtered(
 
 #[derive(Debug, Clone, Queryable)]
 pub struct OpenFlag {
-    pub flag_id: i64,
+    pub flag_id: FlagId,
     pub client_id: ClientId,
     pub full_name: String,
     /// What the flag is about (`pattern_appeared:P-K-LOW`): the page names it from this.

@@ -3,19 +3,19 @@
 //! the client's analysed history and `store` makes the stored flags equal, keeping the
 //! acknowledgements of flags that are derived again.
 
-use crate::db::{AccountId, ClientId};
+use crate::db::{AccountId, ClientId, FlagId};
 use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::flags;
-use super::{new_id, now, DbConn, DbError, HairTestId};
+use super::{now, DbConn, DbError, HairTestId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = flags)]
 pub struct FlagRow {
-    pub id: i64,
+    pub id: FlagId,
     pub client_id: ClientId,
     pub flag_key: String,
     pub kind: String,
@@ -26,7 +26,7 @@ pub struct FlagRow {
     pub raised_at: NaiveDateTime,
     pub active: bool,
     pub acknowledged_at: Option<NaiveDateTime>,
-    pub acknowledged_by: Option<i64>,
+    pub acknowledged_by: Option<AccountId>,
     pub ack_note: String,
 }
 
@@ -76,7 +76,7 @@ pub fn store(
     for flag in derived.into_values() {
         diesel::insert_into(flags::table)
             .values((
-                flags::id.eq(new_id()),
+                flags::id.eq(FlagId::fresh()),
                 flags::client_id.eq(client_id),
                 flags::flag_key.eq(&flag.key),
                 flags::kind.eq(&flag.kind),
@@ -131,7 +131,7 @@ pub fn store_low_adherence(
                         flags::summary.eq(&flag.summary),
                         flags::raised_at.eq(at),
                         flags::acknowledged_at.eq(None::<chrono::NaiveDateTime>),
-                        flags::acknowledged_by.eq(None::<i64>),
+                        flags::acknowledged_by.eq(None::<AccountId>),
                         flags::ack_note.eq(""),
                     ))
                     .execute(conn)?;
@@ -153,7 +153,7 @@ pub fn store_low_adherence(
     for flag in derived.into_values() {
         diesel::insert_into(flags::table)
             .values((
-                flags::id.eq(new_id()),
+                flags::id.eq(FlagId::fresh()),
                 flags::client_id.eq(client_id),
                 flags::flag_key.eq(&flag.key),
                 flags::kind.eq(LOW_ADHERENCE_KIND),
@@ -183,7 +183,7 @@ pub fn active_for_client(conn: &mut DbConn, client_id: ClientId) -> Result<Vec<F
 pub fn find_for_client(
     conn: &mut DbConn,
     client_id: ClientId,
-    flag_id: i64,
+    flag_id: FlagId,
 ) -> Result<Option<FlagRow>, DbError> {
     Ok(flags::table
         .filter(flags::id.eq(flag_id))
@@ -196,7 +196,7 @@ pub fn find_for_client(
 pub fn acknowledge(
     conn: &mut DbConn,
     client_id: ClientId,
-    flag_id: i64,
+    flag_id: FlagId,
     account_id: AccountId,
     note: &str,
 ) -> Result<usize, DbError> {

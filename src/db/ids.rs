@@ -95,4 +95,7 @@ id_type! {
     /// `reference_sets.id`: one of a practitioner's own reference sets (the practitioner's
     /// settings name the one in use).
     ReferenceSetId;
+    /// `flags.id`: one flag raised for a client (a change between two tests, or low adherence
+    /// from the diary), acknowledged by its id.
+    FlagId;
 }

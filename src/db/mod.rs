@@ -40,7 +40,8 @@ pub mod export_snapshot;
 pub mod reference_sets;
 
 pub use ids::{
-    AccountId, ClientId, HairTestId, PendingImportId, ProgramVersionId, ReferenceSetId, SummaryId,
+    AccountId, ClientId, FlagId, HairTestId, PendingImportId, ProgramVersionId, ReferenceSetId,
+    SummaryId,
 };
 
 pub use engine::{

@@ -1,7 +1,7 @@
 //! Changes a practitioner makes to a client's flags.
 
-use crate::db::ClientId;
 use crate::db::{flags, DbConn, DbError};
+use crate::db::{ClientId, FlagId};
 
 use super::{audited, Actor, Event};
 
@@ -11,7 +11,7 @@ pub fn acknowledge(
     conn: &mut DbConn,
     actor: &Actor,
     client_id: ClientId,
-    flag_id: i64,
+    flag_id: FlagId,
     note: &str,
 ) -> Result<bool, DbError> {
     audited(conn, actor, |conn, trail| {
@@ -20,7 +20,7 @@ pub fn acknowledge(
             trail.record(Event {
                 action: "acknowledge",
                 record_kind: "flag",
-                record_id: Some(flag_id),
+                record_id: Some(flag_id.get()),
                 detail: "",
             });
         }

@@ -16,7 +16,7 @@ use super::view::render_page_sized;
 use super::{run_db, AppError, AppResult, Layout};
 use crate::auth::{CurrentAccount, Practitioner};
 use crate::db::dashboard_cache::{self, ClientOverview, FlagShelf, OpenFlag, OpenFlagCounts};
-use crate::db::{record_versions, AccountId, DbConn, DbError, Pool};
+use crate::db::{record_versions, AccountId, DbConn, DbError, FlagId, Pool};
 use crate::web::flag_text::{flag_text, FlagText};
 use crate::web::kept_html::{Rendered, WithToken};
 use kept::{DashboardCache, Made};
@@ -133,7 +133,7 @@ impl View {
 pub struct DashFlag {
     pub flag: OpenFlag,
     pub text: FlagText,
-    pub next: Option<i64>,
+    pub next: Option<FlagId>,
 }
 
 pub struct DueLine {
@@ -230,8 +230,8 @@ fn load(
 fn render_body(view: View, rows: Rows, today: NaiveDate, csrf_token: &str) -> AppResult<String> {
     // After acknowledging, the list shows the flag that followed (or, for the last, the one
     // before) where the acknowledged one was.
-    let ids: Vec<i64> = rows.open_flags.iter().map(|f| f.flag_id).collect();
-    let next_ids: Vec<Option<i64>> = (0..ids.len())
+    let ids: Vec<FlagId> = rows.open_flags.iter().map(|f| f.flag_id).collect();
+    let next_ids: Vec<Option<FlagId>> = (0..ids.len())
         .map(|i| {
             ids.get(i + 1)
                 .or_else(|| i.checked_sub(1).and_then(|p| ids.get(p)))

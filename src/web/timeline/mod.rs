@@ -22,7 +22,7 @@ use crate::db::clients::ClientRow;
 use crate::db::flags::{self, FlagRow};
 use crate::db::hair_tests::{self, HairTestRow};
 use crate::db::programs::{self, ProgramVersion, VersionWithSupplements};
-use crate::db::{record_versions, DbConn, DbError, HairTestId, Pool, ProgramVersionId};
+use crate::db::{record_versions, DbConn, DbError, FlagId, HairTestId, Pool, ProgramVersionId};
 use crate::domain::compare::Direction;
 use crate::domain::element::Element;
 use crate::domain::numbers::format_value;
@@ -638,8 +638,9 @@ pub struct AcknowledgeForm {
 /// Where an acknowledgement returns: the dashboard at the same spot of the list when it came
 /// from there, else the client's flags. Only these known places, never a URL from the form.
 fn after_acknowledging(client_id: ClientId, back: &str, next: &str) -> String {
-    let anchor = match next.trim().parse::<i64>() {
-        Ok(id) if id > 0 => format!("#flag-{id}"),
+    // The form's `next` names the flag shown after this one on the dashboard.
+    let anchor = match next.trim().parse::<FlagId>() {
+        Ok(id) if id.get() > 0 => format!("#flag-{id}"),
         _ => "#flags".to_string(),
     };
     match back {
