@@ -458,17 +458,16 @@ pub async fn restore(
 struct ShowPage<'a> {
     layout: Layout,
     client: ClientRow,
-    /// The timeline's sections (`timeline/sections.html`), rendered or kept, with this
-    /// session's token.
+    /// The timeline's, summaries' and portal sections (`timeline/kept.html`), rendered or
+    /// kept, with this session's token.
     sections: super::timeline::cache::WithToken<'a>,
-    portal: super::client_diary::PortalSection,
-    summaries: super::summaries::SummaryList,
     access: Vec<super::audit::AccessLine>,
 }
 
-/// The client's page is their timeline: details, trends, tests, flags. Its records are read in
-/// one `run_db`; the timeline's sections come from the server's cache while the client's
-/// record version and the day are those they were made for (`timeline::cache`).
+/// The client's page is their timeline: details, trends, tests, flags, summaries, diary and
+/// portal access. Its records are read in one `run_db`; all but the details and the recent
+/// access (live: it lists this very view) come from the server's cache while the client's
+/// record version, the day and the times they were made until hold (`timeline::cache`).
 pub async fn show(
     req: HttpRequest,
     pool: web::Data<Pool>,
@@ -481,13 +480,10 @@ pub async fn show(
         .cloned();
     let today = crate::web::view::today();
     let (client, kept) = (scoped.client.clone(), cache.clone());
-    let (sections, access, portal, summaries) = run_db(&pool, move |conn| {
-        let client_id = client.id;
+    let (sections, access) = run_db(&pool, move |conn| {
         Ok((
             super::timeline::read_sections(conn, kept.as_deref().map(|c| &**c), &client, today)?,
-            super::audit::read_recent_access(conn, client_id)?,
-            super::client_diary::load_section(conn, client_id)?,
-            super::summaries::SummaryList::load(conn, client_id)?,
+            super::audit::read_recent_access(conn, client.id)?,
         ))
     })
     .await?;
@@ -508,8 +504,6 @@ pub async fn show(
             layout,
             client: scoped.client,
             sections: rendered.with_token(&csrf_token),
-            portal,
-            summaries,
             access: access.lines(),
         },
         capacity,

@@ -1,7 +1,11 @@
-//! The timeline's sections kept rendered (issue 15, `web::timeline::cache`): a kept copy is
-//! served, and after every kind of change the route table offers, every client's page shows
-//! exactly what the records say (compared with the sections rendered afresh, without the
-//! cache); and every summary's PDF is the one its stored content gives. Runs on PostgreSQL too (`HTMA_TEST_DATABASE_URL`).
+//! The client page's kept part (issue 15, `web::timeline::cache`: the timeline's sections, the
+//! summaries, the diary and the portal access) kept rendered: a kept copy is served, and after
+//! every kind of change the route table offers, the client's own portal writes included (an
+//! invitation accepted, the account's email, the portal settings), every client's page shows
+//! exactly what the records say (compared with the part rendered afresh, without the cache);
+//! what changes with time alone (a link's expiry, a restore window) shows once it has; and
+//! every summary's PDF is the one its stored content gives. Runs on PostgreSQL too
+//! (`HTMA_TEST_DATABASE_URL`).
 
 use awc::http::StatusCode;
 use diesel::prelude::*;
@@ -13,9 +17,11 @@ use crate::helpers::{spawn_app, TestApp};
 use crate::kept_forms::{case_for, world, UPLOADS};
 use crate::summary_documents::fresh_summary_pdf;
 
-/// POSTs that change an account or a session, or only stage a file for a later confirmation
-/// (the confirmations are walked): nothing a client's timeline shows. A POST route in neither
-/// this list nor the walk's cases fails the walk, so a new one is decided on the day it is added.
+/// POSTs that change an account's password, second factor or sessions, or only stage a file
+/// for a later confirmation (the confirmations are walked): nothing a client's page shows (its
+/// portal section shows the client account's email and the link's state: those POSTs are
+/// walked). A POST route in neither this list nor the walk's cases fails the walk, so a new one
+/// is decided on the day it is added.
 const NOT_ON_A_TIMELINE: &[&str] = &[
     "/login",
     "/setup",
@@ -25,9 +31,7 @@ const NOT_ON_A_TIMELINE: &[&str] = &[
     "/account/second-factor",
     "/account/second-factor/disable",
     "/account/password",
-    "/account/email",
     "/account/sessions/end-others",
-    "/invite/{token}",
     "/portal/resume",
 ];
 
@@ -165,8 +169,14 @@ async fn after_every_change_every_client_page_shows_the_records_not_a_stale_copy
         if NOT_ON_A_TIMELINE.contains(&route.path) || UPLOADS.contains(&route.path) {
             continue;
         }
-        // Every page viewed, so each has a kept copy made before the change.
         app.set_cookies(practitioner.clone());
+        // A link to answer, made before the pages are viewed (the answer is the change walked).
+        let invitation = if route.path == "/invite/{token}" {
+            Some(crate::portal::invitation_token(&app, w.invited).await)
+        } else {
+            None
+        };
+        // Every page viewed, so each has a kept copy made before the change.
         for client in pages {
             let (page, fresh) = page_and_fresh_sections(&app, client).await;
             assert_shows(&page, &fresh, &format!("before {}", route.path), client);
@@ -185,6 +195,31 @@ async fn after_every_change_every_client_page_shows_the_records_not_a_stale_copy
                     fields.push(("ideal_Ca", "41.5"));
                 }
                 app.submit(&case.page, &case.action, &fields).await
+            }
+            // The client's own account: its sign-in email is on its client's page.
+            Access::SignedIn if route.path == "/account/email" => {
+                app.set_cookies(w.portal.clone());
+                app.submit(
+                    "/account",
+                    route.path,
+                    &[
+                        ("new_email", "aiko.new@example.com"),
+                        ("email_password", crate::portal::CLIENT_PASSWORD),
+                    ],
+                )
+                .await
+            }
+            // The invited client answers the link: an account, its email, the link used.
+            Access::Public if route.path == "/invite/{token}" => {
+                app.forget_cookies();
+                let token = invitation.as_deref().expect("a link made above");
+                crate::portal::accept_invitation(
+                    &app,
+                    token,
+                    "ines@example.com",
+                    crate::portal::CLIENT_PASSWORD,
+                )
+                .await
             }
             Access::Portal => {
                 app.set_cookies(w.portal.clone());
@@ -225,6 +260,20 @@ async fn after_every_change_every_client_page_shows_the_records_not_a_stale_copy
             let (page, fresh) = page_and_fresh_sections(&app, client).await;
             assert_shows(&page, &fresh, route.path, client);
         }
+        // The client's own writes, seen on their page (not only unchanged on both sides).
+        let shown = match route.path {
+            "/account/email" => Some((w.client, "Signs in as aiko.new@example.com")),
+            "/invite/{token}" => Some((w.invited, "Signs in as ines@example.com")),
+            _ => None,
+        };
+        if let Some((client, shown)) = shown {
+            let page = app.get(&format!("/clients/{client}")).await;
+            assert!(
+                page.body.contains(shown),
+                "after {}: client {client}'s page lacks {shown:?}",
+                route.path
+            );
+        }
         for summary in [w.summary, w.deleted_summary] {
             assert_pdfs_are_the_stored_contents(&app, w.client, summary, route.path).await;
         }
@@ -237,8 +286,64 @@ async fn after_every_change_every_client_page_shows_the_records_not_a_stale_copy
     );
 }
 
-/// A page viewed again without a change is served the kept sections: the timeline's records
-/// are not read again (fewer statements), and the page is the same.
+/// What the kept part shows changes with time alone when an open link expires or a deleted
+/// summary leaves its restore window: the page shows it from that instant. The rows are moved
+/// to a link ending and a deletion's window closing two seconds from now, with the client's
+/// version bumped as the change that wrote them would have; the page is viewed (kept), and
+/// viewed again once both instants have passed.
+#[actix_web::test]
+async fn a_link_expiry_and_a_restore_window_show_without_a_change() {
+    use htma_tracker::db::schema::invitations;
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let soon = htma_tracker::db::now() + chrono::Duration::seconds(2);
+    {
+        let mut conn = app.pool.get().unwrap();
+        let window = htma_tracker::db::summaries::RESTORE_WINDOW;
+        diesel::update(summaries::table.find(w.deleted_summary))
+            .set(summaries::deleted_at.eq(soon - window))
+            .execute(&mut conn)
+            .unwrap();
+        diesel::update(invitations::table.filter(invitations::client_id.eq(w.invited)))
+            .set(invitations::expires_at.eq(soon))
+            .execute(&mut conn)
+            .unwrap();
+        let owner: i64 = clients::table
+            .find(w.client)
+            .select(clients::practitioner_id)
+            .first(&mut conn)
+            .unwrap();
+        let scopes = [w.client, w.invited].map(|client| htma_tracker::db::audit::Scope {
+            owner_id: Some(owner),
+            client_id: Some(client),
+        });
+        htma_tracker::db::record_versions::bump(&mut conn, &scopes).unwrap();
+    }
+    for (client, shown) in [
+        (w.client, "Recently deleted summaries"),
+        (w.invited, "usable until"),
+    ] {
+        let (page, fresh) = page_and_fresh_sections(&app, client).await;
+        assert_shows(&page, &fresh, "the rows moved", client);
+        assert!(page.contains(shown), "client {client}: {shown}");
+    }
+    let left = soon - htma_tracker::db::now() + chrono::Duration::milliseconds(100);
+    if let Ok(left) = left.to_std() {
+        std::thread::sleep(left);
+    }
+    for (client, gone) in [
+        (w.client, "Recently deleted summaries"),
+        (w.invited, "usable until"),
+    ] {
+        let (page, fresh) = page_and_fresh_sections(&app, client).await;
+        assert_shows(&page, &fresh, "the link's end and the window's", client);
+        assert!(!page.contains(gone), "client {client}: {gone}");
+    }
+}
+
+/// A page viewed again without a change is served the kept part: the timeline's, summaries'
+/// and portal records are not read again (only the record version and the recent access),
+/// and the page is the same.
 #[actix_web::test]
 async fn a_second_view_without_a_change_is_served_the_kept_sections() {
     let app = spawn_app().await;
@@ -258,16 +363,18 @@ async fn a_second_view_without_a_change_is_served_the_kept_sections() {
         .await;
     }
     let statements = |app: &TestApp| app.queries.get();
+    let page = format!("/clients/{client}");
     let start = statements(&app);
-    let (first, fresh) = page_and_fresh_sections(&app, client).await;
+    assert_eq!(app.get(&page).await.status, StatusCode::OK);
     let rendered = statements(&app) - start;
-    assert_shows(&first, &fresh, "the first view", client);
     let start = statements(&app);
-    let (second, fresh) = page_and_fresh_sections(&app, client).await;
+    assert_eq!(app.get(&page).await.status, StatusCode::OK);
     let kept = statements(&app) - start;
+    let (second, fresh) = page_and_fresh_sections(&app, client).await;
     assert_shows(&second, &fresh, "the second view", client);
+    // The summaries and portal sections alone read 8 statements.
     assert!(
-        kept + 8 <= rendered,
-        "the second view ran {kept} statements, the first {rendered}: the sections were not kept"
+        kept + 8 + 8 <= rendered,
+        "the second view ran {kept} statements, the first {rendered}: the kept part was read again"
     );
 }

@@ -47,6 +47,26 @@ impl ClientZone {
         self.local_time(now_utc).date()
     }
 
+    /// The UTC instant the client's next day begins after `now_utc` (issue 15: what a page
+    /// counting the client's days, kept rendered, is valid until). Where summer time skips the
+    /// local midnight, the first local time that exists after it, looked for by quarter hours.
+    pub fn next_day_starts(&self, now_utc: NaiveDateTime) -> NaiveDateTime {
+        let midnight = self
+            .local_date(now_utc)
+            .succ_opt()
+            .unwrap_or(NaiveDate::MAX)
+            .and_time(chrono::NaiveTime::MIN);
+        match self {
+            ClientZone::Fixed(offset) => {
+                midnight - chrono::Duration::minutes(i64::from(offset.minutes()))
+            }
+            ClientZone::Named(zone) => (0..=4 * 24)
+                .map(|quarter| midnight + chrono::Duration::minutes(15 * quarter))
+                .find_map(|local| zone.from_local_datetime(&local).earliest())
+                .map_or(now_utc + chrono::Duration::minutes(15), |t| t.naive_utc()),
+        }
+    }
+
     /// "Europe/Copenhagen", or "UTC+01:00" for a fixed offset.
     pub fn label(&self) -> String {
         match self {
@@ -173,6 +193,29 @@ pub const COMMON_ZONES: &[(&str, &[&str])] = &[
 mod tests {
     use super::*;
     use crate::domain::diary::test_dates::{at, date};
+
+    #[test]
+    fn the_next_day_starts_exactly_when_the_client_date_changes() {
+        // Santiago skips its midnight when summer time starts (00:00 → 01:00 in September).
+        let zones = [
+            ClientZone::of(Some("Europe/Copenhagen"), None),
+            ClientZone::of(Some("America/Santiago"), None),
+            ClientZone::of(Some("Pacific/Chatham"), None),
+            ClientZone::Fixed(UtcOffset::from_minutes(-330).unwrap()),
+        ];
+        let second = chrono::Duration::seconds(1);
+        for zone in zones {
+            let mut now = at(2026, 1, 1, 0, 7);
+            while now < at(2027, 1, 1, 0, 0) {
+                let starts = zone.next_day_starts(now);
+                let today = zone.local_date(now);
+                assert!(starts > now, "{zone:?} at {now}");
+                assert_eq!(zone.local_date(starts - second), today, "{zone:?} at {now}");
+                assert_ne!(zone.local_date(starts), today, "{zone:?} at {now}");
+                now += chrono::Duration::minutes(53);
+            }
+        }
+    }
 
     #[test]
     fn copenhagen_follows_summer_time_where_a_fixed_offset_does_not() {

@@ -1,7 +1,7 @@
 //! What the practitioner sees of a client's diary and portal access, ready for the templates.
 
 use crate::db::ClientId;
-use chrono::{Duration, NaiveDate};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 
 use super::super::invitations::utc_label;
 use crate::db::accounts::Account;
@@ -79,8 +79,8 @@ pub struct AccessView {
     pub share_results: bool,
 }
 
-fn invitation_line(row: &InvitationRow) -> (String, bool) {
-    match row.state(now()) {
+fn invitation_line(row: &InvitationRow, at: NaiveDateTime) -> (String, bool) {
+    match row.state(at) {
         InvitationState::Open => (
             format!(
                 "Link created {}, usable until {}.",
@@ -116,25 +116,41 @@ pub struct PortalSection {
     pub adherence: Adherence,
     pub period_days: i64,
     pub recent: Vec<EntryView>,
+    /// When the section changes without a change of the records: the client's next day (the
+    /// adherence counts their days), or an open link's expiry if sooner.
+    pub changes_at: NaiveDateTime,
 }
 
 pub const SECTION_PERIOD_DAYS: i64 = 30;
 pub const SECTION_RECENT: i64 = 5;
 
-pub fn load_section(conn: &mut DbConn, client_id: ClientId) -> Result<PortalSection, DbError> {
+/// The section as of the instant `at` (one instant for the client's day and the link's state,
+/// so `changes_at` is exactly when either moves).
+pub fn load_section(
+    conn: &mut DbConn,
+    client_id: ClientId,
+    at: NaiveDateTime,
+) -> Result<PortalSection, DbError> {
     let settings = client_portal::settings(conn, client_id)?;
-    let today = client_today(settings.clone());
+    let share_results = settings.as_ref().is_some_and(|s| s.share_results);
+    let zone = settings
+        .map(|s| s.zone())
+        .unwrap_or_else(|| ClientZone::Fixed(UtcOffset::server_default()));
+    let today = zone.local_date(at);
     let from = today - Duration::days(SECTION_PERIOD_DAYS - 1);
     let account: Option<Account> = client_accounts::find_for_client(conn, client_id)?;
     let vocabulary = client_symptoms::vocabulary(conn, client_id)?;
+    let invitation = invitations::latest_for_client(conn, client_id)?;
+    let link_expires = invitation
+        .as_ref()
+        .filter(|row| row.state(at) == InvitationState::Open)
+        .map(|row| row.expires_at);
     Ok(PortalSection {
         access: AccessView {
             account_email: account.as_ref().map(|a| a.email.clone()),
             account_since: account.as_ref().map(|a| utc_label(a.created_at)),
-            invitation: invitations::latest_for_client(conn, client_id)?
-                .as_ref()
-                .map(invitation_line),
-            share_results: settings.is_some_and(|s| s.share_results),
+            invitation: invitation.as_ref().map(|row| invitation_line(row, at)),
+            share_results,
         },
         // Days logged of the period: their dates are all it needs (one query).
         adherence: crate::domain::diary::adherence(
@@ -147,5 +163,10 @@ pub fn load_section(conn: &mut DbConn, client_id: ClientId) -> Result<PortalSect
             .iter()
             .map(|e| EntryView::new(e, &vocabulary))
             .collect(),
+        changes_at: link_expires
+            .into_iter()
+            .chain([zone.next_day_starts(at)])
+            .min()
+            .unwrap_or(at),
     })
 }

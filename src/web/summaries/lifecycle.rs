@@ -31,6 +31,15 @@ impl SummaryList {
         })
     }
 
+    /// When the first deleted summary listed leaves its restore window (the list changes then
+    /// without a change of the records).
+    pub fn first_expiry(&self) -> Option<NaiveDateTime> {
+        self.deleted
+            .iter()
+            .filter_map(ListedSummary::restorable_until)
+            .min()
+    }
+
     /// For the template: `2026-12-28` for a deleted summary.
     pub fn restorable_until(&self, row: &ListedSummary) -> String {
         row.restorable_until()

@@ -32,7 +32,9 @@ use crate::service::commands::hair_tests::RESTORE_WINDOW;
 use crate::service::commands::{self, Actor};
 use crate::service::diary_period::DiaryPeriod;
 use crate::service::history::{AnalyzedHistory, ClientFacts};
+use crate::web::client_diary::{load_section, PortalSection};
 use crate::web::hair_tests::report::pattern_title;
+use crate::web::summaries::SummaryList;
 use cache::{Made, Rendered, SectionsCache};
 use chart::{line_chart, Marker, Point, Series, TimeAxis};
 
@@ -159,6 +161,14 @@ pub struct Loaded {
     diary: DiaryPeriod,
 }
 
+/// What the kept part of a client page is rendered from: the timeline's records, and the
+/// page's summaries and portal sections (kept with it, issue 15).
+pub struct Records {
+    timeline: Loaded,
+    summaries: SummaryList,
+    portal: PortalSection,
+}
+
 fn load_rows(conn: &mut DbConn, client: &ClientRow, today: NaiveDate) -> Result<Loaded, DbError> {
     let client_id = client.id;
     let history = AnalyzedHistory::load(conn, client_id, ClientFacts::of(client))?;
@@ -195,21 +205,40 @@ fn load_rows(conn: &mut DbConn, client: &ClientRow, today: NaiveDate) -> Result<
     })
 }
 
-impl Loaded {
-    /// When the first deleted test or program version listed leaves its restore window (the
-    /// sections change then without a change of the records).
+fn load_records(
+    conn: &mut DbConn,
+    client: &ClientRow,
+    today: NaiveDate,
+) -> Result<Records, DbError> {
+    Ok(Records {
+        timeline: load_rows(conn, client, today)?,
+        summaries: SummaryList::load(conn, client.id)?,
+        portal: load_section(conn, client.id, crate::db::now())?,
+    })
+}
+
+impl Records {
+    /// When the sections first change without a change of the records: a deleted test,
+    /// program version or summary listed leaves its restore window, the client's day ends (the
+    /// diary's adherence), an open link expires.
     fn first_expiry(&self) -> Option<NaiveDateTime> {
         let tests = self
+            .timeline
             .deleted
             .iter()
             .filter_map(|t| t.deleted_at)
             .map(|at| at + RESTORE_WINDOW);
         let versions = self
+            .timeline
             .deleted_program
             .iter()
             .filter_map(|v| v.deleted_at)
             .map(|at| at + programs::RESTORE_WINDOW);
-        tests.chain(versions).min()
+        tests
+            .chain(versions)
+            .chain(self.summaries.first_expiry())
+            .chain([self.portal.changes_at])
+            .min()
     }
 }
 
@@ -217,7 +246,7 @@ impl Loaded {
 /// records to render them from.
 pub enum Sections {
     Kept(Arc<Rendered>),
-    Loaded { made: Made, loaded: Box<Loaded> },
+    Loaded { made: Made, loaded: Box<Records> },
 }
 
 /// Reads what the timeline's sections need, inside the page's `run_db`: the record version
@@ -233,7 +262,7 @@ pub fn read_sections(
     if let Some(kept) = cache.and_then(|c| c.get(client.id, version, today, crate::db::now())) {
         return Ok(Sections::Kept(kept));
     }
-    let loaded = load_rows(conn, client, today)?;
+    let loaded = load_records(conn, client, today)?;
     let made = Made {
         version,
         today,
@@ -257,9 +286,8 @@ pub fn rendered(
         Sections::Kept(kept) => return Ok(kept),
         Sections::Loaded { made, loaded } => (made, loaded),
     };
-    let timeline = build(client, *loaded, made.today);
     let slot = cache.map_or(csrf_token, SectionsCache::slot);
-    let html = render_sections(client, &timeline, slot)?;
+    let html = render_sections(client, *loaded, made.today, slot)?;
     let rendered = Arc::new(Rendered::split(&html, slot));
     if let Some(cache) = cache {
         cache.keep(client.id, made, rendered.clone());
@@ -267,14 +295,16 @@ pub fn rendered(
     Ok(rendered)
 }
 
-/// The timeline's sections (`templates/timeline/sections.html`) on their own, with `csrf_token`
-/// in their forms.
+/// The kept part of a client page (`templates/timeline/kept.html`: the timeline's sections,
+/// the summaries, the diary and the portal access) on its own, with `csrf_token` in its forms.
 #[derive(Template)]
-#[template(source = "{% include \"timeline/sections.html\" %}", ext = "html")]
+#[template(path = "timeline/kept.html")]
 struct SectionsTemplate<'a> {
     layout: TokenOnly<'a>,
     client: &'a ClientRow,
     timeline: &'a Timeline,
+    summaries: &'a SummaryList,
+    portal: &'a PortalSection,
 }
 
 /// What the sections read of the page's layout: the forms' CSRF token.
@@ -282,11 +312,18 @@ struct TokenOnly<'a> {
     csrf_token: &'a str,
 }
 
-fn render_sections(client: &ClientRow, timeline: &Timeline, csrf_token: &str) -> AppResult<String> {
+fn render_sections(
+    client: &ClientRow,
+    records: Records,
+    today: NaiveDate,
+    csrf_token: &str,
+) -> AppResult<String> {
     SectionsTemplate {
         layout: TokenOnly { csrf_token },
         client,
-        timeline,
+        timeline: &build(client, records.timeline, today),
+        summaries: &records.summaries,
+        portal: &records.portal,
     }
     .render()
     .map_err(|e| AppError::Internal(format!("template: {e}")))
@@ -300,8 +337,8 @@ pub fn fresh_sections(
     today: NaiveDate,
     csrf_token: &str,
 ) -> AppResult<String> {
-    let loaded = load_rows(conn, client, today)?;
-    render_sections(client, &build(client, loaded, today), csrf_token)
+    let records = load_records(conn, client, today)?;
+    render_sections(client, records, today, csrf_token)
 }
 
 fn build(client: &ClientRow, loaded: Loaded, today: NaiveDate) -> Timeline {
