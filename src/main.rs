@@ -161,6 +161,7 @@ fn create_practitioner(database_url: &str, email: &str, name: &str) -> Result<()
 }
 
 fn seed_demo(database_url: &str, args: &htma_tracker::cli::SeedDemoArgs) -> Result<(), String> {
+    heap::configure_for_bulk_load();
     let pool = db::connect(database_url, 1).map_err(|e| e.to_string())?;
     // The seeder derives every analysis with the current rules; recording that (after
     // re-deriving what was there before) spares the first `serve` a re-derivation of the whole

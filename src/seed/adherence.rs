@@ -172,7 +172,7 @@ pub(super) fn follow_program(
         .entries
         .iter()
         .filter(|e| e.client_id == client_id)
-        .map(|e| (e.id, e.entry_date))
+        .map(|e| (e.id, e.entry_date.date()))
         .collect();
     for (entry_id, date) in &days {
         let days_ago = (today - *date).num_days();

@@ -321,12 +321,12 @@ fn add_diary(
         block.entries.push(NewDiaryEntry {
             id: entry_id,
             client_id,
-            entry_date: date,
+            entry_date: date.into(),
             note: note.into(),
             triggers: triggers.into(),
             revision: 1,
-            created_at: written,
-            updated_at: written,
+            created_at: written.into(),
+            updated_at: written.into(),
             annotation: annotation
                 .map(|(_, n)| (*n).to_string())
                 .unwrap_or_default(),

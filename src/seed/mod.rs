@@ -9,6 +9,7 @@ pub mod plan;
 pub mod rng;
 mod rows;
 pub mod scale;
+mod stored_dates;
 
 use crate::auth::{login, password};
 use crate::db::{accounts, audit, write_tx, DbConn, DbError};

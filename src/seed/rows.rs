@@ -10,6 +10,7 @@ use crate::db::{AccountId, ClientId};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use diesel::prelude::*;
 
+use super::stored_dates::{StoredDay, StoredMoment};
 use crate::db::hair_tests::LevelRow;
 use crate::db::schema::{
     self, accounts, clients, diary_entries, diary_symptoms, hair_test_levels, hair_tests,
@@ -96,12 +97,12 @@ pub(super) struct NewHairTest {
 pub(super) struct NewDiaryEntry {
     pub id: i64,
     pub client_id: ClientId,
-    pub entry_date: NaiveDate,
+    pub entry_date: StoredDay,
     pub note: String,
     pub triggers: String,
     pub revision: i64,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: StoredMoment,
+    pub updated_at: StoredMoment,
     /// The practitioner's note on the day, when there is one.
     pub annotation: String,
     pub annotated_at: Option<NaiveDateTime>,
