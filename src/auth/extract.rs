@@ -175,6 +175,35 @@ macro_rules! within_client {
     };
 }
 
+/// A record of the signed-in practitioner named by the URL, found by `$find(conn, owner, id)`:
+/// the `Within` impl of an extractor `$extractor { practitioner: Practitioner, $field: $record }`.
+macro_rules! within_practitioner {
+    ($extractor:ident { $field:ident: $record:ty } at $segment:literal, $find:expr) => {
+        impl Within for $extractor {
+            type Scope = Practitioner;
+            type Key = AccountId;
+            type Record = $record;
+            const SEGMENT: &'static str = $segment;
+            fn key(practitioner: &Practitioner) -> AccountId {
+                practitioner.id()
+            }
+            fn find(
+                conn: &mut DbConn,
+                owner: AccountId,
+                id: i64,
+            ) -> Result<Option<$record>, DbError> {
+                ($find)(conn, owner, id.into())
+            }
+            fn assemble(practitioner: Practitioner, $field: $record) -> Self {
+                $extractor {
+                    practitioner,
+                    $field,
+                }
+            }
+        }
+    };
+}
+
 /// `FromRequest` for a `Within` record extractor.
 macro_rules! from_request_within {
     ($($extractor:ty),+ $(,)?) => {$(
@@ -218,24 +247,7 @@ pub struct ScopedClient {
     pub client: ClientRow,
 }
 
-impl Within for ScopedClient {
-    type Scope = Practitioner;
-    type Key = AccountId;
-    type Record = ClientRow;
-    const SEGMENT: &'static str = "client_id";
-    fn key(practitioner: &Practitioner) -> AccountId {
-        practitioner.id()
-    }
-    fn find(conn: &mut DbConn, owner: AccountId, id: i64) -> Result<Option<ClientRow>, DbError> {
-        clients::find_for_practitioner(conn, owner, id.into())
-    }
-    fn assemble(practitioner: Practitioner, client: ClientRow) -> Self {
-        ScopedClient {
-            practitioner,
-            client,
-        }
-    }
-}
+within_practitioner!(ScopedClient { client: ClientRow } at "client_id", clients::find_for_practitioner);
 
 /// A hair test named by `{test_id}` of the client named by `{client_id}`, both scoped to the
 /// signed-in practitioner. Deleted tests are found too (their page offers restore).
@@ -345,28 +357,7 @@ pub struct PracticeImport {
     pub pending: PendingImport,
 }
 
-impl Within for PracticeImport {
-    type Scope = Practitioner;
-    type Key = AccountId;
-    type Record = PendingImport;
-    const SEGMENT: &'static str = "import_id";
-    fn key(practitioner: &Practitioner) -> AccountId {
-        practitioner.id()
-    }
-    fn find(
-        conn: &mut DbConn,
-        owner: AccountId,
-        id: i64,
-    ) -> Result<Option<PendingImport>, DbError> {
-        pending_imports::find_practice_wide(conn, owner, id.into())
-    }
-    fn assemble(practitioner: Practitioner, pending: PendingImport) -> Self {
-        PracticeImport {
-            practitioner,
-            pending,
-        }
-    }
-}
+within_practitioner!(PracticeImport { pending: PendingImport } at "import_id", pending_imports::find_practice_wide);
 
 /// A flag named by `{flag_id}` of the client named by `{client_id}`, both scoped to the
 /// signed-in practitioner (acknowledged and inactive flags are found too).
@@ -421,24 +412,7 @@ impl ScopedReferenceSet {
     }
 }
 
-impl Within for ScopedReferenceSet {
-    type Scope = Practitioner;
-    type Key = AccountId;
-    type Record = StoredSet;
-    const SEGMENT: &'static str = "set_id";
-    fn key(practitioner: &Practitioner) -> AccountId {
-        practitioner.id()
-    }
-    fn find(conn: &mut DbConn, owner: AccountId, id: i64) -> Result<Option<StoredSet>, DbError> {
-        reference_sets::find_for_practitioner(conn, owner, id.into())
-    }
-    fn assemble(practitioner: Practitioner, stored: StoredSet) -> Self {
-        ScopedReferenceSet {
-            practitioner,
-            stored,
-        }
-    }
-}
+within_practitioner!(ScopedReferenceSet { stored: StoredSet } at "set_id", reference_sets::find_for_practitioner);
 
 // portal and diary
 
