@@ -262,6 +262,20 @@ async fn call(
     }
 }
 
+/// Calls `method path` as the signed-in account with its `token` and checks the answer is 404,
+/// the one answer to a record out of the asker's reach (or a route of the other role); the
+/// reply, for what the caller checks beyond that.
+async fn assert_not_found(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    token: &str,
+) -> crate::helpers::Reply {
+    let reply = call(app, method, path, Some(token)).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND, "{method} {path}");
+    reply
+}
+
 #[actix_web::test]
 async fn every_response_carries_the_security_headers() {
     let app = spawn_app().await;
@@ -407,13 +421,7 @@ async fn another_practitioners_client_is_not_found_on_every_client_url() {
             alices.records_replaced(missing),
         ] {
             let path = concrete(route.path, ids);
-            let reply = call(&app, route.method, &path, Some(&token)).await;
-            assert_eq!(
-                reply.status,
-                StatusCode::NOT_FOUND,
-                "{} {path}",
-                route.method
-            );
+            let reply = assert_not_found(&app, route.method, &path, &token).await;
             assert!(!reply.body.contains("Alice's Client"));
         }
     }
@@ -427,13 +435,7 @@ async fn another_practitioners_client_is_not_found_on_every_client_url() {
     for route in naming_a_record {
         for ids in [alices, Ids::all(missing)] {
             let path = concrete(route.path, ids);
-            let reply = call(&app, route.method, &path, Some(&token)).await;
-            assert_eq!(
-                reply.status,
-                StatusCode::NOT_FOUND,
-                "{} {path}",
-                route.method
-            );
+            let reply = assert_not_found(&app, route.method, &path, &token).await;
             assert!(!reply.body.contains("practice.csv"), "{path}");
             assert!(!reply.body.contains("Practice set"), "{path}");
         }
@@ -481,13 +483,7 @@ async fn a_record_is_not_found_under_another_client_of_the_same_practitioner() {
                 ..firsts
             },
         );
-        let reply = call(&app, route.method, &path, Some(&token)).await;
-        assert_eq!(
-            reply.status,
-            StatusCode::NOT_FOUND,
-            "{} {path}",
-            route.method
-        );
+        assert_not_found(&app, route.method, &path, &token).await;
     }
     // Nothing of the first client's changed: its flag is open and its uploads still wait.
     let page = app.get(&format!("/clients/{first}")).await;
@@ -552,14 +548,7 @@ async fn a_client_account_gets_404_from_every_practitioner_route() {
         .iter()
         .filter(|r| matches!(r.access, Access::Practitioner | Access::OwnClient))
     {
-        let path = concrete(route.path, ids);
-        let reply = call(&app, route.method, &path, Some(&token)).await;
-        assert_eq!(
-            reply.status,
-            StatusCode::NOT_FOUND,
-            "{} {path}",
-            route.method
-        );
+        assert_not_found(&app, route.method, &concrete(route.path, ids), &token).await;
     }
 }
 
@@ -651,14 +640,7 @@ async fn a_practitioner_gets_404_from_every_portal_route() {
         .collect();
     assert!(routes.len() >= 5);
     for route in routes {
-        let reply = call(&app, route.method, route.path, Some(&token)).await;
-        assert_eq!(
-            reply.status,
-            StatusCode::NOT_FOUND,
-            "{} {}",
-            route.method,
-            route.path
-        );
+        assert_not_found(&app, route.method, route.path, &token).await;
     }
 }
 
@@ -757,13 +739,7 @@ async fn a_client_reaches_its_own_portal_and_never_another_clients_data() {
                 ..Ids::all(1)
             },
         );
-        let reply = call(&app, route.method, &path, Some(&token)).await;
-        assert_eq!(
-            reply.status,
-            StatusCode::NOT_FOUND,
-            "{} {path}",
-            route.method
-        );
+        assert_not_found(&app, route.method, &path, &token).await;
     }
     app.set_cookies(a.client);
     let mine = app.get("/portal").await;
