@@ -47,7 +47,7 @@ pub struct DerivedFlag {
 pub fn store(
     conn: &mut DbConn,
     client_id: ClientId,
-    mut derived: BTreeMap<String, DerivedFlag>,
+    derived: BTreeMap<String, DerivedFlag>,
 ) -> Result<(), DbError> {
     // The diary's low-adherence flags are derived from the diary, not the tests: their own
     // `store_low_adherence` keeps them.
@@ -56,41 +56,26 @@ pub fn store(
         .filter(flags::kind.ne(LOW_ADHERENCE_KIND))
         .select(FlagRow::as_select())
         .load(conn)?;
-    for row in existing {
-        match derived.remove(&row.flag_key) {
-            Some(flag) if !row.active || row.summary != flag.summary => {
-                diesel::update(flags::table.find(row.id))
-                    .set((flags::active.eq(true), flags::summary.eq(&flag.summary)))
-                    .execute(conn)?;
-            }
-            Some(_) => {}
-            None if row.active => {
-                diesel::update(flags::table.find(row.id))
-                    .set(flags::active.eq(false))
-                    .execute(conn)?;
-            }
-            None => {}
-        }
-    }
-    let at = now();
-    for flag in derived.into_values() {
-        diesel::insert_into(flags::table)
-            .values((
-                flags::id.eq(FlagId::fresh()),
-                flags::client_id.eq(client_id),
-                flags::flag_key.eq(&flag.key),
-                flags::kind.eq(&flag.kind),
-                flags::rule.eq(&flag.rule),
-                flags::summary.eq(&flag.summary),
-                flags::from_test_id.eq(Some(flag.from)),
-                flags::to_test_id.eq(Some(flag.to)),
-                flags::raised_at.eq(at),
-                flags::active.eq(true),
-                flags::ack_note.eq(""),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
+    let derived = derived
+        .into_iter()
+        .map(|(key, flag)| {
+            let stored = ToStore {
+                key: flag.key,
+                kind: flag.kind,
+                rule: flag.rule,
+                summary: flag.summary,
+                tests: Some((flag.from, flag.to)),
+            };
+            (key, stored)
+        })
+        .collect();
+    make_equal(
+        conn,
+        client_id,
+        existing,
+        derived,
+        Again::KeepAcknowledgement,
+    )
 }
 
 /// The kind of the diary's low-adherence flags (ADH-2, `service::adherence`).
@@ -112,30 +97,81 @@ pub struct DerivedAdherenceFlag {
 pub fn store_low_adherence(
     conn: &mut DbConn,
     client_id: ClientId,
-    mut derived: BTreeMap<String, DerivedAdherenceFlag>,
+    derived: BTreeMap<String, DerivedAdherenceFlag>,
 ) -> Result<(), DbError> {
     let existing: Vec<FlagRow> = flags::table
         .filter(flags::client_id.eq(client_id))
         .filter(flags::kind.eq(LOW_ADHERENCE_KIND))
         .select(FlagRow::as_select())
         .load(conn)?;
+    let derived = derived
+        .into_iter()
+        .map(|(key, flag)| {
+            let stored = ToStore {
+                key: flag.key,
+                kind: LOW_ADHERENCE_KIND.to_string(),
+                rule: flag.rule,
+                summary: flag.summary,
+                tests: None,
+            };
+            (key, stored)
+        })
+        .collect();
+    make_equal(conn, client_id, existing, derived, Again::RaiseAfresh)
+}
+
+/// A derived flag of either kind, as it is stored.
+struct ToStore {
+    key: String,
+    kind: String,
+    rule: String,
+    summary: String,
+    /// The pair of tests it compares; none for the diary's flags.
+    tests: Option<(HairTestId, HairTestId)>,
+}
+
+/// What becomes of an inactive flag that is derived again.
+#[derive(Clone, Copy)]
+enum Again {
+    /// A test flag: the same finding between the same tests, active again with its
+    /// acknowledgement.
+    KeepAcknowledgement,
+    /// A diary flag: a new run of its rule, raised afresh and unacknowledged (the earlier
+    /// acknowledgement stays in the audit trail).
+    RaiseAfresh,
+}
+
+/// The one loop of `store` and `store_low_adherence`: `existing` (the stored flags of the
+/// kinds `derived` covers) made equal to `derived`, keyed by flag key.
+fn make_equal(
+    conn: &mut DbConn,
+    client_id: ClientId,
+    existing: Vec<FlagRow>,
+    mut derived: BTreeMap<String, ToStore>,
+    again: Again,
+) -> Result<(), DbError> {
     let at = now();
     for row in existing {
         match derived.remove(&row.flag_key) {
-            // The rule held again after it had stopped: a new run, raised afresh (the earlier
-            // acknowledgement stays in the audit trail).
-            Some(flag) if !row.active => {
-                diesel::update(flags::table.find(row.id))
-                    .set((
-                        flags::active.eq(true),
-                        flags::summary.eq(&flag.summary),
-                        flags::raised_at.eq(at),
-                        flags::acknowledged_at.eq(None::<chrono::NaiveDateTime>),
-                        flags::acknowledged_by.eq(None::<AccountId>),
-                        flags::ack_note.eq(""),
-                    ))
-                    .execute(conn)?;
-            }
+            Some(flag) if !row.active => match again {
+                Again::KeepAcknowledgement => {
+                    diesel::update(flags::table.find(row.id))
+                        .set((flags::active.eq(true), flags::summary.eq(&flag.summary)))
+                        .execute(conn)?;
+                }
+                Again::RaiseAfresh => {
+                    diesel::update(flags::table.find(row.id))
+                        .set((
+                            flags::active.eq(true),
+                            flags::summary.eq(&flag.summary),
+                            flags::raised_at.eq(at),
+                            flags::acknowledged_at.eq(None::<NaiveDateTime>),
+                            flags::acknowledged_by.eq(None::<AccountId>),
+                            flags::ack_note.eq(""),
+                        ))
+                        .execute(conn)?;
+                }
+            },
             Some(flag) if row.summary != flag.summary => {
                 diesel::update(flags::table.find(row.id))
                     .set(flags::summary.eq(&flag.summary))
@@ -156,11 +192,11 @@ pub fn store_low_adherence(
                 flags::id.eq(FlagId::fresh()),
                 flags::client_id.eq(client_id),
                 flags::flag_key.eq(&flag.key),
-                flags::kind.eq(LOW_ADHERENCE_KIND),
+                flags::kind.eq(&flag.kind),
                 flags::rule.eq(&flag.rule),
                 flags::summary.eq(&flag.summary),
-                flags::from_test_id.eq(None::<HairTestId>),
-                flags::to_test_id.eq(None::<HairTestId>),
+                flags::from_test_id.eq(flag.tests.map(|(from, _)| from)),
+                flags::to_test_id.eq(flag.tests.map(|(_, to)| to)),
                 flags::raised_at.eq(at),
                 flags::active.eq(true),
                 flags::ack_note.eq(""),
