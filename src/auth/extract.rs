@@ -3,7 +3,10 @@
 //! either the record *as seen by the signed-in account* or an error that never reveals whether
 //! somebody else's record exists (404, like a missing one).
 
-use crate::db::{AccountId, ClientId};
+use crate::db::{
+    AccountId, ClientId, FlagId, HairTestId, PendingImportId, ProgramVersionId, ReferenceSetId,
+    SummaryId,
+};
 use std::rc::Rc;
 
 use actix_web::dev::Payload;
@@ -107,10 +110,16 @@ trait Within: Sized + 'static {
     /// What the lookup needs from the scope (the owner's ids), moved to the database thread.
     type Key: Send + 'static;
     type Record: Send + 'static;
+    /// The record's id type (`db::ids`): the URL segment's number becomes one before the lookup.
+    type Id: From<i64> + Copy + std::fmt::Display + Send + 'static;
     /// The URL segment holding the record's id.
     const SEGMENT: &'static str;
     fn key(scope: &Self::Scope) -> Self::Key;
-    fn find(conn: &mut DbConn, key: Self::Key, id: i64) -> Result<Option<Self::Record>, DbError>;
+    fn find(
+        conn: &mut DbConn,
+        key: Self::Key,
+        id: Self::Id,
+    ) -> Result<Option<Self::Record>, DbError>;
     fn assemble(scope: Self::Scope, record: Self::Record) -> Self;
 }
 
@@ -122,7 +131,7 @@ fn extract_within<W: Within>(
     let req = req.clone();
     Box::pin(async move {
         let scope = scope.await?;
-        let id = parse_id(req.match_info().get(W::SEGMENT))?;
+        let id = W::Id::from(parse_id(req.match_info().get(W::SEGMENT))?);
         find_within(&pool_of(&req)?, scope, id, req.path()).await
     })
 }
@@ -131,7 +140,7 @@ fn extract_within<W: Within>(
 async fn find_within<W: Within>(
     pool: &Pool,
     scope: W::Scope,
-    id: i64,
+    id: W::Id,
     named_in: &str,
 ) -> Result<W, AppError> {
     let key = W::key(&scope);
@@ -140,7 +149,7 @@ async fn find_within<W: Within>(
         None => {
             tracing::info!(
                 segment = W::SEGMENT,
-                id,
+                %id,
                 named_in,
                 "record not found in the signed-in account's scope"
             );
@@ -152,11 +161,12 @@ async fn find_within<W: Within>(
 /// A record under the client named by `{client_id}`, found by `$find(conn, client_id, id)`:
 /// the `Within` impl of an extractor `$extractor { scope: ScopedClient, $field: $record }`.
 macro_rules! within_client {
-    ($extractor:ident { $field:ident: $record:ty } at $segment:literal, $find:expr) => {
+    ($extractor:ident { $field:ident: $record:ty } at $segment:literal: $id:ty, $find:expr) => {
         impl Within for $extractor {
             type Scope = ScopedClient;
             type Key = ClientId;
             type Record = $record;
+            type Id = $id;
             const SEGMENT: &'static str = $segment;
             fn key(scope: &ScopedClient) -> ClientId {
                 scope.client.id
@@ -164,9 +174,9 @@ macro_rules! within_client {
             fn find(
                 conn: &mut DbConn,
                 client_id: ClientId,
-                id: i64,
+                id: $id,
             ) -> Result<Option<$record>, DbError> {
-                ($find)(conn, client_id, id.into())
+                ($find)(conn, client_id, id)
             }
             fn assemble(scope: ScopedClient, $field: $record) -> Self {
                 $extractor { scope, $field }
@@ -178,11 +188,12 @@ macro_rules! within_client {
 /// A record of the signed-in practitioner named by the URL, found by `$find(conn, owner, id)`:
 /// the `Within` impl of an extractor `$extractor { practitioner: Practitioner, $field: $record }`.
 macro_rules! within_practitioner {
-    ($extractor:ident { $field:ident: $record:ty } at $segment:literal, $find:expr) => {
+    ($extractor:ident { $field:ident: $record:ty } at $segment:literal: $id:ty, $find:expr) => {
         impl Within for $extractor {
             type Scope = Practitioner;
             type Key = AccountId;
             type Record = $record;
+            type Id = $id;
             const SEGMENT: &'static str = $segment;
             fn key(practitioner: &Practitioner) -> AccountId {
                 practitioner.id()
@@ -190,9 +201,9 @@ macro_rules! within_practitioner {
             fn find(
                 conn: &mut DbConn,
                 owner: AccountId,
-                id: i64,
+                id: $id,
             ) -> Result<Option<$record>, DbError> {
-                ($find)(conn, owner, id.into())
+                ($find)(conn, owner, id)
             }
             fn assemble(practitioner: Practitioner, $field: $record) -> Self {
                 $extractor {
@@ -232,7 +243,8 @@ from_request_within!(
     ScopedReferenceSet,
 );
 
-/// Ids in URLs are positive integers; anything else is simply not found.
+/// Ids in URLs are positive integers (a record extractor makes the number its id type);
+/// anything else is simply not found.
 pub fn parse_id(segment: Option<&str>) -> Result<i64, AppError> {
     segment
         .and_then(|s| s.parse::<i64>().ok())
@@ -247,7 +259,7 @@ pub struct ScopedClient {
     pub client: ClientRow,
 }
 
-within_practitioner!(ScopedClient { client: ClientRow } at "client_id", clients::find_for_practitioner);
+within_practitioner!(ScopedClient { client: ClientRow } at "client_id": ClientId, clients::find_for_practitioner);
 
 /// A hair test named by `{test_id}` of the client named by `{client_id}`, both scoped to the
 /// signed-in practitioner. Deleted tests are found too (their page offers restore).
@@ -256,7 +268,7 @@ pub struct ScopedHairTest {
     pub test: HairTestRow,
 }
 
-within_client!(ScopedHairTest { test: HairTestRow } at "test_id", hair_tests::find_for_client);
+within_client!(ScopedHairTest { test: HairTestRow } at "test_id": HairTestId, hair_tests::find_for_client);
 
 // summaries
 
@@ -267,7 +279,7 @@ pub struct ScopedSummary {
     pub summary: SummaryRow,
 }
 
-within_client!(ScopedSummary { summary: SummaryRow } at "summary_id", summaries::find_for_client);
+within_client!(ScopedSummary { summary: SummaryRow } at "summary_id": SummaryId, summaries::find_for_client);
 
 /// A summary deleted within the restore window, named like `ScopedSummary`: the one thing to
 /// do with it is to restore it.
@@ -277,6 +289,7 @@ impl Within for RestorableSummary {
     type Scope = ScopedClient;
     type Key = ClientId;
     type Record = SummaryRow;
+    type Id = SummaryId;
     const SEGMENT: &'static str = "summary_id";
     fn key(scope: &ScopedClient) -> ClientId {
         scope.client.id
@@ -284,10 +297,10 @@ impl Within for RestorableSummary {
     fn find(
         conn: &mut DbConn,
         client_id: ClientId,
-        id: i64,
+        id: SummaryId,
     ) -> Result<Option<SummaryRow>, DbError> {
         let window_start = crate::db::now() - summaries::RESTORE_WINDOW;
-        summaries::find_deleted_for_client(conn, client_id, id.into(), window_start)
+        summaries::find_deleted_for_client(conn, client_id, id, window_start)
     }
     fn assemble(scope: ScopedClient, summary: SummaryRow) -> Self {
         RestorableSummary(ScopedSummary { scope, summary })
@@ -305,6 +318,7 @@ impl Within for SharedSummary {
     type Scope = PortalClient;
     type Key = ClientId;
     type Record = SummaryRow;
+    type Id = SummaryId;
     const SEGMENT: &'static str = "summary_id";
     fn key(portal: &PortalClient) -> ClientId {
         portal.client.id
@@ -312,9 +326,9 @@ impl Within for SharedSummary {
     fn find(
         conn: &mut DbConn,
         client_id: ClientId,
-        id: i64,
+        id: SummaryId,
     ) -> Result<Option<SummaryRow>, DbError> {
-        summaries::find_shared_for_client(conn, client_id, id.into())
+        summaries::find_shared_for_client(conn, client_id, id)
     }
     fn assemble(portal: PortalClient, summary: SummaryRow) -> Self {
         SharedSummary { portal, summary }
@@ -334,6 +348,7 @@ impl Within for ScopedImport {
     type Scope = ScopedClient;
     type Key = (AccountId, ClientId);
     type Record = PendingImport;
+    type Id = PendingImportId;
     const SEGMENT: &'static str = "import_id";
     fn key(scope: &ScopedClient) -> (AccountId, ClientId) {
         (scope.practitioner.id(), scope.client.id)
@@ -341,9 +356,9 @@ impl Within for ScopedImport {
     fn find(
         conn: &mut DbConn,
         (owner, client_id): (AccountId, ClientId),
-        id: i64,
+        id: PendingImportId,
     ) -> Result<Option<PendingImport>, DbError> {
-        pending_imports::find(conn, owner, client_id, id.into())
+        pending_imports::find(conn, owner, client_id, id)
     }
     fn assemble(scope: ScopedClient, pending: PendingImport) -> Self {
         ScopedImport { scope, pending }
@@ -357,7 +372,7 @@ pub struct PracticeImport {
     pub pending: PendingImport,
 }
 
-within_practitioner!(PracticeImport { pending: PendingImport } at "import_id", pending_imports::find_practice_wide);
+within_practitioner!(PracticeImport { pending: PendingImport } at "import_id": PendingImportId, pending_imports::find_practice_wide);
 
 /// A flag named by `{flag_id}` of the client named by `{client_id}`, both scoped to the
 /// signed-in practitioner (acknowledged and inactive flags are found too).
@@ -366,7 +381,7 @@ pub struct ScopedFlag {
     pub flag: FlagRow,
 }
 
-within_client!(ScopedFlag { flag: FlagRow } at "flag_id", flags::find_for_client);
+within_client!(ScopedFlag { flag: FlagRow } at "flag_id": FlagId, flags::find_for_client);
 
 // program versions and reference sets
 
@@ -377,7 +392,7 @@ pub struct ScopedProgramVersion {
     pub version: VersionWithSupplements,
 }
 
-within_client!(ScopedProgramVersion { version: VersionWithSupplements } at "version_id", programs::find_live);
+within_client!(ScopedProgramVersion { version: VersionWithSupplements } at "version_id": ProgramVersionId, programs::find_live);
 
 /// A program version deleted within the restore window, named like `ScopedProgramVersion`:
 /// the one thing to do with it is to restore it.
@@ -387,7 +402,7 @@ pub struct RestorableProgramVersion {
 }
 
 within_client!(
-    RestorableProgramVersion { version: ProgramVersion } at "version_id",
+    RestorableProgramVersion { version: ProgramVersion } at "version_id": ProgramVersionId,
     |conn, client_id, id| {
         programs::find_deleted(conn, client_id, id, crate::db::now() - programs::RESTORE_WINDOW)
     }
@@ -407,12 +422,12 @@ impl ScopedReferenceSet {
         practitioner: Practitioner,
         raw_id: &str,
     ) -> Result<Self, AppError> {
-        let id = parse_id(Some(raw_id))?;
+        let id = ReferenceSetId::from(parse_id(Some(raw_id))?);
         find_within(&pool_of(req)?, practitioner, id, req.path()).await
     }
 }
 
-within_practitioner!(ScopedReferenceSet { stored: StoredSet } at "set_id", reference_sets::find_for_practitioner);
+within_practitioner!(ScopedReferenceSet { stored: StoredSet } at "set_id": ReferenceSetId, reference_sets::find_for_practitioner);
 
 // portal and diary
 
