@@ -494,6 +494,42 @@ async fn a_record_is_not_found_under_another_client_of_the_same_practitioner() {
     assert_records_kept(&app, firsts).await;
 }
 
+/// URL segments that cannot name a record: letters, a number past i64 (23 digits), negative,
+/// zero, a float's notation.
+const MALFORMED_IDS: [&str; 5] = ["abc", "12345678901234567890123", "-1", "0", "1e3"];
+
+#[actix_web::test]
+async fn a_malformed_record_id_is_not_found_on_every_route_naming_a_record() {
+    let app = spawn_app().await;
+    app.signed_in_practitioner("pat@example.com").await;
+    let client = app.create_client("Own Client").await;
+    let ids = records_of(&app, client).await;
+    let token = app.get("/clients").await.csrf_token();
+    let routes: Vec<_> = ROUTES
+        .iter()
+        .filter(|r| matches!(r.access, Access::Practitioner | Access::OwnClient))
+        .filter(|r| r.path.contains('{'))
+        .collect();
+    assert!(routes.len() >= 20, "{}", routes.len());
+    for route in routes {
+        // Each segment naming a record made malformed in turn, the others the account's own
+        // real records (so only the malformed one can be the reason for the 404).
+        let real: Vec<String> = concrete(route.path, ids)
+            .split('/')
+            .map(str::to_string)
+            .collect();
+        let named = route.path.split('/').enumerate();
+        for (index, _) in named.filter(|(_, segment)| segment.starts_with('{')) {
+            for malformed in MALFORMED_IDS {
+                let mut path = real.clone();
+                path[index] = malformed.to_string();
+                assert_not_found(&app, route.method, &path.join("/"), &token).await;
+            }
+        }
+    }
+    assert_records_kept(&app, ids).await;
+}
+
 #[actix_web::test]
 async fn a_client_account_gets_404_from_every_practitioner_route() {
     let app = spawn_app().await;
