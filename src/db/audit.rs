@@ -525,17 +525,38 @@ pub fn filter_choices(
 }
 
 /// Who opened a client's record lately (views by anyone), newest first.
-pub fn views_of_client(
+/// One view of a client's record as the client's pages list it: when, by whom (the account's
+/// name, None for an unknown or removed account), what and from where.
+#[derive(Debug, Clone, Queryable)]
+pub struct RecentView {
+    pub occurred_at: NaiveDateTime,
+    pub viewer_name: Option<String>,
+    pub action: String,
+    pub record_kind: String,
+    pub remote_addr: Option<String>,
+}
+
+/// The latest views of a client's record, newest first, with their viewers' names: one
+/// statement (issue 15: the client page reads it on every view, next to its kept part; a
+/// second lookup of the names by a list of ids was a new statement each time).
+pub fn recent_views_of_client(
     conn: &mut DbConn,
     client_id: i64,
     limit: i64,
-) -> Result<Vec<AuditEvent>, DbError> {
+) -> Result<Vec<RecentView>, DbError> {
     Ok(audit_events::table
+        .left_join(accounts::table.on(audit_events::account_id.eq(accounts::id.nullable())))
         .filter(audit_events::client_id.eq(client_id))
         .filter(audit_events::action.eq(VIEW))
         .order((audit_events::occurred_at.desc(), audit_events::id.desc()))
         .limit(limit)
-        .select(AuditEvent::as_select())
+        .select((
+            audit_events::occurred_at,
+            accounts::display_name.nullable(),
+            audit_events::action,
+            audit_events::record_kind,
+            audit_events::remote_addr,
+        ))
         .load(conn)?)
 }
 

@@ -323,33 +323,27 @@ pub async fn recent_access(pool: &Pool, client_id: ClientId) -> AppResult<Vec<Ac
 /// The latest views of a client's record as read, for a page that reads them with the rest of
 /// its records in one `run_db`.
 pub struct RecentAccess {
-    views: Vec<AuditEvent>,
-    names: HashMap<i64, String>,
+    views: Vec<audit::RecentView>,
 }
 
 pub fn read_recent_access(
     conn: &mut crate::db::DbConn,
     client_id: ClientId,
 ) -> Result<RecentAccess, crate::db::DbError> {
-    let views = audit::views_of_client(conn, client_id.get(), 10)?;
-    let ids: Vec<i64> = views.iter().filter_map(|e| e.account_id).collect();
-    let names = crate::db::accounts::display_names(conn, &ids)?;
-    Ok(RecentAccess { views, names })
+    Ok(RecentAccess {
+        views: audit::recent_views_of_client(conn, client_id.get(), 10)?,
+    })
 }
 
 impl RecentAccess {
     pub fn lines(self) -> Vec<AccessLine> {
-        let names = self.names;
         self.views
             .into_iter()
-            .map(|e| AccessLine {
-                at: e.occurred_at.format("%Y-%m-%d %H:%M").to_string(),
-                who: e
-                    .account_id
-                    .and_then(|id| names.get(&id).cloned())
-                    .unwrap_or_else(|| "unknown account".into()),
-                what: plain_action(&e.action, &e.record_kind),
-                from: e.remote_addr.unwrap_or_default(),
+            .map(|view| AccessLine {
+                at: view.occurred_at.format("%Y-%m-%d %H:%M").to_string(),
+                who: view.viewer_name.unwrap_or_else(|| "unknown account".into()),
+                what: plain_action(&view.action, &view.record_kind),
+                from: view.remote_addr.unwrap_or_default(),
             })
             .collect()
     }
