@@ -121,7 +121,7 @@ pub(super) fn record_event(
         conn,
         Author::request(account_id, remote_addr),
         |_, trail| {
-            trail.record(account_event(action, account_id));
+            trail.record_refused(account_event(action, account_id));
             Ok(())
         },
     )

@@ -335,3 +335,50 @@ async fn one_practice_changes_never_show_in_nor_invalidate_anothers_dashboard() 
         assert!(!page.contains("Maria Mine") && !page.contains("Mads Mine"));
     }
 }
+
+/// Refused sign-ins (an unknown email, a wrong password, one held back by the throttle) are on
+/// record but change nothing a page shows: they leave every version, so every kept timeline and
+/// dashboard, as it was. Otherwise anyone could have every kept page rendered afresh at will.
+#[actix_web::test]
+async fn refused_sign_ins_leave_the_kept_pages_kept() {
+    let app = spawn_app().await;
+    let owner = app.signed_in_practitioner("pat@example.com").await;
+    let client = app.create_client("Kept Karla").await;
+    let versions = |app: &TestApp| {
+        let mut conn = app.pool.get().unwrap();
+        (
+            record_versions::of_practice(&mut conn, owner.get()).unwrap(),
+            record_versions::of_client(&mut conn, owner.get(), client).unwrap(),
+        )
+    };
+    let before = versions(&app);
+    let cookies = app.cookies();
+    app.forget_cookies();
+    for _ in 0..12 {
+        for (email, password) in [
+            ("nobody@example.com", "not a password at all"),
+            ("pat@example.com", "not the password either"),
+        ] {
+            let refused = app.login(email, password).await;
+            assert_ne!(refused.status, StatusCode::SEE_OTHER, "{}", refused.body);
+        }
+    }
+    let refused_on_record: i64 = {
+        use htma_tracker::db::schema::audit_events;
+        let mut conn = app.pool.get().unwrap();
+        audit_events::table
+            .filter(audit_events::action.eq_any(["sign_in_failed", "sign_in_throttled"]))
+            .count()
+            .get_result(&mut conn)
+            .unwrap()
+    };
+    assert_eq!(refused_on_record, 24, "every refused attempt is on record");
+    assert_eq!(
+        versions(&app),
+        before,
+        "a refused sign-in moved a version: kept pages would be rendered afresh"
+    );
+    app.set_cookies(cookies);
+    let page = app.get("/").await;
+    assert!(page.body.contains("Kept Karla"));
+}

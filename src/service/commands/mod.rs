@@ -85,6 +85,8 @@ struct Noted {
     record_kind: String,
     record_id: Option<i64>,
     detail: String,
+    /// Whether the change moves what pages show (every event but a refused attempt's).
+    moves_versions: bool,
 }
 
 /// The events of one change, written when the change has succeeded.
@@ -105,12 +107,25 @@ impl Trail {
     /// Notes an event by an account the change itself established (the account an invitation
     /// creates is the one that accepts it and signs in).
     pub fn record_by(&mut self, account_id: Option<AccountId>, event: Event) {
+        self.note(account_id, event, true);
+    }
+
+    /// Notes a refused attempt (a failed or held-back sign-in): on record like any event, but
+    /// it changed nothing a page shows, so no kept page is made again for it. Otherwise a stream
+    /// of sign-ins with unknown emails (scope unknown: everything) would have every kept
+    /// timeline and dashboard rendered afresh at each attempt.
+    pub fn record_refused(&mut self, event: Event) {
+        self.note(self.account_id, event, false);
+    }
+
+    fn note(&mut self, account_id: Option<AccountId>, event: Event, moves_versions: bool) {
         self.events.push(Noted {
             account_id,
             action: event.action.to_string(),
             record_kind: event.record_kind.to_string(),
             record_id: event.record_id,
             detail: event.detail.to_string(),
+            moves_versions,
         });
     }
 }
@@ -146,7 +161,9 @@ pub fn audited<'a, T>(
                     detail: &noted.detail,
                 },
             )?;
-            scopes.push(scope);
+            if noted.moves_versions {
+                scopes.push(scope);
+            }
         }
         // Pages kept in memory were made from the versions before this change (issue 15).
         record_versions::bump(conn, &scopes)?;
