@@ -6,14 +6,14 @@
 
 use awc::http::StatusCode;
 use diesel::prelude::*;
-use htma_tracker::app::{Access, ROUTES};
+use htma_tracker::app::ROUTES;
 use htma_tracker::db::schema::clients;
 use htma_tracker::db::{record_versions, AccountId};
 use htma_tracker::web::home::View;
 
 use crate::helpers::{spawn_app, TestApp};
-use crate::kept_forms::{case_for, world, UPLOADS};
-use crate::timeline_cache::filled_fields;
+use crate::kept_forms::{world, UPLOADS};
+use crate::timeline_cache::post_change;
 
 /// POSTs that change an account or a session, or only stage a file for a later confirmation
 /// (the confirmations are walked): nothing the dashboard's body shows (its frame, with the
@@ -140,44 +140,14 @@ async fn after_every_change_the_dashboard_shows_the_records_not_a_stale_copy() {
             let mut conn = app.pool.get().unwrap();
             record_versions::of_practice(&mut conn, owner.get()).unwrap()
         };
-        let reply = match route.access {
-            Access::Practitioner | Access::OwnClient => {
-                let case = case_for(route.path, &w);
-                let mut fields = case.fields.clone();
-                if route.path == "/settings/reference-sets/{set_id}/edit" {
-                    // The whole form as shown, with one ideal changed: the set in use (the walk
-                    // chose it) changes every client's analysis.
-                    let page = app.get(&case.page).await;
-                    fields = filled_fields(&page.body);
-                    fields.retain(|(name, _)| *name != "ideal_Ca");
-                    fields.push(("ideal_Ca", "41.5"));
-                }
-                app.submit(&case.page, &case.action, &fields).await
-            }
-            Access::Portal => {
-                app.set_cookies(w.portal.clone());
-                let fields: Vec<(&str, &str)> = match route.path {
-                    "/portal/diary" => vec![
-                        ("date", yesterday.as_str()),
-                        ("revision", "0"),
-                        ("sev_leg_cramps", "6"),
-                        ("sev_fatigue", "3"),
-                    ],
-                    "/portal/settings" => vec![("time_zone", "Europe/Copenhagen")],
-                    other => panic!("no case for the portal form {other}: add one to this walk"),
-                };
-                let page = if route.path == "/portal/diary" {
-                    "/portal"
-                } else {
+        let reply = post_change(&app, route, &w, &yesterday)
+            .await
+            .unwrap_or_else(|| {
+                panic!(
+                    "{} is neither walked nor in NOT_ON_THE_DASHBOARD: decide which",
                     route.path
-                };
-                app.submit(page, route.path, &fields).await
-            }
-            _ => panic!(
-                "{} is neither walked nor in NOT_ON_THE_DASHBOARD: decide which",
-                route.path
-            ),
-        };
+                )
+            });
         assert!(
             reply.status == StatusCode::SEE_OTHER || reply.status == StatusCode::OK,
             "{}: {} {}",

@@ -9,12 +9,12 @@
 
 use awc::http::StatusCode;
 use diesel::prelude::*;
-use htma_tracker::app::{Access, ROUTES};
+use htma_tracker::app::{Access, RouteSpec, ROUTES};
 use htma_tracker::db::clients::ClientRow;
 use htma_tracker::db::schema::{audit_events, clients, summaries};
 
-use crate::helpers::{spawn_app, TestApp};
-use crate::kept_forms::{case_for, world, UPLOADS};
+use crate::helpers::{spawn_app, Reply, TestApp};
+use crate::kept_forms::{case_for, world, World, UPLOADS};
 use crate::summary_documents::fresh_summary_pdf;
 
 /// POSTs that change an account's password, second factor or sessions, or only stage a file
@@ -149,6 +149,53 @@ async fn assert_pdfs_are_the_stored_contents(app: &TestApp, client: i64, id: i64
     }
 }
 
+/// Posts the walk's change of a practitioner's route (the case `kept_forms::case_for` has for
+/// it) or of one of the portal's two forms, signed in as the one who may post it; `None` for a
+/// route of any other access, which each walk decides itself. The timeline's and the
+/// dashboard's walks post the same changes.
+pub(crate) async fn post_change(
+    app: &TestApp,
+    route: &RouteSpec,
+    w: &World,
+    yesterday: &str,
+) -> Option<Reply> {
+    Some(match route.access {
+        Access::Practitioner | Access::OwnClient => {
+            let case = case_for(route.path, w);
+            let mut fields = case.fields.clone();
+            if route.path == "/settings/reference-sets/{set_id}/edit" {
+                // The whole form as shown, with one ideal changed: the set in use (the walk
+                // chose it) changes every client's analysis.
+                let page = app.get(&case.page).await;
+                fields = filled_fields(&page.body);
+                fields.retain(|(name, _)| *name != "ideal_Ca");
+                fields.push(("ideal_Ca", "41.5"));
+            }
+            app.submit(&case.page, &case.action, &fields).await
+        }
+        Access::Portal => {
+            app.set_cookies(w.portal.clone());
+            let fields: Vec<(&str, &str)> = match route.path {
+                "/portal/diary" => vec![
+                    ("date", yesterday),
+                    ("revision", "0"),
+                    ("sev_leg_cramps", "6"),
+                    ("sev_fatigue", "3"),
+                ],
+                "/portal/settings" => vec![("time_zone", "Europe/Copenhagen")],
+                other => panic!("no case for the portal form {other}: add one to this walk"),
+            };
+            let page = if route.path == "/portal/diary" {
+                "/portal"
+            } else {
+                route.path
+            };
+            app.submit(page, route.path, &fields).await
+        }
+        _ => return None,
+    })
+}
+
 /// The walk: every POST of the route table that can change a record is made, and then every
 /// client's page must show what the records say. Each page was viewed (and its sections kept)
 /// before the change, so a change that did not reach the client's record version would show
@@ -183,19 +230,6 @@ async fn after_every_change_every_client_page_shows_the_records_not_a_stale_copy
         }
         let before = changes(&app);
         let reply = match route.access {
-            Access::Practitioner | Access::OwnClient => {
-                let case = case_for(route.path, &w);
-                let mut fields = case.fields.clone();
-                if route.path == "/settings/reference-sets/{set_id}/edit" {
-                    // The whole form as shown, with one ideal changed: the set in use (the walk
-                    // chose it) changes every client's analysis.
-                    let page = app.get(&case.page).await;
-                    fields = filled_fields(&page.body);
-                    fields.retain(|(name, _)| *name != "ideal_Ca");
-                    fields.push(("ideal_Ca", "41.5"));
-                }
-                app.submit(&case.page, &case.action, &fields).await
-            }
             // The client's own account: its sign-in email is on its client's page.
             Access::SignedIn if route.path == "/account/email" => {
                 app.set_cookies(w.portal.clone());
@@ -221,29 +255,14 @@ async fn after_every_change_every_client_page_shows_the_records_not_a_stale_copy
                 )
                 .await
             }
-            Access::Portal => {
-                app.set_cookies(w.portal.clone());
-                let fields: Vec<(&str, &str)> = match route.path {
-                    "/portal/diary" => vec![
-                        ("date", yesterday.as_str()),
-                        ("revision", "0"),
-                        ("sev_leg_cramps", "6"),
-                        ("sev_fatigue", "3"),
-                    ],
-                    "/portal/settings" => vec![("time_zone", "Europe/Copenhagen")],
-                    other => panic!("no case for the portal form {other}: add one to this walk"),
-                };
-                let page = if route.path == "/portal/diary" {
-                    "/portal"
-                } else {
-                    route.path
-                };
-                app.submit(page, route.path, &fields).await
-            }
-            _ => panic!(
-                "{} is neither walked nor in NOT_ON_A_TIMELINE: decide which",
-                route.path
-            ),
+            _ => post_change(&app, route, &w, &yesterday)
+                .await
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{} is neither walked nor in NOT_ON_A_TIMELINE: decide which",
+                        route.path
+                    )
+                }),
         };
         assert!(
             reply.status == StatusCode::SEE_OTHER || reply.status == StatusCode::OK,
