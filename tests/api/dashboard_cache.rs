@@ -13,7 +13,7 @@ use htma_tracker::web::home::View;
 
 use crate::helpers::{spawn_app, TestApp};
 use crate::kept_forms::{world, UPLOADS};
-use crate::timeline_cache::post_change;
+use crate::timeline_cache::{assert_page_shows, post_change};
 
 /// POSTs that change an account or a session, or only stage a file for a later confirmation
 /// (the confirmations are walked): nothing the dashboard's body shows (its frame, with the
@@ -70,29 +70,7 @@ async fn page_and_fresh_body(
 
 /// Fails with the first place the page's body differs from the fresh one.
 fn assert_shows(page: &str, fresh: &str, after: &str, view: (&str, &str, &str)) {
-    if page.contains(fresh) {
-        return;
-    }
-    let head: String = fresh.chars().take(60).collect();
-    let Some(start) = page.find(&head) else {
-        panic!("after {after}: the dashboard {view:?} lacks its body:\n{page}");
-    };
-    let shown = &page[start..];
-    let at = shown
-        .bytes()
-        .zip(fresh.bytes())
-        .position(|(a, b)| a != b)
-        .unwrap_or(fresh.len().min(shown.len()));
-    let context = |s: &str| {
-        s.get(at.saturating_sub(200)..(at + 200).min(s.len()))
-            .unwrap_or("")
-            .to_string()
-    };
-    panic!(
-        "after {after}: the dashboard {view:?} is stale; at byte {at}\nshown:  …{}…\nrecords: …{}…",
-        context(shown),
-        context(fresh)
-    );
+    assert_page_shows(page, fresh, after, &format!("the dashboard {view:?}"));
 }
 
 async fn assert_every_view_shows_the_records(app: &TestApp, owner: AccountId, after: &str) {

@@ -92,12 +92,18 @@ pub(crate) fn filled_fields(html: &str) -> Vec<(&'static str, &'static str)> {
 
 /// Fails with the first place the page's sections differ from the fresh ones.
 fn assert_shows(page: &str, fresh: &str, after: &str, client_id: i64) {
+    assert_page_shows(page, fresh, after, &format!("client {client_id}'s page"));
+}
+
+/// Fails, naming `page_name` and the first byte that differs, unless `page` holds the part
+/// rendered `fresh` from the records (the kept part of a timeline or a dashboard).
+pub(crate) fn assert_page_shows(page: &str, fresh: &str, after: &str, page_name: &str) {
     if page.contains(fresh) {
         return;
     }
     let head: String = fresh.chars().take(60).collect();
     let Some(start) = page.find(&head) else {
-        panic!("after {after}: client {client_id}'s page lacks the timeline's sections:\n{page}");
+        panic!("after {after}: {page_name} lacks its kept part:\n{page}");
     };
     let shown = &page[start..];
     let at = shown
@@ -111,7 +117,7 @@ fn assert_shows(page: &str, fresh: &str, after: &str, client_id: i64) {
             .to_string()
     };
     panic!(
-        "after {after}: client {client_id}'s page shows stale sections; at byte {at}\nshown:  …{}…\nrecords: …{}…",
+        "after {after}: {page_name} is stale; at byte {at}\nshown:  …{}…\nrecords: …{}…",
         context(shown),
         context(fresh)
     );
