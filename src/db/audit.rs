@@ -12,7 +12,6 @@
 
 use chrono::{NaiveDateTime, Timelike};
 use diesel::prelude::*;
-use sha2::{Digest, Sha256};
 
 use super::schema::{accounts, audit_chain_head, audit_events, clients};
 use super::{new_id, now, write_tx, DbConn, DbError};
@@ -126,43 +125,60 @@ pub fn append_views(conn: &mut DbConn, events: Vec<AuditEvent>) -> Result<(), Db
 
 fn link_and_insert(conn: &mut DbConn, mut events: Vec<AuditEvent>) -> Result<(), DbError> {
     let count = events.len() as i64;
-    diesel::update(audit_chain_head::table.find(1))
+    // Taking the head row is the transaction's first write (SQLite's write lock, PostgreSQL's
+    // row lock) and reads where the chain ends in the same statement.
+    let (last_seq, mut previous): (i64, String) = diesel::update(audit_chain_head::table.find(1))
         .set(audit_chain_head::seq.eq(audit_chain_head::seq + count))
-        .execute(conn)?;
-    let (last_seq, mut previous): (i64, String) = audit_chain_head::table
-        .find(1)
-        .select((audit_chain_head::seq, audit_chain_head::entry_hash))
-        .first(conn)?;
+        .returning((audit_chain_head::seq, audit_chain_head::entry_hash))
+        .get_result(conn)?;
+    let mut hashes = Vec::with_capacity(events.len());
     for (seq, event) in (last_seq - count + 1..).zip(events.iter_mut()) {
         event.occurred_at = to_micros(event.occurred_at);
         event.seq = Some(seq);
         let hash = chain_hash(&previous, event);
-        insert(conn, event, &hash)?;
-        previous = hash;
+        previous.clone_from(&hash);
+        hashes.push(hash);
     }
+    insert_all(conn, &events, &hashes)?;
     diesel::update(audit_chain_head::table.find(1))
         .set(audit_chain_head::entry_hash.eq(&previous))
         .execute(conn)?;
     Ok(())
 }
 
-fn insert(conn: &mut DbConn, event: &AuditEvent, hash: &str) -> Result<(), DbError> {
-    diesel::insert_into(audit_events::table)
-        .values((
-            audit_events::id.eq(event.id),
-            audit_events::occurred_at.eq(event.occurred_at),
-            audit_events::account_id.eq(event.account_id),
-            audit_events::action.eq(&event.action),
-            audit_events::record_kind.eq(&event.record_kind),
-            audit_events::record_id.eq(event.record_id),
-            audit_events::remote_addr.eq(&event.remote_addr),
-            audit_events::detail.eq(&event.detail),
-            audit_events::seq.eq(event.seq),
-            audit_events::entry_hash.eq(hash),
-            audit_events::owner_id.eq(event.owner_id),
-            audit_events::client_id.eq(event.client_id),
-        ))
-        .execute(conn)?;
+/// The events with their hashes, in multi-row INSERTs: a batch of views is a few statements,
+/// not one per view (on PostgreSQL each statement is a round trip; issue 15).
+fn insert_all(conn: &mut DbConn, events: &[AuditEvent], hashes: &[String]) -> Result<(), DbError> {
+    // 12 values a row: well under SQLite's limit of bound parameters per statement.
+    const ROWS_PER_STATEMENT: usize = 200;
+    let rows: Vec<_> = events
+        .iter()
+        .zip(hashes)
+        .map(|(event, hash)| {
+            (
+                audit_events::id.eq(event.id),
+                audit_events::occurred_at.eq(event.occurred_at),
+                audit_events::account_id.eq(event.account_id),
+                audit_events::action.eq(&event.action),
+                audit_events::record_kind.eq(&event.record_kind),
+                audit_events::record_id.eq(event.record_id),
+                audit_events::remote_addr.eq(&event.remote_addr),
+                audit_events::detail.eq(&event.detail),
+                audit_events::seq.eq(event.seq),
+                audit_events::entry_hash.eq(hash),
+                audit_events::owner_id.eq(event.owner_id),
+                audit_events::client_id.eq(event.client_id),
+            )
+        })
+        .collect();
+    // Batch inserts do not go through the shared connection type, so each engine runs its own.
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let insert = diesel::insert_into(audit_events::table).values(chunk);
+        match conn {
+            DbConn::Sqlite(c) => insert.execute(c)?,
+            DbConn::Postgres(c) => insert.execute(c)?,
+        };
+    }
     Ok(())
 }
 
@@ -172,38 +188,7 @@ fn to_micros(at: NaiveDateTime) -> NaiveDateTime {
         .unwrap_or(at)
 }
 
-/// SHA-256 of the previous link's hash and every stored field of the event, each length-prefixed
-/// so no two different events hash the same text.
-pub fn chain_hash(previous: &str, event: &AuditEvent) -> String {
-    let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
-    let fields = [
-        number(event.seq),
-        event
-            .occurred_at
-            .format("%Y-%m-%dT%H:%M:%S%.6f")
-            .to_string(),
-        number(event.account_id),
-        event.action.clone(),
-        event.record_kind.clone(),
-        number(event.record_id),
-        event.remote_addr.clone().unwrap_or_default(),
-        event.detail.clone(),
-        number(event.owner_id),
-        number(event.client_id),
-        event.id.to_string(),
-    ];
-    let mut hasher = Sha256::new();
-    hasher.update(previous.as_bytes());
-    for field in &fields {
-        hasher.update(format!("{}:", field.len()).as_bytes());
-        hasher.update(field.as_bytes());
-    }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use super::audit_chain::chain_hash;
 
 /// The client a record belongs to, for the kinds of record that belong to one.
 fn client_of(conn: &mut DbConn, kind: &str, id: i64) -> Result<Option<i64>, DbError> {

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod adherence;
 pub mod audit;
+mod audit_chain;
 pub mod clients;
 pub mod column_types;
 pub mod dashboard_cache;
