@@ -149,6 +149,13 @@ impl DbError {
             || text.contains("no space left")
     }
 
+    /// The connection to the database was lost in the middle of the request (the server
+    /// restarted or cannot be reached): like no connection at all, the service is unavailable
+    /// for a moment, not broken.
+    pub fn is_connection_lost(&self) -> bool {
+        matches!(self, DbError::Query(error) if is_connection_lost(error))
+    }
+
     /// PostgreSQL refused text it cannot store (a NUL byte). Inputs are checked at the edge, so
     /// this is the safety net for a field that escaped the check: a client error, not a 500.
     pub fn is_unstorable_text(&self) -> bool {
@@ -204,6 +211,10 @@ pub struct DbManager {
     target: DatabaseTarget,
     /// Statements run on this pool's connections, so tests can bound a page's query count.
     queries: Arc<AtomicU64>,
+    /// When a connection of this pool was last found lost (`ticks`, 0: never): every
+    /// connection that answered before then is checked before it is handed out again, as the
+    /// server that dropped one has most likely dropped them all (a restart).
+    lost_at: Arc<AtomicU64>,
 }
 
 /// How many statements a pool's connections have run (tests bound a page's query count).
@@ -216,14 +227,62 @@ impl QueryCount {
     }
 }
 
-struct QueryCounter(Arc<AtomicU64>);
+/// A pooled PostgreSQL connection that answered this recently is handed out without the
+/// `SELECT 1` round trip: asking again whether it is alive would cost as much as most of the
+/// statements of the request (issue 15). One that was idle longer, or that answered before a
+/// connection of the pool was found lost, is asked first.
+const ANSWERED_RECENTLY: Duration = Duration::from_secs(3);
 
-impl Instrumentation for QueryCounter {
+/// Nanoseconds on the process's monotonic clock, from 1 so that 0 can mean "never".
+fn ticks() -> u64 {
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let start = *START.get_or_init(std::time::Instant::now);
+    u64::try_from(start.elapsed().as_nanos())
+        .unwrap_or(u64::MAX)
+        .saturating_add(1)
+}
+
+/// What the pool knows of one connection, kept in the connection as its instrumentation (so it
+/// moves with the connection in and out of the pool): the statements it ran, for the pool's
+/// count, and whether the server still answers it.
+struct ConnProbe {
+    queries: Arc<AtomicU64>,
+    /// When the server last answered a statement on this connection (`ticks`), errors such as
+    /// a unique violation included: they are answers too.
+    answered_at: u64,
+    /// The last statement failed because the connection is gone (the server closed it or
+    /// cannot be reached): the pool drops it instead of handing it out again.
+    lost: bool,
+}
+
+impl Instrumentation for ConnProbe {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-        if let InstrumentationEvent::StartQuery { .. } = event {
-            self.0.fetch_add(1, Ordering::Relaxed);
+        match event {
+            InstrumentationEvent::StartQuery { .. } => {
+                self.queries.fetch_add(1, Ordering::Relaxed);
+            }
+            InstrumentationEvent::FinishQuery { error, .. } => {
+                self.lost = error.is_some_and(is_connection_lost);
+                if !self.lost {
+                    self.answered_at = ticks();
+                }
+            }
+            _ => {}
         }
     }
+}
+
+/// An error that says the connection itself is gone, not that a statement was refused.
+fn is_connection_lost(error: &diesel::result::Error) -> bool {
+    use diesel::result::DatabaseErrorKind::{ClosedConnection, UnableToSendCommand};
+    matches!(
+        error,
+        diesel::result::Error::DatabaseError(ClosedConnection | UnableToSendCommand, _)
+    )
+}
+
+fn probe_of(conn: &mut DbConn) -> Option<&mut ConnProbe> {
+    conn.instrumentation().downcast_mut::<ConnProbe>()
 }
 
 impl ManageConnection for DbManager {
@@ -231,28 +290,51 @@ impl ManageConnection for DbManager {
     type Error = DbError;
 
     fn connect(&self) -> Result<DbConn, DbError> {
+        let probe = ConnProbe {
+            queries: self.queries.clone(),
+            answered_at: ticks(),
+            lost: false,
+        };
         match self.target.backend {
             Backend::Sqlite => {
                 configure_sqlite();
                 let mut conn = SqliteConnection::establish(&self.target.location)?;
                 conn.batch_execute(SQLITE_PRAGMAS)?;
-                conn.set_instrumentation(QueryCounter(self.queries.clone()));
+                conn.set_instrumentation(probe);
                 Ok(DbConn::Sqlite(conn))
             }
             Backend::Postgres => {
                 let mut conn = PgConnection::establish(&self.target.location)?;
-                conn.set_instrumentation(QueryCounter(self.queries.clone()));
+                conn.set_instrumentation(probe);
                 Ok(DbConn::Postgres(conn))
             }
         }
     }
 
+    /// Run on checkout (PostgreSQL only): a connection is asked whether it is alive only when
+    /// it has not answered recently (`ANSWERED_RECENTLY`) or may have died with others since.
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), DbError> {
+        let lost_at = self.lost_at.load(Ordering::Relaxed);
+        let fresh = probe_of(conn).is_some_and(|probe| {
+            !probe.lost
+                && probe.answered_at > lost_at
+                && ticks().saturating_sub(probe.answered_at) < ANSWERED_RECENTLY.as_nanos() as u64
+        });
+        if fresh {
+            return Ok(());
+        }
         conn.batch_execute("SELECT 1").map_err(DbError::from)
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    /// Run when a connection comes back: one whose last statement found it gone is dropped
+    /// (and the others are checked on their next checkout), as is one left inside a
+    /// transaction or with a failed one.
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        let lost = probe_of(conn).is_some_and(|probe| probe.lost);
+        if lost {
+            self.lost_at.store(ticks(), Ordering::Relaxed);
+        }
+        lost || diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 
@@ -287,6 +369,7 @@ pub fn connect_counted(url: &str, max_size: u32) -> Result<(Pool, QueryCount), D
         .build(DbManager {
             target,
             queries: count.0.clone(),
+            lost_at: Arc::default(),
         })?;
     let mut conn = pool.get()?;
     run_migrations(&mut conn)?;
@@ -305,6 +388,7 @@ pub fn connect_lazy(url: &str, max_size: u32, timeout: Duration) -> Result<Pool,
         .build_unchecked(DbManager {
             target,
             queries: Arc::default(),
+            lost_at: Arc::default(),
         }))
 }
 

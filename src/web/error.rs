@@ -93,6 +93,10 @@ impl AppError {
             AppError::BadRequest(msg) => ("Bad request", msg.clone()),
             AppError::Unprocessable(msg) => ("Not saved", msg.clone()),
             AppError::TooLarge => ("Too large", "The upload is larger than this server accepts.".into()),
+            AppError::Db(e) if e.is_connection_lost() => (
+                "Database unavailable",
+                "The connection to the database was lost while answering this request. Please try again in a moment; reload the page first to see whether a change was saved.".into(),
+            ),
             AppError::Db(DbError::Pool(_)) | AppError::Db(DbError::Connect(_)) => (
                 "Database unavailable",
                 "The database cannot be reached right now. Nothing was saved; please try again in a moment.".into(),
@@ -118,6 +122,7 @@ impl ResponseError for AppError {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             AppError::Db(e) if is_storage_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Db(e) if e.is_connection_lost() => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Db(e) if e.is_unstorable_text() => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

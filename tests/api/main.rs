@@ -46,6 +46,7 @@ mod lab_reports;
 // hardening (issue 12)
 mod audit_trail;
 mod hardening;
+mod reconnect;
 // nothing typed is lost (issue 14)
 mod browser_kept;
 mod kept_forms;
