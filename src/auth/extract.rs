@@ -7,13 +7,13 @@ use crate::db::{
     AccountId, ClientId, FlagId, HairTestId, PendingImportId, ProgramVersionId, ReferenceSetId,
     SummaryId,
 };
-use std::rc::Rc;
+use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 
-use super::session::{pool_of, resolve, SessionInfo};
+use super::session::{self, pool_of, resolve, Pending, SessionInfo};
 use crate::db::accounts::{Account, Role};
 use crate::db::clients::{self, ClientRow};
 use crate::db::flags::{self, FlagRow};
@@ -27,7 +27,7 @@ use crate::service::{run_db, AppError};
 
 /// Any signed-in account.
 #[derive(Clone)]
-pub struct CurrentAccount(pub Rc<SessionInfo>);
+pub struct CurrentAccount(pub Arc<SessionInfo>);
 
 impl CurrentAccount {
     pub fn account(&self) -> &Account {
@@ -96,17 +96,120 @@ impl FromRequest for Practitioner {
     }
 }
 
+/// What keeps a request from the scope or record it names. Decided on the database thread by
+/// `Reach::reach` and answered on the request's by `refused`, with the answer and the log line
+/// the checks always had.
+enum Refusal {
+    /// No session (or an ended one).
+    SignIn,
+    /// A client's session at a practitioner URL.
+    NotPractitioner(AccountId),
+    /// A practitioner's session (or a client without a record) at a portal URL.
+    NotClient(AccountId),
+    /// A portal account whose client record is gone.
+    NoClientRecord,
+    /// The URL's id is not a positive number.
+    BadId,
+    /// No such record inside the scope (logged with the URL segment that named it).
+    NotFound { segment: &'static str, id: String },
+}
+
+fn refused(req: &HttpRequest, refusal: Refusal) -> AppError {
+    match refusal {
+        Refusal::SignIn => sign_in_required(req),
+        Refusal::NotPractitioner(account) => {
+            tracing::warn!(%account, path = %req.path(), "client account refused a practitioner URL");
+            AppError::NotFound
+        }
+        Refusal::NotClient(account) => {
+            tracing::warn!(%account, path = %req.path(), "non-client account refused a portal URL");
+            AppError::NotFound
+        }
+        Refusal::NoClientRecord | Refusal::BadId => AppError::NotFound,
+        Refusal::NotFound { segment, id } => {
+            tracing::info!(
+                segment,
+                %id,
+                named_in = req.path(),
+                "record not found in the signed-in account's scope"
+            );
+            AppError::NotFound
+        }
+    }
+}
+
+/// A scope (the practitioner, the portal client) or a record inside one, reached from the
+/// signed-in session. `reach` makes, in order, every check of the extractors (the role, then
+/// each id and record from the outermost in), so that a request whose session is not resolved
+/// yet looks it up and reaches its record in one trip to the database (`extract`) instead of
+/// one trip per level (issue 15: each is a hand-off to the blocking pool and a checkout).
+trait Reach: Sized + Send + 'static {
+    /// The URL's ids this needs, read on the request's thread before the trip.
+    type Ids: Send + 'static;
+    fn ids(req: &HttpRequest) -> Self::Ids;
+    fn reach(
+        conn: &mut DbConn,
+        current: CurrentAccount,
+        ids: Self::Ids,
+    ) -> Result<Result<Self, Refusal>, DbError>;
+}
+
+/// The one extraction of every `Reach` extractor: the session (unless the request resolved it
+/// already) and everything inside it, in one `run_db`; the session found is remembered for the
+/// rest of the request like `resolve` does.
+fn extract<R: Reach>(req: &HttpRequest) -> LocalBoxFuture<'static, Result<R, AppError>> {
+    let req = req.clone();
+    Box::pin(async move {
+        let ids = R::ids(&req);
+        let source = match session::pending(&req) {
+            Pending::Known(None) => return Err(sign_in_required(&req)),
+            Pending::Known(Some(session)) => Ok(CurrentAccount(session)),
+            Pending::Lookup(lookup) => Err(lookup),
+        };
+        let looked_up = source.is_err();
+        let (found, reached) = run_db(&pool_of(&req)?, move |conn| {
+            let current = match source {
+                Ok(current) => current,
+                Err(lookup) => match lookup.run(conn)? {
+                    Some(info) => CurrentAccount(Arc::new(info)),
+                    None => return Ok((None, Err(Refusal::SignIn))),
+                },
+            };
+            let session = current.0.clone();
+            Ok::<_, DbError>((Some(session), R::reach(conn, current, ids)?))
+        })
+        .await?;
+        if looked_up {
+            session::remember(&req, found);
+        }
+        reached.map_err(|refusal| refused(&req, refusal))
+    })
+}
+
+impl Reach for Practitioner {
+    type Ids = ();
+    fn ids(_: &HttpRequest) {}
+    fn reach(
+        _: &mut DbConn,
+        current: CurrentAccount,
+        _: (),
+    ) -> Result<Result<Self, Refusal>, DbError> {
+        Ok(if current.account().role == Role::Practitioner {
+            Ok(Practitioner(current))
+        } else {
+            Err(Refusal::NotPractitioner(current.account().id))
+        })
+    }
+}
+
 /// A record named by a segment of the URL, looked up inside a scope the signed-in account has
 /// already reached (the practitioner, one of their clients, the portal client). Every record
 /// extractor has this one shape: the scope first (so an anonymous or wrong-role request is
 /// refused before any id is read), then the id, then one query that can only find the record
 /// inside that scope. Anything else is 404, like a record that does not exist.
-trait Within: Sized + 'static {
+trait Within: Sized + Send + 'static {
     /// The extractor for the owning scope.
-    type Scope: FromRequest<
-            Error = AppError,
-            Future = LocalBoxFuture<'static, Result<Self::Scope, AppError>>,
-        > + 'static;
+    type Scope: Reach;
     /// What the lookup needs from the scope (the owner's ids), moved to the database thread.
     type Key: Send + 'static;
     type Record: Send + 'static;
@@ -123,17 +226,31 @@ trait Within: Sized + 'static {
     fn assemble(scope: Self::Scope, record: Self::Record) -> Self;
 }
 
-fn extract_within<W: Within>(
-    req: &HttpRequest,
-    payload: &mut Payload,
-) -> LocalBoxFuture<'static, Result<W, AppError>> {
-    let scope = W::Scope::from_request(req, payload);
-    let req = req.clone();
-    Box::pin(async move {
-        let scope = scope.await?;
-        let id = W::Id::from(parse_id(req.match_info().get(W::SEGMENT))?);
-        find_within(&pool_of(&req)?, scope, id, req.path()).await
+/// `Reach::reach` of a `Within` record: its scope, then its id, then its one lookup.
+fn reach_within<W: Within>(
+    conn: &mut DbConn,
+    current: CurrentAccount,
+    (scope_ids, id): (<W::Scope as Reach>::Ids, Option<W::Id>),
+) -> Result<Result<W, Refusal>, DbError> {
+    let scope = match W::Scope::reach(conn, current, scope_ids)? {
+        Ok(scope) => scope,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let Some(id) = id else {
+        return Ok(Err(Refusal::BadId));
+    };
+    Ok(match W::find(conn, W::key(&scope), id)? {
+        Some(record) => Ok(W::assemble(scope, record)),
+        None => Err(Refusal::NotFound {
+            segment: W::SEGMENT,
+            id: id.to_string(),
+        }),
     })
+}
+
+fn ids_within<W: Within>(req: &HttpRequest) -> (<W::Scope as Reach>::Ids, Option<W::Id>) {
+    let id = parse_id(req.match_info().get(W::SEGMENT)).ok();
+    (W::Scope::ids(req), id.map(W::Id::from))
 }
 
 /// The one lookup of every record extractor: the record `id` inside `scope`, or 404.
@@ -215,15 +332,29 @@ macro_rules! within_practitioner {
     };
 }
 
-/// `FromRequest` for a `Within` record extractor.
+/// `Reach` and `FromRequest` for a `Within` record extractor.
 macro_rules! from_request_within {
     ($($extractor:ty),+ $(,)?) => {$(
+        impl Reach for $extractor {
+            type Ids = (<<Self as Within>::Scope as Reach>::Ids, Option<<Self as Within>::Id>);
+            fn ids(req: &HttpRequest) -> Self::Ids {
+                ids_within::<Self>(req)
+            }
+            fn reach(
+                conn: &mut DbConn,
+                current: CurrentAccount,
+                ids: Self::Ids,
+            ) -> Result<Result<Self, Refusal>, DbError> {
+                reach_within::<Self>(conn, current, ids)
+            }
+        }
+
         impl FromRequest for $extractor {
             type Error = AppError;
             type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
-            fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-                extract_within::<Self>(req, payload)
+            fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+                extract::<Self>(req)
             }
         }
     )+};
@@ -458,27 +589,36 @@ impl PortalClient {
     /// Resolves the portal client of an already signed-in account (the diary form, which must
     /// read its body before deciding, cannot use the extractor).
     pub async fn for_account(req: &HttpRequest, current: CurrentAccount) -> Result<Self, AppError> {
+        let pool = pool_of(req)?;
+        run_db(&pool, move |conn| PortalClient::reach(conn, current, ()))
+            .await?
+            .map_err(|refusal| refused(req, refusal))
+    }
+}
+
+impl Reach for PortalClient {
+    type Ids = ();
+    fn ids(_: &HttpRequest) {}
+    fn reach(
+        conn: &mut DbConn,
+        current: CurrentAccount,
+        _: (),
+    ) -> Result<Result<Self, Refusal>, DbError> {
         let account = current.account();
         let client_id = match (account.role, account.client_id) {
             (Role::Client, Some(id)) => id,
-            _ => {
-                tracing::warn!(account = %account.id, path = %req.path(), "non-client account refused a portal URL");
-                return Err(AppError::NotFound);
-            }
+            _ => return Ok(Err(Refusal::NotClient(account.id))),
         };
-        let pool = pool_of(req)?;
-        let found = run_db(&pool, move |conn| {
-            crate::db::client_portal::find_with_settings(conn, client_id)
-        })
-        .await?;
-        match found {
-            Some((client, settings)) => Ok(PortalClient {
-                current,
-                client,
-                settings,
-            }),
-            None => Err(AppError::NotFound),
-        }
+        Ok(
+            match crate::db::client_portal::find_with_settings(conn, client_id)? {
+                Some((client, settings)) => Ok(PortalClient {
+                    current,
+                    client,
+                    settings,
+                }),
+                None => Err(Refusal::NoClientRecord),
+            },
+        )
     }
 }
 
@@ -486,9 +626,7 @@ impl FromRequest for PortalClient {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let current = CurrentAccount::from_request(req, payload);
-        let req = req.clone();
-        Box::pin(async move { PortalClient::for_account(&req, current.await?).await })
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        extract::<Self>(req)
     }
 }

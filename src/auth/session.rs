@@ -3,7 +3,7 @@
 //! several app instances can share one database.
 
 use crate::db::AccountId;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::{HttpMessage, HttpRequest};
@@ -142,11 +142,11 @@ fn is_live(row: &SessionRow, account: &Account, at: NaiveDateTime, idle: Duratio
 }
 
 #[derive(Clone)]
-struct Resolved(Option<Rc<SessionInfo>>);
+struct Resolved(Option<Arc<SessionInfo>>);
 
 /// The session this request already resolved, without asking the database: for pages drawn
 /// when the database may be what failed.
-pub fn already_resolved(req: &HttpRequest) -> Option<Rc<SessionInfo>> {
+pub fn already_resolved(req: &HttpRequest) -> Option<Arc<SessionInfo>> {
     req.extensions()
         .get::<Resolved>()
         .and_then(|resolved| resolved.0.clone())
@@ -154,26 +154,60 @@ pub fn already_resolved(req: &HttpRequest) -> Option<Rc<SessionInfo>> {
 
 /// The signed-in session of this request, if any; looked up once per request and remembered in
 /// the request's extensions, so several extractors cost one query.
-pub async fn resolve(req: &HttpRequest) -> Result<Option<Rc<SessionInfo>>, AppError> {
-    if let Some(resolved) = req.extensions().get::<Resolved>() {
-        return Ok(resolved.0.clone());
-    }
-    let found = match token_from(req) {
-        None => None,
-        Some(token) => {
-            let pool = pool_of(req)?;
-            let token_hash = sha256_hex(&token);
-            let seen_from = SeenFrom::of(req);
-            let idle = idle_timeout(req);
-            run_db(&pool, move |conn| {
-                lookup(conn, &token_hash, &seen_from, idle)
-            })
-            .await?
-            .map(Rc::new)
-        }
+pub async fn resolve(req: &HttpRequest) -> Result<Option<Arc<SessionInfo>>, AppError> {
+    let lookup = match pending(req) {
+        Pending::Known(known) => return Ok(known),
+        Pending::Lookup(lookup) => lookup,
     };
-    req.extensions_mut().insert(Resolved(found.clone()));
+    let pool = pool_of(req)?;
+    let found = run_db(&pool, move |conn| lookup.run(conn))
+        .await?
+        .map(Arc::new);
+    remember(req, found.clone());
     Ok(found)
+}
+
+/// Where this request's session is to come from: known already (resolved earlier in the
+/// request, or no session cookie at all), or a lookup to run on the database thread, alone
+/// (`resolve`) or with the first reads of the request (the record extractors).
+pub(super) enum Pending {
+    Known(Option<Arc<SessionInfo>>),
+    Lookup(SessionLookup),
+}
+
+/// The database half of `resolve`: what it needs from the request, taken before the trip.
+pub(super) struct SessionLookup {
+    token_hash: String,
+    seen_from: SeenFrom,
+    idle: Duration,
+}
+
+impl SessionLookup {
+    pub(super) fn run(&self, conn: &mut DbConn) -> Result<Option<SessionInfo>, DbError> {
+        lookup(conn, &self.token_hash, &self.seen_from, self.idle)
+    }
+}
+
+pub(super) fn pending(req: &HttpRequest) -> Pending {
+    if let Some(resolved) = req.extensions().get::<Resolved>() {
+        return Pending::Known(resolved.0.clone());
+    }
+    match token_from(req) {
+        None => {
+            remember(req, None);
+            Pending::Known(None)
+        }
+        Some(token) => Pending::Lookup(SessionLookup {
+            token_hash: sha256_hex(&token),
+            seen_from: SeenFrom::of(req),
+            idle: idle_timeout(req),
+        }),
+    }
+}
+
+/// Remembers the session a `SessionLookup` found, for the rest of the request.
+pub(super) fn remember(req: &HttpRequest, found: Option<Arc<SessionInfo>>) {
+    req.extensions_mut().insert(Resolved(found));
 }
 
 /// The browser and address a request comes from, as the account's list of sessions shows them.

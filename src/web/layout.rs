@@ -1,4 +1,4 @@
-use std::rc::Rc;
+use std::sync::Arc;
 
 use actix_web::HttpRequest;
 
@@ -47,7 +47,7 @@ impl Layout {
     /// The frame of a page anyone may reach (an error, a used invitation link): the signed-in
     /// navigation and session line when the request has a live session, else the anonymous
     /// frame (which has no form, so no token).
-    pub fn for_session(session: Option<Rc<SessionInfo>>) -> Self {
+    pub fn for_session(session: Option<Arc<SessionInfo>>) -> Self {
         match session {
             Some(session) => Self::for_account(&CurrentAccount(session), ""),
             None => Layout::default(),

@@ -9,7 +9,7 @@
 //! bound to that account and never offered to anyone else signing in on the same browser.
 
 use crate::db::AccountId;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::StatusCode;
@@ -175,7 +175,7 @@ async fn current_for(pool: &Pool, token: &str) -> AppResult<Option<CurrentAccoun
     let hash = sha256_hex(token);
     let found = run_db(pool, move |conn| sessions::find_with_account(conn, &hash)).await?;
     Ok(found.map(|(row, account)| {
-        CurrentAccount(Rc::new(SessionInfo {
+        CurrentAccount(Arc::new(SessionInfo {
             ends_at: crate::auth::session::ends_at(
                 &row,
                 row.last_seen_at,
