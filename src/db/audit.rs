@@ -13,6 +13,7 @@
 use chrono::{NaiveDateTime, Timelike};
 use diesel::prelude::*;
 
+use super::engine::on_engine;
 use super::schema::{accounts, audit_chain_head, audit_events, clients};
 use super::{new_id, now, write_tx, DbConn, DbError};
 
@@ -123,14 +124,17 @@ pub fn append_views(conn: &mut DbConn, events: Vec<AuditEvent>) -> Result<(), Db
     }
 }
 
+/// Every page view's audit batch runs these statements: on the engine's own connection
+/// (`on_engine`).
 fn link_and_insert(conn: &mut DbConn, mut events: Vec<AuditEvent>) -> Result<(), DbError> {
     let count = events.len() as i64;
     // Taking the head row is the transaction's first write (SQLite's write lock, PostgreSQL's
     // row lock) and reads where the chain ends in the same statement.
-    let (last_seq, mut previous): (i64, String) = diesel::update(audit_chain_head::table.find(1))
-        .set(audit_chain_head::seq.eq(audit_chain_head::seq + count))
-        .returning((audit_chain_head::seq, audit_chain_head::entry_hash))
-        .get_result(conn)?;
+    let (last_seq, mut previous): (i64, String) =
+        on_engine!(conn, |c| diesel::update(audit_chain_head::table.find(1))
+            .set(audit_chain_head::seq.eq(audit_chain_head::seq + count))
+            .returning((audit_chain_head::seq, audit_chain_head::entry_hash))
+            .get_result(c))?;
     let mut hashes = Vec::with_capacity(events.len());
     for (seq, event) in (last_seq - count + 1..).zip(events.iter_mut()) {
         event.occurred_at = to_micros(event.occurred_at);
@@ -140,9 +144,9 @@ fn link_and_insert(conn: &mut DbConn, mut events: Vec<AuditEvent>) -> Result<(),
         hashes.push(hash);
     }
     insert_all(conn, &events, &hashes)?;
-    diesel::update(audit_chain_head::table.find(1))
+    on_engine!(conn, |c| diesel::update(audit_chain_head::table.find(1))
         .set(audit_chain_head::entry_hash.eq(&previous))
-        .execute(conn)?;
+        .execute(c))?;
     Ok(())
 }
 
@@ -151,10 +155,10 @@ fn link_and_insert(conn: &mut DbConn, mut events: Vec<AuditEvent>) -> Result<(),
 fn insert_all(conn: &mut DbConn, events: &[AuditEvent], hashes: &[String]) -> Result<(), DbError> {
     // 12 values a row: well under SQLite's limit of bound parameters per statement.
     const ROWS_PER_STATEMENT: usize = 200;
-    let rows: Vec<_> = events
-        .iter()
-        .zip(hashes)
-        .map(|(event, hash)| {
+    // A macro, not a closure: the row borrows from the event, a closure cannot say for how long.
+    macro_rules! row {
+        ($event:expr, $hash:expr) => {{
+            let (event, hash) = ($event, $hash);
             (
                 audit_events::id.eq(event.id),
                 audit_events::occurred_at.eq(event.occurred_at),
@@ -169,15 +173,26 @@ fn insert_all(conn: &mut DbConn, events: &[AuditEvent], hashes: &[String]) -> Re
                 audit_events::owner_id.eq(event.owner_id),
                 audit_events::client_id.eq(event.client_id),
             )
-        })
+        }};
+    }
+    if let ([event], [hash]) = (events, hashes) {
+        // A batch of one view (the usual batch unless views arrive together) as a one-row
+        // INSERT: its statement is prepared once and kept, where diesel prepares the INSERT of
+        // a slice anew on every run (its SQL depends on the slice's length).
+        on_engine!(conn, |c| diesel::insert_into(audit_events::table)
+            .values(row!(event, hash))
+            .execute(c))?;
+        return Ok(());
+    }
+    let rows: Vec<_> = events
+        .iter()
+        .zip(hashes)
+        .map(|(event, hash)| row!(event, hash))
         .collect();
     // Batch inserts do not go through the shared connection type, so each engine runs its own.
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let insert = diesel::insert_into(audit_events::table).values(chunk);
-        match conn {
-            DbConn::Sqlite(c) => insert.execute(c)?,
-            DbConn::Postgres(c) => insert.execute(c)?,
-        };
+        on_engine!(conn, |c| insert.execute(c))?;
     }
     Ok(())
 }
@@ -533,7 +548,8 @@ pub fn recent_views_of_client(
     client_id: i64,
     limit: i64,
 ) -> Result<Vec<RecentView>, DbError> {
-    Ok(audit_events::table
+    // On the engine's own connection, as each client page reads it (`on_engine`).
+    Ok(on_engine!(conn, |c| audit_events::table
         .filter(audit_events::client_id.eq(client_id))
         .filter(audit_events::action.eq(VIEW))
         .order((audit_events::occurred_at.desc(), audit_events::id.desc()))
@@ -545,7 +561,7 @@ pub fn recent_views_of_client(
             audit_events::record_kind,
             audit_events::remote_addr,
         ))
-        .load(conn)?)
+        .load(c))?)
 }
 
 /// The name of the account of an `audit_events` row, as a scalar subquery (None for an event

@@ -2,6 +2,7 @@ use crate::db::{AccountId, ClientId};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::engine::on_engine;
 use super::schema::clients;
 use super::{DbConn, DbError};
 use crate::domain::sex::Sex;
@@ -134,12 +135,13 @@ pub fn find_for_practitioner(
     practitioner_id: AccountId,
     id: ClientId,
 ) -> Result<Option<ClientRow>, DbError> {
-    Ok(clients::table
+    // Every client page: on the engine's own connection (`on_engine`).
+    Ok(on_engine!(conn, |c| clients::table
         .filter(clients::id.eq(id))
         .filter(clients::practitioner_id.eq(practitioner_id))
         .select(ClientRow::as_select())
-        .first(conn)
-        .optional()?)
+        .first(c)
+        .optional())?)
 }
 
 pub fn reference_code_taken(

@@ -13,6 +13,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use super::audit::Scope;
+use super::engine::on_engine;
 use super::schema::record_versions;
 use super::{DbConn, DbError};
 
@@ -62,8 +63,9 @@ pub fn bump(conn: &mut DbConn, scopes: &[Scope]) -> Result<(), DbError> {
 
 /// The version of one client's record: the sum of its own, its practice's and the global
 /// version. Each only grows, so the sum changes with every change that concerns the client.
+/// Read on every client page, on the engine's own connection (`on_engine`).
 pub fn of_client(conn: &mut DbConn, owner_id: i64, client_id: i64) -> Result<i64, DbError> {
-    let versions: Vec<i64> = record_versions::table
+    let versions: Vec<i64> = on_engine!(conn, |c| record_versions::table
         .filter(
             record_versions::client_id
                 .eq(0)
@@ -77,15 +79,16 @@ pub fn of_client(conn: &mut DbConn, owner_id: i64, client_id: i64) -> Result<i64
                     .and(record_versions::client_id.eq(client_id))),
         )
         .select(record_versions::version)
-        .load(conn)?;
+        .load(c))?;
     Ok(versions.iter().sum())
 }
 
 /// The version of a practitioner's whole practice: the sum of its "any client" row, its own
 /// row and the global one, so it changes with every change of any of its clients, of its
 /// settings, or of anything whose practitioner is not known, and with no other practice's.
+/// Read on every dashboard, on the engine's own connection (`on_engine`).
 pub fn of_practice(conn: &mut DbConn, owner_id: i64) -> Result<i64, DbError> {
-    let versions: Vec<i64> = record_versions::table
+    let versions: Vec<i64> = on_engine!(conn, |c| record_versions::table
         .filter(
             record_versions::owner_id
                 .eq(0)
@@ -96,7 +99,7 @@ pub fn of_practice(conn: &mut DbConn, owner_id: i64) -> Result<i64, DbError> {
                     .and(record_versions::client_id.le(0))),
         )
         .select(record_versions::version)
-        .load(conn)?;
+        .load(c))?;
     Ok(versions.iter().sum())
 }
 

@@ -4,6 +4,7 @@ use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::accounts::Account;
+use super::engine::on_engine;
 use super::schema::{accounts, ended_sessions, sessions};
 use super::{now, DbConn, DbError};
 
@@ -40,12 +41,13 @@ pub fn find_with_account(
     conn: &mut DbConn,
     token_hash: &str,
 ) -> Result<Option<(SessionRow, Account)>, DbError> {
-    Ok(sessions::table
+    // Every request of a signed-in account: on the engine's own connection (`on_engine`).
+    Ok(on_engine!(conn, |c| sessions::table
         .inner_join(accounts::table)
         .filter(sessions::token_hash.eq(token_hash))
         .select((SessionRow::as_select(), Account::as_select()))
-        .first(conn)
-        .optional()?)
+        .first(c)
+        .optional())?)
 }
 
 /// Notes when, from which browser and from where the session was last used.
