@@ -305,6 +305,10 @@ pub fn run(listener: TcpListener, pool: Pool, settings: ServerConfig) -> std::io
     // Blocking threads only wait for a database connection beyond the pool's size: capping them
     // keeps memory flat under load (each parked thread holds a stack and a malloc arena).
     .worker_max_blocking_threads(blocking_threads)
+    // A large page is written in several writes of at most 48 KiB (`web::kept_html`): with
+    // Nagle's algorithm the last write's short segment would wait for the client's delayed ACK
+    // of the one before (up to 40 ms per page).
+    .tcp_nodelay(true)
     .listen(listener)?
     .run();
     Ok(server)
