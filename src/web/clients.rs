@@ -22,7 +22,8 @@ use crate::service::commands::Actor;
 
 pub const PAGE_SIZE: i64 = 25;
 
-use crate::web::view::{render_page, render_page_sized};
+use crate::web::kept_html::{respond, KeptPart};
+use crate::web::view::render_page;
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
@@ -459,8 +460,8 @@ struct ShowPage<'a> {
     layout: Layout,
     client: ClientRow,
     /// The timeline's, summaries' and portal sections (`timeline/kept.html`), rendered or
-    /// kept, with this session's token.
-    sections: super::timeline::cache::WithToken<'a>,
+    /// kept: served in place of the slot with this session's token (`kept_html::respond`).
+    sections: KeptPart<'a>,
     access: Vec<super::audit::AccessLine>,
 }
 
@@ -495,18 +496,18 @@ pub async fn show(
         &layout.csrf_token,
     )?;
     let csrf_token = layout.csrf_token.clone();
-    // The sections are most of the page; the frame, details and lists around them are less
-    // than 32 KB.
-    let capacity = rendered.bytes() + 32 * 1024;
-    render_page_sized(
+    // The sections are most of the page (~130 KB for years of records): served as they are
+    // kept, the page rendered around them.
+    respond(
         StatusCode::OK,
         &ShowPage {
             layout,
             client: scoped.client,
-            sections: rendered.with_token(&csrf_token),
+            sections: KeptPart::Slot,
             access: access.lines(),
         },
-        capacity,
+        rendered,
+        &csrf_token,
     )
 }
 
@@ -516,6 +517,62 @@ mod tests {
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+    }
+
+    /// The page served around its kept sections (`kept_html::respond`) is, byte for byte, the
+    /// page rendered whole with them.
+    #[test]
+    fn the_page_served_around_its_sections_is_the_page_rendered_whole() {
+        use crate::web::kept_html::{served_html, token_slot, Rendered};
+        let slot = token_slot();
+        let sections = format!(
+            "<section><form><input value=\"{slot}\"></form>{}<p>{slot}</p></section>",
+            "Zinc ↑ ö ".repeat(4000)
+        );
+        let kept = std::sync::Arc::new(Rendered::split(&sections, &slot));
+        let at = NaiveDate::from_ymd_opt(2026, 11, 20)
+            .and_then(|d| d.and_hms_opt(9, 30, 0))
+            .unwrap();
+        let page = |sections| ShowPage {
+            layout: Layout {
+                user_name: Some("Dr <Ada>".into()),
+                is_practitioner: true,
+                csrf_token: "token-1".into(),
+                section: "clients",
+                session_seconds: Some(1800),
+                session_ends_utc: "10:00".into(),
+            },
+            client: ClientRow {
+                id: ClientId(7),
+                practitioner_id: AccountId(3),
+                full_name: "Zoë & \"Kim\"".into(),
+                search_key: "zoë kim".into(),
+                reference_code: Some("Z-1".into()),
+                date_of_birth: None,
+                sex: Sex::Female,
+                email: None,
+                phone: None,
+                notes: "cramps\nat night".into(),
+                created_at: at,
+                updated_at: at,
+                archived_at: Some(at),
+            },
+            sections,
+            access: vec![super::super::audit::AccessLine {
+                at: "2026-11-20 09:30".into(),
+                who: "Dr <Ada>".into(),
+                what: "the timeline".into(),
+                from: "127.0.0.1".into(),
+            }],
+        };
+        let whole = page(KeptPart::Whole(kept.with_token("token-1")))
+            .render()
+            .unwrap();
+        assert!(whole.contains("<input value=\"token-1\">"));
+        assert_eq!(
+            served_html(&page(KeptPart::Slot), kept.clone(), "token-1"),
+            whole
+        );
     }
 
     #[test]

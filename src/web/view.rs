@@ -23,22 +23,6 @@ pub fn render_page(
         .body(body))
 }
 
-/// `render_page` into a buffer of `capacity` bytes from the start: a page that is mostly a
-/// kept copy of known size (the client page) is written without the buffer growing, and being
-/// copied, step by step.
-pub fn render_page_sized(
-    status: actix_web::http::StatusCode,
-    page: &impl askama::Template,
-    capacity: usize,
-) -> AppResult<actix_web::HttpResponse> {
-    let mut body = String::with_capacity(capacity);
-    page.render_into(&mut body)
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
-    Ok(actix_web::HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body))
-}
-
 /// Renders a page for a visitor before any session (sign-in, setup, the code step, an
 /// invitation, the portal's resume): its forms carry the pre-session anti-forgery token, whose
 /// cookie is set when the browser has none yet. `page` builds the page around its layout.

@@ -13,7 +13,7 @@ use htma_tracker::web::home::View;
 
 use crate::helpers::{spawn_app, TestApp};
 use crate::kept_forms::{world, UPLOADS};
-use crate::timeline_cache::{assert_page_shows, post_change};
+use crate::timeline_cache::{assert_page_shows, assert_sent_with_its_length, post_change};
 
 /// POSTs that change an account or a session, or only stage a file for a later confirmation
 /// (the confirmations are walked): nothing the dashboard's body shows (its frame, with the
@@ -55,6 +55,7 @@ async fn page_and_fresh_body(
 ) -> (String, String) {
     let page = app.get(&address(view)).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_sent_with_its_length(&page);
     let token = page.csrf_token();
     let mut conn = app.pool.get().unwrap();
     let fresh = htma_tracker::web::home::fresh_body(

@@ -50,6 +50,7 @@ fn changes(app: &TestApp) -> i64 {
 async fn page_and_fresh_sections(app: &TestApp, client_id: i64) -> (String, String) {
     let page = app.get(&format!("/clients/{client_id}")).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_sent_with_its_length(&page);
     let token = page.csrf_token();
     let mut conn = app.pool.get().unwrap();
     let client: ClientRow = clients::table
@@ -93,6 +94,18 @@ pub(crate) fn filled_fields(html: &str) -> Vec<(&'static str, &'static str)> {
 /// Fails with the first place the page's sections differ from the fresh ones.
 fn assert_shows(page: &str, fresh: &str, after: &str, client_id: i64) {
     assert_page_shows(page, fresh, after, &format!("client {client_id}'s page"));
+}
+
+/// A page served around its kept part (`web::kept_html::respond`) declares its exact length,
+/// not a chunked transfer: the size of its chunks adds up.
+pub(crate) fn assert_sent_with_its_length(page: &Reply) {
+    let length = page
+        .headers
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    assert_eq!(length, Some(page.bytes.len()), "{:?}", page.headers);
+    assert!(page.headers.get("transfer-encoding").is_none());
 }
 
 /// Fails, naming `page_name` and the first byte that differs, unless `page` holds the part

@@ -12,13 +12,12 @@ use askama::Template;
 use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 
-use super::view::render_page_sized;
 use super::{run_db, AppError, AppResult, Layout};
 use crate::auth::{CurrentAccount, Practitioner};
 use crate::db::dashboard_cache::{self, ClientOverview, FlagShelf, OpenFlag, OpenFlagCounts};
 use crate::db::{record_versions, AccountId, DbConn, DbError, FlagId, Pool};
 use crate::web::flag_text::{flag_text, FlagText};
-use crate::web::kept_html::{Rendered, WithToken};
+use crate::web::kept_html::{respond, KeptPart, Rendered};
 use kept::{DashboardCache, Made};
 
 /// Retests due within this many days are listed as "coming up".
@@ -142,12 +141,13 @@ pub struct DueLine {
     pub overdue: bool,
 }
 
-/// The page: the frame of this request around the body, kept or rendered.
+/// The page: the frame of this request around the body, kept or rendered (served in place of
+/// the slot, `kept_html::respond`).
 #[derive(Template)]
 #[template(path = "home/dashboard.html")]
 struct Dashboard<'a> {
     layout: Layout,
-    body: WithToken<'a>,
+    body: KeptPart<'a>,
 }
 
 /// What the body reads of the page's layout: the forms' CSRF token.
@@ -340,14 +340,51 @@ pub async fn dashboard(
     };
     let layout = Layout::for_practitioner(&practitioner, "home");
     let csrf_token = layout.csrf_token.clone();
-    // The frame around the body is a few KB; its tokens are a few dozen bytes each.
-    let capacity = rendered.bytes() + 16 * 1024;
-    render_page_sized(
+    // The body is most of the page: served as it is kept, the frame rendered around it.
+    respond(
         actix_web::http::StatusCode::OK,
         &Dashboard {
             layout,
-            body: rendered.with_token(&csrf_token),
+            body: KeptPart::Slot,
         },
-        capacity,
+        rendered,
+        &csrf_token,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::kept_html::{served_html, token_slot};
+
+    /// The dashboard served around its kept body (`kept_html::respond`) is, byte for byte, the
+    /// page rendered whole with it.
+    #[test]
+    fn the_page_served_around_its_body_is_the_page_rendered_whole() {
+        let slot = token_slot();
+        let body = format!(
+            "<section><form><input value=\"{slot}\"></form>{}</section>",
+            "Retest due ↑ ".repeat(3000)
+        );
+        let kept = Arc::new(Rendered::split(&body, &slot));
+        let page = |body| Dashboard {
+            layout: Layout {
+                user_name: Some("Dr <Ada>".into()),
+                is_practitioner: true,
+                csrf_token: "token-1".into(),
+                section: "home",
+                session_seconds: Some(1800),
+                session_ends_utc: "10:00".into(),
+            },
+            body,
+        };
+        let whole = page(KeptPart::Whole(kept.with_token("token-1")))
+            .render()
+            .unwrap();
+        assert!(whole.contains("<input value=\"token-1\">"));
+        assert_eq!(
+            served_html(&page(KeptPart::Slot), kept.clone(), "token-1"),
+            whole
+        );
+    }
 }

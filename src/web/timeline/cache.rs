@@ -13,7 +13,7 @@ use std::sync::Arc;
 use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::db::ClientId;
-pub use crate::web::kept_html::{Rendered, WithToken};
+pub use crate::web::kept_html::Rendered;
 use crate::web::shelf::Shelf;
 
 /// At most this many bytes of rendered sections are kept (the least recently shown go first):
@@ -98,31 +98,6 @@ mod tests {
 
     fn at(d: u32, h: u32) -> NaiveDateTime {
         day(d).and_hms_opt(h, 0, 0).unwrap()
-    }
-
-    #[test]
-    fn the_token_goes_where_the_slot_was() {
-        let cache = SectionsCache::default();
-        let html = format!(
-            "<form><input value=\"{0}\"></form><form><input value=\"{0}\"></form>",
-            cache.slot()
-        );
-        let rendered = Rendered::split(&html, cache.slot());
-        assert_eq!(
-            rendered.with_token("abc").to_string(),
-            "<form><input value=\"abc\"></form><form><input value=\"abc\"></form>"
-        );
-        assert_eq!(
-            Rendered::split("none", cache.slot())
-                .with_token("x")
-                .to_string(),
-            "none"
-        );
-        assert_ne!(
-            SectionsCache::default().slot(),
-            cache.slot(),
-            "random per server"
-        );
     }
 
     #[test]
