@@ -372,19 +372,21 @@ pub async fn show(
 ) -> AppResult<HttpResponse> {
     let ScopedHairTest { scope, test } = scoped;
     let viewer = scope.practitioner.id();
-    record_view(
+    // The view is handed to the audit writer first and the page's records are read while it
+    // commits; both are awaited before the page is built, so it is still never sent before
+    // its view is on record.
+    let viewed = record_view(
         &req,
         &pool,
         viewer,
         &scope.client,
         "hair_test",
         Some(test.id.get()),
-    )
-    .await?;
+    );
     let client_id = scope.client.id;
     let (sample_date, test_id) = (test.sample_date, test.id);
     let (practitioner_id, facts) = (scope.practitioner.id(), ClientFacts::of(&scope.client));
-    let (history, index, this, cramps, report_file) = run_db(&pool, move |conn| {
+    let read = run_db(&pool, move |conn| {
         let reference = reference_set_for_practitioner(conn, practitioner_id)?;
         let history = AnalyzedHistory::load_with(conn, client_id, facts, reference)?;
         let previous = history
@@ -404,8 +406,9 @@ pub async fn show(
         };
         let report_file = crate::db::lab_reports::info_for_test(conn, test_id)?;
         Ok((history, index, this, cramps, report_file))
-    })
-    .await?;
+    });
+    let ((), (history, index, this, cramps, report_file)) =
+        futures_util::future::try_join(viewed, read).await?;
     let reference = &history.reference;
     let tested = match (index, &this) {
         (Some(index), _) => &history.tests[index],
