@@ -30,6 +30,7 @@ pub struct StoredDay {
 /// Replaces the answers of an entry (inside the caller's transaction).
 pub fn replace_in_tx(
     conn: &mut DbConn,
+    client_id: ClientId,
     entry_id: i64,
     answers: &DayAnswers,
 ) -> Result<(), DbError> {
@@ -46,6 +47,7 @@ pub fn replace_in_tx(
                 diary_program_answers::version_id.eq(Some(ProgramVersionId(s.version_id))),
                 diary_program_answers::name.eq(&s.name),
                 diary_program_answers::answer.eq(s.answer.supplement_code()),
+                diary_program_answers::client_id.eq(client_id),
             ))
             .execute(conn)?;
     }
@@ -58,6 +60,7 @@ pub fn replace_in_tx(
                 diary_program_answers::version_id.eq(None::<ProgramVersionId>),
                 diary_program_answers::name.eq(""),
                 diary_program_answers::answer.eq(diet.diet_code()),
+                diary_program_answers::client_id.eq(client_id),
             ))
             .execute(conn)?;
     }
@@ -84,6 +87,9 @@ pub fn between(
 ) -> Result<Vec<StoredDay>, DbError> {
     let rows: Vec<Row> = diary_program_answers::table
         .inner_join(diary_entries::table)
+        // The answers' own client first: PostgreSQL then reads this client's answers by
+        // `diary_program_answers_client` instead of every client's (issue 15).
+        .filter(diary_program_answers::client_id.eq(client_id))
         .filter(diary_entries::client_id.eq(client_id))
         .filter(diary_entries::entry_date.ge(from))
         .filter(diary_entries::entry_date.le(to))

@@ -424,6 +424,8 @@ diesel::table! {
         version_id -> Nullable<BigInt>,
         name -> Text,
         answer -> Text,
+        /// The entry's client, so a client's answers are found by an index (issue 15).
+        client_id -> BigInt,
     }
 }
 

@@ -26,6 +26,7 @@ pub(super) struct NewProgramAnswer {
     pub version_id: Option<crate::db::ProgramVersionId>,
     pub name: String,
     pub answer: &'static str,
+    pub client_id: ClientId,
 }
 
 /// One client's way of following the program.
@@ -131,6 +132,7 @@ pub(super) fn answer_day(
             version_id: Some(version_id),
             name: s.name.clone(),
             answer: answer.supplement_code(),
+            client_id,
         });
     }
     if has_diet && rng.chance(plan.answered) {
@@ -149,6 +151,7 @@ pub(super) fn answer_day(
             version_id: None,
             name: String::new(),
             answer: answer.diet_code(),
+            client_id,
         });
     }
     block.program_answers.extend(rows);

@@ -59,7 +59,7 @@ fn save_with(
     let result = audited(conn, actor, |conn, trail| {
         let (outcome, written) = save_in_tx(conn, client_id, input, expected_revision)?;
         if let (Some((entry_id, _)), Some((answers, today))) = (written, answers) {
-            adherence::replace_in_tx(conn, entry_id, answers)?;
+            adherence::replace_in_tx(conn, client_id, entry_id, answers)?;
             crate::service::adherence::rederive_flags(conn, client_id, today)?;
         }
         if let Some((entry_id, action)) = written {
