@@ -155,35 +155,64 @@ trait Reach: Sized + Send + 'static {
 }
 
 /// The one extraction of every `Reach` extractor: the session (unless the request resolved it
-/// already) and everything inside it, in one `run_db`; the session found is remembered for the
-/// rest of the request like `resolve` does.
+/// already) and everything inside it, in one `run_db`.
 fn extract<R: Reach>(req: &HttpRequest) -> LocalBoxFuture<'static, Result<R, AppError>> {
     let req = req.clone();
     Box::pin(async move {
         let ids = R::ids(&req);
-        let source = match session::pending(&req) {
-            Pending::Known(None) => return Err(sign_in_required(&req)),
-            Pending::Known(Some(session)) => Ok(CurrentAccount(session)),
-            Pending::Lookup(lookup) => Err(lookup),
-        };
-        let looked_up = source.is_err();
-        let (found, reached) = run_db(&pool_of(&req)?, move |conn| {
-            let current = match source {
-                Ok(current) => current,
-                Err(lookup) => match lookup.run(conn)? {
-                    Some(info) => CurrentAccount(Arc::new(info)),
-                    None => return Ok((None, Err(Refusal::SignIn))),
-                },
-            };
-            let session = current.0.clone();
-            Ok::<_, DbError>((Some(session), R::reach(conn, current, ids)?))
-        })
-        .await?;
-        if looked_up {
-            session::remember(&req, found);
-        }
-        reached.map_err(|refusal| refused(&req, refusal))
+        with_session(&req, move |conn, current| R::reach(conn, current, ids)).await
     })
+}
+
+/// The signed-in account and the first read of its page, in one `run_db` when the request has
+/// not resolved its session yet: for a page whose read depends on the account alone (the
+/// dashboard). Without a session it is sign-in required, like `CurrentAccount`, and `read`
+/// does not run.
+pub async fn signed_in_with<T, F>(
+    req: &HttpRequest,
+    read: F,
+) -> Result<(CurrentAccount, T), AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConn, &Account) -> Result<T, DbError> + Send + 'static,
+{
+    with_session(req, move |conn, current| {
+        let page = read(conn, current.account())?;
+        Ok(Ok((current, page)))
+    })
+    .await
+}
+
+/// Runs `work` for the request's session on the database thread, looking the session up first
+/// in the same `run_db` when the request has not resolved it yet; the session found is
+/// remembered for the rest of the request like `resolve` does.
+async fn with_session<T, F>(req: &HttpRequest, work: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConn, CurrentAccount) -> Result<Result<T, Refusal>, DbError> + Send + 'static,
+{
+    let source = match session::pending(req) {
+        Pending::Known(None) => return Err(sign_in_required(req)),
+        Pending::Known(Some(session)) => Ok(CurrentAccount(session)),
+        Pending::Lookup(lookup) => Err(lookup),
+    };
+    let looked_up = source.is_err();
+    let (found, done) = run_db(&pool_of(req)?, move |conn| {
+        let current = match source {
+            Ok(current) => current,
+            Err(lookup) => match lookup.run(conn)? {
+                Some(info) => CurrentAccount(Arc::new(info)),
+                None => return Ok((None, Err(Refusal::SignIn))),
+            },
+        };
+        let session = current.0.clone();
+        Ok::<_, DbError>((Some(session), work(conn, current)?))
+    })
+    .await?;
+    if looked_up {
+        session::remember(req, found);
+    }
+    done.map_err(|refusal| refused(req, refusal))
 }
 
 impl Reach for Practitioner {

@@ -7,15 +7,16 @@ pub mod kept;
 
 use std::sync::Arc;
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::{Duration, NaiveDate};
 use serde::Deserialize;
 
-use super::{run_db, AppError, AppResult, Layout};
-use crate::auth::{CurrentAccount, Practitioner};
+use super::{AppError, AppResult, Layout};
+use crate::auth::extract::signed_in_with;
+use crate::auth::Practitioner;
 use crate::db::dashboard_cache::{self, ClientOverview, FlagShelf, OpenFlag, OpenFlagCounts};
-use crate::db::{record_versions, AccountId, DbConn, DbError, FlagId, Pool};
+use crate::db::{record_versions, AccountId, DbConn, DbError, FlagId};
 use crate::web::flag_text::{flag_text, FlagText};
 use crate::web::kept_html::{respond, KeptPart, Rendered};
 use kept::{DashboardCache, Made};
@@ -299,36 +300,40 @@ enum Read {
     Loaded { made: Made, rows: Box<Rows> },
 }
 
-/// `/` is everyone's start page: a client's is the portal.
+/// `/` is everyone's start page: a client's is the portal. The session and the dashboard's
+/// read (the practice's version, then the kept body or the records) are one `run_db`.
 pub async fn dashboard(
-    current: CurrentAccount,
-    pool: web::Data<Pool>,
+    req: HttpRequest,
     cache: web::Data<DashboardCache>,
     query: web::Query<DashboardQuery>,
 ) -> AppResult<HttpResponse> {
-    if current.account().role != crate::db::accounts::Role::Practitioner {
-        return Ok(super::forms::redirect("/portal"));
-    }
-    let practitioner = Practitioner(current);
-    let owner = practitioner.id();
     let view = View::parse(&query.oxidation, &query.pattern, &query.flags);
     let today = crate::web::view::today();
     let kept = cache.clone();
-    let read = run_db(&pool, move |conn| {
+    let (current, read) = signed_in_with(&req, move |conn, account| {
+        if account.role != crate::db::accounts::Role::Practitioner {
+            return Ok(None);
+        }
+        let owner = account.id;
         // The version first, so the records read after it are never older than it says.
         let made = Made {
             version: record_versions::of_practice(conn, owner.get())?,
             today,
         };
         if let Some(body) = kept.get(owner, view, made) {
-            return Ok(Read::Kept(body));
+            return Ok(Some(Read::Kept(body)));
         }
-        Ok(Read::Loaded {
+        Ok(Some(Read::Loaded {
             made,
             rows: Box::new(load(conn, owner, view, today)?),
-        })
+        }))
     })
     .await?;
+    let Some(read) = read else {
+        return Ok(super::forms::redirect("/portal"));
+    };
+    let practitioner = Practitioner(current);
+    let owner = practitioner.id();
     let rendered = match read {
         Read::Kept(body) => body,
         Read::Loaded { made, rows } => {
