@@ -13,6 +13,7 @@
 use chrono::{NaiveDateTime, Timelike};
 use diesel::prelude::*;
 
+use super::audit_head::{SetHeadHash, TakeHead};
 use super::engine::on_engine;
 use super::schema::{accounts, audit_chain_head, audit_events, clients};
 use super::{new_id, now, write_tx, DbConn, DbError};
@@ -128,13 +129,8 @@ pub fn append_views(conn: &mut DbConn, events: Vec<AuditEvent>) -> Result<(), Db
 /// (`on_engine`).
 fn link_and_insert(conn: &mut DbConn, mut events: Vec<AuditEvent>) -> Result<(), DbError> {
     let count = events.len() as i64;
-    // Taking the head row is the transaction's first write (SQLite's write lock, PostgreSQL's
-    // row lock) and reads where the chain ends in the same statement.
     let (last_seq, mut previous): (i64, String) =
-        on_engine!(conn, |c| diesel::update(audit_chain_head::table.find(1))
-            .set(audit_chain_head::seq.eq(audit_chain_head::seq + count))
-            .returning((audit_chain_head::seq, audit_chain_head::entry_hash))
-            .get_result(c))?;
+        on_engine!(conn, |c| TakeHead { count }.get_result(c))?;
     let mut hashes = Vec::with_capacity(events.len());
     for (seq, event) in (last_seq - count + 1..).zip(events.iter_mut()) {
         event.occurred_at = to_micros(event.occurred_at);
@@ -144,9 +140,7 @@ fn link_and_insert(conn: &mut DbConn, mut events: Vec<AuditEvent>) -> Result<(),
         hashes.push(hash);
     }
     insert_all(conn, &events, &hashes)?;
-    on_engine!(conn, |c| diesel::update(audit_chain_head::table.find(1))
-        .set(audit_chain_head::entry_hash.eq(&previous))
-        .execute(c))?;
+    on_engine!(conn, |c| SetHeadHash { hash: &previous }.execute(c))?;
     Ok(())
 }
 

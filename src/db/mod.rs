@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod adherence;
 pub mod audit;
 mod audit_chain;
+mod audit_head;
 pub mod clients;
 pub mod column_types;
 pub mod dashboard_cache;
