@@ -534,14 +534,7 @@ mod tests {
             .and_then(|d| d.and_hms_opt(9, 30, 0))
             .unwrap();
         let page = |sections| ShowPage {
-            layout: Layout {
-                user_name: Some("Dr <Ada>".into()),
-                is_practitioner: true,
-                csrf_token: "token-1".into(),
-                section: "clients",
-                session_seconds: Some(1800),
-                session_ends_utc: "10:00".into(),
-            },
+            layout: Layout::for_tests("clients"),
             client: ClientRow {
                 id: ClientId(7),
                 practitioner_id: AccountId(3),

@@ -21,6 +21,19 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// A practitioner's frame for unit tests of page templates: a name to escape, a fixed token.
+    #[cfg(test)]
+    pub fn for_tests(section: &'static str) -> Layout {
+        Layout {
+            user_name: Some("Dr <Ada>".into()),
+            is_practitioner: true,
+            csrf_token: "token-1".into(),
+            section,
+            session_seconds: Some(1800),
+            session_ends_utc: "10:00".into(),
+        }
+    }
+
     pub fn anonymous(csrf_token: String) -> Self {
         Layout {
             csrf_token,

@@ -373,14 +373,7 @@ mod tests {
         );
         let kept = Arc::new(Rendered::split(&body, &slot));
         let page = |body| Dashboard {
-            layout: Layout {
-                user_name: Some("Dr <Ada>".into()),
-                is_practitioner: true,
-                csrf_token: "token-1".into(),
-                section: "home",
-                session_seconds: Some(1800),
-                session_ends_utc: "10:00".into(),
-            },
+            layout: Layout::for_tests("home"),
             body,
         };
         let whole = page(KeptPart::Whole(kept.with_token("token-1")))
