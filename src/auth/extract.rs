@@ -22,7 +22,7 @@ use crate::db::pending_imports::{self, PendingImport};
 use crate::db::programs::{self, ProgramVersion, VersionWithSupplements};
 use crate::db::reference_sets::{self, StoredSet};
 use crate::db::summaries::{self, SummaryRow};
-use crate::db::{DbConn, DbError, Pool};
+use crate::db::{DbConn, DbError};
 use crate::service::{run_db, AppError};
 
 /// Any signed-in account.
@@ -282,25 +282,23 @@ fn ids_within<W: Within>(req: &HttpRequest) -> (<W::Scope as Reach>::Ids, Option
     (W::Scope::ids(req), id.map(W::Id::from))
 }
 
-/// The one lookup of every record extractor: the record `id` inside `scope`, or 404.
+/// A record named outside the URL (a form field) inside a scope already reached: its one
+/// lookup, or the same 404 (and log line) as a record the URL names (`Refusal::NotFound`).
 async fn find_within<W: Within>(
-    pool: &Pool,
+    req: &HttpRequest,
     scope: W::Scope,
     id: W::Id,
-    named_in: &str,
 ) -> Result<W, AppError> {
     let key = W::key(&scope);
-    match run_db(pool, move |conn| W::find(conn, key, id)).await? {
+    match run_db(&pool_of(req)?, move |conn| W::find(conn, key, id)).await? {
         Some(record) => Ok(W::assemble(scope, record)),
-        None => {
-            tracing::info!(
-                segment = W::SEGMENT,
-                %id,
-                named_in,
-                "record not found in the signed-in account's scope"
-            );
-            Err(AppError::NotFound)
-        }
+        None => Err(refused(
+            req,
+            Refusal::NotFound {
+                segment: W::SEGMENT,
+                id: id.to_string(),
+            },
+        )),
     }
 }
 
@@ -583,7 +581,7 @@ impl ScopedReferenceSet {
         raw_id: &str,
     ) -> Result<Self, AppError> {
         let id = ReferenceSetId::from(parse_id(Some(raw_id))?);
-        find_within(&pool_of(req)?, practitioner, id, req.path()).await
+        find_within(req, practitioner, id).await
     }
 }
 

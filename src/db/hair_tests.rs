@@ -5,6 +5,7 @@ use crate::db::{AccountId, ClientId};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::engine::on_engine;
 use super::schema::{clients, hair_test_levels, hair_tests};
 use super::{DbConn, DbError, HairTestId};
 
@@ -100,10 +101,7 @@ fn insert_levels(conn: &mut DbConn, levels: &[LevelRow]) -> Result<(), DbError> 
     // Batch inserts do not go through the shared connection type, so each engine runs its own.
     for chunk in levels.chunks(200) {
         let insert = diesel::insert_into(hair_test_levels::table).values(chunk);
-        match conn {
-            DbConn::Sqlite(c) => insert.execute(c)?,
-            DbConn::Postgres(c) => insert.execute(c)?,
-        };
+        on_engine!(conn, |c| insert.execute(c))?;
     }
     Ok(())
 }

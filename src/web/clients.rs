@@ -456,12 +456,12 @@ pub async fn restore(
 
 #[derive(Template)]
 #[template(path = "clients/show.html")]
-struct ShowPage<'a> {
+struct ShowPage {
     layout: Layout,
     client: ClientRow,
     /// The timeline's, summaries' and portal sections (`timeline/kept.html`), rendered or
     /// kept: served in place of the slot with this session's token (`kept_html::respond`).
-    sections: KeptPart<'a>,
+    sections: KeptPart,
     access: Vec<super::audit::AccessLine>,
 }
 
@@ -558,7 +558,7 @@ mod tests {
                 from: "127.0.0.1".into(),
             }],
         };
-        let whole = page(KeptPart::Whole(kept.with_token("token-1")))
+        let whole = page(KeptPart::Whole(kept.with_token("token-1").to_string()))
             .render()
             .unwrap();
         assert!(whole.contains("<input value=\"token-1\">"));

@@ -146,9 +146,9 @@ pub struct DueLine {
 /// the slot, `kept_html::respond`).
 #[derive(Template)]
 #[template(path = "home/dashboard.html")]
-struct Dashboard<'a> {
+struct Dashboard {
     layout: Layout,
-    body: KeptPart<'a>,
+    body: KeptPart,
 }
 
 /// What the body reads of the page's layout: the forms' CSRF token.
@@ -376,7 +376,7 @@ mod tests {
             layout: Layout::for_tests("home"),
             body,
         };
-        let whole = page(KeptPart::Whole(kept.with_token("token-1")))
+        let whole = page(KeptPart::Whole(kept.with_token("token-1").to_string()))
             .render()
             .unwrap();
         assert!(whole.contains("<input value=\"token-1\">"));
